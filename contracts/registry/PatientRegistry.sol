@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {EncryptionKeyRegistry} from "./EncryptionKeyRegistry.sol";
+
+/**
+ * @title PatientRegistry
+ * @notice Patients and their doctors, managed by receptionists.
+ * @dev Nothing personal is stored: a patient is an address, a reference (IPFS CID, binary form)
+ * to their encrypted profile, and their encryption key. Each (patient, doctor) pair gets a
+ * 32-bit care id at its first assignment; reports store that id so that a report record fits
+ * in one storage slot.
+ */
+abstract contract PatientRegistry is EncryptionKeyRegistry {
+    /// @notice A (patient, doctor) relation.
+    struct Care {
+        address patient;
+        address doctor;
+    }
+
+    /// @dev Assignment state of one (patient, doctor) pair; `careId` stays after unassignment.
+    struct Assignment {
+        uint32 careId;
+        bool active;
+    }
+
+    mapping(address patient => bytes) private _profiles;
+    mapping(address patient => mapping(address doctor => Assignment)) private _assignments;
+    mapping(uint32 careId => Care) private _cares;
+    uint32 private _lastCareId;
+
+    /// @notice Receptionist `by` registered `patient` with encrypted profile `profileCid`.
+    event PatientRegistered(address indexed patient, address indexed by, bytes profileCid);
+    /// @notice Receptionist `by` pointed `patient`'s profile to `profileCid`.
+    event PatientProfileUpdated(address indexed patient, address indexed by, bytes profileCid);
+    /// @notice Receptionist `by` assigned `doctor` to `patient`, relation `careId`.
+    event DoctorAssigned(address indexed patient, address indexed doctor, address indexed by, uint32 careId);
+    /// @notice Receptionist `by` ended `doctor`'s assignment to `patient`.
+    event DoctorUnassigned(address indexed patient, address indexed doctor, address indexed by);
+
+    /// @notice `account` is already a patient.
+    error AlreadyPatient(address account);
+    /// @notice `account` is not a patient.
+    error NotPatient(address account);
+    /// @notice `account` is not an active doctor.
+    error NotDoctor(address account);
+    /// @notice A profile reference (CID) is required.
+    error EmptyCid();
+    /// @notice `doctor` is already assigned to `patient`.
+    error AlreadyAssigned(address patient, address doctor);
+    /// @notice `doctor` is not assigned to `patient`.
+    error NotAssigned(address patient, address doctor);
+    /// @notice A doctor cannot be assigned to themselves.
+    error SelfAssignment(address account);
+
+    /**
+     * @notice Registers `patient`, with their encrypted profile and their encryption key.
+     * @dev `signature` is the patient's EIP-712 {EncryptionKey} signature over `encryptionKey`
+     * at their current nonce, so the patient needs no ETH.
+     * @param patient The patient's wallet.
+     * @param profileCid Binary CID of the patient's encrypted profile on IPFS.
+     * @param encryptionKey The patient's X25519 public key.
+     * @param signature The patient's signature binding `encryptionKey` to `patient`.
+     */
+    function registerPatient(
+        address patient,
+        bytes calldata profileCid,
+        bytes32 encryptionKey,
+        bytes calldata signature
+    ) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
+        _requireNonZero(patient);
+        if (hasRole(PATIENT_ROLE, patient)) revert AlreadyPatient(patient);
+        if (profileCid.length == 0) revert EmptyCid();
+        _setKeyWithSignature(patient, encryptionKey, signature);
+        _grantRole(PATIENT_ROLE, patient);
+        _profiles[patient] = profileCid;
+        emit PatientRegistered(patient, msg.sender, profileCid);
+    }
+
+    /**
+     * @notice Points `patient`'s encrypted profile to `profileCid`.
+     * @param patient A registered patient.
+     * @param profileCid Binary CID of the new encrypted profile.
+     */
+    function updatePatientProfile(address patient, bytes calldata profileCid)
+        external
+        onlyRole(RECEPTIONIST_ROLE)
+        whenNotPaused
+    {
+        _requirePatient(patient);
+        if (profileCid.length == 0) revert EmptyCid();
+        _profiles[patient] = profileCid;
+        emit PatientProfileUpdated(patient, msg.sender, profileCid);
+    }
+
+    /**
+     * @notice Assigns active doctor `doctor` to `patient`.
+     * @param patient A registered patient.
+     * @param doctor An active doctor, not the patient themselves.
+     */
+    function assignDoctor(address patient, address doctor) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
+        _requirePatient(patient);
+        if (!hasRole(DOCTOR_ROLE, doctor)) revert NotDoctor(doctor);
+        if (patient == doctor) revert SelfAssignment(doctor);
+        Assignment storage assignment = _assignments[patient][doctor];
+        if (assignment.active) revert AlreadyAssigned(patient, doctor);
+        uint32 careId = assignment.careId;
+        if (careId == 0) {
+            careId = ++_lastCareId;
+            assignment.careId = careId;
+            _cares[careId] = Care(patient, doctor);
+        }
+        assignment.active = true;
+        emit DoctorAssigned(patient, doctor, msg.sender, careId);
+    }
+
+    /**
+     * @notice Ends `doctor`'s assignment to `patient`; reports already issued stay.
+     * @param patient The patient.
+     * @param doctor A doctor currently assigned to `patient`.
+     */
+    function unassignDoctor(address patient, address doctor) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
+        Assignment storage assignment = _assignments[patient][doctor];
+        if (!assignment.active) revert NotAssigned(patient, doctor);
+        assignment.active = false;
+        emit DoctorUnassigned(patient, doctor, msg.sender);
+    }
+
+    /**
+     * @notice Binary CID of `patient`'s encrypted profile, empty if not a patient.
+     * @param patient Any account.
+     * @return The CID bytes.
+     */
+    function patientProfile(address patient) external view returns (bytes memory) {
+        return _profiles[patient];
+    }
+
+    /**
+     * @notice Whether `doctor` is currently assigned to `patient`.
+     * @param patient Any account.
+     * @param doctor Any account.
+     * @return True while assigned.
+     */
+    function isAssigned(address patient, address doctor) external view returns (bool) {
+        return _assignments[patient][doctor].active;
+    }
+
+    /// @dev Care id of an active assignment of the caller (a doctor) to `patient`; reverts otherwise.
+    function _activeCareId(address patient, address doctor) internal view returns (uint32) {
+        Assignment memory assignment = _assignments[patient][doctor];
+        if (!assignment.active) revert NotAssigned(patient, doctor);
+        return assignment.careId;
+    }
+
+    function _care(uint32 careId) internal view returns (Care storage) {
+        return _cares[careId];
+    }
+
+    function _requirePatient(address account) private view {
+        if (!hasRole(PATIENT_ROLE, account)) revert NotPatient(account);
+    }
+}
