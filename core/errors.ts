@@ -1,0 +1,42 @@
+/**
+ * Every failure a user can meet, as one error type with a stable code, a message that says what
+ * happened, and a hint that says what to do. The CLI prints `message` and `hint`; the web app
+ * shows them; neither ever shows a stack trace to the user.
+ */
+
+export type MedLedgerErrorCode =
+  | "EMPTY_FILE"
+  | "FILE_TOO_LARGE"
+  | "WRONG_KEY"
+  | "TAMPERED_CIPHERTEXT"
+  | "DIGEST_MISMATCH"
+  | "UNKNOWN_CID"
+  | "IPFS_UNREACHABLE"
+  | "RPC_UNREACHABLE"
+  | "WRONG_CHAIN"
+  | "NO_CONTRACT"
+  | "CONTRACT_REVERT"
+  | "USER_REJECTED"
+  | "NO_ACCESS"
+  | "ACCESS_REVOKED"
+  | "UNKNOWN_REPORT"
+  | "NO_ENCRYPTION_KEY"
+  | "INVALID_INPUT"
+  | "CONFIG";
+
+export class MedLedgerError extends Error {
+  override readonly name = "MedLedgerError";
+  readonly code: MedLedgerErrorCode;
+  /** What the user can do about it. */
+  readonly hint: string;
+
+  constructor(code: MedLedgerErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.hint = hint;
+  }
+}
+
+export function isMedLedgerError(error: unknown, code?: MedLedgerErrorCode): error is MedLedgerError {
+  return error instanceof MedLedgerError && (code === undefined || error.code === code);
+}
