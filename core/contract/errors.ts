@@ -1,0 +1,90 @@
+/**
+ * Turns whatever viem throws (reverts with custom errors, rejected signatures, unreachable nodes,
+ * wrong chains) into a MedLedgerError that says what happened and what to do.
+ */
+import {
+  BaseError,
+  ChainMismatchError,
+  ContractFunctionRevertedError,
+  HttpRequestError,
+  UserRejectedRequestError,
+  type Hex,
+} from "viem";
+import { MedLedgerError } from "../errors.ts";
+
+/** User-facing explanation of each contract custom error: [message, hint]. */
+const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
+  AccessControlUnauthorizedAccount: ["Your account does not have the role this action needs.", "Connect with an account that has the right role, or ask an administrator."],
+  EnforcedPause: ["MedLedger is paused by its administrator: no changes are accepted right now.", "Try again once the administrator has lifted the pause."],
+  ExpectedPause: ["MedLedger is not paused.", "Nothing to do."],
+  ManagedRole: ["This role is managed through MedLedger's own staff and patient functions.", "Use add staff or register patient instead."],
+  ZeroAddress: ["An account address is missing.", "Enter a valid 0x… address."],
+  InvalidStaffRole: ["Staff can only be doctors or receptionists.", "Pick doctor or receptionist."],
+  AlreadyStaff: ["This account is already on the staff.", "Edit or reactivate the existing staff member instead."],
+  NotStaff: ["This account is not on the staff.", "Check the address, or add the person first."],
+  StaffActive: ["This staff member is already active.", "Nothing to do."],
+  StaffInactive: ["This staff member is deactivated.", "Reactivate them first if they are back."],
+  EmptyName: ["A staff member needs a name.", "Fill in the name."],
+  InvalidEncryptionKey: ["The encryption key is empty.", "Unlock your encryption key in the wallet again."],
+  InvalidKeySignature: ["The patient's key signature is not valid for this account, chain and contract (or it was already used).", "Ask the patient to sign the key binding again on this network."],
+  NoEncryptionKey: ["This account has not published an encryption key yet, so nothing can be encrypted for it.", "Ask them to open MedLedger once and publish their key."],
+  AlreadyPatient: ["This account is already a registered patient.", "Update the patient's profile instead."],
+  NotPatient: ["This account is not a registered patient.", "Register the patient at the reception first."],
+  NotDoctor: ["This account is not an active doctor.", "Pick an active doctor."],
+  EmptyCid: ["The IPFS reference is missing.", "Retry the upload."],
+  AlreadyAssigned: ["This doctor is already assigned to the patient.", "Nothing to do."],
+  NotAssigned: ["This patient is not assigned to this doctor.", "Ask the reception to assign the patient to the doctor first."],
+  SelfAssignment: ["A doctor cannot be assigned to themselves.", "Pick another doctor."],
+  InvalidDigest: ["The report's digest is empty.", "Retry with the report file."],
+  MissingWrappedKey: ["A wrapped report key is missing.", "Retry the upload or share."],
+  ReportExists: ["This exact file is already registered as a report.", "Nothing to upload: use verify to see its record, or amend it with a new file."],
+  UnknownReport: ["No report has this id.", "Check the report id (the SHA-256 of the file)."],
+  AlreadySuperseded: ["This report was already amended.", "Amend the latest version instead."],
+  PatientMismatch: ["The report being amended belongs to another patient.", "Amend a report of the same patient."],
+  NotReportPatient: ["Only the report's patient can share it or revoke access.", "Sign in as the patient."],
+  GrantToSelf: ["The patient can always read their own report.", "Share with another account."],
+  AlreadyGranted: ["This reader already has access to the report.", "Nothing to do."],
+  NotGranted: ["This reader has no access to revoke.", "Nothing to do."],
+  InvalidAnchor: ["The audit anchor is empty.", "Anchor a non-empty activity log."],
+};
+
+export function describeRevert(errorName: string): readonly [string, string] {
+  return REVERT_MESSAGES[errorName] ?? [`The contract refused the transaction (${errorName}).`, "Check the inputs and your role, then retry."];
+}
+
+/** Maps any error from a contract read or write to a MedLedgerError (already-mapped errors pass through). */
+export function toLedgerError(error: unknown, context: { rpcUrl?: string; action?: string } = {}): MedLedgerError {
+  if (error instanceof MedLedgerError) return error;
+  const where = context.rpcUrl ? ` at ${context.rpcUrl}` : "";
+  if (error instanceof BaseError) {
+    const rejected = error.walk((e) => e instanceof UserRejectedRequestError || (e as { code?: number }).code === 4001);
+    if (rejected) {
+      return new MedLedgerError("USER_REJECTED", "You rejected the request in your wallet; nothing was sent.", "Retry when ready: your inputs are kept.", { cause: error });
+    }
+    const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+    if (revert instanceof ContractFunctionRevertedError) {
+      const name = revert.data?.errorName ?? revert.reason ?? "unknown";
+      const [message, hint] = describeRevert(name);
+      return new MedLedgerError("CONTRACT_REVERT", message, hint, { cause: error });
+    }
+    if (error.walk((e) => e instanceof ChainMismatchError)) {
+      return new MedLedgerError("WRONG_CHAIN", "Your wallet is connected to another network than MedLedger's.", "Switch your wallet to MedLedger's network and retry.", { cause: error });
+    }
+    if (error.walk((e) => e instanceof HttpRequestError)) {
+      return new MedLedgerError("RPC_UNREACHABLE", `The Ethereum node${where} cannot be reached.`, "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.", { cause: error });
+    }
+  }
+  const text = error instanceof Error ? error.message : String(error);
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|network error/i.test(text)) {
+    return new MedLedgerError("RPC_UNREACHABLE", `The Ethereum node${where} cannot be reached.`, "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.", { cause: error });
+  }
+  const action = context.action ? `${context.action} failed` : "The request failed";
+  return new MedLedgerError("CONTRACT_REVERT", `${action}: ${shortMessage(error)}`, "Check the inputs and retry.", { cause: error });
+}
+
+function shortMessage(error: unknown): string {
+  if (error instanceof BaseError) return error.shortMessage;
+  return error instanceof Error ? error.message.split("\n")[0] ?? "unknown error" : String(error);
+}
+
+export type { Hex };

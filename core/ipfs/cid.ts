@@ -1,0 +1,25 @@
+/** CIDs travel as strings (bafy…) everywhere but on chain, where their binary form is cheaper. */
+import { CID } from "multiformats/cid";
+import { bytesToHex, hexToBytes, type Hex } from "viem";
+import { MedLedgerError } from "../errors.ts";
+
+export function cidToBytes(cid: string): Uint8Array {
+  try {
+    return CID.parse(cid).bytes;
+  } catch (error) {
+    throw new MedLedgerError("INVALID_INPUT", `"${cid}" is not a valid IPFS CID.`, "Check the CID.", { cause: error });
+  }
+}
+
+export function cidToHex(cid: string): Hex {
+  return bytesToHex(cidToBytes(cid));
+}
+
+export function cidFromBytes(bytes: Uint8Array | Hex): string {
+  const raw = typeof bytes === "string" ? hexToBytes(bytes) : bytes;
+  try {
+    return CID.decode(raw).toString();
+  } catch (error) {
+    throw new MedLedgerError("INVALID_INPUT", "The stored IPFS reference is not a valid CID.", "The record may be damaged; contact the administrator.", { cause: error });
+  }
+}

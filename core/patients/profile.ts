@@ -1,0 +1,80 @@
+/**
+ * The patient's personal profile: sealed (encrypted) for the patient, the receptionists and the
+ * patient's assigned doctors, stored on IPFS; only its CID goes on chain.
+ */
+import type { Address } from "viem";
+import { z } from "zod";
+import { openSealed, sealForReaders } from "../crypto/sealedBox.ts";
+import type { ContentStore } from "../ipfs/types.ts";
+import { cidToBytes } from "../ipfs/cid.ts";
+import { readLedger } from "../contract/calls.ts";
+import { getLedgerEvents } from "../contract/events.ts";
+import type { LedgerReader } from "../contract/ledger.ts";
+import { MedLedgerError } from "../errors.ts";
+import { publishedKeyOf } from "../identity/identity.ts";
+import type { EncryptionIdentity } from "../identity/identity.ts";
+import { listStaff } from "../staff/staff.ts";
+
+export const patientProfileSchema = z.object({
+  name: z.string().trim().min(1, "A name is required").max(120),
+  dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Date of birth as YYYY-MM-DD").or(z.literal("")),
+  phone: z.string().trim().max(60),
+  email: z.string().trim().max(120),
+  notes: z.string().trim().max(2000),
+});
+export type PatientProfile = z.infer<typeof patientProfileSchema>;
+
+const PROFILE_CONTEXT = "medledger/patient-profile/v1";
+
+export interface ProfileReader {
+  readonly address: Address;
+  readonly publicKey: Uint8Array;
+}
+
+export function parsePatientProfile(input: unknown): PatientProfile {
+  const result = patientProfileSchema.safeParse(input);
+  if (!result.success) {
+    throw new MedLedgerError("INVALID_INPUT", `Invalid patient profile: ${result.error.issues.map((i) => i.message).join("; ")}.`, "Fix the highlighted fields and retry.");
+  }
+  return result.data;
+}
+
+/** Doctors currently assigned to `patient`, from the assignment events and the live state. */
+export async function assignedDoctors(ledger: LedgerReader, patient: Address): Promise<Address[]> {
+  const assigned = await getLedgerEvents(ledger, { eventName: "DoctorAssigned", args: { patient } });
+  const doctors = [...new Set(assigned.map((log) => log.args.doctor))];
+  const active = await Promise.all(doctors.map((doctor) => readLedger(ledger, "isAssigned", [patient, doctor])));
+  return doctors.filter((_, i) => active[i]);
+}
+
+/** Who may read `patient`'s profile: the patient, every active receptionist and the assigned doctors (those with a published key). */
+export async function profileReaders(ledger: LedgerReader, patient: Address, extraDoctors: readonly Address[] = []): Promise<ProfileReader[]> {
+  const staff = await listStaff(ledger);
+  const receptionists = staff.filter((m) => m.role === "receptionist" && m.active).map((m) => m.account);
+  const doctors = [...(await assignedDoctors(ledger, patient)), ...extraDoctors];
+  const accounts = [...new Set([patient, ...receptionists, ...doctors].map((a) => a.toLowerCase() as Address))];
+  const keys = await Promise.all(accounts.map((account) => publishedKeyOf(ledger, account)));
+  return accounts.flatMap((address, i) => {
+    const publicKey = keys[i];
+    return publicKey ? [{ address, publicKey }] : [];
+  });
+}
+
+/** Seals a profile for `readers` and stores it; returns the CID string and its binary form for the contract. */
+export async function storePatientProfile(
+  store: ContentStore,
+  profile: PatientProfile,
+  readers: readonly ProfileReader[],
+): Promise<{ cid: string; cidBytes: Uint8Array }> {
+  const plaintext = new TextEncoder().encode(JSON.stringify(parsePatientProfile(profile)));
+  const sealed = await sealForReaders(plaintext, readers, PROFILE_CONTEXT);
+  const cid = await store.add(sealed);
+  return { cid, cidBytes: cidToBytes(cid) };
+}
+
+/** Opens a sealed profile as `identity`. */
+export async function loadPatientProfile(store: ContentStore, cid: string, identity: EncryptionIdentity): Promise<PatientProfile> {
+  const sealed = await store.cat(cid, { maxBytes: 1024 * 1024 });
+  const plaintext = await openSealed(sealed, identity.address, identity.secretKey, PROFILE_CONTEXT);
+  return parsePatientProfile(JSON.parse(new TextDecoder().decode(plaintext)));
+}

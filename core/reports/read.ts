@@ -1,0 +1,83 @@
+/**
+ * Reading a report as its patient, its issuing doctor or a current grantee:
+ * find the wrapped key → unwrap → fetch the ciphertext → decrypt → check both digests against
+ * the chain → the original bytes.
+ */
+import type { Address, Hex } from "viem";
+import { hexToBytes } from "viem";
+import { digestFile } from "../crypto/digests.ts";
+import { decryptReport } from "../crypto/reportCipher.ts";
+import { unwrapKey } from "../crypto/keyWrap.ts";
+import { readLedger } from "../contract/calls.ts";
+import { getLedgerEvents } from "../contract/events.ts";
+import type { LedgerReader } from "../contract/ledger.ts";
+import { MedLedgerError } from "../errors.ts";
+import type { EncryptionIdentity } from "../identity/identity.ts";
+import type { ContentStore } from "../ipfs/types.ts";
+import { getReportRecord, type ReportRecord } from "./records.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
+
+export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";
+
+export interface ReadOptions {
+  readonly onProgress?: (step: ReadStep) => void;
+  readonly maxBytes?: number;
+}
+
+export interface OpenedReport {
+  readonly record: ReportRecord;
+  readonly bytes: Uint8Array;
+}
+
+function same(a: Address, b: Address): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
+/** The report key wrapped for `reader`, from the registration or the reader's current grant. */
+export async function wrappedKeyFor(ledger: LedgerReader, record: ReportRecord, reader: Address): Promise<Hex> {
+  if (same(reader, record.patient)) return record.patientKey;
+  if (same(reader, record.doctor)) return record.doctorKey;
+  const grants = await getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reportId: record.reportId, reader } });
+  const latest = grants.at(-1);
+  if (!latest) {
+    throw new MedLedgerError("NO_ACCESS", "This report was not shared with you.", "Ask the patient to share it with your account.");
+  }
+  const granted = await readLedger(ledger, "isGranted", [record.reportId, reader]);
+  if (!granted) {
+    throw new MedLedgerError("ACCESS_REVOKED", "The patient revoked your access to this report.", "Ask the patient to share it again if you still need it.");
+  }
+  return latest.args.wrappedKey;
+}
+
+/** Opens report `reportId` as `identity`; the bytes returned match both on-chain digests. */
+export async function readReport(
+  ledger: LedgerReader,
+  store: ContentStore,
+  reportId: Hex,
+  identity: EncryptionIdentity,
+  options: ReadOptions = {},
+): Promise<OpenedReport> {
+  const progress = options.onProgress ?? (() => {});
+  progress("locating");
+  const record = await getReportRecord(ledger, reportId);
+  const wrapped = await wrappedKeyFor(ledger, record, identity.address);
+  progress("unwrapping");
+  const key = unwrapKey(hexToBytes(wrapped), identity.secretKey, { reportId, reader: identity.address });
+  progress("downloading");
+  // The ciphertext adds a small header and the tag to the file.
+  const ciphertext = await store.cat(record.cid, { maxBytes: (options.maxBytes ?? DEFAULT_MAX_FILE_BYTES) + 1024 });
+  progress("decrypting");
+  const bytes = await decryptReport(ciphertext, key, reportId);
+  key.fill(0);
+  progress("verifying");
+  const digests = await digestFile(bytes);
+  if (digests.sha256 !== record.reportId || digests.sha1 !== record.sha1) {
+    throw new MedLedgerError(
+      "DIGEST_MISMATCH",
+      "The decrypted file does not match the digests registered on chain; it is not the genuine report.",
+      "Do not use this file. Report it to the hospital's administrator.",
+    );
+  }
+  progress("done");
+  return { record, bytes };
+}

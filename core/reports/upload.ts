@@ -1,0 +1,170 @@
+/**
+ * Uploading a report, in two resumable halves:
+ *  1. {@link prepareReport}: hash → encrypt (fresh key) → wrap the key for patient and doctor →
+ *     store the ciphertext on IPFS. Its result is plain data the caller keeps.
+ *  2. {@link submitReport}: register on chain. Idempotent by digest: if the report is already
+ *     registered (a retry after a lost confirmation), it returns the existing record.
+ * A rejected or failed transaction loses nothing: submit the same prepared report again, without
+ * hashing, encrypting or uploading again.
+ */
+import type { Address, Hash, Hex } from "viem";
+import { bytesToHex, zeroHash } from "viem";
+import { digestFile } from "../crypto/digests.ts";
+import { encryptReport, generateReportKey } from "../crypto/reportCipher.ts";
+import { wrapKey } from "../crypto/keyWrap.ts";
+import { readLedger, writeLedger } from "../contract/calls.ts";
+import type { LedgerWriter } from "../contract/ledger.ts";
+import { accountOf } from "../contract/ledger.ts";
+import { MedLedgerError } from "../errors.ts";
+import { requirePublishedKey } from "../identity/identity.ts";
+import { cidToHex } from "../ipfs/cid.ts";
+import type { ContentStore } from "../ipfs/types.ts";
+import { getReportRecord, type ReportRecord } from "./records.ts";
+import { checkFileSize, DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
+
+export type UploadStep = "checking" | "hashing" | "encrypting" | "uploading" | "signing" | "confirming" | "done";
+
+export interface UploadProgress {
+  readonly step: UploadStep;
+}
+
+/** Everything needed to register a report; produced once, reusable for retries. */
+export interface PreparedReport {
+  readonly reportId: Hex;
+  readonly sha1: Hex;
+  readonly patient: Address;
+  readonly doctor: Address;
+  readonly supersedes: Hex | null;
+  readonly cid: string;
+  readonly patientKey: Hex;
+  readonly doctorKey: Hex;
+  readonly size: number;
+}
+
+export interface ReportUploadInput {
+  readonly file: Uint8Array;
+  readonly patient: Address;
+  /** The report this one amends. */
+  readonly supersedes?: Hex | null;
+}
+
+export interface UploadOptions {
+  readonly onProgress?: (progress: UploadProgress) => void;
+  readonly maxBytes?: number;
+}
+
+/** Steps 1–4: checks, hash, encrypt, store. Sends no transaction. */
+export async function prepareReport(
+  ledger: LedgerWriter,
+  store: ContentStore,
+  input: ReportUploadInput,
+  options: UploadOptions = {},
+): Promise<PreparedReport> {
+  const progress = options.onProgress ?? (() => {});
+  const doctor = accountOf(ledger);
+  progress({ step: "checking" });
+  checkFileSize(input.file.byteLength, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const assigned = await readLedger(ledger, "isAssigned", [input.patient, doctor]);
+  if (!assigned) {
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      `Patient ${input.patient} is not assigned to you, so you cannot register reports for them.`,
+      "Ask the reception to assign this patient to you first.",
+    );
+  }
+  const [patientPublicKey, doctorPublicKey] = await Promise.all([
+    requirePublishedKey(ledger, input.patient, "patient"),
+    requirePublishedKey(ledger, doctor, "doctor (you)"),
+  ]);
+  const supersedes = input.supersedes ?? null;
+  if (supersedes) await checkAmendable(ledger, supersedes, input.patient);
+
+  progress({ step: "hashing" });
+  const { sha1, sha256: reportId } = await digestFile(input.file);
+  const existing = await readLedger(ledger, "verify", [reportId, sha1]);
+  if (existing[0] !== 0) {
+    throw new MedLedgerError("INVALID_INPUT", `This exact file is already registered as report ${reportId}.`, "Nothing to upload: open or verify the existing report, or amend it with a corrected file.");
+  }
+
+  progress({ step: "encrypting" });
+  const key = generateReportKey();
+  const ciphertext = await encryptReport(input.file, key, reportId);
+  const patientKey = bytesToHex(wrapKey(key, patientPublicKey, { reportId, reader: input.patient }));
+  const doctorKey = bytesToHex(wrapKey(key, doctorPublicKey, { reportId, reader: doctor }));
+  key.fill(0);
+
+  progress({ step: "uploading" });
+  const cid = await store.add(ciphertext);
+  return { reportId, sha1, patient: input.patient, doctor, supersedes, cid, patientKey, doctorKey, size: input.file.byteLength };
+}
+
+export interface SubmitResult {
+  readonly reportId: Hex;
+  /** Undefined when the report was already registered (an earlier attempt went through). */
+  readonly transactionHash?: Hash;
+  readonly record: ReportRecord;
+}
+
+/** Step 5: registers a prepared report on chain (or finds it already registered). */
+export async function submitReport(ledger: LedgerWriter, prepared: PreparedReport, options: UploadOptions = {}): Promise<SubmitResult> {
+  const progress = options.onProgress ?? (() => {});
+  const already = await findRegistered(ledger, prepared);
+  if (already) {
+    progress({ step: "done" });
+    return { reportId: prepared.reportId, record: already };
+  }
+  progress({ step: "signing" });
+  const { hash } = await writeLedger(ledger, "registerReport", [toInput(prepared)]);
+  progress({ step: "confirming" });
+  const record = await getReportRecord(ledger, prepared.reportId);
+  progress({ step: "done" });
+  return { reportId: prepared.reportId, transactionHash: hash, record };
+}
+
+/** Registers several prepared reports in one transaction (all or none). */
+export async function submitReports(ledger: LedgerWriter, prepared: readonly PreparedReport[]): Promise<Hash> {
+  return (await writeLedger(ledger, "registerReports", [prepared.map(toInput)])).hash;
+}
+
+/** Prepare and submit in one go. */
+export async function uploadReport(
+  ledger: LedgerWriter,
+  store: ContentStore,
+  input: ReportUploadInput,
+  options: UploadOptions = {},
+): Promise<SubmitResult & { prepared: PreparedReport }> {
+  const prepared = await prepareReport(ledger, store, input, options);
+  return { ...(await submitReport(ledger, prepared, options)), prepared };
+}
+
+function toInput(prepared: PreparedReport) {
+  return {
+    sha256Digest: prepared.reportId,
+    sha1Digest: prepared.sha1,
+    patient: prepared.patient,
+    supersedes: prepared.supersedes ?? zeroHash,
+    cid: cidToHex(prepared.cid),
+    patientKey: prepared.patientKey,
+    doctorKey: prepared.doctorKey,
+  } as const;
+}
+
+async function findRegistered(ledger: LedgerWriter, prepared: PreparedReport): Promise<ReportRecord | undefined> {
+  const [status] = await readLedger(ledger, "verify", [prepared.reportId, prepared.sha1]);
+  if (status === 0) return undefined;
+  const record = await getReportRecord(ledger, prepared.reportId);
+  if (record.patient.toLowerCase() !== prepared.patient.toLowerCase() || record.sha1 !== prepared.sha1) {
+    throw new MedLedgerError("INVALID_INPUT", `A report with this file's SHA-256 is already registered for another record.`, "Verify the file to see its record.");
+  }
+  return record;
+}
+
+async function checkAmendable(ledger: LedgerWriter, reportId: Hex, patient: Address): Promise<void> {
+  const record = await getReportRecord(ledger, reportId);
+  if (record.patient.toLowerCase() !== patient.toLowerCase()) {
+    throw new MedLedgerError("INVALID_INPUT", `Report ${reportId} belongs to another patient.`, "Amend a report of the same patient.");
+  }
+  if (record.supersededBy) {
+    throw new MedLedgerError("INVALID_INPUT", `Report ${reportId} was already amended by ${record.supersededBy}.`, "Amend the latest version instead.");
+  }
+}
