@@ -22,7 +22,17 @@ export type MedLedgerErrorCode =
   | "UNKNOWN_REPORT"
   | "NO_ENCRYPTION_KEY"
   | "INVALID_INPUT"
-  | "CONFIG";
+  | "CONFIG"
+  | "NOT_SIGNED_IN"
+  | "SESSION_EXPIRED"
+  | "NONCE_UNKNOWN"
+  | "NONCE_REUSED"
+  | "DOMAIN_MISMATCH"
+  | "MESSAGE_EXPIRED"
+  | "BAD_SIGNATURE"
+  | "NOT_FOUND"
+  | "SLOT_TAKEN"
+  | "CONFLICT";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

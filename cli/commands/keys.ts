@@ -1,0 +1,54 @@
+/** `medledger keys …`: the signer's X25519 encryption key (derived from a signature) and its publication. */
+import type { Command } from "commander";
+import { bytesToHex } from "viem";
+import { MedLedgerError } from "../../core/errors.ts";
+import { publishedKeyOf } from "../../core/identity/identity.ts";
+import { hasSigner, openPublishedIdentity, openReader, openWriter, type GlobalOptions } from "../context.ts";
+import { createPrinter, type CliRun } from "../output.ts";
+import { parseAddress } from "../validate.ts";
+
+export function registerKeysCommands(program: Command, run: CliRun): void {
+  const keys = program.command("keys").description("Your encryption key: publish it so reports can be encrypted for you; show anyone's.");
+
+  keys
+    .command("publish")
+    .description("Derive your encryption key from your signing key and publish it on chain (no-op if already published).")
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const { ledger, account } = await openWriter(run, opts);
+      const { identity, published } = await openPublishedIdentity(ledger);
+      const key = bytesToHex(identity.publicKey);
+      out.result({ ok: true, account: account.address, encryptionKey: key, published }, [
+        published ? `Published the encryption key of ${account.address}.` : `The encryption key of ${account.address} is already published.`,
+        `  Key ${key}`,
+      ]);
+    });
+
+  keys
+    .command("show")
+    .description("Show the encryption key an account published (yours by default).")
+    .argument("[address]", "the account (default: yours)")
+    .action(async (address: string | undefined, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const out = createPrinter(run, Boolean(opts.json));
+      let account;
+      let ledger;
+      if (address !== undefined) {
+        account = parseAddress(address, "account");
+        ({ ledger } = await openReader(run, opts));
+      } else {
+        if (!hasSigner(run, opts)) {
+          throw new MedLedgerError("CONFIG", "No account given and no signing key configured.", "Give an address (`medledger keys show 0x…`), or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).");
+        }
+        const writer = await openWriter(run, opts);
+        ledger = writer.ledger;
+        account = writer.account.address;
+      }
+      const key = await publishedKeyOf(ledger, account);
+      const hex = key ? bytesToHex(key) : null;
+      out.result({ ok: true, account, encryptionKey: hex, published: hex !== null }, [
+        hex ? `${account} published the encryption key ${hex}.` : `${account} has not published an encryption key yet (\`medledger keys publish\`).`,
+      ]);
+    });
+}

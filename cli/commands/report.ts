@@ -1,0 +1,307 @@
+/** `medledger report …`: upload, amend, read, list, share, revoke. */
+import { readFile, stat, writeFile } from "node:fs/promises";
+import type { Command } from "commander";
+import type { Address, Hex } from "viem";
+import { digestFile } from "../../core/crypto/digests.ts";
+import { MedLedgerError } from "../../core/errors.ts";
+import { checkFileSize, formatBytes } from "../../core/reports/limits.ts";
+import { readReport, type ReadStep } from "../../core/reports/read.ts";
+import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "../../core/reports/records.ts";
+import { listShares, revokeShare, shareReport } from "../../core/reports/share.ts";
+import { prepareReport, submitReport, type PreparedReport, type UploadStep } from "../../core/reports/upload.ts";
+import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions, type WriterContext } from "../context.ts";
+import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
+import { loadPending, pendingDir, removePending, savePending } from "../pending.ts";
+import { parseAddress, parseReportId } from "../validate.ts";
+
+const UPLOAD_STEPS: Readonly<Record<UploadStep, string>> = {
+  checking: "Checking the file, the patient's assignment and the encryption keys…",
+  hashing: "Hashing the file (SHA-256 and SHA-1)…",
+  encrypting: "Encrypting it (AES-256-GCM, a fresh key wrapped for the patient and you)…",
+  uploading: "Uploading the ciphertext to IPFS…",
+  signing: "Signing and sending the registration transaction…",
+  confirming: "Waiting for the confirmation…",
+  done: "Done.",
+};
+
+const READ_STEPS: Readonly<Record<ReadStep, string>> = {
+  locating: "Locating the report and your key…",
+  unwrapping: "Unwrapping the report key…",
+  downloading: "Downloading the ciphertext from IPFS…",
+  decrypting: "Decrypting…",
+  verifying: "Checking both digests against the chain…",
+  done: "Done.",
+};
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error("not a file");
+    return info.size;
+  } catch (error) {
+    throw new MedLedgerError("INVALID_INPUT", `Cannot read the file ${path}.`, "Check the path of the report file.", { cause: error });
+  }
+}
+
+interface UploadJob {
+  readonly path: string;
+  readonly patient: Address;
+  readonly supersedes: Hex | null;
+}
+
+/** Upload (or amend) with retry safety: reuse a pending prepared upload of the same file if there is one. */
+async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: UploadJob): Promise<void> {
+  const { config, ledger } = ctx;
+  const size = await fileSize(job.path);
+  checkFileSize(size, config.maxFileBytes);
+  const file = new Uint8Array(await readFile(job.path));
+  const { sha256: reportId } = await digestFile(file);
+  const dir = pendingDir(run.env, run.cwd);
+  const onProgress = ({ step }: { step: UploadStep }) => {
+    if (step !== "done") out.step(UPLOAD_STEPS[step]);
+  };
+
+  const pending = await loadPending(dir, ledger.deployment, reportId);
+  const reusable =
+    pending &&
+    pending.patient.toLowerCase() === job.patient.toLowerCase() &&
+    pending.doctor.toLowerCase() === ctx.account.address.toLowerCase() &&
+    (pending.supersedes ?? null) === (job.supersedes ?? null);
+  let prepared: PreparedReport;
+  if (reusable) {
+    prepared = pending;
+    out.line(`Found the upload of an earlier attempt (CID ${pending.cid}): registering it without uploading again.`);
+  } else {
+    const { published } = await openPublishedIdentity(ledger);
+    if (published) out.step("Published your encryption key (first use of this account).");
+    prepared = await prepareReport(ledger, openStore(config), { file, patient: job.patient, supersedes: job.supersedes }, { onProgress, maxBytes: config.maxFileBytes });
+  }
+  const savedAt = await savePending(dir, ledger.deployment, prepared);
+
+  let result: Awaited<ReturnType<typeof submitReport>>;
+  try {
+    result = await submitReport(ledger, prepared, { onProgress });
+  } catch (error) {
+    if (error instanceof MedLedgerError) {
+      throw new MedLedgerError(
+        error.code,
+        `${error.message} The report is not registered yet.`,
+        `${error.hint} Then rerun the same command: the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be uploaded again.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  await removePending(dir, prepared.reportId);
+  const record = result.record;
+  out.result(
+    {
+      ok: true,
+      reportId: record.reportId,
+      sha1: record.sha1,
+      cid: record.cid,
+      patient: record.patient,
+      doctor: record.doctor,
+      supersedes: record.supersedes,
+      size: prepared.size,
+      transactionHash: result.transactionHash ?? null,
+      blockNumber: record.blockNumber,
+      reusedPendingUpload: Boolean(reusable),
+      alreadyRegistered: result.transactionHash === undefined,
+    },
+    [
+      result.transactionHash ? `Registered report ${record.reportId}.` : `Report ${record.reportId} was already registered (an earlier attempt went through).`,
+      `  File        ${job.path} (${formatBytes(prepared.size)})`,
+      `  SHA-1       ${record.sha1}`,
+      `  Patient     ${record.patient}`,
+      `  Doctor      ${record.doctor}`,
+      `  IPFS CID    ${record.cid}`,
+      ...(record.supersedes ? [`  Amends      ${record.supersedes}`] : []),
+      ...(result.transactionHash ? [`  Transaction ${result.transactionHash} (block ${record.blockNumber})`] : []),
+    ],
+  );
+}
+
+function status(record: ReportRecord): string {
+  return record.supersededBy ? `amended by ${record.supersededBy.slice(0, 10)}…` : "current";
+}
+
+function recordJson(record: ReportRecord, relation?: string) {
+  return {
+    reportId: record.reportId,
+    sha1: record.sha1,
+    patient: record.patient,
+    doctor: record.doctor,
+    cid: record.cid,
+    supersedes: record.supersedes,
+    supersededBy: record.supersededBy,
+    registeredAt: record.registeredAt,
+    blockNumber: record.blockNumber,
+    transactionHash: record.transactionHash,
+    ...(relation ? { relation } : {}),
+  };
+}
+
+export function registerReportCommands(program: Command, run: CliRun): void {
+  const report = program.command("report").description("Upload, read, list and share encrypted medical reports.");
+
+  report
+    .command("upload")
+    .description("Encrypt a report file, store it on IPFS and register it for a patient (as their assigned doctor).")
+    .argument("<file>", "the report file (PDF, image, …)")
+    .requiredOption("--patient <address>", "the patient's account")
+    .addHelpText("after", "\nIf registering fails after the upload, rerun the same command: the upload is reused, not repeated.")
+    .action(async (path: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const patient = parseAddress(opts.patient, "patient");
+      const ctx = await openWriter(run, opts);
+      await runUpload(run, ctx, out, { path, patient, supersedes: null });
+    });
+
+  report
+    .command("amend")
+    .description("Upload a corrected file that supersedes report <id> (same patient).")
+    .argument("<id>", "the report id (SHA-256) being amended")
+    .argument("<file>", "the corrected report file")
+    .action(async (id: string, path: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const reportId = parseReportId(id);
+      const ctx = await openWriter(run, opts);
+      const original = await getReportRecord(ctx.ledger, reportId);
+      if (original.supersededBy) {
+        throw new MedLedgerError("INVALID_INPUT", `Report ${reportId} was already amended by ${original.supersededBy}.`, `Amend the latest version instead: medledger report amend ${original.supersededBy} <file>`);
+      }
+      await runUpload(run, ctx, out, { path, patient: original.patient, supersedes: reportId });
+    });
+
+  report
+    .command("read")
+    .description("Download, decrypt and check a report you may read (as its patient, its doctor or a reader it was shared with).")
+    .argument("<id>", "the report id (SHA-256)")
+    .requiredOption("--out <file>", "where to write the decrypted file")
+    .option("--force", "overwrite --out if it exists")
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { out: string; force?: boolean }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const reportId = parseReportId(id);
+      const ctx = await openWriter(run, opts);
+      const identity = await openIdentity(ctx.ledger);
+      const opened = await readReport(ctx.ledger, openStore(ctx.config), reportId, identity, {
+        maxBytes: ctx.config.maxFileBytes,
+        onProgress: (step) => {
+          if (step !== "done") out.step(READ_STEPS[step]);
+        },
+      });
+      try {
+        await writeFile(opts.out, opened.bytes, { flag: opts.force ? "w" : "wx" });
+      } catch (error) {
+        const exists = (error as NodeJS.ErrnoException).code === "EEXIST";
+        throw new MedLedgerError(
+          "INVALID_INPUT",
+          exists ? `${opts.out} already exists.` : `Cannot write ${opts.out}.`,
+          exists ? "Choose another --out file, or add --force to overwrite it." : "Check the folder exists and is writable.",
+          { cause: error },
+        );
+      }
+      const r = opened.record;
+      if (r.supersededBy) out.warn(`this report was amended by report ${r.supersededBy}; it is not the current version.`);
+      out.result(
+        { ok: true, ...recordJson(r), out: opts.out, size: opened.bytes.byteLength, digestsMatch: true },
+        [`Saved report ${r.reportId} to ${opts.out} (${formatBytes(opened.bytes.byteLength)}); both digests match the chain.`],
+      );
+    });
+
+  report
+    .command("list")
+    .description("List reports: yours (as patient, doctor or reader) by default, or those of --patient / --doctor.")
+    .option("--patient <address>", "reports of this patient")
+    .option("--doctor <address>", "reports issued by this doctor")
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient?: string; doctor?: string }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const patient = opts.patient ? parseAddress(opts.patient, "patient") : undefined;
+      const doctor = opts.doctor ? parseAddress(opts.doctor, "doctor") : undefined;
+      let rows: { record: ReportRecord; relation: string }[];
+      if (patient || doctor) {
+        const { ledger } = await openReader(run, opts);
+        rows = (await listReports(ledger, { patient, doctor })).map((record) => ({ record, relation: "" }));
+      } else {
+        if (!hasSigner(run, opts)) {
+          throw new MedLedgerError("CONFIG", "Listing your own reports needs to know who you are, but no signing key is configured.", "Pass --patient <address> or --doctor <address>, or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).");
+        }
+        const { ledger, account } = await openWriter(run, opts);
+        const me = account.address;
+        const [asPatient, asDoctor, shared] = await Promise.all([
+          listReports(ledger, { patient: me }),
+          listReports(ledger, { doctor: me }),
+          listReportsSharedWith(ledger, me),
+        ]);
+        const seen = new Set<string>();
+        rows = [
+          ...asPatient.map((record) => ({ record, relation: "patient" })),
+          ...asDoctor.map((record) => ({ record, relation: "doctor" })),
+          ...shared.map((record) => ({ record, relation: "shared with you" })),
+        ].filter(({ record }) => !seen.has(record.reportId) && seen.add(record.reportId) !== undefined);
+        rows.sort((a, b) => Number(b.record.blockNumber - a.record.blockNumber));
+      }
+      out.result(
+        { ok: true, reports: rows.map(({ record, relation }) => recordJson(record, relation || undefined)) },
+        rows.length === 0
+          ? ["No reports."]
+          : table(
+              ["REPORT ID", "PATIENT", "DOCTOR", "REGISTERED", "STATUS", ...(rows.some((r) => r.relation) ? ["YOU ARE"] : [])],
+              rows.map(({ record, relation }) => [record.reportId, record.patient, record.doctor, formatTime(record.registeredAt), status(record), ...(relation ? [relation] : [])]),
+            ),
+      );
+    });
+
+  report
+    .command("share")
+    .description("Let another account read one of your reports (as its patient).")
+    .argument("<id>", "the report id (SHA-256)")
+    .requiredOption("--with <address>", "the reader's account (they must have published their key)")
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { with: string }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const reportId = parseReportId(id);
+      const reader = parseAddress(opts.with, "reader");
+      const ctx = await openWriter(run, opts);
+      const identity = await openIdentity(ctx.ledger);
+      const hash = await shareReport(ctx.ledger, reportId, reader, identity);
+      out.result({ ok: true, reportId, reader, transactionHash: hash }, [`Shared report ${reportId} with ${reader}.`, `  Transaction ${hash}`]);
+    });
+
+  report
+    .command("revoke")
+    .description("Withdraw a reader's access to one of your reports (as its patient).")
+    .argument("<id>", "the report id (SHA-256)")
+    .requiredOption("--from <address>", "the reader's account")
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const reportId = parseReportId(id);
+      const reader = parseAddress(opts.from, "reader");
+      const ctx = await openWriter(run, opts);
+      const hash = await revokeShare(ctx.ledger, reportId, reader);
+      out.result({ ok: true, reportId, reader, transactionHash: hash }, [`Revoked ${reader}'s access to report ${reportId}.`, `  Transaction ${hash}`]);
+    });
+
+  report
+    .command("shares")
+    .description("Who a report was shared with, and whether each grant is current.")
+    .argument("<id>", "the report id (SHA-256)")
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const reportId = parseReportId(id);
+      const { ledger } = await openReader(run, opts);
+      await getReportRecord(ledger, reportId);
+      const shares = await listShares(ledger, reportId);
+      out.result(
+        { ok: true, reportId, shares },
+        shares.length === 0 ? ["Not shared with anyone."] : table(["READER", "ACCESS"], shares.map((s) => [s.reader, s.active ? "current" : "revoked"])),
+      );
+    });
+}

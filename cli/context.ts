@@ -1,0 +1,159 @@
+/**
+ * What a command runs against: the configuration (flags > environment > deployments/<chainId>.json),
+ * a checked connection to the ledger, the IPFS store and, for commands that sign, the signer:
+ * `--as <demo-handle>` (local chain only), `--keystore <file>`, or MEDLEDGER_PRIVATE_KEY.
+ * A private key is never accepted as a flag (it would end up in the shell history).
+ */
+import { readFile } from "node:fs/promises";
+import type { LocalAccount } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
+import type { MedLedgerConfig } from "../core/config.ts";
+import { assertLedgerReachable } from "../core/contract/calls.ts";
+import { toLedgerError } from "../core/contract/errors.ts";
+import type { LedgerReader, LedgerWriter } from "../core/contract/ledger.ts";
+import { DEMO_PEOPLE, LOCAL_CHAIN_ID, demoAccount, findDemoPerson } from "../core/dev/demoAccounts.ts";
+import { MedLedgerError } from "../core/errors.ts";
+import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../core/identity/identity.ts";
+import { createKuboStore } from "../core/ipfs/kuboStore.ts";
+import type { ContentStore } from "../core/ipfs/types.ts";
+import { createLedgerReader, createLedgerWriter } from "../core/node/clients.ts";
+import { resolveConfig } from "../core/node/config.ts";
+import type { CliRun } from "./output.ts";
+import { promptHidden } from "./password.ts";
+
+/** The options every command accepts (declared on the root program). */
+export interface GlobalOptions {
+  readonly rpc?: string;
+  readonly chainId?: number;
+  readonly contract?: string;
+  readonly ipfs?: string;
+  readonly maxBytes?: number;
+  readonly as?: string;
+  readonly keystore?: string;
+  readonly json?: boolean;
+}
+
+/** Resolves the configuration: flags over environment over the deployment file. */
+export function configOf(run: CliRun, opts: GlobalOptions): MedLedgerConfig {
+  return resolveConfig(
+    { rpcUrl: opts.rpc, chainId: opts.chainId, contract: opts.contract, ipfsApiUrl: opts.ipfs, maxFileBytes: opts.maxBytes },
+    run.env,
+  );
+}
+
+export interface ReaderContext {
+  readonly config: MedLedgerConfig;
+  readonly ledger: LedgerReader;
+}
+
+export interface WriterContext {
+  readonly config: MedLedgerConfig;
+  readonly ledger: LedgerWriter;
+  readonly account: LocalAccount;
+}
+
+/** A reader on a checked connection (right chain, contract present). Needs no key. */
+export async function openReader(run: CliRun, opts: GlobalOptions): Promise<ReaderContext> {
+  const config = configOf(run, opts);
+  const ledger = createLedgerReader(config);
+  await assertLedgerReachable(ledger);
+  return { config, ledger };
+}
+
+/** Whether any signer is configured (flag or environment), without resolving it. */
+export function hasSigner(run: CliRun, opts: GlobalOptions): boolean {
+  return Boolean(opts.as || opts.keystore || run.env.MEDLEDGER_KEYSTORE || run.env.MEDLEDGER_PRIVATE_KEY);
+}
+
+/** A writer signing as the configured account, on a checked connection. */
+export async function openWriter(run: CliRun, opts: GlobalOptions): Promise<WriterContext> {
+  const config = configOf(run, opts);
+  const reader = createLedgerReader(config);
+  const account = await resolveAccount(run, opts, reader);
+  const ledger = createLedgerWriter(config, account);
+  await assertLedgerReachable(ledger);
+  return { config, ledger, account };
+}
+
+/** The IPFS store of the configuration (Kubo RPC API). */
+export function openStore(config: MedLedgerConfig): ContentStore {
+  return createKuboStore(config.ipfsApiUrl);
+}
+
+/** The signer's encryption identity (derived from a signature; never leaves the process). */
+export async function openIdentity(ledger: LedgerWriter): Promise<EncryptionIdentity> {
+  return unlockIdentity(ledger.walletClient, ledger.deployment);
+}
+
+/** Unlocks the identity and publishes its key if the chain does not hold it yet; reports whether a transaction was sent. */
+export async function openPublishedIdentity(ledger: LedgerWriter): Promise<{ identity: EncryptionIdentity; published: boolean }> {
+  const identity = await openIdentity(ledger);
+  const published = await ensureKeyPublished(ledger, identity);
+  return { identity, published };
+}
+
+const NO_SIGNER_HINT =
+  "Set MEDLEDGER_PRIVATE_KEY to your 0x… private key, or pass --keystore <file> (an encrypted JSON keystore; password from MEDLEDGER_KEYSTORE_PASSWORD or a prompt). On the local chain, --as <demo-handle> (e.g. --as doctor1) uses a demo account.";
+
+async function resolveAccount(run: CliRun, opts: GlobalOptions, reader: LedgerReader): Promise<LocalAccount> {
+  if (opts.as) return demoSigner(opts.as, reader);
+  const keystore = opts.keystore ?? run.env.MEDLEDGER_KEYSTORE;
+  if (keystore) return keystoreSigner(run, keystore);
+  const key = run.env.MEDLEDGER_PRIVATE_KEY;
+  if (key) return privateKeySigner(key, "MEDLEDGER_PRIVATE_KEY");
+  throw new MedLedgerError("CONFIG", "This command signs as you, but no signing key is configured.", NO_SIGNER_HINT);
+}
+
+/** A demo account, refused unless the node really serves the local chain. */
+async function demoSigner(handle: string, reader: LedgerReader): Promise<LocalAccount> {
+  const person = findDemoPerson(handle);
+  if (!person) {
+    throw new MedLedgerError("INVALID_INPUT", `There is no demo account "${handle}".`, `Use one of: ${DEMO_PEOPLE.map((p) => p.handle).join(", ")}.`);
+  }
+  let chainId: number;
+  try {
+    chainId = await reader.publicClient.getChainId();
+  } catch (error) {
+    throw toLedgerError(error, { rpcUrl: reader.rpcUrl });
+  }
+  if (chainId !== LOCAL_CHAIN_ID) {
+    throw new MedLedgerError(
+      "CONFIG",
+      `--as uses the public demo keys, which are accepted on the local chain (${LOCAL_CHAIN_ID}) only; the node at ${reader.rpcUrl ?? "the RPC URL"} serves chain ${chainId}.`,
+      "Sign with your own key on this network: set MEDLEDGER_PRIVATE_KEY or pass --keystore <file>.",
+    );
+  }
+  return demoAccount(person);
+}
+
+function privateKeySigner(value: string, source: string): LocalAccount {
+  const clean = value.trim().replace(/^0x/i, "");
+  if (!/^[0-9a-fA-F]{64}$/.test(clean)) {
+    throw new MedLedgerError("CONFIG", `${source} is not a private key.`, "It must be 64 hex digits (optionally 0x-prefixed).");
+  }
+  return privateKeyToAccount(`0x${clean}`);
+}
+
+async function keystoreSigner(run: CliRun, file: string): Promise<LocalAccount> {
+  let json: string;
+  try {
+    json = await readFile(file, "utf8");
+  } catch (error) {
+    throw new MedLedgerError("CONFIG", `Cannot read the keystore file ${file}.`, "Check the path given to --keystore (or MEDLEDGER_KEYSTORE).", { cause: error });
+  }
+  const password = run.env.MEDLEDGER_KEYSTORE_PASSWORD ?? (run.interactive ? await promptHidden(`Password for ${file}: `) : undefined);
+  if (password === undefined) {
+    throw new MedLedgerError("CONFIG", `The keystore ${file} needs a password and there is no terminal to ask for it.`, "Set MEDLEDGER_KEYSTORE_PASSWORD, or run the command in a terminal.");
+  }
+  const { decryptKeystoreJson, isKeystoreJson } = await import("ethers");
+  if (!isKeystoreJson(json)) {
+    throw new MedLedgerError("CONFIG", `${file} is not an encrypted JSON keystore.`, "Give a keystore file (Web3 Secret Storage, as written by geth, MetaMask export or ethers).");
+  }
+  try {
+    const decrypted = await decryptKeystoreJson(json, password);
+    return privateKeySigner(decrypted.privateKey, file);
+  } catch (error) {
+    if (error instanceof MedLedgerError) throw error;
+    throw new MedLedgerError("CONFIG", `Cannot decrypt ${file}: wrong password or damaged file.`, "Check MEDLEDGER_KEYSTORE_PASSWORD (or the password you typed).", { cause: error });
+  }
+}

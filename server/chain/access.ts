@@ -1,0 +1,53 @@
+/**
+ * What the server asks the contract, at request time: roles, doctor assignments and report
+ * access. Roles are never taken from the client or from the session cookie.
+ */
+import { BaseError, ContractFunctionRevertedError, type Address, type Hex } from "viem";
+import { getRoles, type RoleName, type Roles } from "../../core/accounts/roles.ts";
+import { readLedger } from "../../core/contract/calls.ts";
+import type { LedgerReader } from "../../core/contract/ledger.ts";
+import { MedLedgerError } from "../../core/errors.ts";
+import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
+
+export interface ChainAccess {
+  /** The chain the contract lives on; sign-in messages must name it. */
+  readonly chainId: number;
+  roles(account: Address): Promise<Roles>;
+  isAssigned(patient: Address, doctor: Address): Promise<boolean>;
+  /** Whether `reader` may open the report; throws UNKNOWN_REPORT for an unknown id. */
+  canRead(reportId: Hex, reader: Address): Promise<boolean>;
+  /** The activity log's on-chain anchors, oldest first. */
+  auditAnchors(): Promise<AuditAnchor[]>;
+}
+
+/** The names of the roles held, e.g. ["doctor"]. */
+export function heldRoles(roles: Roles): RoleName[] {
+  return (Object.keys(roles) as RoleName[]).filter((name) => roles[name]);
+}
+
+function revertName(error: unknown): string | undefined {
+  const cause = error instanceof MedLedgerError ? error.cause : error;
+  if (!(cause instanceof BaseError)) return undefined;
+  const revert = cause.walk((e) => e instanceof ContractFunctionRevertedError);
+  return revert instanceof ContractFunctionRevertedError ? revert.data?.errorName : undefined;
+}
+
+/** ChainAccess backed by a deployed MedLedger contract. */
+export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
+  return {
+    chainId: ledger.deployment.chainId,
+    roles: (account) => getRoles(ledger, account),
+    isAssigned: (patient, doctor) => readLedger(ledger, "isAssigned", [patient, doctor]),
+    async canRead(reportId, reader) {
+      try {
+        return await readLedger(ledger, "canRead", [reportId, reader]);
+      } catch (error) {
+        if (revertName(error) === "UnknownReport") {
+          throw new MedLedgerError("UNKNOWN_REPORT", `No report has the id ${reportId}.`, "Check the report id (the SHA-256 of the file).");
+        }
+        throw error;
+      }
+    },
+    auditAnchors: () => readAuditAnchors(ledger),
+  };
+}

@@ -1,0 +1,26 @@
+/** What every server operation needs: the database, the contract, and a clock. */
+import type { Address } from "viem";
+import type { Roles } from "../core/accounts/roles.ts";
+import type { ChainAccess } from "./chain/access.ts";
+import type { Db } from "./db/open.ts";
+
+export interface ServerContext {
+  readonly db: Db;
+  readonly chain: ChainAccess;
+  /** The clock (injectable so session expiry can be tested without waiting). */
+  readonly now: () => Date;
+  /** How long a session lasts at most (default 8 h). */
+  readonly sessionTtlMs: number;
+  /** How long an issued sign-in nonce stays usable (default 10 min). */
+  readonly nonceTtlMs: number;
+}
+
+export const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
+export const DEFAULT_NONCE_TTL_MS = 10 * 60 * 1000;
+
+/** The signed-in caller of a request, with roles freshly read from the contract. */
+export interface Caller {
+  readonly address: Address;
+  readonly sessionId: string;
+  readonly roles: Roles;
+}

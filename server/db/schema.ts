@@ -1,0 +1,99 @@
+/**
+ * The web server's database schema: one schema for embedded PGlite and for PostgreSQL.
+ * These tables hold sign-in bookkeeping, the admin's activity log and appointment slots only:
+ * never any report content and no personal data beyond account addresses.
+ * Change this file, then run `npm run db:generate` (drizzle-kit) to add a migration.
+ */
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/** Kinds of activity the log records. */
+export const ACTIVITY_KINDS = ["login", "logout", "session_expired", "report_opened"] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+
+/** Appointment states; `requested` and `confirmed` hold the doctor's slot. */
+export const APPOINTMENT_STATUSES = ["requested", "confirmed", "declined", "cancelled"] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+
+const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
+const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
+
+/**
+ * The admin's activity log, a hash chain: each entry's `hash` covers its fields and `prev_hash`
+ * (the previous entry's hash), so any later change or removal breaks the chain.
+ */
+export const activityLog = pgTable(
+  "activity_log",
+  {
+    id: text("id").primaryKey(),
+    /** 1, 2, 3… without gaps. */
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    at: timestampMs("at").notNull(),
+    /** Lower-case 0x address of the account that acted. */
+    actor: text("actor").notNull(),
+    /** The actor's roles read from the contract at that moment, comma-separated ("none" if none). */
+    role: text("role").notNull(),
+    kind: text("kind").notNull(),
+    /** 0x bytes32 report id (for report_opened). */
+    reportId: text("report_id"),
+    sessionId: text("session_id"),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    uniqueIndex("activity_log_seq_key").on(t.seq),
+    uniqueIndex("activity_log_prev_hash_key").on(t.prevHash),
+    index("activity_log_actor_idx").on(t.actor),
+    index("activity_log_at_idx").on(t.at),
+    check("activity_log_kind_check", sql`${t.kind} in (${inList(ACTIVITY_KINDS)})`),
+  ],
+);
+
+/** Sign-in sessions; the cookie only carries the id. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    address: text("address").notNull(),
+    chainId: integer("chain_id").notNull(),
+    issuedAt: timestampMs("issued_at").notNull(),
+    expiresAt: timestampMs("expires_at").notNull(),
+    endedAt: timestampMs("ended_at"),
+    /** "logout" or "expired". */
+    endReason: text("end_reason"),
+  },
+  (t) => [index("sessions_address_idx").on(t.address), check("sessions_end_reason_check", sql`${t.endReason} in ('logout', 'expired')`)],
+);
+
+/** Single-use sign-in nonces issued by the server. */
+export const nonces = pgTable("nonces", {
+  value: text("value").primaryKey(),
+  issuedAt: timestampMs("issued_at").notNull(),
+  usedAt: timestampMs("used_at"),
+});
+
+/** Appointment requests between a patient and one of their assigned doctors. */
+export const appointments = pgTable(
+  "appointments",
+  {
+    id: text("id").primaryKey(),
+    patient: text("patient").notNull(),
+    doctor: text("doctor").notNull(),
+    slotStart: timestampMs("slot_start").notNull(),
+    slotEnd: timestampMs("slot_end").notNull(),
+    status: text("status").notNull(),
+    /** Short reason of a decline, cancellation or reschedule; never medical details. */
+    reason: text("reason"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestampMs("created_at").notNull(),
+    updatedBy: text("updated_by").notNull(),
+    updatedAt: timestampMs("updated_at").notNull(),
+  },
+  (t) => [
+    /** A doctor's slot is held by at most one open (requested or confirmed) appointment. */
+    uniqueIndex("appointments_doctor_slot_open_key").on(t.doctor, t.slotStart).where(sql`${t.status} in ('requested', 'confirmed')`),
+    index("appointments_patient_idx").on(t.patient),
+    check("appointments_status_check", sql`${t.status} in (${inList(APPOINTMENT_STATUSES)})`),
+    check("appointments_slot_check", sql`${t.slotEnd} > ${t.slotStart}`),
+  ],
+);

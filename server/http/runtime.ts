@@ -1,0 +1,53 @@
+/**
+ * The API of the running web server, built once per process from the environment:
+ * DATABASE_URL (PostgreSQL) or the embedded PGlite folder (MEDLEDGER_DATA_DIR, default .data),
+ * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json),
+ * SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
+ * time (Next.js imports route modules while building).
+ */
+import { resolveConfig } from "../../core/node/config.ts";
+import { createLedgerReader } from "../../core/node/clients.ts";
+import { chainAccessFromLedger } from "../chain/access.ts";
+import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
+import { openDatabase, type Database } from "../db/open.ts";
+import { createApi, type Api, type Handler } from "./api.ts";
+import { sessionSecret } from "./cookie.ts";
+import { errorResponse } from "./responses.ts";
+
+interface RuntimeState {
+  api?: Promise<{ api: Api; database: Database }>;
+}
+
+// One instance per process, shared by every route module (and kept across dev hot reloads).
+const state: RuntimeState = ((globalThis as { __medledgerServer?: RuntimeState }).__medledgerServer ??= {});
+
+async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Database }> {
+  const config = resolveConfig({}, env);
+  const chain = chainAccessFromLedger(createLedgerReader(config));
+  const secret = sessionSecret(env, chain.chainId);
+  const database = await openDatabase({ env });
+  console.info(`[medledger] database: ${database.backend} (${database.location})`);
+  const ctx: ServerContext = { db: database.db, chain, now: () => new Date(), sessionTtlMs: DEFAULT_SESSION_TTL_MS, nonceTtlMs: DEFAULT_NONCE_TTL_MS };
+  return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
+}
+
+/** The process's API, created on first use; a failed start is retried on the next request. */
+export function getApi(env: NodeJS.ProcessEnv = process.env): Promise<Api> {
+  if (!state.api) {
+    const pending = build(env);
+    state.api = pending;
+    pending.catch(() => {
+      if (state.api === pending) delete state.api;
+    });
+  }
+  return state.api.then((s) => s.api);
+}
+
+/** Runs the handler `pick` selects; a configuration failure becomes a JSON error too. */
+export async function handle(request: Request, pick: (api: Api) => Handler): Promise<Response> {
+  try {
+    return await pick(await getApi())(request);
+  } catch (error) {
+    return errorResponse(error);
+  }
+}

@@ -1,0 +1,297 @@
+/**
+ * The whole product story through the `medledger` CLI, as users would type it: the admin adds
+ * staff, the patient requests registration, the receptionist registers and assigns, the doctor
+ * uploads, the patient reads, shares and revokes, anyone verifies, the doctor amends; and an
+ * upload whose registration failed is retried without uploading again.
+ */
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect } from "chai";
+import { createPublicClient, createWalletClient, http, type Hex } from "viem";
+import { medLedgerAbi } from "../../core/contract/generated/medLedger.ts";
+import { DEMO_PEOPLE, demoAccount } from "../../core/dev/demoAccounts.ts";
+import { makeReportPdf } from "../../scripts/seed/pdf.ts";
+import { address, json, startCliStack, type CliResult, type CliStack } from "./harness.ts";
+
+const sha256 = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
+const sha1 = (bytes: Uint8Array): Hex => `0x${createHash("sha1").update(bytes).digest("hex")}`;
+
+function ok(result: CliResult): CliResult {
+  expect(result.code, `exit code; stderr:\n${result.stderr}\nstdout:\n${result.stdout}`).to.equal(0);
+  return result;
+}
+
+async function pdf(title: string, findings: string[]): Promise<Uint8Array> {
+  return makeReportPdf({ title, patientName: "Alice Martin", doctorName: "Dr. Ada Lovelace", department: "Cardiology", date: "2026-11-20", findings });
+}
+
+describe("medledger CLI: the whole story", function () {
+  this.timeout(300_000);
+  let cli: CliStack;
+  const patient = address("patient1");
+  const doctor = address("doctor1");
+  const grantee = address("stranger");
+  let reportFile: string;
+  let reportBytes: Uint8Array;
+  let reportId: Hex;
+
+  before(async () => {
+    cli = await startCliStack();
+    reportBytes = await pdf("Echocardiogram", ["Normal left ventricular function.", "No valve disease."]);
+    reportFile = join(cli.dir, "echo.pdf");
+    writeFileSync(reportFile, reportBytes);
+    reportId = sha256(reportBytes);
+  });
+  after(async () => {
+    await cli?.stop();
+  });
+
+  it("the admin adds a receptionist and a doctor; the directory lists them", async () => {
+    const added = ok(await cli.run(["--as", "admin", "staff", "add", address("receptionist1"), "--role", "receptionist", "--name", "Rita Reyes", "--department", "Front desk"]));
+    expect(added.stdout).to.contain(`Added Rita Reyes (${address("receptionist1")}) as receptionist.`);
+    const doc = json(ok(await cli.run(["--as", "admin", "--json", "staff", "add", doctor, "--role", "doctor", "--name", "Dr. Ada Lovelace", "--department", "Cardiology", "--contact", "room 3.14"])));
+    expect(doc).to.include({ ok: true, account: doctor, role: "doctor" });
+
+    const list = json<{ staff: { account: string; role: string; name: string; active: boolean }[] }>(ok(await cli.run(["staff", "list", "--json"])));
+    expect(list.staff.map((m) => [m.account, m.role, m.name, m.active])).to.deep.equal([
+      [address("receptionist1"), "receptionist", "Rita Reyes", true],
+      [doctor, "doctor", "Dr. Ada Lovelace", true],
+    ]);
+    const human = ok(await cli.run(["staff", "list"]));
+    expect(human.stdout).to.match(/ACCOUNT\s+ROLE\s+NAME/).and.contain("Dr. Ada Lovelace");
+
+    const updated = json(ok(await cli.run(["--as", "admin", "--json", "staff", "update", doctor, "--contact", "room 3.15"])));
+    expect(updated).to.include({ name: "Dr. Ada Lovelace", department: "Cardiology", contact: "room 3.15" });
+  });
+
+  it("the admin deactivates and reactivates a staff member", async () => {
+    const house = address("doctor2");
+    ok(await cli.run(["--as", "admin", "staff", "add", house, "--role", "doctor", "--name", "Dr. Gregory House"]));
+    expect(ok(await cli.run(["--as", "admin", "staff", "deactivate", house])).stdout).to.contain(`Deactivated ${house}.`);
+    type Listing = { staff: { account: string; active: boolean }[] };
+    const after = json<Listing>(ok(await cli.run(["--json", "staff", "list"])));
+    expect(after.staff.find((m) => m.account === house)?.active).to.equal(false);
+    expect(json<Listing>(ok(await cli.run(["--json", "staff", "list", "--active"]))).staff.map((m) => m.account)).not.to.include(house);
+    const twice = await cli.run(["--as", "admin", "staff", "deactivate", house]);
+    expect(twice.code).to.equal(1);
+    expect(twice.stderr).to.contain("This staff member is deactivated.");
+    ok(await cli.run(["--as", "admin", "staff", "reactivate", house]));
+    const back = json<Listing>(ok(await cli.run(["--json", "staff", "list"])));
+    expect(back.staff.find((m) => m.account === house)?.active).to.equal(true);
+  });
+
+  it("the administrator alone manages staff: a doctor is refused with the role message", async () => {
+    const refused = await cli.run(["--as", "doctor1", "staff", "add", address("doctor2"), "--role", "doctor", "--name", "Dr. House"]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain("Error: Your account does not have the role this action needs.").and.contain("What to do:");
+    expect(refused.stderr).not.to.match(/\bat .*\.ts:\d+/); // no stack trace
+  });
+
+  it("staff and the grantee publish their encryption keys (idempotently)", async () => {
+    for (const handle of ["receptionist1", "doctor1", "stranger"]) {
+      const first = json(ok(await cli.run(["--as", handle, "--json", "keys", "publish"])));
+      expect(first).to.include({ ok: true, published: true });
+    }
+    const again = json(ok(await cli.run(["--as", "doctor1", "--json", "keys", "publish"])));
+    expect(again.published).to.equal(false);
+    const shown = json(ok(await cli.run(["--json", "keys", "show", doctor])));
+    expect(shown.encryptionKey).to.equal(again.encryptionKey);
+    const none = ok(await cli.run(["keys", "show", patient]));
+    expect(none.stdout).to.contain("has not published an encryption key");
+  });
+
+  it("the patient requests registration, the receptionist registers them with a sealed profile", async () => {
+    const request = json<{ code: string; account: string }>(ok(await cli.run(["--as", "patient1", "--json", "patient", "request"])));
+    expect(request.account).to.equal(patient);
+    expect(request.code).to.match(/^medledger-registration:/);
+
+    const registered = ok(await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Alice Martin", "--dob", "1984-03-12", "--phone", "+1 555 0201", "--email", "alice@example.org"]));
+    expect(registered.stdout).to.contain(`Registered Alice Martin (${patient}) as a patient.`);
+
+    const list = json<{ patients: { account: string; registeredBy: string }[] }>(ok(await cli.run(["--json", "patient", "list"])));
+    expect(list.patients).to.have.length(1);
+    expect(list.patients[0]).to.include({ account: patient, registeredBy: address("receptionist1") });
+
+    const mine = json<{ profile: { name: string; dateOfBirth: string } }>(ok(await cli.run(["--as", "patient1", "--json", "patient", "show", patient])));
+    expect(mine.profile).to.include({ name: "Alice Martin", dateOfBirth: "1984-03-12" });
+    const bad = await cli.run(["--as", "receptionist1", "patient", "register", "--code", "medledger-registration:bm9wZQ==", "--name", "X"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain("registration code");
+  });
+
+  it("a doctor cannot upload for a patient not assigned to them", async () => {
+    const refused = await cli.run(["--as", "doctor1", "report", "upload", reportFile, "--patient", patient]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain(`Error: Patient ${patient} is not assigned to you`).and.contain("What to do: Ask the reception to assign this patient to you first.");
+  });
+
+  it("the receptionist assigns the doctor, who can then read the profile", async () => {
+    ok(await cli.run(["--as", "receptionist1", "patient", "assign", patient, "--doctor", doctor]));
+    const seen = json<{ profile: { name: string }; doctors: string[] }>(ok(await cli.run(["--as", "doctor1", "--json", "patient", "show", patient])));
+    expect(seen.profile.name).to.equal("Alice Martin");
+    expect(seen.doctors).to.deep.equal([doctor]);
+    const updated = ok(await cli.run(["--as", "receptionist1", "patient", "update", patient, "--phone", "+1 555 0299"]));
+    expect(updated.stdout).to.contain(`Updated the profile of ${patient}.`);
+    const after = json<{ profile: { name: string; phone: string } }>(ok(await cli.run(["--as", "doctor1", "--json", "patient", "show", patient])));
+    expect(after.profile).to.include({ name: "Alice Martin", phone: "+1 555 0299" });
+    const stranger = await cli.run(["--as", "stranger", "patient", "show", patient]);
+    expect(stranger.code).to.equal(1);
+    expect(stranger.stderr).to.contain("cannot open the profile");
+  });
+
+  it("the doctor uploads a report, step by step", async () => {
+    const upload = ok(await cli.run(["--as", "doctor1", "report", "upload", reportFile, "--patient", patient]));
+    for (const step of ["Checking", "Hashing", "Encrypting", "Uploading", "Signing", "Waiting for the confirmation"]) {
+      expect(upload.stdout).to.contain(step);
+    }
+    expect(upload.stdout).to.contain(`Registered report ${reportId}.`);
+    expect(readdirSync(join(cli.dir, "state", "pending"))).to.deep.equal([]);
+
+    const again = await cli.run(["--as", "doctor1", "report", "upload", reportFile, "--patient", patient]);
+    expect(again.code).to.equal(2);
+    expect(again.stderr).to.contain("already registered");
+  });
+
+  it("lists the report for the patient, the doctor and by filter", async () => {
+    type Listing = { reports: { reportId: string; patient: string; doctor: string; relation?: string; supersededBy: string | null }[] };
+    const asPatient = json<Listing>(ok(await cli.run(["--as", "patient1", "--json", "report", "list"])));
+    expect(asPatient.reports.map((r) => [r.reportId, r.relation])).to.deep.equal([[reportId, "patient"]]);
+    const asDoctor = json<Listing>(ok(await cli.run(["--as", "doctor1", "--json", "report", "list"])));
+    expect(asDoctor.reports.map((r) => [r.reportId, r.relation])).to.deep.equal([[reportId, "doctor"]]);
+    const byDoctor = json<Listing>(ok(await cli.run(["--json", "report", "list", "--doctor", doctor])));
+    expect(byDoctor.reports[0]).to.include({ reportId, patient, doctor, supersededBy: null });
+    const human = ok(await cli.run(["report", "list", "--patient", patient]));
+    expect(human.stdout).to.contain(reportId).and.contain("current");
+  });
+
+  it("the patient and the doctor read the report back, byte for byte", async () => {
+    for (const handle of ["patient1", "doctor1"]) {
+      const out = join(cli.dir, `read-${handle}.pdf`);
+      const read = ok(await cli.run(["--as", handle, "report", "read", reportId, "--out", out]));
+      expect(read.stdout).to.contain("both digests match the chain");
+      expect(Buffer.from(readFileSync(out)).equals(Buffer.from(reportBytes))).to.equal(true);
+    }
+    const exists = await cli.run(["--as", "patient1", "report", "read", reportId, "--out", join(cli.dir, "read-patient1.pdf")]);
+    expect(exists.code).to.equal(2);
+    expect(exists.stderr).to.contain("already exists").and.contain("--force");
+  });
+
+  it("the patient shares with another account, which reads it; after revocation it is refused", async () => {
+    const out = join(cli.dir, "grantee.pdf");
+    const before = await cli.run(["--as", "stranger", "report", "read", reportId, "--out", out]);
+    expect(before.code).to.equal(1);
+    expect(before.stderr).to.contain("This report was not shared with you.");
+
+    const share = json(ok(await cli.run(["--as", "patient1", "--json", "report", "share", reportId, "--with", grantee])));
+    expect(share).to.include({ ok: true, reader: grantee });
+    const notPatient = await cli.run(["--as", "doctor1", "report", "share", reportId, "--with", grantee]);
+    expect(notPatient.code).to.equal(1);
+    expect(notPatient.stderr).to.contain("Only the report's patient can share it.");
+
+    ok(await cli.run(["--as", "stranger", "report", "read", reportId, "--out", out]));
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(reportBytes))).to.equal(true);
+    const listed = json<{ reports: { reportId: string; relation: string }[] }>(ok(await cli.run(["--as", "stranger", "--json", "report", "list"])));
+    expect(listed.reports.map((r) => [r.reportId, r.relation])).to.deep.equal([[reportId, "shared with you"]]);
+
+    ok(await cli.run(["--as", "patient1", "report", "revoke", reportId, "--from", grantee]));
+    const shares = json<{ shares: { reader: string; active: boolean }[] }>(ok(await cli.run(["--json", "report", "shares", reportId])));
+    expect(shares.shares).to.deep.equal([{ reader: grantee, active: false }]);
+    const refused = await cli.run(["--as", "stranger", "report", "read", reportId, "--out", join(cli.dir, "again.pdf")]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain("Error: The patient revoked your access to this report.");
+    expect(existsSync(join(cli.dir, "again.pdf"))).to.equal(false);
+  });
+
+  it("anyone verifies: the original is genuine (0), a one-byte change is not registered (1); digest lookups", async () => {
+    const genuine = ok(await cli.run(["verify", reportFile]));
+    expect(genuine.stdout).to.contain("GENUINE").and.contain(reportId).and.contain("Dr. Ada Lovelace");
+    const data = json<{ status: string; record: { reportId: string; patient: string; doctor: string } }>(ok(await cli.run(["verify", reportFile, "--json"])));
+    expect(data.status).to.equal("genuine");
+    expect(data.record).to.include({ reportId, patient, doctor });
+
+    const changed = Uint8Array.from(reportBytes);
+    changed[200] = (changed[200] ?? 0) ^ 0x01;
+    const changedFile = join(cli.dir, "changed.pdf");
+    writeFileSync(changedFile, changed);
+    const forged = await cli.run(["verify", changedFile]);
+    expect(forged.code).to.equal(1);
+    expect(forged.stdout).to.contain("NOT REGISTERED");
+
+    expect((await cli.run(["verify", "--sha256", reportId])).code).to.equal(0);
+    const bySha1 = json(ok(await cli.run(["verify", "--json", "--sha1", sha1(reportBytes)])));
+    expect(bySha1.status).to.equal("genuine");
+    expect((await cli.run(["verify", "--sha1", sha1(changed)])).code).to.equal(1);
+    const badDigest = await cli.run(["verify", "--sha256", "abc"]);
+    expect(badDigest.code).to.equal(2);
+    expect(badDigest.stderr).to.contain("not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits)");
+  });
+
+  it("the doctor amends the report: the original now verifies as superseded (3), naming the new report", async () => {
+    const corrected = await pdf("Echocardiogram (corrected)", ["Normal left ventricular function.", "Mild mitral regurgitation."]);
+    const correctedFile = join(cli.dir, "echo-corrected.pdf");
+    writeFileSync(correctedFile, corrected);
+    const amended = json(ok(await cli.run(["--as", "doctor1", "--json", "report", "amend", reportId, correctedFile])));
+    expect(amended).to.include({ ok: true, reportId: sha256(corrected), supersedes: reportId, patient });
+
+    const old = await cli.run(["verify", reportFile]);
+    expect(old.code).to.equal(3);
+    expect(old.stdout).to.contain(`SUPERSEDED: this file is registered, but it was amended by report ${sha256(corrected)}.`);
+    expect((await cli.run(["verify", correctedFile])).code).to.equal(0);
+
+    const twice = await cli.run(["--as", "doctor1", "report", "amend", reportId, correctedFile]);
+    expect(twice.code).to.equal(2);
+    expect(twice.stderr).to.contain("already amended");
+  });
+
+  it("an upload whose registration fails is kept, and the rerun registers it without uploading again", async () => {
+    const admin = demoAccount(DEMO_PEOPLE[0]!);
+    const transport = http(cli.stack.rpcUrl);
+    const wallet = createWalletClient({ account: admin, transport });
+    const publicClient = createPublicClient({ transport, pollingInterval: 50 });
+    const setPaused = async (paused: boolean) => {
+      const hash = await wallet.writeContract({ address: cli.stack.deployment.address, abi: medLedgerAbi, functionName: paused ? "pause" : "unpause", chain: null });
+      await publicClient.waitForTransactionReceipt({ hash });
+    };
+
+    const bytes = await pdf("Holter ECG", ["Sinus rhythm throughout.", "Rare isolated ectopic beats."]);
+    const file = join(cli.dir, "holter.pdf");
+    writeFileSync(file, bytes);
+    const id = sha256(bytes);
+    const pendingFile = join(cli.dir, "state", "pending", `${id}.json`);
+
+    await setPaused(true);
+    let failed: CliResult;
+    try {
+      failed = await cli.run(["--as", "doctor1", "report", "upload", file, "--patient", patient]);
+    } finally {
+      await setPaused(false);
+    }
+    expect(failed.code).to.equal(1);
+    expect(failed.stdout).to.contain("Uploading the ciphertext to IPFS");
+    expect(failed.stderr).to.contain("Error: MedLedger is paused by its administrator").and.contain("rerun the same command");
+    expect(existsSync(pendingFile)).to.equal(true);
+    const pending = JSON.parse(readFileSync(pendingFile, "utf8")) as { prepared: { cid: string; reportId: string } };
+    expect(pending.prepared.reportId).to.equal(id);
+
+    const retried = json<{ cid: string; reportId: string; reusedPendingUpload: boolean; transactionHash: string | null }>(
+      ok(await cli.run(["--as", "doctor1", "--json", "report", "upload", file, "--patient", patient])),
+    );
+    expect(retried).to.include({ reportId: id, reusedPendingUpload: true, cid: pending.prepared.cid });
+    expect(retried.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
+    expect(existsSync(pendingFile)).to.equal(false);
+    expect((await cli.run(["verify", file])).code).to.equal(0);
+  });
+
+  it("the receptionist unassigns the doctor, who can no longer upload for the patient", async () => {
+    type Patients = { patients: { account: string }[] };
+    expect(json<Patients>(ok(await cli.run(["--json", "patient", "list", "--doctor", doctor]))).patients.map((p) => p.account)).to.deep.equal([patient]);
+    ok(await cli.run(["--as", "receptionist1", "patient", "unassign", patient, "--doctor", doctor]));
+    expect(json<Patients>(ok(await cli.run(["--json", "patient", "list", "--doctor", doctor]))).patients).to.deep.equal([]);
+    const file = join(cli.dir, "late.txt");
+    writeFileSync(file, "A late note.\n");
+    const refused = await cli.run(["--as", "doctor1", "report", "upload", file, "--patient", patient]);
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain("is not assigned to you");
+  });
+});

@@ -1,0 +1,312 @@
+/**
+ * Roles, the admin's two-step transfer, the generic role functions refusing product roles,
+ * role-gated functions called by every wrong role, the emergency pause, and audit anchors.
+ */
+import { expect } from "chai";
+import type { Contract } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import {
+  ADMIN_DELAY,
+  as,
+  type Cast,
+  cidOf,
+  ethers,
+  keyOf,
+  networkHelpers,
+  profile,
+  registerPatient,
+  reportInput,
+  ROLES,
+  staffedLedger,
+  wrappedKeyOf,
+  ZERO32,
+} from "./fixture.ts";
+
+type Call = (ledger: Contract, cast: Cast) => Promise<unknown>;
+
+/** Every role-gated write, with the role it needs and a call that would otherwise be valid. */
+const GATED: readonly { name: string; role: keyof typeof ROLES; call: Call }[] = [
+  { name: "pause", role: "admin", call: (l) => l.pause() },
+  { name: "unpause", role: "admin", call: (l) => l.unpause() },
+  { name: "addStaff", role: "admin", call: (l, c) => l.addStaff(c.stranger.address, ROLES.doctor, profile("Dr. New")) },
+  { name: "updateStaff", role: "admin", call: (l, c) => l.updateStaff(c.doc1.address, profile("Dr. Renamed")) },
+  { name: "deactivateStaff", role: "admin", call: (l, c) => l.deactivateStaff(c.doc1.address) },
+  { name: "reactivateStaff", role: "admin", call: (l, c) => l.reactivateStaff(c.doc1.address) },
+  { name: "anchorAuditLog", role: "admin", call: (l) => l.anchorAuditLog(ethers.id("head"), 1) },
+  { name: "beginDefaultAdminTransfer", role: "admin", call: (l, c) => l.beginDefaultAdminTransfer(c.stranger.address) },
+  { name: "cancelDefaultAdminTransfer", role: "admin", call: (l) => l.cancelDefaultAdminTransfer() },
+  { name: "changeDefaultAdminDelay", role: "admin", call: (l) => l.changeDefaultAdminDelay(60) },
+  { name: "rollbackDefaultAdminDelay", role: "admin", call: (l) => l.rollbackDefaultAdminDelay() },
+  {
+    name: "registerPatient",
+    role: "receptionist",
+    call: (l, c) => l.registerPatient(c.pat3.address, cidOf("p3"), keyOf("p3"), "0x"),
+  },
+  { name: "updatePatientProfile", role: "receptionist", call: (l, c) => l.updatePatientProfile(c.pat1.address, cidOf("new")) },
+  { name: "assignDoctor", role: "receptionist", call: (l, c) => l.assignDoctor(c.pat2.address, c.doc2.address) },
+  { name: "unassignDoctor", role: "receptionist", call: (l, c) => l.unassignDoctor(c.pat1.address, c.doc1.address) },
+  { name: "registerReport", role: "doctor", call: (l, c) => l.registerReport(reportInput("gated", c.pat1.address)) },
+  { name: "registerReports", role: "doctor", call: (l, c) => l.registerReports([reportInput("gated", c.pat1.address)]) },
+];
+
+/** One holder of each role, and the stranger holding none. */
+function holders(cast: Cast): Record<keyof typeof ROLES | "none", HardhatEthersSigner> {
+  return { admin: cast.admin, receptionist: cast.rec1, doctor: cast.doc1, patient: cast.pat1, none: cast.stranger };
+}
+
+describe("MedLedger: roles and administration", () => {
+  describe("deployment", () => {
+    it("makes the given admin the default admin with the given delay, unpaused", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      expect(await ledger.defaultAdmin()).to.equal(cast.admin.address);
+      expect(await ledger.owner()).to.equal(cast.admin.address);
+      expect(await ledger.defaultAdminDelay()).to.equal(ADMIN_DELAY);
+      expect(await ledger.hasRole(ROLES.admin, cast.admin.address)).to.equal(true);
+      expect(await ledger.paused()).to.equal(false);
+      expect(await ledger.RECEPTIONIST_ROLE()).to.equal(ROLES.receptionist);
+      expect(await ledger.DOCTOR_ROLE()).to.equal(ROLES.doctor);
+      expect(await ledger.PATIENT_ROLE()).to.equal(ROLES.patient);
+      expect(await ledger.getRoleAdmin(ROLES.doctor)).to.equal(ROLES.admin);
+    });
+
+    it("advertises AccessControl through ERC-165", async () => {
+      const { ledger } = await networkHelpers.loadFixture(staffedLedger);
+      expect(await ledger.supportsInterface("0x7965db0b")).to.equal(true); // IAccessControl
+      expect(await ledger.supportsInterface("0x01ffc9a7")).to.equal(true); // IERC165
+      expect(await ledger.supportsInterface("0xffffffff")).to.equal(false);
+    });
+
+    it("refuses a zero admin at construction", async () => {
+      const factory = await ethers.getContractFactory("MedLedger");
+      await expect(factory.deploy(ADMIN_DELAY, ethers.ZeroAddress))
+        .to.be.revertedWithCustomError(factory, "AccessControlInvalidDefaultAdmin")
+        .withArgs(ethers.ZeroAddress);
+    });
+  });
+
+  describe("role-gated functions refuse every other role", () => {
+    for (const gated of GATED) {
+      it(`${gated.name} needs ${gated.role}`, async () => {
+        const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+        for (const [holds, signer] of Object.entries(holders(cast))) {
+          if (holds === gated.role) continue;
+          await expect(gated.call(as(ledger, signer), cast), `${gated.name} by ${holds}`)
+            .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+            .withArgs(signer.address, ROLES[gated.role]);
+        }
+      });
+    }
+
+    it("a deactivated doctor or receptionist loses its gated functions", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      await as(ledger, cast.admin).deactivateStaff(cast.doc1.address);
+      await as(ledger, cast.admin).deactivateStaff(cast.rec1.address);
+      await expect(as(ledger, cast.doc1).registerReport(reportInput("x", cast.pat1.address)))
+        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+        .withArgs(cast.doc1.address, ROLES.doctor);
+      await expect(as(ledger, cast.rec1).assignDoctor(cast.pat2.address, cast.doc2.address))
+        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+        .withArgs(cast.rec1.address, ROLES.receptionist);
+    });
+  });
+
+  describe("grantRole, revokeRole and renounceRole", () => {
+    const products = [ROLES.receptionist, ROLES.doctor, ROLES.patient, ethers.id("ANY_OTHER_ROLE")];
+
+    it("refuse every product (and any non-admin) role, even for the admin", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      for (const role of products) {
+        await expect(admin.grantRole(role, cast.stranger.address)).to.be.revertedWithCustomError(ledger, "ManagedRole").withArgs(role);
+        await expect(admin.revokeRole(role, cast.doc1.address)).to.be.revertedWithCustomError(ledger, "ManagedRole").withArgs(role);
+      }
+      await expect(as(ledger, cast.doc1).renounceRole(ROLES.doctor, cast.doc1.address))
+        .to.be.revertedWithCustomError(ledger, "ManagedRole")
+        .withArgs(ROLES.doctor);
+      await expect(as(ledger, cast.rec1).renounceRole(ROLES.receptionist, cast.rec1.address))
+        .to.be.revertedWithCustomError(ledger, "ManagedRole")
+        .withArgs(ROLES.receptionist);
+      await expect(as(ledger, cast.pat1).renounceRole(ROLES.patient, cast.pat1.address))
+        .to.be.revertedWithCustomError(ledger, "ManagedRole")
+        .withArgs(ROLES.patient);
+      expect(await ledger.hasRole(ROLES.doctor, cast.doc1.address)).to.equal(true);
+      expect(await ledger.hasRole(ROLES.patient, cast.pat1.address)).to.equal(true);
+    });
+
+    it("leave the default admin to the two-step transfer", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await expect(admin.grantRole(ROLES.admin, cast.stranger.address)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessControlEnforcedDefaultAdminRules",
+      );
+      await expect(admin.revokeRole(ROLES.admin, cast.admin.address)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessControlEnforcedDefaultAdminRules",
+      );
+      await expect(as(ledger, cast.stranger).grantRole(ROLES.admin, cast.stranger.address)).to.be.revertedWithCustomError(
+        ledger,
+        "AccessControlEnforcedDefaultAdminRules",
+      );
+      // Renouncing the admin role needs a scheduled transfer to the zero address first.
+      await expect(admin.renounceRole(ROLES.admin, cast.admin.address))
+        .to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminDelay")
+        .withArgs(0);
+    });
+
+    it("let the admin renounce after scheduling a transfer to nobody and waiting the delay", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await admin.beginDefaultAdminTransfer(ethers.ZeroAddress);
+      await networkHelpers.time.increase(ADMIN_DELAY + 1n);
+      await expect(admin.renounceRole(ROLES.admin, cast.admin.address))
+        .to.emit(ledger, "RoleRevoked")
+        .withArgs(ROLES.admin, cast.admin.address, cast.admin.address);
+      expect(await ledger.defaultAdmin()).to.equal(ethers.ZeroAddress);
+      await expect(admin.addStaff(cast.stranger.address, ROLES.doctor, profile("Dr. X")))
+        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+        .withArgs(cast.admin.address, ROLES.admin);
+    });
+  });
+
+  describe("default admin two-step delayed transfer", () => {
+    it("schedules, refuses early or foreign acceptance, then hands over", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      const tx = await admin.beginDefaultAdminTransfer(cast.stranger.address);
+      const block = await ethers.provider.getBlock(tx.blockNumber!);
+      const schedule = BigInt(block!.timestamp) + ADMIN_DELAY;
+      await expect(tx).to.emit(ledger, "DefaultAdminTransferScheduled").withArgs(cast.stranger.address, schedule);
+      const [pending, pendingSchedule] = (await ledger.pendingDefaultAdmin()) as [string, bigint];
+      expect(pending).to.equal(cast.stranger.address);
+      expect(pendingSchedule).to.equal(schedule);
+
+      await expect(as(ledger, cast.stranger).acceptDefaultAdminTransfer())
+        .to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminDelay")
+        .withArgs(schedule);
+      await expect(as(ledger, cast.rec1).acceptDefaultAdminTransfer())
+        .to.be.revertedWithCustomError(ledger, "AccessControlInvalidDefaultAdmin")
+        .withArgs(cast.rec1.address);
+
+      await networkHelpers.time.increaseTo(schedule + 1n);
+      await expect(as(ledger, cast.stranger).acceptDefaultAdminTransfer())
+        .to.emit(ledger, "RoleGranted")
+        .withArgs(ROLES.admin, cast.stranger.address, cast.stranger.address);
+      expect(await ledger.defaultAdmin()).to.equal(cast.stranger.address);
+      expect(await ledger.hasRole(ROLES.admin, cast.admin.address)).to.equal(false);
+
+      await expect(admin.pause())
+        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
+        .withArgs(cast.admin.address, ROLES.admin);
+      await expect(as(ledger, cast.stranger).addStaff(cast.pat5.address, ROLES.doctor, profile("Dr. Five")))
+        .to.emit(ledger, "StaffAdded");
+    });
+
+    it("can be cancelled", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await admin.beginDefaultAdminTransfer(cast.stranger.address);
+      await expect(admin.cancelDefaultAdminTransfer()).to.emit(ledger, "DefaultAdminTransferCanceled");
+      await networkHelpers.time.increase(ADMIN_DELAY + 1n);
+      await expect(as(ledger, cast.stranger).acceptDefaultAdminTransfer())
+        .to.be.revertedWithCustomError(ledger, "AccessControlInvalidDefaultAdmin")
+        .withArgs(cast.stranger.address);
+      expect(await ledger.defaultAdmin()).to.equal(cast.admin.address);
+    });
+
+    it("changes its delay only after a wait, and can roll the change back", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await expect(admin.changeDefaultAdminDelay(3600)).to.emit(ledger, "DefaultAdminDelayChangeScheduled");
+      const [newDelay] = (await ledger.pendingDefaultAdminDelay()) as [bigint, bigint];
+      expect(newDelay).to.equal(3600n);
+      await expect(admin.rollbackDefaultAdminDelay()).to.emit(ledger, "DefaultAdminDelayChangeCanceled");
+      await admin.changeDefaultAdminDelay(3600);
+      await networkHelpers.time.increase(ADMIN_DELAY + 1n);
+      expect(await ledger.defaultAdminDelay()).to.equal(3600n);
+      expect(await ledger.defaultAdminDelayIncreaseWait()).to.equal(5n * 24n * 3600n);
+    });
+  });
+
+  describe("emergency pause", () => {
+    /** Every write of the registry, each valid when not paused (checked below). */
+    const WRITES: readonly { name: string; call: (l: Contract, c: Cast) => Promise<unknown> }[] = [
+      { name: "addStaff", call: (l, c) => as(l, c.admin).addStaff(c.stranger.address, ROLES.doctor, profile("Dr. S")) },
+      { name: "updateStaff", call: (l, c) => as(l, c.admin).updateStaff(c.doc1.address, profile("Dr. A. L.")) },
+      { name: "deactivateStaff", call: (l, c) => as(l, c.admin).deactivateStaff(c.rec2.address) },
+      { name: "reactivateStaff", call: (l, c) => as(l, c.admin).reactivateStaff(c.doc2.address) },
+      { name: "anchorAuditLog", call: (l, c) => as(l, c.admin).anchorAuditLog(ethers.id("head"), 3) },
+      { name: "publishEncryptionKey", call: (l, c) => as(l, c.stranger).publishEncryptionKey(keyOf("s")) },
+      { name: "registerPatient", call: (l, c) => registerPatient(l, c.rec1, c.pat3) },
+      { name: "updatePatientProfile", call: (l, c) => as(l, c.rec1).updatePatientProfile(c.pat1.address, cidOf("new")) },
+      { name: "assignDoctor", call: (l, c) => as(l, c.rec1).assignDoctor(c.pat2.address, c.doc3.address) },
+      { name: "unassignDoctor", call: (l, c) => as(l, c.rec1).unassignDoctor(c.pat2.address, c.doc1.address) },
+      { name: "registerReport", call: (l, c) => as(l, c.doc1).registerReport(reportInput("paused", c.pat1.address)) },
+      { name: "registerReports", call: (l, c) => as(l, c.doc1).registerReports([reportInput("paused-batch", c.pat1.address)]) },
+      { name: "grantAccess", call: (l, c) => as(l, c.pat1).grantAccess(reportInput("r0", c.pat1.address).sha256Digest, c.doc3.address, wrappedKeyOf("g")) },
+      { name: "revokeAccess", call: (l, c) => as(l, c.pat1).revokeAccess(reportInput("r0", c.pat1.address).sha256Digest, c.doc2.address) },
+    ];
+
+    async function pausable(): Promise<{ ledger: Contract; cast: Cast }> {
+      const { ledger, cast } = await staffedLedger();
+      // doc2 deactivated (to be reactivated), doc3 with a key; report r0 of pat1 shared with doc2.
+      await as(ledger, cast.doc3).publishEncryptionKey(keyOf("doc3"));
+      const r0 = reportInput("r0", cast.pat1.address);
+      await as(ledger, cast.doc1).registerReport(r0);
+      await as(ledger, cast.pat1).grantAccess(r0.sha256Digest, cast.doc2.address, wrappedKeyOf("g2"));
+      await as(ledger, cast.admin).deactivateStaff(cast.doc2.address);
+      return { ledger, cast };
+    }
+
+    it("blocks every write while paused, and each works again after unpause", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(pausable);
+      const admin = as(ledger, cast.admin);
+      await expect(admin.pause()).to.emit(ledger, "Paused").withArgs(cast.admin.address);
+      expect(await ledger.paused()).to.equal(true);
+      for (const write of WRITES) {
+        await expect(write.call(ledger, cast), write.name).to.be.revertedWithCustomError(ledger, "EnforcedPause");
+      }
+      // Reads still answer.
+      expect(await ledger.canRead(reportInput("r0", cast.pat1.address).sha256Digest, cast.pat1.address)).to.equal(true);
+      await expect(admin.unpause()).to.emit(ledger, "Unpaused").withArgs(cast.admin.address);
+      for (const write of WRITES) {
+        const receipt = await (await (write.call(ledger, cast) as Promise<{ wait(): Promise<{ status: number | null }> }>).catch((e: unknown) => {
+          throw new Error(`${write.name} failed after unpause: ${String(e)}`);
+        })).wait();
+        expect(receipt.status, write.name).to.equal(1);
+      }
+    });
+
+    it("refuses to pause twice or to unpause when running", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await expect(admin.unpause()).to.be.revertedWithCustomError(ledger, "ExpectedPause");
+      await admin.pause();
+      await expect(admin.pause()).to.be.revertedWithCustomError(ledger, "EnforcedPause");
+    });
+
+    it("does not block the admin transfer", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await admin.pause();
+      await expect(admin.beginDefaultAdminTransfer(cast.stranger.address)).to.emit(ledger, "DefaultAdminTransferScheduled");
+    });
+  });
+
+  describe("audit anchors", () => {
+    it("emits the anchored head with its entry count and the admin", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const head = ethers.id("log head");
+      await expect(as(ledger, cast.admin).anchorAuditLog(head, 42))
+        .to.emit(ledger, "AuditLogAnchored")
+        .withArgs(head, 42, cast.admin.address);
+    });
+
+    it("refuses a zero head or zero entries", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
+      await expect(admin.anchorAuditLog(ZERO32, 1)).to.be.revertedWithCustomError(ledger, "InvalidAnchor");
+      await expect(admin.anchorAuditLog(ethers.id("h"), 0)).to.be.revertedWithCustomError(ledger, "InvalidAnchor");
+    });
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * Property tests: fast-check drives random sequences of operations by random actors against
+ * the real contract on the in-process EVM, then checks the invariants against the chain's own
+ * history (events and state at the block before each transaction), not against a model:
+ *
+ * 1. a report exists only for a patient assigned to its doctor at registration time;
+ * 2. report ids (SHA-256 digests) are unique;
+ * 3. only the admin changes staff roles (and only receptionists grant the patient role);
+ * 4. a revoked grant reads as revoked.
+ */
+import { expect } from "chai";
+import fc from "fast-check";
+import type { Contract, EventLog, Log } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import {
+  as,
+  type Cast,
+  ethers,
+  keyOf,
+  networkHelpers,
+  profile,
+  registerPatient,
+  reportInput,
+  ROLES,
+  staffedLedger,
+  wrappedKeyOf,
+  ZERO20,
+  ZERO32,
+} from "./fixture.ts";
+
+const RUNS = 25;
+const MIN_OPS = 8;
+const MAX_OPS = 24;
+/** Few report seeds, so that duplicates (same SHA-256) are tried often. */
+const REPORT_SEEDS = 4;
+
+const anyone = fc.integer({ min: 0, max: 11 });
+/** Mostly an account in the range that can succeed (`min`..`max`), sometimes anyone. */
+const likely = (min: number, max: number): fc.Arbitrary<number> =>
+  fc.oneof({ arbitrary: fc.integer({ min, max }), weight: 3 }, { arbitrary: anyone, weight: 1 });
+const admin = likely(0, 0);
+const receptionist = likely(1, 2);
+const doctor = likely(3, 5);
+const patient = likely(6, 8);
+const account = anyone;
+const seed = fc.integer({ min: 0, max: REPORT_SEEDS - 1 });
+
+type Op =
+  | { kind: "addStaff"; by: number; who: number; doctor: boolean }
+  | { kind: "deactivate"; by: number; who: number }
+  | { kind: "reactivate"; by: number; who: number }
+  | { kind: "grantRole"; by: number; who: number; role: "doctor" | "receptionist" | "patient" }
+  | { kind: "revokeRole"; by: number; who: number; role: "doctor" | "receptionist" | "patient" }
+  | { kind: "registerPatient"; by: number; who: number }
+  | { kind: "assign"; by: number; patient: number; doctor: number }
+  | { kind: "unassign"; by: number; patient: number; doctor: number }
+  | { kind: "report"; by: number; patient: number; seed: number; variant: number; supersedes: number | null }
+  | { kind: "batch"; by: number; patient: number; seeds: number[] }
+  | { kind: "publishKey"; by: number }
+  | { kind: "grant"; by: Sharer; seed: number; reader: number }
+  | { kind: "revoke"; by: Sharer; seed: number; reader: number };
+
+/** Who shares: an account index, or "owner" for the report's patient (looked up on chain). */
+type Sharer = number | "owner";
+const sharer: fc.Arbitrary<Sharer> = fc.oneof({ arbitrary: fc.constant("owner" as const), weight: 3 }, { arbitrary: anyone, weight: 1 });
+/** Readers: mostly accounts with a published key in the fixture (doctors 1-2, patients 1-2). */
+const reader = fc.oneof({ arbitrary: fc.constantFrom(4, 6, 7), weight: 3 }, { arbitrary: anyone, weight: 1 });
+
+const roleName = fc.constantFrom("doctor" as const, "receptionist" as const, "patient" as const);
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ kind: fc.constant("addStaff" as const), by: admin, who: account, doctor: fc.boolean() }),
+  fc.record({ kind: fc.constant("deactivate" as const), by: admin, who: account }),
+  fc.record({ kind: fc.constant("reactivate" as const), by: admin, who: account }),
+  fc.record({ kind: fc.constant("grantRole" as const), by: admin, who: account, role: roleName }),
+  fc.record({ kind: fc.constant("revokeRole" as const), by: admin, who: account, role: roleName }),
+  fc.record({ kind: fc.constant("registerPatient" as const), by: receptionist, who: patient }),
+  fc.record({ kind: fc.constant("assign" as const), by: receptionist, patient, doctor }),
+  fc.record({ kind: fc.constant("unassign" as const), by: receptionist, patient, doctor }),
+  {
+    arbitrary: fc.record({
+      kind: fc.constant("report" as const),
+      by: doctor,
+      patient,
+      seed,
+      variant: fc.integer({ min: 0, max: 1 }),
+      supersedes: fc.oneof({ arbitrary: fc.constant(null), weight: 3 }, { arbitrary: seed, weight: 1 }),
+    }),
+    weight: 4,
+  },
+  fc.record({ kind: fc.constant("batch" as const), by: doctor, patient, seeds: fc.array(seed, { minLength: 1, maxLength: 3 }) }),
+  fc.record({ kind: fc.constant("publishKey" as const), by: anyone }),
+  { arbitrary: fc.record({ kind: fc.constant("grant" as const), by: sharer, seed, reader }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("revoke" as const), by: sharer, seed, reader }), weight: 3 },
+);
+
+function reportOf(s: number, patient: string, variant: number, supersedes: string): ReturnType<typeof reportInput> {
+  const input = reportInput(`seed-${s}`, patient, supersedes);
+  // Same SHA-256 with another SHA-1 (variant 1): must still count as the same report id.
+  return variant === 0 ? input : { ...input, sha1Digest: ethers.dataSlice(ethers.id(`sha1-${s}-${variant}`), 0, 20) };
+}
+
+const idOf = (s: number): string => reportInput(`seed-${s}`, ethers.ZeroAddress).sha256Digest;
+
+async function actorOf(ledger: Contract, cast: Cast, o: Op): Promise<HardhatEthersSigner> {
+  if (o.by !== "owner") return cast.all[o.by]!;
+  const [status, report] = await ledger.verify(idOf(o.seed), ZERO20);
+  const owner = status === 0n ? undefined : cast.all.find((s) => s.address === report.patient);
+  return owner ?? cast.stranger;
+}
+
+async function apply(ledger: Contract, cast: Cast, o: Op): Promise<void> {
+  const signer = (i: number): HardhatEthersSigner => cast.all[i]!;
+  const by = as(ledger, await actorOf(ledger, cast, o));
+  switch (o.kind) {
+    case "addStaff":
+      return void (await by.addStaff(signer(o.who).address, o.doctor ? ROLES.doctor : ROLES.receptionist, profile(`Staff ${o.who}`)));
+    case "deactivate":
+      return void (await by.deactivateStaff(signer(o.who).address));
+    case "reactivate":
+      return void (await by.reactivateStaff(signer(o.who).address));
+    case "grantRole":
+      return void (await by.grantRole(ROLES[o.role], signer(o.who).address));
+    case "revokeRole":
+      return void (await by.revokeRole(ROLES[o.role], signer(o.who).address));
+    case "registerPatient":
+      return void (await registerPatient(ledger, signer(o.by as number), signer(o.who)));
+    case "assign":
+      return void (await by.assignDoctor(signer(o.patient).address, signer(o.doctor).address));
+    case "unassign":
+      return void (await by.unassignDoctor(signer(o.patient).address, signer(o.doctor).address));
+    case "report":
+      return void (await by.registerReport(
+        reportOf(o.seed, signer(o.patient).address, o.variant, o.supersedes === null ? ZERO32 : idOf(o.supersedes)),
+      ));
+    case "batch":
+      return void (await by.registerReports(o.seeds.map((s) => reportOf(s, signer(o.patient).address, 0, ZERO32))));
+    case "publishKey":
+      return void (await by.publishEncryptionKey(keyOf(`published-${o.by}`)));
+    case "grant":
+      return void (await by.grantAccess(idOf(o.seed), signer(o.reader).address, wrappedKeyOf(`g-${o.seed}-${o.reader}`)));
+    case "revoke":
+      return void (await by.revokeAccess(idOf(o.seed), signer(o.reader).address));
+  }
+}
+
+function events(logs: readonly (Log | EventLog)[], name: string): EventLog[] {
+  return logs.filter((l): l is EventLog => "eventName" in l && l.eventName === name);
+}
+
+describe("MedLedger: invariants under random operation sequences (fast-check)", function () {
+  this.timeout(120_000);
+
+  it("hold for every sequence", async () => {
+    let reportsSeen = 0;
+    let successes = 0;
+    let revokedSeen = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: MIN_OPS, maxLength: MAX_OPS, size: "max" }), async (ops) => {
+        const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+        const fromBlock = (await ethers.provider.getBlockNumber()) + 1;
+        let succeeded = 0;
+        for (const o of ops) {
+          try {
+            await apply(ledger, cast, o);
+            succeeded += 1;
+          } catch (error) {
+            // Every refusal must be a decoded contract error, never an unexpected failure.
+            if (!(error instanceof Error) || !/reverted with custom error/.test(error.message)) throw error;
+          }
+        }
+        const logs = await ledger.queryFilter("*", fromBlock);
+
+        // 1. Each report: at the block before its transaction, its doctor was an active doctor
+        // assigned to its patient, and the patient was a patient. The stored record agrees.
+        const registered = events(logs, "ReportRegistered");
+        for (const e of registered) {
+          const { patient, doctor, reportId } = e.args;
+          const before = { blockTag: e.blockNumber - 1 };
+          expect(await ledger.isAssigned(patient, doctor, before), "assigned at registration").to.equal(true);
+          expect(await ledger.hasRole(ROLES.doctor, doctor, before), "doctor at registration").to.equal(true);
+          expect(await ledger.hasRole(ROLES.patient, patient, before), "patient at registration").to.equal(true);
+          const tx = await ethers.provider.getTransaction(e.transactionHash);
+          expect(tx!.from).to.equal(doctor);
+          const stored = await ledger.getReport(reportId);
+          expect([stored.patient, stored.doctor]).to.deep.equal([patient, doctor]);
+        }
+        reportsSeen += registered.length;
+
+        // 2. Report ids are unique.
+        const ids = registered.map((e) => e.args.reportId as string);
+        expect(new Set(ids).size).to.equal(ids.length);
+
+        // 3. Staff roles change only by the admin's transactions; the patient role only by receptionists'.
+        for (const e of [...events(logs, "RoleGranted"), ...events(logs, "RoleRevoked")]) {
+          const { role, sender } = e.args;
+          const tx = await ethers.provider.getTransaction(e.transactionHash);
+          expect(tx!.from).to.equal(sender);
+          if (role === ROLES.doctor || role === ROLES.receptionist) {
+            expect(sender, "staff role changed by the admin only").to.equal(cast.admin.address);
+          } else if (role === ROLES.patient) {
+            expect(await ledger.hasRole(ROLES.receptionist, sender, { blockTag: e.blockNumber - 1 })).to.equal(true);
+          }
+        }
+        // ... and the final staff roles are exactly the active staff records.
+        for (const signer of cast.all.slice(0, 12)) {
+          const member = await ledger.staffMember(signer.address);
+          for (const role of [ROLES.doctor, ROLES.receptionist]) {
+            expect(await ledger.hasRole(role, signer.address)).to.equal(member.active && member.role === role);
+          }
+        }
+
+        // 4. The last word on a (report, reader) pair decides: revoked reads as revoked.
+        const last = new Map<string, { granted: boolean; reportId: string; reader: string }>();
+        for (const e of [...events(logs, "AccessGranted"), ...events(logs, "AccessRevoked")].sort(
+          (a, b) => a.blockNumber - b.blockNumber || a.index - b.index,
+        )) {
+          const { reportId, reader } = e.args;
+          last.set(`${reportId}/${reader}`, { granted: e.eventName === "AccessGranted", reportId, reader });
+        }
+        for (const { granted, reportId, reader } of last.values()) {
+          expect(await ledger.isGranted(reportId, reader)).to.equal(granted);
+          const { patient, doctor } = await ledger.getReport(reportId);
+          expect(await ledger.canRead(reportId, reader)).to.equal(granted || reader === patient || reader === doctor);
+          if (!granted) revokedSeen += 1;
+        }
+        successes += succeeded;
+      }),
+      { numRuns: RUNS },
+    );
+    // The generators must actually reach the interesting states.
+    console.log({ successes, reportsSeen, revokedSeen });
+    expect(successes, "successful operations over all runs").to.be.greaterThan(RUNS);
+    expect(reportsSeen, "reports registered over all runs").to.be.greaterThan(0);
+    expect(revokedSeen, "revoked grants over all runs").to.be.greaterThan(0);
+  });
+});

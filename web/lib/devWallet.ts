@@ -1,0 +1,156 @@
+/**
+ * The dev wallet of the local chain: a wagmi connector that signs as one of the demo people of
+ * core/dev/demoAccounts.ts with their local viem account. The rest of the app uses it through the
+ * ordinary wagmi hooks. It exists only on the local chain (chain id 31337): the demo keys are
+ * public, so {@link devWallet} refuses any other chain.
+ */
+import { createConnector } from "wagmi";
+import {
+  createWalletClient,
+  getAddress,
+  http,
+  numberToHex,
+  type Address,
+  type Chain,
+  type EIP1193RequestFn,
+  type HDAccount,
+  type WalletClient,
+  type Transport,
+} from "viem";
+import { DEMO_PEOPLE, demoAccount, findDemoPerson, isLocalChain, type DemoPerson } from "../../core/dev/demoAccounts.ts";
+
+export const DEV_WALLET_ID = "medledger-dev-wallet";
+const STORAGE_KEY = "medledger.devWallet.person";
+
+export interface DevWalletParameters {
+  readonly chain: Chain;
+  readonly rpcUrl: string;
+}
+
+interface DevWalletProvider {
+  readonly request: EIP1193RequestFn;
+}
+
+interface DevWalletProperties {
+  connect<withCapabilities extends boolean = false>(parameters?: {
+    chainId?: number | undefined;
+    isReconnecting?: boolean | undefined;
+    withCapabilities?: withCapabilities | boolean | undefined;
+    /** Handle of the demo person to sign as (see DEMO_PEOPLE). */
+    person?: string | undefined;
+  }): Promise<{
+    accounts: withCapabilities extends true ? readonly { address: Address; capabilities: Record<string, unknown> }[] : readonly Address[];
+    chainId: number;
+  }>;
+  /** Signs as another demo person from now on (the connection stays). */
+  selectPerson(handle: string): void;
+  /** The demo person currently signing, if connected. */
+  currentPerson(): DemoPerson | undefined;
+  [key: string]: unknown;
+}
+
+function storedHandle(): string | undefined {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function storeHandle(handle: string | undefined): void {
+  try {
+    if (handle) globalThis.localStorage?.setItem(STORAGE_KEY, handle);
+    else globalThis.localStorage?.removeItem(STORAGE_KEY);
+  } catch {
+    /* storage unavailable: the choice lasts for this page only */
+  }
+}
+
+/** Creates the dev wallet connector (throws if `chain` is not the local chain). */
+export function devWallet(parameters: DevWalletParameters) {
+  if (!isLocalChain(parameters.chain.id)) {
+    throw new Error("The dev wallet exists on the local chain only.");
+  }
+  const { chain, rpcUrl } = parameters;
+  let person: DemoPerson | undefined;
+  let account: HDAccount | undefined;
+  let client: WalletClient<Transport, Chain, HDAccount> | undefined;
+
+  const choose = (handle: string): DemoPerson => {
+    const found = findDemoPerson(handle);
+    if (!found) throw new Error(`Unknown demo person "${handle}".`);
+    person = found;
+    account = demoAccount(found);
+    client = createWalletClient({ account, chain, transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: 250 });
+    storeHandle(found.handle);
+    return found;
+  };
+
+  return createConnector<DevWalletProvider, DevWalletProperties>((config) => ({
+    id: DEV_WALLET_ID,
+    name: "Dev wallet (demo people)",
+    type: "devWallet",
+    async connect(connectParameters) {
+      const handle = connectParameters?.person ?? person?.handle ?? storedHandle() ?? DEMO_PEOPLE[0]?.handle;
+      if (!handle) throw new Error("No demo person to connect as.");
+      const chosen = choose(handle);
+      const address = demoAccount(chosen).address;
+      const accounts = connectParameters?.withCapabilities ? [{ address, capabilities: {} }] : [address];
+      return { accounts, chainId: chain.id } as never;
+    },
+    async disconnect() {
+      person = undefined;
+      account = undefined;
+      client = undefined;
+      storeHandle(undefined);
+    },
+    async getAccounts() {
+      return account ? [account.address] : [];
+    },
+    async getChainId() {
+      return chain.id;
+    },
+    async isAuthorized() {
+      const handle = storedHandle();
+      return handle !== undefined && findDemoPerson(handle) !== undefined;
+    },
+    async getClient() {
+      if (!client) {
+        const handle = storedHandle();
+        if (!handle) throw new Error("The dev wallet is not connected.");
+        choose(handle);
+      }
+      return client!;
+    },
+    async getProvider() {
+      const request = (async ({ method, params }: { method: string; params?: unknown }) => {
+        if (method === "eth_accounts" || method === "eth_requestAccounts") return account ? [account.address] : [];
+        if (method === "eth_chainId") return numberToHex(chain.id);
+        if (!client) throw new Error("The dev wallet is not connected.");
+        return client.request({ method, params } as never);
+      }) as EIP1193RequestFn;
+      return { request };
+    },
+    async switchChain({ chainId }) {
+      if (chainId !== chain.id) throw new Error("The dev wallet only knows the local chain.");
+      return chain;
+    },
+    onAccountsChanged(accounts) {
+      if (accounts.length === 0) config.emitter.emit("disconnect");
+      else config.emitter.emit("change", { accounts: accounts.map((a) => getAddress(a)) });
+    },
+    onChainChanged(chainId) {
+      config.emitter.emit("change", { chainId: Number(chainId) });
+    },
+    onDisconnect() {
+      config.emitter.emit("disconnect");
+    },
+    selectPerson(handle: string) {
+      const chosen = choose(handle);
+      config.emitter.emit("change", { accounts: [demoAccount(chosen).address] });
+    },
+    currentPerson() {
+      return person;
+    },
+  }));
+}
