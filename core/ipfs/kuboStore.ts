@@ -1,0 +1,75 @@
+/**
+ * The IPFS store over the Kubo RPC API (`kubo-rpc-client`, the maintained successor of
+ * ipfs-http-client): a real Kubo node, or the local stack's endpoint over its embedded node.
+ * Runs in Node and in the browser.
+ */
+import { create } from "kubo-rpc-client";
+import { CID } from "multiformats/cid";
+import { MedLedgerError } from "../errors.ts";
+import { KUBO_ADD_OPTIONS } from "./importSettings.ts";
+import type { CatOptions, ContentStore } from "./types.ts";
+
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+function isUnreachable(error: unknown): boolean {
+  const text = `${(error as { name?: string })?.name ?? ""} ${(error as Error)?.message ?? ""} ${String((error as { cause?: unknown })?.cause ?? "")}`;
+  return /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Failed to fetch|NetworkError|network error|socket hang up/i.test(text);
+}
+
+function unreachable(apiUrl: string, error: unknown): MedLedgerError {
+  return new MedLedgerError(
+    "IPFS_UNREACHABLE",
+    `The IPFS node at ${apiUrl} cannot be reached.`,
+    "Start the local stack with `npm start`, or set MEDLEDGER_IPFS_API_URL (IPFS_API_URL) to a running Kubo node's RPC API.",
+    { cause: error },
+  );
+}
+
+function parseCid(cid: string): CID {
+  try {
+    return CID.parse(cid);
+  } catch (error) {
+    throw new MedLedgerError("INVALID_INPUT", `"${cid}" is not a valid IPFS CID.`, "Check the CID.", { cause: error });
+  }
+}
+
+export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } = {}): ContentStore {
+  const client = create({ url: apiUrl, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
+  return {
+    endpoint: apiUrl,
+    async add(bytes) {
+      try {
+        const result = await client.add(bytes, KUBO_ADD_OPTIONS);
+        return result.cid.toString();
+      } catch (error) {
+        if (isUnreachable(error)) throw unreachable(apiUrl, error);
+        throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} refused the file: ${(error as Error).message}`, "Check the node's logs and free disk space, then retry: nothing was registered yet.", { cause: error });
+      }
+    },
+    async cat(cid, catOptions: CatOptions = {}) {
+      const parsed = parseCid(cid);
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      try {
+        for await (const chunk of client.cat(parsed, { signal: catOptions.signal })) {
+          total += chunk.length;
+          if (catOptions.maxBytes !== undefined && total > catOptions.maxBytes) {
+            throw new MedLedgerError("FILE_TOO_LARGE", `The stored object ${cid} is larger than the ${catOptions.maxBytes}-byte limit.`, "It is not a MedLedger report of an accepted size; contact the administrator.");
+          }
+          chunks.push(chunk);
+        }
+      } catch (error) {
+        if (error instanceof MedLedgerError) throw error;
+        if (isUnreachable(error)) throw unreachable(apiUrl, error);
+        throw new MedLedgerError("UNKNOWN_CID", `The IPFS node at ${apiUrl} does not have ${cid}.`, "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.", { cause: error });
+      }
+      const out = new Uint8Array(total);
+      let offset = 0;
+      for (const chunk of chunks) {
+        out.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return out;
+    },
+  };
+}

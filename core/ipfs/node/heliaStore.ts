@@ -1,0 +1,82 @@
+/**
+ * The embedded IPFS node: Helia without networking (no libp2p), persistent in a data folder
+ * (blockstore-fs + datastore-fs), importing with the same settings as Kubo. Node only.
+ */
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { unixfs, type UnixFS } from "@helia/unixfs";
+import { FsBlockstore } from "blockstore-fs";
+import { FsDatastore } from "datastore-fs";
+import { createHeliaLight } from "helia";
+import { fixedSize } from "ipfs-unixfs-importer/chunker";
+import { balanced } from "ipfs-unixfs-importer/layout";
+import { CID } from "multiformats/cid";
+import { MedLedgerError } from "../../errors.ts";
+import { CHUNK_SIZE, MAX_LINKS_PER_NODE } from "../importSettings.ts";
+import type { CatOptions, ContentStore } from "../types.ts";
+
+export interface HeliaStore extends ContentStore {
+  /** Stops the node and releases the data folder. */
+  close(): Promise<void>;
+}
+
+export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
+  mkdirSync(dataDir, { recursive: true });
+  const blockstore = new FsBlockstore(join(dataDir, "blocks"));
+  const datastore = new FsDatastore(join(dataDir, "datastore"));
+  await blockstore.open();
+  await datastore.open();
+  const helia = createHeliaLight({ blockstore, datastore });
+  await helia.start();
+  const fs: UnixFS = unixfs(helia);
+  const importOptions = {
+    cidVersion: 1,
+    rawLeaves: true,
+    reduceSingleLeafToSelf: true,
+    chunker: fixedSize({ chunkSize: CHUNK_SIZE }),
+    layout: balanced({ maxChildrenPerNode: MAX_LINKS_PER_NODE }),
+  } as const;
+
+  return {
+    endpoint: dataDir,
+    async add(bytes) {
+      const cid = await fs.addBytes(bytes, importOptions);
+      await helia.pins.add(cid).next().catch(() => undefined);
+      return cid.toString();
+    },
+    async cat(cid, options: CatOptions = {}) {
+      let parsed: CID;
+      try {
+        parsed = CID.parse(cid);
+      } catch (error) {
+        throw new MedLedgerError("INVALID_INPUT", `"${cid}" is not a valid IPFS CID.`, "Check the CID.", { cause: error });
+      }
+      const chunks: Uint8Array[] = [];
+      let total = 0;
+      try {
+        for await (const chunk of fs.cat(parsed, { offline: true, signal: options.signal })) {
+          total += chunk.length;
+          if (options.maxBytes !== undefined && total > options.maxBytes) {
+            throw new MedLedgerError("FILE_TOO_LARGE", `The stored object ${cid} is larger than the ${options.maxBytes}-byte limit.`, "It is not a MedLedger report of an accepted size.");
+          }
+          chunks.push(chunk);
+        }
+      } catch (error) {
+        if (error instanceof MedLedgerError) throw error;
+        throw new MedLedgerError("UNKNOWN_CID", `The embedded IPFS node does not have ${cid}.`, "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.", { cause: error });
+      }
+      const out = new Uint8Array(total);
+      let offset = 0;
+      for (const chunk of chunks) {
+        out.set(chunk, offset);
+        offset += chunk.length;
+      }
+      return out;
+    },
+    async close() {
+      await helia.stop();
+      await blockstore.close();
+      await datastore.close();
+    },
+  };
+}

@@ -1,0 +1,2 @@
+export * from "./heliaStore.ts";
+export * from "./kuboRpcServer.ts";

@@ -1,0 +1,15 @@
+/** Where encrypted reports and sealed profiles live: any IPFS node. Only ciphertext is ever stored. */
+export interface CatOptions {
+  /** Refuse objects larger than this (bytes). */
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ContentStore {
+  /** The endpoint or folder, for messages. */
+  readonly endpoint: string;
+  /** Stores `bytes` with MedLedger's import settings and returns its CIDv1 string. */
+  add(bytes: Uint8Array): Promise<string>;
+  /** The bytes of `cid`. */
+  cat(cid: string, options?: CatOptions): Promise<Uint8Array>;
+}
