@@ -17,7 +17,7 @@ import { createLedgerReader, createLedgerWriter } from "../core/node/clients.ts"
 import { assignDoctor, registerPatient } from "../core/patients/patients.ts";
 import { createRegistrationRequest } from "../core/patients/registration.ts";
 import { readReport } from "../core/reports/read.ts";
-import { prepareReport, submitReport } from "../core/reports/upload.ts";
+import { prepareReport, submitReport, type PreparedReport } from "../core/reports/upload.ts";
 import { addStaff } from "../core/staff/staff.ts";
 import { verifyFile } from "../core/verify/verify.ts";
 import { DEMO_PEOPLE, demoAccount } from "../core/dev/demoAccounts.ts";
@@ -66,7 +66,7 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
         return store.add(copy);
       });
       // Register and read: fresh files, prepared outside the timed part.
-      const prepared = [];
+      const prepared: { file: Uint8Array; prepared: PreparedReport }[] = [];
       for (let i = 0; i <= runs; i++) {
         const f = new Uint8Array(randomBytes(size));
         prepared.push({ file: f, prepared: await prepareReport(doctor, store, { file: f, patient: patientAddress }, { maxBytes: config.maxFileBytes }) });

@@ -4,12 +4,6 @@ import { writeResults } from "./stats.ts";
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 const figures: Record<string, number> = { ...(await benchCore(log)) };
-try {
-  const { benchWeb } = await import("./web.ts");
-  Object.assign(figures, await benchWeb(log));
-} catch (error) {
-  if ((error as { code?: string }).code !== "ERR_MODULE_NOT_FOUND") throw error;
-}
 const path = writeResults("perf", figures);
 console.table(Object.entries(figures).map(([key, value]) => ({ figure: key, value })));
 console.log(`written to ${path}`);

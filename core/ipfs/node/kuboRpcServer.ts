@@ -81,7 +81,7 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
         return;
       case "/api/v0/add": {
         const body = await readBody(req, maxUploadBytes);
-        const form = await new Request(url, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body }).formData();
+        const form = await new Request(url, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: new Uint8Array(body) }).formData();
         const lines: string[] = [];
         for (const [name, value] of form.entries()) {
           if (typeof value === "string") continue;
