@@ -70,7 +70,7 @@ export async function inProcessLedger(): Promise<LedgerFixture> {
 export async function anvilLedger(): Promise<LedgerFixture> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/anvil"), ["--port", String(port), "--silent"], { stdio: "ignore" });
+  const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/anvil"), ["--port", String(port), "--accounts", "20", "--silent"], { stdio: "ignore" });
   const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   await waitUntil("anvil answers", async () => (await probe.getChainId()) > 0);
   const transport = http(rpcUrl);
