@@ -6,7 +6,7 @@
 import { create } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
 import { MedLedgerError } from "../errors.ts";
-import { KUBO_ADD_OPTIONS } from "./importSettings.ts";
+import { canonicalCid, KUBO_ADD_OPTIONS } from "./importSettings.ts";
 import type { CatOptions, ContentStore } from "./types.ts";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -40,7 +40,7 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
     async add(bytes) {
       try {
         const result = await client.add(bytes, KUBO_ADD_OPTIONS);
-        return result.cid.toString();
+        return canonicalCid(result.cid);
       } catch (error) {
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
         throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} refused the file: ${(error as Error).message}`, "Check the node's logs and free disk space, then retry: nothing was registered yet.", { cause: error });

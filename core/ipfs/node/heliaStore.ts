@@ -12,7 +12,7 @@ import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
 import { MedLedgerError } from "../../errors.ts";
-import { CHUNK_SIZE, MAX_LINKS_PER_NODE } from "../importSettings.ts";
+import { canonicalCid, CHUNK_SIZE, MAX_LINKS_PER_NODE } from "../importSettings.ts";
 import type { CatOptions, ContentStore } from "../types.ts";
 
 export interface HeliaStore extends ContentStore {
@@ -30,8 +30,9 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
   await helia.start();
   const fs: UnixFS = unixfs(helia);
   const importOptions = {
-    cidVersion: 1,
-    rawLeaves: true,
+    cidVersion: 0,
+    rawLeaves: false,
+    leafType: "file",
     reduceSingleLeafToSelf: true,
     chunker: fixedSize({ chunkSize: CHUNK_SIZE }),
     layout: balanced({ maxChildrenPerNode: MAX_LINKS_PER_NODE }),
@@ -42,7 +43,7 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
     async add(bytes) {
       const cid = await fs.addBytes(bytes, importOptions);
       await helia.pins.add(cid).next().catch(() => undefined);
-      return cid.toString();
+      return canonicalCid(cid);
     },
     async cat(cid, options: CatOptions = {}) {
       let parsed: CID;

@@ -1,0 +1,122 @@
+/** The storage layer: embedded Helia node, its Kubo-RPC endpoint through kubo-rpc-client, CID agreement. */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect } from "chai";
+import { createKuboStore } from "../../core/ipfs/kuboStore.ts";
+import { openHeliaStore } from "../../core/ipfs/node/heliaStore.ts";
+import { startKuboRpcServer } from "../../core/ipfs/node/kuboRpcServer.ts";
+import { cidFromBytes, cidToBytes } from "../../core/ipfs/cid.ts";
+import { embeddedIpfs, type IpfsFixture } from "../helpers/ipfs.ts";
+import { expectCode } from "../helpers/story.ts";
+
+function pattern(size: number, seed: number): Uint8Array {
+  return new Uint8Array(size).map((_, i) => (i * 131 + seed * 17 + (i >> 9)) & 0xff);
+}
+
+/** Debian's independent `ipfs_cid` (package ipfs-cid): Kubo's default import, printed as CIDv0 and CIDv1. */
+function independentCid(bytes: Uint8Array, dir: string): string {
+  const path = join(dir, "file.bin");
+  writeFileSync(path, bytes);
+  const out = execFileSync("ipfs_cid", [path], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const line = out.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`ipfs_cid printed no CID: ${out}`);
+  return (JSON.parse(line) as { CIDv1: string }).CIDv1;
+}
+
+describe("IPFS storage", function () {
+  this.timeout(120_000);
+  let ipfs: IpfsFixture;
+  let tmp: string;
+
+  before(async () => {
+    ipfs = await embeddedIpfs();
+    tmp = mkdtempSync(join(tmpdir(), "medledger-cid-"));
+  });
+  after(async () => {
+    await ipfs?.close();
+    rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it("stores and returns identical bytes through kubo-rpc-client and the Kubo-RPC endpoint", async () => {
+    const bytes = pattern(700_000, 1);
+    const cid = await ipfs.store.add(bytes);
+    expect(cid).to.match(/^bafy/);
+    expect(Buffer.from(await ipfs.store.cat(cid)).equals(Buffer.from(bytes))).to.equal(true);
+    expect(Buffer.from(await ipfs.helia.cat(cid)).equals(Buffer.from(bytes))).to.equal(true);
+  });
+
+  it("gives the same CID as Debian's independent ipfs_cid tool, through both backends", async () => {
+    for (const size of [1, 1024, 262_144, 262_145, 300 * 1024, 3 * 1024 * 1024]) {
+      const bytes = pattern(size, size);
+      const expected = independentCid(bytes, tmp);
+      expect(await ipfs.store.add(bytes), `${size} bytes via Kubo RPC`).to.equal(expected);
+      expect(await ipfs.helia.add(bytes), `${size} bytes via Helia`).to.equal(expected);
+    }
+  });
+
+  it("round-trips CIDs through their binary on-chain form", async () => {
+    const cid = await ipfs.store.add(pattern(10, 2));
+    expect(cidFromBytes(cidToBytes(cid))).to.equal(cid);
+    expect(() => cidToBytes("not-a-cid")).to.throw(/not a valid IPFS CID/);
+  });
+
+  it("keeps its blocks across a restart of the embedded node", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "medledger-helia-"));
+    try {
+      const bytes = pattern(600_000, 3);
+      const first = await openHeliaStore(dir);
+      const cid = await first.add(bytes);
+      await first.close();
+      const second = await openHeliaStore(dir);
+      expect(Buffer.from(await second.cat(cid)).equals(Buffer.from(bytes))).to.equal(true);
+      await second.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("fails fast with UNKNOWN_CID for content the node does not have, and INVALID_INPUT for a malformed CID", async () => {
+    const missing = "bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi";
+    await expectCode(ipfs.helia.cat(missing), "UNKNOWN_CID");
+    await expectCode(ipfs.store.cat(missing), "UNKNOWN_CID");
+    await expectCode(ipfs.store.cat("nope"), "INVALID_INPUT");
+  });
+
+  it("refuses objects over the size limit on read and uploads over the endpoint's limit", async () => {
+    const cid = await ipfs.store.add(pattern(5000, 4));
+    await expectCode(ipfs.store.cat(cid, { maxBytes: 1000 }), "FILE_TOO_LARGE");
+    const server = await startKuboRpcServer({ store: ipfs.helia, port: 0, maxUploadBytes: 10_000 });
+    try {
+      try {
+        await createKuboStore(server.url).add(pattern(20_000, 5));
+        expect.fail("should refuse");
+      } catch (error) {
+        expect((error as Error).message).to.match(/limit/);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("answers version like Kubo and refuses browser origins it does not serve", async () => {
+    const version = await fetch(`${ipfs.apiUrl}/api/v0/version`, { method: "POST" });
+    expect(((await version.json()) as { Version: string }).Version).to.be.a("string");
+    const app = await fetch(`${ipfs.apiUrl}/api/v0/version`, { method: "POST", headers: { Origin: "http://localhost:3000" } });
+    expect(app.headers.get("access-control-allow-origin")).to.equal("http://localhost:3000");
+    const foreign = await fetch(`${ipfs.apiUrl}/api/v0/version`, { method: "POST", headers: { Origin: "https://evil.example" } });
+    expect(foreign.status).to.equal(403);
+  });
+
+  it("names the URL when the endpoint is unreachable", async () => {
+    const store = createKuboStore("http://127.0.0.1:9");
+    try {
+      await store.cat("bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi");
+      expect.fail("should fail");
+    } catch (error) {
+      expect((error as { code: string }).code).to.equal("IPFS_UNREACHABLE");
+      expect((error as Error).message).to.contain("http://127.0.0.1:9");
+    }
+  });
+});
