@@ -14,6 +14,9 @@ const reportIdSchema = z
 export function parseAddress(value: string, what: string): Address {
   const result = addressSchema.safeParse(value);
   if (!result.success) {
+    if (/^0x[0-9a-fA-F]{40}$/.test(value.trim())) {
+      throw new MedLedgerError("INVALID_INPUT", `The ${what} "${value}" has a wrong checksum (its upper/lower case letters do not match): probably a typo.`, "Copy the address again, or give it in all lower case to skip the checksum.");
+    }
     throw new MedLedgerError("INVALID_INPUT", `The ${what} "${value}" is not an Ethereum address.`, "Give a 0x-prefixed address of 40 hex digits (mixed case must match its checksum), e.g. 0x70997970C51812dc3A010C7d01b50e0d17dc79C8.");
   }
   return getAddress(result.data);

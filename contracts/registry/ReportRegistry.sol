@@ -100,7 +100,7 @@ abstract contract ReportRegistry is PatientRegistry {
      * @param input The report; see {ReportInput}.
      */
     function registerReport(ReportInput calldata input) external onlyRole(DOCTOR_ROLE) whenNotPaused {
-        _registerReport(input);
+        _registerReport(input, 0);
     }
 
     /**
@@ -108,8 +108,19 @@ abstract contract ReportRegistry is PatientRegistry {
      * @param inputs The reports; see {ReportInput}.
      */
     function registerReports(ReportInput[] calldata inputs) external onlyRole(DOCTOR_ROLE) whenNotPaused {
-        for (uint256 i = 0; i < inputs.length; ++i) {
-            _registerReport(inputs[i]);
+        // Assignments cannot change during the call: consecutive reports of one patient share
+        // one assignment lookup.
+        address patient;
+        uint32 careId;
+        uint256 count = inputs.length;
+        for (uint256 i; i < count; ) {
+            ReportInput calldata input = inputs[i];
+            address next = input.patient;
+            careId = _registerReport(input, next == patient ? careId : 0);
+            patient = next;
+            unchecked {
+                ++i;
+            }
         }
     }
 
@@ -152,26 +163,40 @@ abstract contract ReportRegistry is PatientRegistry {
         return _care(careId);
     }
 
-    function _registerReport(ReportInput calldata input) private {
+    /**
+     * @dev Registers `input`. `knownCareId` is the caller's active care id for `input.patient` when
+     * already known, or zero to look it up (after the input checks, as before). Returns the care id used.
+     */
+    function _registerReport(ReportInput calldata input, uint32 knownCareId) private returns (uint32 careId) {
         bytes32 reportId = input.sha256Digest;
-        if (reportId == bytes32(0) || input.sha1Digest == bytes20(0)) revert InvalidDigest();
-        if (input.cid.length == 0) revert EmptyCid();
-        if (input.patientKey.length == 0 || input.doctorKey.length == 0) revert MissingWrappedKey();
+        bytes20 sha1Digest = input.sha1Digest;
+        if (reportId == bytes32(0) || sha1Digest == bytes20(0)) revert InvalidDigest();
+        bytes calldata cid = input.cid;
+        bytes calldata patientKey = input.patientKey;
+        bytes calldata doctorKey = input.doctorKey;
+        if (cid.length == 0) revert EmptyCid();
+        if (patientKey.length == 0 || doctorKey.length == 0) revert MissingWrappedKey();
         Report storage report = _reports[reportId];
         if (report.careId != 0) revert ReportExists(reportId);
-        uint32 careId = _activeCareId(input.patient, msg.sender);
-        if (input.supersedes != bytes32(0)) _supersede(input.supersedes, reportId, input.patient);
-        _reports[reportId] = Report(input.sha1Digest, careId, uint32(block.timestamp), uint32(block.number));
-        emit ReportRegistered(
-            input.sha1Digest,
-            input.patient,
-            msg.sender,
-            reportId,
-            input.supersedes,
-            input.cid,
-            input.patientKey,
-            input.doctorKey
-        );
+        careId = knownCareId != 0 ? knownCareId : _activeCareId(input.patient, msg.sender);
+        bytes32 supersedes = input.supersedes;
+        if (supersedes != bytes32(0)) _supersede(supersedes, reportId, input.patient);
+        _storeReport(report, sha1Digest, careId);
+        emit ReportRegistered(sha1Digest, input.patient, msg.sender, reportId, supersedes, cid, patientKey, doctorKey);
+    }
+
+    /**
+     * @dev Writes a {Report} as one SSTORE of its packed slot (sha1 | careId << 160 |
+     * registeredAt << 192 | blockNumber << 224, Solidity's own layout of the struct). A plain
+     * struct assignment compiles, depending on the surrounding code, to one read-modify-write per
+     * field; this keeps registration at a single write whatever the optimizer decides.
+     */
+    function _storeReport(Report storage report, bytes20 sha1Digest, uint32 careId) private {
+        uint256 packed = uint256(uint160(sha1Digest)) | (uint256(careId) << 160)
+            | (uint256(uint32(block.timestamp)) << 192) | (uint256(uint32(block.number)) << 224);
+        assembly ("memory-safe") {
+            sstore(report.slot, packed)
+        }
     }
 
     function _supersede(bytes32 oldId, bytes32 newId, address patient) private {

@@ -119,7 +119,9 @@ export function verifyEntries(rows: readonly ActivityEntry[], anchors: readonly 
         seq: present + 1,
         toSeq: anchor.entries,
         anchor,
-        message: `The log ends at entry ${present}, but the anchor of block ${anchor.blockNumber} covers ${anchor.entries} entries: entries ${present + 1} to ${anchor.entries} were removed.`,
+        message: `The log ends at entry ${present}, but the anchor of block ${anchor.blockNumber} covers ${anchor.entries} entries: ${
+          anchor.entries > present + 1 ? `entries ${present + 1} to ${anchor.entries} were removed` : `entry ${anchor.entries} was removed`
+        }.`,
       });
       continue;
     }

@@ -19,9 +19,9 @@ export interface SessionRecord {
   readonly expiresAt: Date;
 }
 
-/** Creates a session for `address` ending at `expiresAt` and logs the login. */
-export async function createSession(ctx: ServerContext, address: Address, expiresAt: Date): Promise<SessionRecord> {
-  const record: SessionRecord = { id: randomBytes(24).toString("base64url"), address, chainId: ctx.chain.chainId, issuedAt: ctx.now(), expiresAt };
+/** Creates a session for `address` from `issuedAt` to `expiresAt` and logs the login. */
+export async function createSession(ctx: ServerContext, address: Address, issuedAt: Date, expiresAt: Date): Promise<SessionRecord> {
+  const record: SessionRecord = { id: randomBytes(24).toString("base64url"), address, chainId: ctx.chain.chainId, issuedAt, expiresAt };
   await ctx.db.insert(sessions).values({ ...record, address: address.toLowerCase() });
   const roles = heldRoles(await ctx.chain.roles(address));
   await appendActivity(ctx.db, { actor: address, roles, kind: "login", sessionId: record.id, at: record.issuedAt });

@@ -69,6 +69,6 @@ export async function signIn(ctx: ServerContext, request: SignInRequest, origin:
   const address: Address = getAddress(message.address);
   const ttlEnd = now.getTime() + ctx.sessionTtlMs;
   const messageEnd = message.expirationTime ? Date.parse(message.expirationTime) : Number.POSITIVE_INFINITY;
-  const session = await createSession(ctx, address, new Date(Math.min(ttlEnd, messageEnd)));
+  const session = await createSession(ctx, address, now, new Date(Math.min(ttlEnd, messageEnd)));
   return { session, roles: await ctx.chain.roles(address) };
 }

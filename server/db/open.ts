@@ -3,7 +3,7 @@
  * is given (or DATABASE_URL is set), otherwise embedded PGlite in a data folder (no server).
  * Both use the same drizzle schema and the same migrations (server/db/migrations).
  */
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
@@ -14,6 +14,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { MedLedgerError } from "../../core/errors.ts";
+import { repositoryRoot } from "../paths.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;
@@ -32,7 +33,7 @@ export interface Database {
 export interface OpenDatabaseOptions {
   /** PostgreSQL connection URL; defaults to DATABASE_URL. */
   readonly url?: string;
-  /** PGlite data folder (used when no URL); defaults to MEDLEDGER_DATA_DIR/pglite or `.data/pglite`. "memory://" keeps it in memory. */
+  /** PGlite data folder (used when no URL); defaults to $MEDLEDGER_DATA_DIR/pglite, else `.data/pglite` in the repository. "memory://" keeps it in memory. */
   readonly dataDir?: string;
   /** Folder of the drizzle migrations; found next to this file by default. */
   readonly migrationsFolder?: string;
@@ -46,8 +47,7 @@ export function findMigrationsFolder(env: NodeJS.ProcessEnv = process.env): stri
   const candidates = [
     env.MEDLEDGER_MIGRATIONS_DIR,
     safeModuleRelative("./migrations"),
-    resolve(process.cwd(), "server/db/migrations"),
-    resolve(process.cwd(), "../server/db/migrations"),
+    join(repositoryRoot(), "server/db/migrations"),
   ].filter((p): p is string => typeof p === "string");
   const found = candidates.find((dir) => existsSync(join(dir, "meta", "_journal.json")));
   if (!found) {
@@ -79,6 +79,41 @@ function redact(url: string): string {
   }
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * PGlite serves one process per data folder: a lock file with our pid keeps a second process
+ * (say, the CLI while the web server runs) from opening it. A lock of a dead process is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const file = `${dataDir.replace(/[\\/]+$/, "")}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(file, String(process.pid), { flag: "wx" });
+      return () => rmSync(file, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      const owner = Number.parseInt(readFileSync(file, "utf8"), 10);
+      if (Number.isInteger(owner) && owner !== process.pid && processAlive(owner)) {
+        throw new MedLedgerError(
+          "CONFIG",
+          `The embedded database in ${dataDir} is in use by process ${owner} (the web server?).`,
+          "Stop that process first, or use PostgreSQL (DATABASE_URL) so several processes can share the database.",
+        );
+      }
+      rmSync(file, { force: true });
+    }
+  }
+  throw new MedLedgerError("CONFIG", `The embedded database in ${dataDir} cannot be locked.`, "Check the folder's permissions.");
+}
+
 /** Opens the database, runs pending migrations, and returns it ready for use. */
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const env = options.env ?? process.env;
@@ -101,12 +136,15 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     return { db: db as unknown as Db, backend: "postgres", location: redact(url), close: () => pool.end() };
   }
   const configured = options.dataDir ?? (env.MEDLEDGER_DATA_DIR ? join(env.MEDLEDGER_DATA_DIR, "pglite") : DEFAULT_DATA_DIR);
-  const dataDir = configured.startsWith("memory://") || isAbsolute(configured) ? configured : resolve(process.cwd(), configured);
-  if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+  const dataDir = configured.startsWith("memory://") || isAbsolute(configured) ? configured : resolve(repositoryRoot(), configured);
+  const inMemory = dataDir.startsWith("memory://");
+  if (!inMemory) mkdirSync(dataDir, { recursive: true });
+  const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(dataDir.startsWith("memory://") ? undefined : dataDir);
+    client = await PGlite.create(inMemory ? undefined : dataDir);
   } catch (error) {
+    unlock();
     throw new MedLedgerError(
       "CONFIG",
       `The embedded database in ${dataDir} cannot be opened: ${error instanceof Error ? error.message : String(error)}.`,
@@ -119,7 +157,22 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     await migratePglite(db, { migrationsFolder });
   } catch (error) {
     await client.close().catch(() => undefined);
+    unlock();
     throw new MedLedgerError("CONFIG", `The embedded database in ${dataDir} cannot be migrated: ${error instanceof Error ? error.message : String(error)}.`, "Move the folder aside to start afresh, or restore a backup.", { cause: error });
   }
-  return { db: db as unknown as Db, backend: "pglite", location: dataDir, close: () => client.close() };
+  let closed = false;
+  return {
+    db: db as unknown as Db,
+    backend: "pglite",
+    location: dataDir,
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await client.close();
+      } finally {
+        unlock();
+      }
+    },
+  };
 }

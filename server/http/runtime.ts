@@ -1,16 +1,21 @@
 /**
  * The API of the running web server, built once per process from the environment:
  * DATABASE_URL (PostgreSQL) or the embedded PGlite folder (MEDLEDGER_DATA_DIR, default .data),
- * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json),
+ * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json in the
+ * repository, or in MEDLEDGER_DEPLOYMENTS_DIR),
  * SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
  * time (Next.js imports route modules while building).
  */
-import { resolveConfig } from "../../core/node/config.ts";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../../core/config.ts";
+import { resolveConfig, type ConfigOverrides } from "../../core/node/config.ts";
 import { createLedgerReader } from "../../core/node/clients.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
 import { createApi, type Api, type Handler } from "./api.ts";
+import { repositoryRoot } from "../paths.ts";
 import { sessionSecret } from "./cookie.ts";
 import { errorResponse } from "./responses.ts";
 
@@ -21,8 +26,22 @@ interface RuntimeState {
 // One instance per process, shared by every route module (and kept across dev hot reloads).
 const state: RuntimeState = ((globalThis as { __medledgerServer?: RuntimeState }).__medledgerServer ??= {});
 
+/** resolveConfig, with deployments/<chainId>.json looked up in the repository found from the working directory. */
+function serverConfig(env: NodeJS.ProcessEnv): MedLedgerConfig {
+  let overrides: ConfigOverrides = {};
+  const chainId = Number(env.MEDLEDGER_CHAIN_ID ?? LOCAL_DEFAULTS.chainId);
+  if (!env.MEDLEDGER_CONTRACT && Number.isInteger(chainId)) {
+    const file = join(env.MEDLEDGER_DEPLOYMENTS_DIR ?? join(repositoryRoot(), "deployments"), `${chainId}.json`);
+    if (existsSync(file)) {
+      const deployment = parseDeploymentFile(JSON.parse(readFileSync(file, "utf8")), file);
+      overrides = { contract: deployment.address, deployBlock: Number(deployment.deployBlock) };
+    }
+  }
+  return resolveConfig(overrides, env);
+}
+
 async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Database }> {
-  const config = resolveConfig({}, env);
+  const config = serverConfig(env);
   const chain = chainAccessFromLedger(createLedgerReader(config));
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });
@@ -41,6 +60,14 @@ export function getApi(env: NodeJS.ProcessEnv = process.env): Promise<Api> {
     });
   }
   return state.api.then((s) => s.api);
+}
+
+/** Closes the process's database (graceful shutdown, tests); the next request opens it again. */
+export async function closeApi(): Promise<void> {
+  const pending = state.api;
+  delete state.api;
+  const built = await pending?.catch(() => undefined);
+  await built?.database.close();
 }
 
 /** Runs the handler `pick` selects; a configuration failure becomes a JSON error too. */

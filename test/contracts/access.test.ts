@@ -3,7 +3,6 @@
  * role-gated functions called by every wrong role, the emergency pause, and audit anchors.
  */
 import { expect } from "chai";
-import type { Contract } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   ADMIN_DELAY,
@@ -20,9 +19,10 @@ import {
   staffedLedger,
   wrappedKeyOf,
   ZERO32,
+  type MedLedger,
 } from "./fixture.ts";
 
-type Call = (ledger: Contract, cast: Cast) => Promise<unknown>;
+type Call = (ledger: MedLedger, cast: Cast) => Promise<unknown>;
 
 /** Every role-gated write, with the role it needs and a call that would otherwise be valid. */
 const GATED: readonly { name: string; role: keyof typeof ROLES; call: Call }[] = [
@@ -230,7 +230,7 @@ describe("MedLedger: roles and administration", () => {
 
   describe("emergency pause", () => {
     /** Every write of the registry, each valid when not paused (checked below). */
-    const WRITES: readonly { name: string; call: (l: Contract, c: Cast) => Promise<unknown> }[] = [
+    const WRITES: readonly { name: string; call: (l: MedLedger, c: Cast) => Promise<unknown> }[] = [
       { name: "addStaff", call: (l, c) => as(l, c.admin).addStaff(c.stranger.address, ROLES.doctor, profile("Dr. S")) },
       { name: "updateStaff", call: (l, c) => as(l, c.admin).updateStaff(c.doc1.address, profile("Dr. A. L.")) },
       { name: "deactivateStaff", call: (l, c) => as(l, c.admin).deactivateStaff(c.rec2.address) },
@@ -247,7 +247,7 @@ describe("MedLedger: roles and administration", () => {
       { name: "revokeAccess", call: (l, c) => as(l, c.pat1).revokeAccess(reportInput("r0", c.pat1.address).sha256Digest, c.doc2.address) },
     ];
 
-    async function pausable(): Promise<{ ledger: Contract; cast: Cast }> {
+    async function pausable(): Promise<{ ledger: MedLedger; cast: Cast }> {
       const { ledger, cast } = await staffedLedger();
       // doc2 deactivated (to be reactivated), doc3 with a key; report r0 of pat1 shared with doc2.
       await as(ledger, cast.doc3).publishEncryptionKey(keyOf("doc3"));

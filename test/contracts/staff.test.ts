@@ -1,6 +1,6 @@
 /** Staff records: adding doctors and receptionists, profiles, deactivation and reactivation. */
 import { expect } from "chai";
-import { as, deployedLedger, ethers, networkHelpers, profile, ROLES, ZERO32 } from "./fixture.ts";
+import { as, deployedLedger, ethers, networkHelpers, profile, ROLES, tupleOf, ZERO32 } from "./fixture.ts";
 
 describe("MedLedger: staff", () => {
   describe("addStaff", () => {
@@ -8,14 +8,14 @@ describe("MedLedger: staff", () => {
       const { ledger, cast } = await networkHelpers.loadFixture(deployedLedger);
       const p = profile("Dr. Ada Lovelace", "Cardiology", "ada@example.org, room 3.14");
       const tx = await as(ledger, cast.admin).addStaff(cast.doc1.address, ROLES.doctor, p);
-      await expect(tx).to.emit(ledger, "StaffAdded").withArgs(cast.doc1.address, ROLES.doctor, p);
+      await expect(tx).to.emit(ledger, "StaffAdded").withArgs(cast.doc1.address, ROLES.doctor, tupleOf(p));
       await expect(tx).to.emit(ledger, "RoleGranted").withArgs(ROLES.doctor, cast.doc1.address, cast.admin.address);
       const block = await ethers.provider.getBlock(tx.blockNumber!);
       const member = await ledger.staffMember(cast.doc1.address);
       expect(member.role).to.equal(ROLES.doctor);
       expect(member.active).to.equal(true);
       expect(member.since).to.equal(BigInt(block!.timestamp));
-      expect([...member.profile]).to.deep.equal(p);
+      expect([...member.profile]).to.deep.equal(tupleOf(p));
       expect(await ledger.hasRole(ROLES.doctor, cast.doc1.address)).to.equal(true);
     });
 
@@ -59,9 +59,9 @@ describe("MedLedger: staff", () => {
       await admin.addStaff(cast.doc1.address, ROLES.doctor, profile("Dr. A"));
       const before = await ledger.staffMember(cast.doc1.address);
       const p = profile("Dr. Ada Lovelace", "Cardiology", "new room");
-      await expect(admin.updateStaff(cast.doc1.address, p)).to.emit(ledger, "StaffUpdated").withArgs(cast.doc1.address, p);
+      await expect(admin.updateStaff(cast.doc1.address, p)).to.emit(ledger, "StaffUpdated").withArgs(cast.doc1.address, tupleOf(p));
       const after = await ledger.staffMember(cast.doc1.address);
-      expect([...after.profile]).to.deep.equal(p);
+      expect([...after.profile]).to.deep.equal(tupleOf(p));
       expect(after.since).to.equal(before.since);
       expect(after.role).to.equal(ROLES.doctor);
     });

@@ -15,7 +15,6 @@ import type { LocalAccount } from "viem/accounts";
 import { writeLedger, readLedger } from "../../core/contract/calls.ts";
 import { keyBindingTypedData } from "../../core/contract/keyBinding.ts";
 import { DEMO_PEOPLE, demoAccount } from "../../core/dev/demoAccounts.ts";
-import { assignDoctor } from "../../core/patients/patients.ts";
 import { addStaff } from "../../core/staff/staff.ts";
 import { chainAccessFromLedger } from "../../server/chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../../server/context.ts";
@@ -23,50 +22,84 @@ import { openDatabase, type Database } from "../../server/db/open.ts";
 import { createApi, type Api } from "../../server/http/api.ts";
 import { inProcessLedger, type LedgerFixture } from "../helpers/ledgers.ts";
 
-/** Which backend the suite runs on; printed once by each file. */
-export const BACKEND: "postgres" | "pglite" = process.env.DATABASE_URL ? "postgres" : "pglite";
+/** The PostgreSQL server of the PostgreSQL variant (captured at load: tests may change the variable). */
+export const POSTGRES_URL: string | undefined = process.env.DATABASE_URL || undefined;
 
-let announced = false;
-export function announceBackend(): void {
-  if (announced) return;
-  announced = true;
-  console.log(`      [test/server] database backend: ${BACKEND}${BACKEND === "postgres" ? " (DATABASE_URL)" : " (embedded, temporary folder; set DATABASE_URL to run on PostgreSQL)"}`);
+export type TestBackend = "pglite" | "postgres";
+
+/** PGlite always; PostgreSQL too when DATABASE_URL is set. Every suite runs once per backend. */
+export const BACKENDS: readonly TestBackend[] = POSTGRES_URL ? ["pglite", "postgres"] : ["pglite"];
+
+/** Prints which backend a suite runs on (never skipped silently). */
+export function announceBackend(backend: TestBackend): void {
+  console.log(
+    backend === "postgres"
+      ? `      [test/server] database backend: PostgreSQL (throw-away databases on the server of DATABASE_URL)`
+      : `      [test/server] database backend: PGlite (embedded)${POSTGRES_URL ? "" : "; set DATABASE_URL to also run this suite on PostgreSQL"}`,
+  );
 }
 
 export interface TestDatabase extends Database {
+  /** Opens the same database again (as a restarted server would); PostgreSQL or on-disk PGlite. */
+  reopen(): Promise<Database>;
   /** Closes and deletes the database. */
   dispose(): Promise<void>;
 }
 
-/** A fresh, migrated, empty database on the selected backend. */
-export async function freshDatabase(): Promise<TestDatabase> {
-  const url = process.env.DATABASE_URL;
-  if (url) {
-    const name = `medledger_test_${randomBytes(6).toString("hex")}`;
-    const admin = new pg.Client({ connectionString: url });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE "${name}"`);
-    await admin.end();
-    const target = new URL(url);
-    target.pathname = `/${name}`;
-    const database = await openDatabase({ url: target.toString() });
+/** A throw-away database created on the server of `url` (which needs CREATEDB), and its URL. */
+export async function scratchPostgres(url: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `medledger_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return {
+    url: target.toString(),
+    async drop() {
+      const cleanup = new pg.Client({ connectionString: url });
+      await cleanup.connect();
+      await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await cleanup.end();
+    },
+  };
+}
+
+/**
+ * A fresh, migrated, empty database on the selected backend. PGlite runs in memory unless
+ * `onDisk` asks for a temporary data folder (its first start there takes several seconds).
+ */
+export async function freshDatabase(backend: TestBackend, options: { onDisk?: boolean } = {}): Promise<TestDatabase> {
+  if (backend === "postgres") {
+    const url = POSTGRES_URL;
+    if (!url) throw new Error("The PostgreSQL variant needs DATABASE_URL.");
+    const scratch = await scratchPostgres(url);
+    const database = await openDatabase({ url: scratch.url });
     return {
       ...database,
+      reopen: () => openDatabase({ url: scratch.url }),
       async dispose() {
         await database.close();
-        const cleanup = new pg.Client({ connectionString: url });
-        await cleanup.connect();
-        await cleanup.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await cleanup.end();
+        await scratch.drop();
       },
+    };
+  }
+  if (!options.onDisk) {
+    const database = await openDatabase({ dataDir: "memory://", env: {} });
+    return {
+      ...database,
+      reopen: () => Promise.reject(new Error("an in-memory database cannot be reopened")),
+      dispose: () => database.close(),
     };
   }
   const dir = mkdtempSync(join(tmpdir(), "medledger-pglite-"));
   const database = await openDatabase({ dataDir: dir, env: {} });
   return {
     ...database,
+    reopen: () => openDatabase({ dataDir: dir, env: {} }),
     async dispose() {
-      await database.close();
+      await database.close().catch(() => undefined); // may already be closed
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -125,9 +158,9 @@ export async function clinic(): Promise<Clinic> {
   }
   for (const handle of ["patient1", "patient2", "patient3"]) await registerPatient(ledger, handle);
   const reception = ledger.as("receptionist1");
-  await assignDoctor(reception, addressOf("patient1"), addressOf("doctor1"));
-  await assignDoctor(reception, addressOf("patient2"), addressOf("doctor1"));
-  await assignDoctor(reception, addressOf("patient2"), addressOf("doctor2"));
+  await writeLedger(reception, "assignDoctor", [addressOf("patient1"), addressOf("doctor1")]);
+  await writeLedger(reception, "assignDoctor", [addressOf("patient2"), addressOf("doctor1")]);
+  await writeLedger(reception, "assignDoctor", [addressOf("patient2"), addressOf("doctor2")]);
   const reportId = bytesToHex(randomBytes(32));
   await writeLedger(ledger.as("doctor1"), "registerReport", [
     {

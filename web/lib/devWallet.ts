@@ -91,7 +91,7 @@ export function devWallet(parameters: DevWalletParameters) {
     name: "Dev wallet (demo people)",
     type: "devWallet",
     async connect(connectParameters) {
-      const handle = connectParameters?.person ?? person?.handle ?? storedHandle() ?? DEMO_PEOPLE[0]?.handle;
+      const handle = (connectParameters as { person?: string } | undefined)?.person ?? person?.handle ?? storedHandle() ?? DEMO_PEOPLE[0]?.handle;
       if (!handle) throw new Error("No demo person to connect as.");
       const chosen = choose(handle);
       const address = demoAccount(chosen).address;

@@ -1,0 +1,357 @@
+/**
+ * Gas benchmark of MedLedger's writes on the in-process Hardhat EVM (no coverage instrumentation):
+ * `npm run bench:gas` (= `hardhat run scripts/bench-gas.ts`).
+ *
+ * Prints each operation's gas with an estimated floor next to it, and writes
+ * bench/results/gas.json. Inputs have realistic sizes: 36-byte binary CIDs (CIDv1, raw,
+ * sha2-256) and 80-byte wrapped keys. Each operation is measured twice, once on a fresh
+ * registry and once after `BACKGROUND` more reports (and their patients) exist; the figures
+ * less their calldata cost (which varies by a few gas with the zero bytes of random digests
+ * and addresses) must be equal, showing that no operation depends on the number of records.
+ *
+ * The floor of an operation is what any implementation storing the same state and emitting
+ * the same events must pay (EIP-2929/2200/2028 prices):
+ *   21000 transaction base
+ *   + calldata: 16 gas per non-zero byte, 4 per zero byte (counted on the real transaction)
+ *   + 2100 per cold storage slot that must be read (role, pause flag, assignment, ...)
+ *   + 22100 per new storage slot (20000 for zero -> non-zero, 2100 cold access), 2900 (+2100
+ *     cold) per changed non-zero slot, 20000 per extra new slot in an already-warm mapping entry
+ *   + events: 375 + 375 per topic + 8 per data byte (ABI-encoded, words padded)
+ * It ignores the few hundred gas of dispatch, ABI decoding, hashing and memory, so the
+ * measured figure sits a little above it.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { network } from "hardhat";
+import type { ContractTransactionResponse, Signer } from "ethers";
+import MedLedgerModule from "../ignition/modules/MedLedger.ts";
+import type { MedLedger } from "../types/ethers-contracts/index.ts";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(ROOT, "bench", "results", "gas.json");
+const BACKGROUND = 200;
+const BATCH = 20;
+
+const connection = await network.create();
+const { ethers } = connection;
+const signers = await ethers.getSigners();
+const at = (i: number): Signer => {
+  const s = signers[i];
+  if (!s) throw new Error(`no signer #${i}`);
+  return s;
+};
+const [admin, receptionist, doctor, doctor2] = [at(0), at(1), at(3), at(4)];
+const DOCTOR_ROLE = ethers.id("DOCTOR_ROLE");
+const RECEPTIONIST_ROLE = ethers.id("RECEPTIONIST_ROLE");
+const ZERO32 = ethers.ZeroHash;
+
+const cid = (seed: string): string => ethers.concat(["0x01551220", ethers.sha256(ethers.toUtf8Bytes(seed))]);
+const wrapped = (seed: string): string =>
+  ethers.hexlify(ethers.getBytes(ethers.concat([ethers.id(`a${seed}`), ethers.id(`b${seed}`), ethers.id(`c${seed}`)])).slice(0, 80));
+const key = (seed: string): string => ethers.id(`x25519 ${seed}`);
+const profile = (name: string) => ({ name, department: "Cardiology", contact: "ada.lovelace@hospital.example, +1 555 0100, room 3.14" });
+function report(seed: string, patient: string, supersedes = ZERO32) {
+  const body = ethers.toUtf8Bytes(`report ${seed}`);
+  return {
+    sha256Digest: ethers.sha256(body),
+    sha1Digest: ethers.dataSlice(ethers.keccak256(body), 0, 20),
+    patient,
+    supersedes,
+    cid: cid(seed),
+    patientKey: wrapped(`p${seed}`),
+    doctorKey: wrapped(`d${seed}`),
+  };
+}
+
+let accounts = 0;
+/** A new wallet (deterministic, so runs are repeatable) with some ETH: a new patient, reader or staff member. */
+async function newAccount(): Promise<Signer> {
+  accounts += 1;
+  const wallet = new ethers.Wallet(ethers.id(`medledger bench account ${accounts}`), ethers.provider);
+  await (await admin.sendTransaction({ to: wallet.address, value: ethers.parseEther("1") })).wait();
+  return wallet;
+}
+
+async function signKey(signer: Signer, ledger: MedLedger, k: string): Promise<string> {
+  const account = await signer.getAddress();
+  const domain = { name: "MedLedger", version: "1", chainId: 31337n, verifyingContract: await ledger.getAddress() };
+  const types = { EncryptionKey: [{ name: "account", type: "address" }, { name: "key", type: "bytes32" }, { name: "nonce", type: "uint256" }] };
+  return signer.signTypedData(domain, types, { account, key: k, nonce: await ledger.nonces(account) });
+}
+
+interface Measured {
+  readonly gas: number;
+  readonly calldata: number;
+}
+
+async function measure(pending: Promise<ContractTransactionResponse>): Promise<Measured> {
+  const tx = await pending;
+  const receipt = await tx.wait();
+  if (!receipt || receipt.status !== 1) throw new Error("transaction failed");
+  let calldata = 0;
+  for (const byte of ethers.getBytes(tx.data)) calldata += byte === 0 ? 4 : 16;
+  return { gas: Number(receipt.gasUsed), calldata };
+}
+
+/** Event cost: LOG base 375, 375 per topic (the signature topic included), 8 per data byte. */
+const event = (topics: number, dataBytes: number): number => 375 + 375 * topics + 8 * dataBytes;
+/** ABI-encoded size of a dynamic `bytes` of `n` bytes in event data (offset + length + padded content). */
+const dyn = (n: number): number => 32 + 32 + Math.ceil(n / 32) * 32;
+const COLD = 2100;
+const NEW_SLOT = 22100;
+const BASE = 21000;
+
+interface Row {
+  readonly name: string;
+  readonly gas: number;
+  readonly gasAfterBackground: number;
+  /** Execution gas (total less calldata) on the fresh and on the busy registry. */
+  readonly execution: readonly [number, number];
+  readonly floor: number;
+  readonly note: string;
+}
+
+/** One scenario: set up what the operation needs, then measure it. */
+interface Scenario {
+  readonly name: string;
+  /** Floor without calldata (added from the measured transaction). */
+  readonly floorWithoutCalldata: number;
+  readonly note: string;
+  /** Divides the transaction's gas (and floor) for per-item figures. */
+  readonly per?: number;
+  run(ledger: MedLedger, tag: string): Promise<Measured>;
+}
+
+const staffProfileBytes = (name: string): number => {
+  const p = profile(name);
+  // tuple(string,string,string) in event data: offset to tuple + 3 offsets + 3 (length + padded content)
+  return 32 + 32 * 3 + [p.name, p.department, p.contact].reduce((sum, s) => sum + 32 + Math.ceil(Buffer.byteLength(s) / 32) * 32, 0);
+};
+
+/** A registered patient assigned to `doctor`, as the report scenarios need. */
+async function assignedPatient(ledger: MedLedger): Promise<Signer> {
+  const patient = await newAccount();
+  const k = key(await patient.getAddress());
+  await (await ledger.connect(receptionist).registerPatient(await patient.getAddress(), cid("profile"), k, await signKey(patient, ledger, k))).wait();
+  await (await ledger.connect(receptionist).assignDoctor(await patient.getAddress(), await doctor.getAddress())).wait();
+  return patient;
+}
+
+/** A report of `patient` by `doctor`, already registered. */
+async function registeredReport(ledger: MedLedger, patient: Signer, seed: string): Promise<string> {
+  const input = report(seed, await patient.getAddress());
+  await (await ledger.connect(doctor).registerReport(input)).wait();
+  return input.sha256Digest;
+}
+
+const reportEvent = event(4, 32 + 32 + dyn(36) + dyn(80) + dyn(80));
+
+const SCENARIOS: readonly Scenario[] = [
+  {
+    name: "registerReport",
+    // role, pause flag, assignment (cold reads); the report slot (new); ReportRegistered (3 indexed).
+    floorWithoutCalldata: BASE + 3 * COLD + NEW_SLOT + reportEvent,
+    note: "1 new slot + ReportRegistered (36 B CID, 2 x 80 B keys)",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      return measure(ledger.connect(doctor).registerReport(report(`single ${tag}`, await patient.getAddress())));
+    },
+  },
+  {
+    name: "registerReportBatch20PerReport",
+    // per tx: role, pause, assignment (cold once); per report: 1 new slot + event.
+    floorWithoutCalldata: BASE + 3 * COLD + BATCH * (NEW_SLOT + reportEvent),
+    note: `batch of ${BATCH}, one patient, per report`,
+    per: BATCH,
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const address = await patient.getAddress();
+      const inputs = Array.from({ length: BATCH }, (_, i) => report(`batch ${tag} ${i}`, address));
+      return measure(ledger.connect(doctor).registerReports(inputs));
+    },
+  },
+  {
+    name: "amendment",
+    // as registerReport + old report slot and its care (cold reads), supersededBy (new slot), ReportSuperseded.
+    floorWithoutCalldata: BASE + 5 * COLD + 2 * NEW_SLOT + reportEvent + event(3, 0),
+    note: "registerReport superseding an earlier report",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const old = await registeredReport(ledger, patient, `amended ${tag}`);
+      return measure(ledger.connect(doctor).registerReport(report(`amendment ${tag}`, await patient.getAddress(), old)));
+    },
+  },
+  {
+    name: "grantAccess",
+    // pause, report, care, reader's key (cold reads); the grant (new slot); AccessGranted (3 indexed, 80 B key).
+    floorWithoutCalldata: BASE + 4 * COLD + NEW_SLOT + event(4, dyn(80)),
+    note: "80 B wrapped key",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const id = await registeredReport(ledger, patient, `grant ${tag}`);
+      const reader = await newAccount();
+      await (await ledger.connect(reader).publishEncryptionKey(key(`reader ${tag}`))).wait();
+      return measure(ledger.connect(patient).grantAccess(id, await reader.getAddress(), wrapped(`g ${tag}`)));
+    },
+  },
+  {
+    name: "revokeAccess",
+    // pause, report, care (cold reads); the grant set to zero (5000 incl. cold, refund 4800 capped at 1/5);
+    // AccessRevoked (3 indexed, no data).
+    floorWithoutCalldata: BASE + 3 * COLD + 5000 + event(4, 0) - 4800,
+    note: "non-zero -> zero slot, with the refund",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const id = await registeredReport(ledger, patient, `revoke ${tag}`);
+      const reader = await newAccount();
+      await (await ledger.connect(reader).publishEncryptionKey(key(`reader ${tag}`))).wait();
+      await (await ledger.connect(patient).grantAccess(id, await reader.getAddress(), wrapped(`g ${tag}`))).wait();
+      return measure(ledger.connect(patient).revokeAccess(id, await reader.getAddress()));
+    },
+  },
+  {
+    name: "registerPatient",
+    // role, pause (cold reads); patient role, nonce, key, profile length + 2 content words (new slots:
+    // the 36 B CID takes a length slot and 2 content slots); PatientRegistered + EncryptionKeyPublished
+    // + RoleGranted; ~3000 for ecrecover and the EIP-712 hashing.
+    floorWithoutCalldata:
+      BASE + 2 * COLD + 4 * NEW_SLOT + 2 * 20000 + event(3, dyn(36)) + event(2, 32) + event(4, 0) + 3000,
+    note: "EIP-712 signed key, 36 B profile CID",
+    async run(ledger) {
+      const patient = await newAccount();
+      const address = await patient.getAddress();
+      const k = key(address);
+      return measure(ledger.connect(receptionist).registerPatient(address, cid("profile"), k, await signKey(patient, ledger, k)));
+    },
+  },
+  {
+    name: "assignDoctor",
+    // role, pause, patient role, doctor role (cold reads); assignment, care (2 slots), last care id
+    // (changed: 5000); DoctorAssigned (4 topics, 1 word).
+    floorWithoutCalldata: BASE + 4 * COLD + 3 * NEW_SLOT + 5000 + event(4, 32),
+    note: "first assignment of the pair (new care id)",
+    async run(ledger) {
+      const patient = await newAccount();
+      const address = await patient.getAddress();
+      const k = key(address);
+      await (await ledger.connect(receptionist).registerPatient(address, cid("profile"), k, await signKey(patient, ledger, k))).wait();
+      return measure(ledger.connect(receptionist).assignDoctor(address, await doctor.getAddress()));
+    },
+  },
+  {
+    name: "addDoctor",
+    // admin role, pause (cold reads); staff role word, active+since word, 3 strings (name ≤ 31 B: 1
+    // slot; department: 1; contact > 31 B: length + 2 content slots), doctor role: 7 new slots;
+    // StaffAdded (3 topics, the profile tuple) + RoleGranted.
+    floorWithoutCalldata: BASE + 2 * COLD + 7 * NEW_SLOT + event(3, staffProfileBytes("Dr. New Doctor")) + event(4, 0),
+    note: "addStaff(DOCTOR_ROLE) with a realistic profile",
+    async run(ledger) {
+      const account = await newAccount();
+      return measure(ledger.connect(admin).addStaff(await account.getAddress(), DOCTOR_ROLE, profile("Dr. New Doctor")));
+    },
+  },
+  {
+    name: "updateStaff",
+    // admin role, pause, staff role (cold reads); the changed name slot (5000 incl. cold access);
+    // StaffUpdated (2 topics, the whole profile tuple). Unchanged department and contact need no write.
+    floorWithoutCalldata: BASE + 3 * COLD + 5000 + event(2, staffProfileBytes("Dr. Renamed Doc")),
+    note: "new name, same department and contact",
+    async run(ledger, tag) {
+      const account = await newAccount();
+      await (await ledger.connect(admin).addStaff(await account.getAddress(), DOCTOR_ROLE, profile(`Dr. Update ${tag.slice(0, 4)}`))).wait();
+      return measure(ledger.connect(admin).updateStaff(await account.getAddress(), profile("Dr. Renamed Doc")));
+    },
+  },
+  {
+    name: "deactivateStaff",
+    // admin role, pause (cold reads); staff role word read, active flag changed (5000 incl. cold), role
+    // cleared (5000 incl. cold, refund 4800); StaffDeactivated + RoleRevoked.
+    floorWithoutCalldata: BASE + 3 * COLD + 5000 + 5000 - 4800 + event(3, 0) + event(4, 0),
+    note: "role revoked, record kept",
+    async run(ledger) {
+      const account = await newAccount();
+      await (await ledger.connect(admin).addStaff(await account.getAddress(), DOCTOR_ROLE, profile("Dr. Leaving"))).wait();
+      return measure(ledger.connect(admin).deactivateStaff(await account.getAddress()));
+    },
+  },
+  {
+    name: "publishEncryptionKey",
+    // pause (cold read); the key (new slot); EncryptionKeyPublished (2 topics, 1 word).
+    floorWithoutCalldata: BASE + COLD + NEW_SLOT + event(2, 32),
+    note: "first key of the account",
+    async run(ledger, tag) {
+      const account = await newAccount();
+      return measure(ledger.connect(account).publishEncryptionKey(key(`publish ${tag}`)));
+    },
+  },
+];
+
+/** Adds `count` patients and reports to the registry (the "many records" state). */
+async function background(ledger: MedLedger, count: number): Promise<void> {
+  const patient = await assignedPatient(ledger);
+  const address = await patient.getAddress();
+  for (let i = 0; i < count; i += BATCH) {
+    const inputs = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => report(`background ${i + j}`, address));
+    await (await ledger.connect(doctor).registerReports(inputs)).wait();
+  }
+  for (let i = 0; i < 10; i += 1) await assignedPatient(ledger);
+}
+
+async function deploy(): Promise<MedLedger> {
+  const { medLedger } = await connection.ignition.deploy(MedLedgerModule);
+  const ledger = medLedger as unknown as MedLedger;
+  await (await ledger.connect(admin).addStaff(await receptionist.getAddress(), RECEPTIONIST_ROLE, profile("Rita Reyes"))).wait();
+  await (await ledger.connect(admin).addStaff(await doctor.getAddress(), DOCTOR_ROLE, profile("Dr. Ada Lovelace"))).wait();
+  await (await ledger.connect(admin).addStaff(await doctor2.getAddress(), DOCTOR_ROLE, profile("Dr. Gregory House"))).wait();
+  await (await ledger.connect(doctor).publishEncryptionKey(key("doctor"))).wait();
+  return ledger;
+}
+
+try {
+  const fresh = await deploy();
+  const busy = await deploy();
+  await background(busy, BACKGROUND);
+  const rows: Row[] = [];
+  for (const scenario of SCENARIOS) {
+    const first = await scenario.run(fresh, "fresh");
+    const second = await scenario.run(busy, "busy");
+    const per = scenario.per ?? 1;
+    rows.push({
+      name: scenario.name,
+      gas: Math.round(first.gas / per),
+      gasAfterBackground: Math.round(second.gas / per),
+      execution: [first.gas - first.calldata, second.gas - second.calldata],
+      floor: Math.round((scenario.floorWithoutCalldata + first.calldata) / per),
+      note: scenario.note,
+    });
+  }
+
+  const header = ["operation", "gas", `gas (+${BACKGROUND} reports)`, "est. floor", "over floor", "note"];
+  const lines = rows.map((r) => [
+    r.name,
+    String(r.gas),
+    String(r.gasAfterBackground),
+    String(r.floor),
+    `${(((r.gas - r.floor) / r.floor) * 100).toFixed(1)} %`,
+    r.note,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === 5 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  console.log(format(header));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const l of lines) console.log(format(l));
+
+  const dependent = rows.filter((r) => r.execution[0] !== r.execution[1]);
+  if (dependent.length > 0) {
+    console.error(`Gas depends on the number of records for: ${dependent.map((r) => r.name).join(", ")}`);
+    process.exitCode = 1;
+  } else {
+    console.log(`\nEvery operation's execution gas (total less calldata) is the same with ${BACKGROUND} more reports on record.`);
+  }
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, r.gas])), null, 2)}\n`);
+  console.log(`Wrote ${OUT}`);
+} finally {
+  await connection.close();
+}

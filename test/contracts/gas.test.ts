@@ -1,0 +1,46 @@
+/**
+ * Gas budgets of report registration (the figures `npm run bench:gas` prints), and their
+ * independence from the number of records. Budgets are checked on plain bytecode only: under
+ * `--coverage` the instrumented code costs more by design, so only the independence is checked.
+ */
+import { expect } from "chai";
+import { globalOptions } from "hardhat";
+import type { ContractTransactionResponse } from "ethers";
+import { as, ethers, networkHelpers, reportInput, staffedLedger } from "./fixture.ts";
+
+const REGISTER_REPORT_BUDGET = 75_000;
+const BATCH_PER_REPORT_BUDGET = 40_000;
+
+/** Gas of a transaction less its calldata cost (which varies with the zero bytes of the digests). */
+async function executionGas(pending: Promise<ContractTransactionResponse>): Promise<{ total: number; execution: number }> {
+  const tx = await pending;
+  const receipt = await tx.wait();
+  let calldata = 0;
+  for (const byte of ethers.getBytes(tx.data)) calldata += byte === 0 ? 4 : 16;
+  const total = Number(receipt!.gasUsed);
+  return { total, execution: total - calldata };
+}
+
+describe("MedLedger: gas", function () {
+  this.timeout(60_000);
+
+  it("registerReport and registerReports stay within budget, whatever the number of reports on record", async () => {
+    const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+    const doctor = as(ledger, cast.doc1);
+    const patient = cast.pat1.address;
+    const batch = (tag: string) => Array.from({ length: 20 }, (_, i) => reportInput(`${tag} ${i}`, patient));
+
+    const firstSingle = await executionGas(doctor.registerReport(reportInput("first single", patient)));
+    const firstBatch = await executionGas(doctor.registerReports(batch("first batch")));
+    for (let i = 0; i < 5; i += 1) await doctor.registerReports(batch(`filler ${i}`));
+    const laterSingle = await executionGas(doctor.registerReport(reportInput("later single", patient)));
+    const laterBatch = await executionGas(doctor.registerReports(batch("later batch")));
+
+    expect(laterSingle.execution, "registerReport after 120 more reports").to.equal(firstSingle.execution);
+    expect(laterBatch.execution, "registerReports after 120 more reports").to.equal(firstBatch.execution);
+    if (!globalOptions.coverage) {
+      expect(firstSingle.total).to.be.at.most(REGISTER_REPORT_BUDGET);
+      expect(firstBatch.total / 20).to.be.at.most(BATCH_PER_REPORT_BUDGET);
+    }
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * Browser tests of the admin page: staff management through the UI with an injected wallet, a
+ * rejected transaction that keeps the form, validation, pause and the audit trail.
+ */
+import { expect } from "chai";
+import { after, before, describe, it } from "mocha";
+import type { Browser, Locator, Page } from "playwright-core";
+import { DEMO_PEOPLE, demoAccount, findDemoPerson } from "../../core/dev/demoAccounts.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
+import { launchBrowser, screenshot } from "./harness/browser.ts";
+import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+
+function person(handle: string) {
+  const p = findDemoPerson(handle);
+  if (!p) throw new Error(handle);
+  return { ...p, address: demoAccount(p).address };
+}
+
+async function fillStaffForm(page: Page, values: { account: string; role: "doctor" | "receptionist"; name: string; department: string; contact: string }) {
+  const form = page.getByRole("form", { name: "Add a staff member" });
+  await form.getByLabel("Account address").fill(values.account);
+  await form.getByLabel("Role").selectOption(values.role);
+  await form.getByLabel("Name").fill(values.name);
+  await form.getByLabel("Department or specialty").fill(values.department);
+  await form.getByLabel("Professional contact").fill(values.contact);
+  return form;
+}
+
+/** Waits until an input shows `value` (the form resets after a successful transaction). */
+async function waitForValue(input: Locator, value: string): Promise<void> {
+  const handle = await input.elementHandle();
+  await input.page().waitForFunction(([el, wanted]) => (el as HTMLInputElement).value === wanted, [handle, value] as const);
+}
+
+describe("web app: admin page (browser)", function () {
+  this.timeout(300_000);
+  let stack: E2EStack;
+  let browser: Browser;
+  let admin: AppSession;
+
+  before(async function () {
+    stack = await startE2EStack();
+    browser = await launchBrowser();
+    admin = await openSession(browser, stack, { person: "admin" });
+    await goto(admin.page, stack, "/admin");
+    await connectTestWallet(admin.page);
+    await admin.page.getByRole("heading", { name: "Staff", exact: true }).waitFor();
+  });
+
+  after(async function () {
+    await admin?.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("validates the add-staff form before asking the wallet", async function () {
+    const form = await fillStaffForm(admin.page, { account: "0x1234", role: "doctor", name: " ", department: "", contact: "" });
+    const sentBefore = admin.wallet.calls.filter((c) => c === "eth_sendTransaction").length;
+    await form.getByRole("button", { name: "Add staff member" }).click();
+    await form.getByText("Enter an account address").waitFor();
+    await form.getByText("A name is required").waitFor();
+    expect(await form.getByLabel("Account address").getAttribute("aria-invalid")).to.equal("true");
+    expect(admin.wallet.calls.filter((c) => c === "eth_sendTransaction").length).to.equal(sentBefore);
+  });
+
+  it("says so when the admin rejects the transaction, and keeps the form", async function () {
+    const doctor = person("doctor1");
+    const form = await fillStaffForm(admin.page, { account: doctor.address, role: "doctor", name: doctor.displayName, department: doctor.department ?? "", contact: doctor.contact ?? "" });
+    admin.wallet.rejectNext("eth_sendTransaction");
+    await form.getByRole("button", { name: "Add staff member" }).click();
+    const alert = form.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).to.match(/rejected the request in your wallet/);
+    expect(await form.getByLabel("Account address").inputValue()).to.equal(doctor.address);
+    expect(await form.getByLabel("Name").inputValue()).to.equal(doctor.displayName);
+    await screenshot(admin.page, "admin-rejected");
+  });
+
+  it("adds a doctor and a receptionist through the UI and lists them with their details", async function () {
+    const form = admin.page.getByRole("form", { name: "Add a staff member" });
+    // The doctor's details are still in the form from the rejected attempt: submit again.
+    await form.getByRole("button", { name: "Add staff member" }).click();
+    await form.getByText("Staff member added").waitFor();
+    await waitForValue(form.getByLabel("Account address"), "");
+
+    const receptionist = person("receptionist1");
+    await fillStaffForm(admin.page, { account: receptionist.address, role: "receptionist", name: receptionist.displayName, department: receptionist.department ?? "", contact: receptionist.contact ?? "" });
+    await form.getByRole("button", { name: "Add staff member" }).click();
+    await form.getByText("Staff member added").waitFor();
+
+    const table = admin.page.getByTestId("staff-table");
+    const doctorRow = table.locator(`tr[data-account="${person("doctor1").address}"]`);
+    const receptionRow = table.locator(`tr[data-account="${receptionist.address}"]`);
+    await doctorRow.waitFor();
+    await receptionRow.waitFor();
+    expect(await doctorRow.textContent()).to.contain("Dr. Ada Lovelace").and.contain("Doctor").and.contain("Cardiology").and.contain("active");
+    expect(await receptionRow.textContent()).to.contain("Rita Reyes").and.contain("Receptionist").and.contain("rita.reyes@medledger.example");
+    await screenshot(admin.page, "admin-staff");
+  });
+
+  it("edits, deactivates and reactivates a staff member", async function () {
+    const doctor = person("doctor1");
+    const row = admin.page.getByTestId("staff-table").locator(`tr[data-account="${doctor.address}"]`);
+    await row.getByRole("button", { name: `Edit ${doctor.displayName}` }).click();
+    const edit = admin.page.getByRole("form", { name: `Edit ${doctor.displayName}` });
+    await edit.getByLabel("Department or specialty").fill("Cardiology and internal medicine");
+    await edit.getByRole("button", { name: "Save changes" }).click();
+    await edit.waitFor({ state: "detached" });
+    await row.getByText("Cardiology and internal medicine").waitFor();
+
+    await row.getByRole("button", { name: `Deactivate ${doctor.displayName}` }).click();
+    await row.getByText("deactivated").waitFor();
+    await row.getByRole("button", { name: `Reactivate ${doctor.displayName}` }).click();
+    await row.getByText("active", { exact: true }).waitFor();
+  });
+
+  it("pauses and resumes the ledger", async function () {
+    const state = admin.page.getByTestId("pause-state");
+    expect(await state.getAttribute("data-paused")).to.equal("false");
+    await admin.page.getByRole("button", { name: "Pause all changes" }).click();
+    await admin.page.locator('[data-testid="pause-state"][data-paused="true"]').waitFor();
+    await admin.page.getByRole("button", { name: "Resume (unpause)" }).click();
+    await admin.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();
+  });
+
+  it("shows every event in the audit trail, filterable by type and actor", async function () {
+    const audit = admin.page.getByTestId("audit-table");
+    await audit.locator('tr[data-event="Unpaused"]').waitFor();
+    for (const event of ["StaffAdded", "StaffUpdated", "StaffDeactivated", "StaffReactivated", "Paused", "Unpaused"]) {
+      expect(await audit.locator(`tr[data-event="${event}"]`).count(), event).to.be.greaterThan(0);
+    }
+    const added = audit.locator('tr[data-event="StaffAdded"]');
+    expect(await added.count()).to.equal(2);
+    expect(await added.first().textContent()).to.match(/Added Rita Reyes as receptionist/).and.match(/Hospital Administrator/).and.match(/0x[0-9a-f]{6}/);
+
+    const filters = admin.page.getByRole("search", { name: "Filter the audit trail" });
+    await filters.getByLabel("Event type").selectOption("StaffAdded");
+    await admin.page.waitForFunction(() => document.querySelectorAll('[data-testid="audit-table"] tbody tr:not([data-event="StaffAdded"])').length === 0);
+    expect(await audit.locator("tbody tr").count()).to.equal(2);
+
+    await filters.getByLabel("Event type").selectOption("");
+    await filters.getByLabel("Actor").selectOption({ label: DEMO_PEOPLE[0]!.displayName });
+    await filters.getByLabel("From", { exact: true }).fill("2000-01-01");
+    await filters.getByLabel("To", { exact: true }).fill("2000-01-02");
+    await admin.page.getByText("No events match.").waitFor();
+    await filters.getByLabel("To", { exact: true }).fill("");
+    await audit.locator('tr[data-event="Paused"]').waitFor();
+    await screenshot(admin.page, "admin-audit");
+    expect(admin.pageErrors).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,51 @@
+/** Page-level helpers shared by the browser tests: open the app with a wallet, connect, watch for errors. */
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { newContext, DESKTOP } from "./browser.ts";
+import type { E2EStack } from "./stack.ts";
+import { TestWallet } from "./testWallet.ts";
+
+export interface AppSession {
+  readonly context: BrowserContext;
+  readonly page: Page;
+  readonly wallet: TestWallet;
+  /** Uncaught page errors seen so far (a healthy page has none). */
+  readonly pageErrors: string[];
+  close(): Promise<void>;
+}
+
+/** A new browser context with the test wallet installed, signing as demo person `person`. */
+export async function openSession(
+  browser: Browser,
+  stack: E2EStack,
+  options: { person?: string; viewport?: { width: number; height: number } } = {},
+): Promise<AppSession> {
+  const context = await newContext(browser, options.viewport ?? DESKTOP);
+  const page = await context.newPage();
+  const wallet = new TestWallet({ rpcUrl: stack.rpcUrl, chainId: stack.deployment.chainId, person: options.person });
+  await wallet.install(page);
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
+  return { context, page, wallet, pageErrors, close: () => context.close() };
+}
+
+/** Navigates to `path` of the app and waits for it to hydrate. */
+export async function goto(page: Page, stack: E2EStack, path: string): Promise<void> {
+  await page.goto(new URL(path, stack.webUrl).toString(), { waitUntil: "networkidle" });
+}
+
+/** Connects through the app's wallet dialog with the injected test wallet (wagmi's injected connector). */
+export async function connectTestWallet(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  const dialog = page.getByRole("dialog", { name: "Connect a wallet" });
+  await dialog.getByRole("button", { name: "MedLedger Test Wallet" }).click();
+  await page.getByTestId("connected-address").waitFor();
+}
+
+/** Connects through the dev wallet picker (local chain only) as demo person `handle`. */
+export async function connectDevWallet(page: Page, handle: string): Promise<void> {
+  await page.getByRole("button", { name: "Connect wallet" }).click();
+  const dialog = page.getByRole("dialog", { name: "Connect a wallet" });
+  await dialog.getByLabel("Demo person").selectOption(handle);
+  await dialog.getByRole("button", { name: "Use dev wallet" }).click();
+  await page.getByTestId("connected-address").waitFor();
+}

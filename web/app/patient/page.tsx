@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { PatientPage } from "../../components/patient/PatientPage.tsx";
+
+export const metadata: Metadata = { title: "Patient" };
+
+export default function Page() {
+  return (
+    <>
+      <h1>Patient</h1>
+      <PatientPage />
+    </>
+  );
+}

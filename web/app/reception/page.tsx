@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { ReceptionPage } from "../../components/reception/ReceptionPage.tsx";
+
+export const metadata: Metadata = { title: "Reception" };
+
+export default function Page() {
+  return (
+    <>
+      <h1>Reception</h1>
+      <ReceptionPage />
+    </>
+  );
+}

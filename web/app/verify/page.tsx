@@ -1,0 +1,17 @@
+import type { Metadata } from "next";
+import { Suspense } from "react";
+import { Spinner } from "../../components/Progress.tsx";
+import { VerifyPage } from "../../components/verify/VerifyPage.tsx";
+
+export const metadata: Metadata = { title: "Verify a report" };
+
+export default function Page() {
+  return (
+    <>
+      <h1>Verify a report</h1>
+      <Suspense fallback={<Spinner label="Loading…" />}>
+        <VerifyPage />
+      </Suspense>
+    </>
+  );
+}

@@ -1,0 +1,22 @@
+"use client";
+/** Client-side context of every page: react-query, wagmi for this network, the ledger reader. */
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState, type ReactNode } from "react";
+import { WagmiProvider } from "wagmi";
+import { LedgerProvider } from "../lib/ledger.tsx";
+import type { PublicConfig } from "../lib/publicConfig.ts";
+import { createWagmiConfig } from "../lib/wagmiConfig.ts";
+
+export function Providers({ config, children }: { config: PublicConfig; children: ReactNode }) {
+  const [wagmiConfig] = useState(() => createWagmiConfig(config));
+  const [queryClient] = useState(
+    () => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 2_000 } } }),
+  );
+  return (
+    <WagmiProvider config={wagmiConfig}>
+      <QueryClientProvider client={queryClient}>
+        <LedgerProvider config={config}>{children}</LedgerProvider>
+      </QueryClientProvider>
+    </WagmiProvider>
+  );
+}

@@ -1,0 +1,90 @@
+"use client";
+/** Every on-chain event of the contract — who, what, when, transaction — filterable by actor, type and dates. */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import type { Address } from "viem";
+import { getTimeline, type LedgerEventName, type TimelineFilter } from "../../../core/contract/events.ts";
+import { DEMO_PEOPLE, demoAccount, isLocalChain } from "../../../core/dev/demoAccounts.ts";
+import { useLedgerReader, usePublicConfig } from "../../lib/ledger.tsx";
+import { useStaff } from "../../lib/queries.ts";
+import { dayToSeconds, describeEvent, TIMELINE_EVENT_NAMES } from "../../lib/timeline.ts";
+import { AddressText, shorten } from "../AddressText.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
+import { SelectField, TextField } from "../Field.tsx";
+import { Spinner } from "../Progress.tsx";
+
+export function AuditTimeline() {
+  const reader = useLedgerReader();
+  const config = usePublicConfig();
+  const staff = useStaff();
+  const [actor, setActor] = useState("");
+  const [eventName, setEventName] = useState("");
+  const [from, setFrom] = useState("");
+  const [to, setTo] = useState("");
+
+  const filter: TimelineFilter = {
+    actor: actor ? (actor as Address) : undefined,
+    eventNames: eventName ? [eventName as LedgerEventName] : undefined,
+    from: dayToSeconds(from, false),
+    to: dayToSeconds(to, true),
+  };
+  const all = useQuery({ queryKey: ["ledger", "timeline", {}], queryFn: () => getTimeline(reader) });
+  const filtered = useQuery({
+    queryKey: ["ledger", "timeline", filter],
+    queryFn: () => getTimeline(reader, filter),
+    placeholderData: keepPreviousData,
+  });
+
+  const names = useMemo(() => {
+    const map = new Map<string, string>();
+    if (isLocalChain(config.chainId)) for (const p of DEMO_PEOPLE) map.set(demoAccount(p).address.toLowerCase(), p.displayName);
+    for (const m of staff.data ?? []) map.set(m.account.toLowerCase(), m.profile.name);
+    return map;
+  }, [staff.data, config.chainId]);
+  const nameOf = (account: Address) => names.get(account.toLowerCase()) ?? shorten(account);
+  const actors = [...new Set((all.data ?? []).map((e) => e.actor))];
+
+  return (
+    <section className="card" aria-labelledby="audit-title">
+      <div className="section-head">
+        <h2 id="audit-title">Audit trail</h2>
+        {filtered.isFetching ? <Spinner label="Reading events…" /> : null}
+      </div>
+      <p className="muted small">Every event the contract emitted, newest first. The chain is the record: nothing here can be edited.</p>
+      <form className="row" role="search" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()}>
+        <SelectField label="Actor" value={actor} onChange={(e) => setActor(e.target.value)}>
+          <option value="">Everyone</option>
+          {actors.map((a) => <option key={a} value={a}>{nameOf(a)}</option>)}
+        </SelectField>
+        <SelectField label="Event type" value={eventName} onChange={(e) => setEventName(e.target.value)}>
+          <option value="">All events</option>
+          {TIMELINE_EVENT_NAMES.map((n) => <option key={n} value={n}>{n}</option>)}
+        </SelectField>
+        <TextField label="From" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+        <TextField label="To" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+      </form>
+      <ErrorBox error={filtered.error} />
+      {filtered.data && filtered.data.length === 0 ? <p className="muted">No events match.</p> : null}
+      {filtered.data && filtered.data.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="audit-table">
+            <thead>
+              <tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Event</th><th scope="col">Transaction</th></tr>
+            </thead>
+            <tbody>
+              {filtered.data.map((entry) => (
+                <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName}>
+                  <td><time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time><br /><span className="muted small">block {entry.blockNumber.toString()}</span></td>
+                  <td>{nameOf(entry.actor)}<br /><AddressText value={entry.actor} /></td>
+                  <td>{describeEvent(entry, nameOf)}</td>
+                  <td><span className="badge">{entry.eventName}</span></td>
+                  <td><AddressText value={entry.transactionHash} copy label="transaction hash" /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

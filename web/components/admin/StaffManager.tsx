@@ -1,0 +1,158 @@
+"use client";
+/** The admin's staff list with add, edit, deactivate and reactivate (forms validated with zod). */
+import { useState, type FormEvent } from "react";
+import type { Address } from "viem";
+import { z } from "zod";
+import type { LedgerWriter } from "../../../core/contract/ledger.ts";
+import { addStaff, setStaffActive, staffProfileSchema, updateStaff, type StaffMember, type StaffProfile, type StaffRole } from "../../../core/staff/staff.ts";
+import { addressSchema, validate, type FieldErrors } from "../../lib/forms.ts";
+import { useStaff } from "../../lib/queries.ts";
+import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import { AddressText } from "../AddressText.tsx";
+import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { SelectField, TextField } from "../Field.tsx";
+import { Spinner } from "../Progress.tsx";
+
+const newStaffSchema = staffProfileSchema.extend({
+  account: addressSchema,
+  role: z.enum(["doctor", "receptionist"], { message: "Pick doctor or receptionist" }),
+});
+
+const EMPTY = { account: "", role: "doctor", name: "", department: "", contact: "" };
+
+function formatDate(seconds: number): string {
+  return seconds > 0 ? new Date(seconds * 1000).toLocaleDateString() : "—";
+}
+
+const doAdd = (writer: LedgerWriter, account: Address, role: StaffRole, profile: StaffProfile) => addStaff(writer, account, role, profile);
+const doUpdate = (writer: LedgerWriter, account: Address, profile: StaffProfile) => updateStaff(writer, account, profile);
+const doSetActive = (writer: LedgerWriter, account: Address, active: boolean) => setStaffActive(writer, account, active);
+
+function AddStaffForm() {
+  const [values, setValues] = useState(EMPTY);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const action = useLedgerAction(doAdd);
+  const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = validate(newStaffSchema, values);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    const { account, role, ...profile } = checked.data;
+    const hash = await action.run(account, role, profile);
+    if (hash) setValues(EMPTY);
+  };
+
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-labelledby="add-staff-title">
+      <h3 id="add-staff-title">Add a staff member</h3>
+      <TextField label="Account address" name="account" value={values.account} onChange={set("account")} error={errors.account} placeholder="0x…" autoComplete="off" spellCheck={false} />
+      <SelectField label="Role" name="role" value={values.role} onChange={set("role")} error={errors.role}>
+        <option value="doctor">Doctor</option>
+        <option value="receptionist">Receptionist</option>
+      </SelectField>
+      <TextField label="Name" name="name" value={values.name} onChange={set("name")} error={errors.name} autoComplete="off" />
+      <TextField label="Department or specialty" name="department" value={values.department} onChange={set("department")} error={errors.department} />
+      <TextField label="Professional contact" name="contact" value={values.contact} onChange={set("contact")} error={errors.contact} help="Public on chain: use work contact details only." />
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Adding…" : "Add staff member"}</button>
+        {action.pending ? <Spinner label="Waiting for the wallet and the chain…" /> : null}
+      </div>
+      <ErrorBox error={action.error} title="The staff member was not added" />
+      {action.result ? <Notice kind="success">Staff member added (transaction <AddressText value={action.result} />).</Notice> : null}
+    </form>
+  );
+}
+
+function EditStaffForm({ member, onDone }: { member: StaffMember; onDone: () => void }) {
+  const [values, setValues] = useState<StaffProfile>(member.profile);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const action = useLedgerAction(doUpdate);
+  const set = (key: keyof StaffProfile) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = validate(staffProfileSchema, values);
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    if (await action.run(member.account, checked.data)) onDone();
+  };
+  return (
+    <form className="form card" onSubmit={submit} noValidate aria-label={`Edit ${member.profile.name}`}>
+      <h3>Edit {member.profile.name}</h3>
+      <TextField label="Name" value={values.name} onChange={set("name")} error={errors.name} />
+      <TextField label="Department or specialty" value={values.department} onChange={set("department")} error={errors.department} />
+      <TextField label="Professional contact" value={values.contact} onChange={set("contact")} error={errors.contact} />
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Saving…" : "Save changes"}</button>
+        <button type="button" className="btn" onClick={onDone}>Cancel</button>
+      </div>
+      <ErrorBox error={action.error} title="The changes were not saved" />
+    </form>
+  );
+}
+
+export function StaffManager() {
+  const staff = useStaff();
+  const [editing, setEditing] = useState<Address | null>(null);
+  const toggle = useLedgerAction(doSetActive);
+  const editingMember = staff.data?.find((m) => m.account === editing);
+
+  return (
+    <section className="card" aria-labelledby="staff-title">
+      <div className="section-head">
+        <h2 id="staff-title">Staff</h2>
+        {staff.isFetching ? <Spinner label="Refreshing…" /> : null}
+      </div>
+      <ErrorBox error={staff.error} />
+      {staff.data && staff.data.length === 0 ? <p className="muted">No staff yet. Add the first doctor or receptionist below.</p> : null}
+      {staff.data && staff.data.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="staff-table">
+            <thead>
+              <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Contact</th><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Since</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
+            </thead>
+            <tbody>
+              {staff.data.map((member) => (
+                <tr key={member.account} data-account={member.account}>
+                  <td>{member.profile.name}</td>
+                  <td>{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>
+                  <td>{member.profile.department || "—"}</td>
+                  <td>{member.profile.contact || "—"}</td>
+                  <td><AddressText value={member.account} copy /></td>
+                  <td>{member.active ? <span className="badge badge-ok">active</span> : <span className="badge badge-off">deactivated</span>}</td>
+                  <td>{formatDate(member.since)}</td>
+                  <td>
+                    <div className="row">
+                      <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>Edit</button>
+                      <button
+                        type="button"
+                        className={member.active ? "btn btn-small btn-danger" : "btn btn-small"}
+                        disabled={toggle.pending}
+                        aria-label={`${member.active ? "Deactivate" : "Reactivate"} ${member.profile.name}`}
+                        onClick={() => void toggle.run(member.account, !member.active)}
+                      >
+                        {member.active ? "Deactivate" : "Reactivate"}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+      {staff.isPending ? <Spinner label="Reading the staff list from the chain…" /> : null}
+      {toggle.pending ? <Spinner label="Updating the staff member…" /> : null}
+      <ErrorBox error={toggle.error} />
+      {editingMember ? <EditStaffForm key={editingMember.account} member={editingMember} onDone={() => setEditing(null)} /> : null}
+      <AddStaffForm />
+    </section>
+  );
+}

@@ -1,0 +1,55 @@
+"use client";
+/** The answer of a verification: genuine, superseded, not registered or MISMATCH, with the record's facts. */
+import { useQuery } from "@tanstack/react-query";
+import type { VerificationResult } from "../../../core/verify/verify.ts";
+import { getStaffMember } from "../../../core/staff/staff.ts";
+import { useLedgerReader } from "../../lib/ledger.tsx";
+import { AddressText } from "../AddressText.tsx";
+
+const HEADINGS = {
+  genuine: ["Genuine report", "This file is registered on the ledger and is the current version."],
+  superseded: ["Genuine, but superseded", "This file is registered on the ledger, but the doctor has since issued an amended version."],
+  "not-registered": ["Not registered", "No MedLedger report has these digests. The file may have been altered, or it was never registered."],
+  mismatch: ["MISMATCH — not genuine", "One digest matches a registered report and the other does not. Do not trust this file."],
+} as const;
+
+function when(seconds: number): string {
+  return new Date(seconds * 1000).toLocaleString();
+}
+
+export function Verdict({ result }: { result: VerificationResult }) {
+  const reader = useLedgerReader();
+  const record = result.record;
+  const doctor = useQuery({
+    queryKey: ["ledger", "staffMember", record?.doctor],
+    queryFn: async () => (await getStaffMember(reader, record!.doctor)) ?? null,
+    enabled: record !== undefined,
+  });
+  const [title, explanation] = HEADINGS[result.status];
+  return (
+    <section className={`verdict verdict-${result.status}`} aria-live="polite" data-testid="verdict" data-status={result.status}>
+      <h2>{title}</h2>
+      <p>{explanation}</p>
+      {result.detail ? <p><strong>{result.detail}</strong></p> : null}
+      <dl className="facts">
+        {result.digests.sha256 ? (<><dt>SHA-256</dt><dd className="mono">{result.digests.sha256}</dd></>) : null}
+        {result.digests.sha1 ? (<><dt>SHA-1</dt><dd className="mono">{result.digests.sha1}</dd></>) : null}
+        {record ? (
+          <>
+            <dt>Issued by</dt>
+            <dd data-testid="verdict-doctor">
+              {doctor.data ? `${doctor.data.profile.name}${doctor.data.profile.department ? `, ${doctor.data.profile.department}` : ""}${doctor.data.active ? "" : " (no longer active)"}` : "Doctor"}{" "}
+              <AddressText value={record.doctor} />
+            </dd>
+            <dt>Registered</dt>
+            <dd>{when(record.registeredAt)} (block {record.blockNumber.toString()})</dd>
+            <dt>Patient account</dt>
+            <dd><AddressText value={record.patient} /></dd>
+            {result.status === "mismatch" ? (<><dt>Registered SHA-1</dt><dd className="mono">{record.sha1}</dd><dt>Registered SHA-256</dt><dd className="mono">{record.reportId}</dd></>) : null}
+            {record.supersededBy ? (<><dt>Superseded by</dt><dd className="mono">{record.supersededBy}</dd></>) : null}
+          </>
+        ) : null}
+      </dl>
+    </section>
+  );
+}

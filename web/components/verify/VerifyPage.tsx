@@ -1,0 +1,120 @@
+"use client";
+/**
+ * Public verification, no wallet: the file is hashed in the browser (nothing is uploaded) and its
+ * SHA-1 and SHA-256 are compared with the ledger; or a pasted digest is looked up. A link with
+ * ?sha256=…&sha1=… (e.g. from a QR code) opens pre-filled and answers at once.
+ */
+import { useMutation } from "@tanstack/react-query";
+import { useSearchParams } from "next/navigation";
+import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
+import { digestFile } from "../../../core/crypto/digests.ts";
+import { formatBytes } from "../../../core/reports/limits.ts";
+import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "../../../core/verify/verify.ts";
+import { MedLedgerError } from "../../../core/errors.ts";
+import { useLedgerReader } from "../../lib/ledger.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
+import { TextField } from "../Field.tsx";
+import { Spinner } from "../Progress.tsx";
+import { Verdict } from "./Verdict.tsx";
+
+type Tab = "file" | "digest";
+
+export function VerifyPage() {
+  const reader = useLedgerReader();
+  const params = useSearchParams();
+  const [tab, setTab] = useState<Tab>("file");
+  const [fileInfo, setFileInfo] = useState<{ name: string; size: number } | null>(null);
+  const [phase, setPhase] = useState<"hashing" | "checking" | null>(null);
+  const [digestText, setDigestText] = useState("");
+  const [dragging, setDragging] = useState(false);
+  const prefilled = useRef(false);
+
+  const check = useMutation<VerificationResult, unknown, { file?: File; sha1?: string; sha256?: string; digest?: string }>({
+    mutationFn: async (input) => {
+      if (input.file) {
+        if (input.file.size === 0) throw new MedLedgerError("EMPTY_FILE", "The file is empty.", "Choose the report file you were given.");
+        setPhase("hashing");
+        const digests = await digestFile(input.file.stream());
+        setPhase("checking");
+        return verifyDigests(reader, digests);
+      }
+      setPhase("checking");
+      if (input.sha1 && input.sha256) {
+        const sha1 = parseDigest(input.sha1);
+        const sha256 = parseDigest(input.sha256);
+        if (sha1.kind !== "sha1" || sha256.kind !== "sha256") throw new MedLedgerError("INVALID_INPUT", "The link's digests are malformed.", "Open the link exactly as given, or check the file instead.");
+        return verifyDigests(reader, { sha1: sha1.value, sha256: sha256.value });
+      }
+      const parsed = parseDigest(input.digest ?? input.sha256 ?? input.sha1 ?? "");
+      return parsed.kind === "sha1" ? lookupBySha1(reader, parsed.value) : lookupBySha256(reader, parsed.value);
+    },
+    onSettled: () => setPhase(null),
+  });
+
+  useEffect(() => {
+    if (prefilled.current) return;
+    const sha256 = params.get("sha256") ?? undefined;
+    const sha1 = params.get("sha1") ?? undefined;
+    if (!sha256 && !sha1) return;
+    prefilled.current = true;
+    setTab("digest");
+    setDigestText(sha256 ?? sha1 ?? "");
+    check.mutate({ sha1, sha256 });
+  }, [params, check]);
+
+  const onFile = (file: File | undefined) => {
+    if (!file) return;
+    setFileInfo({ name: file.name, size: file.size });
+    check.mutate({ file });
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    onFile(event.dataTransfer.files[0]);
+  };
+
+  const onDigest = (event: FormEvent) => {
+    event.preventDefault();
+    check.mutate({ digest: digestText });
+  };
+
+  return (
+    <>
+      <p className="lead">Check that a report file is genuine. Your file never leaves this device: only its fingerprints (SHA-1 and SHA-256) are compared with the public ledger. No wallet needed.</p>
+      <div className="tabs" role="tablist" aria-label="How to verify">
+        <button type="button" role="tab" id="tab-file" aria-controls="panel-file" aria-selected={tab === "file"} onClick={() => setTab("file")}>Check a file</button>
+        <button type="button" role="tab" id="tab-digest" aria-controls="panel-digest" aria-selected={tab === "digest"} onClick={() => setTab("digest")}>Look up a digest</button>
+      </div>
+      {tab === "file" ? (
+        <div id="panel-file" role="tabpanel" aria-labelledby="tab-file">
+          <div
+            className={dragging ? "dropzone dragging" : "dropzone"}
+            onDragOver={(e) => {
+              e.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={onDrop}
+          >
+            <p><strong>Drop the report file here</strong> or</p>
+            <label className="btn btn-primary">
+              Choose a file
+              <input type="file" className="visually-hidden" data-testid="verify-file" onChange={(e) => onFile(e.target.files?.[0])} />
+            </label>
+            {fileInfo ? <p className="muted small">{fileInfo.name} · {formatBytes(fileInfo.size)}</p> : null}
+          </div>
+        </div>
+      ) : (
+        <form id="panel-digest" role="tabpanel" aria-labelledby="tab-digest" className="form" onSubmit={onDigest}>
+          <TextField label="SHA-256 or SHA-1 digest" value={digestText} onChange={(e) => setDigestText(e.target.value)} help="64 hexadecimal digits for SHA-256, 40 for SHA-1." spellCheck={false} autoComplete="off" className="mono" />
+          <div className="row"><button type="submit" className="btn btn-primary" disabled={check.isPending}>Look up</button></div>
+        </form>
+      )}
+      {phase === "hashing" ? <Spinner label="Computing the file's digests in your browser…" /> : null}
+      {phase === "checking" ? <Spinner label="Asking the ledger…" /> : null}
+      <ErrorBox error={check.error} />
+      {check.data && !check.isPending ? <Verdict result={check.data} /> : null}
+    </>
+  );
+}
