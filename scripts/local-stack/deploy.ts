@@ -1,28 +1,25 @@
-/** Deploys MedLedger with the demo admin (account #0 of the dev mnemonic); for local chains and tests. */
-import { createPublicClient, createWalletClient, http, type Transport } from "viem";
-import { medLedgerAbi, medLedgerBytecode } from "../../core/contract/generated/medLedger.ts";
+/**
+ * Deploys MedLedger to a running node through the project's Ignition module (the same path as a
+ * real network's `hardhat run --network custom scripts/deploy.ts`), as the demo admin.
+ */
+import { rmSync } from "node:fs";
+import { network } from "hardhat";
 import type { Deployment } from "../../core/contract/ledger.ts";
-import { DEMO_PEOPLE, demoAccount } from "../../core/dev/demoAccounts.ts";
+import { deployMedLedger, journalPath, type DeploymentRecord } from "../../ignition/deploy.ts";
 
-export const ADMIN_TRANSFER_DELAY_SECONDS = 24 * 60 * 60;
-
-/** Deploys over any viem transport (an RPC URL's http(), or an in-process EIP-1193 provider via custom()). */
-export async function deployWithTransport(transport: Transport): Promise<Deployment> {
-  const admin = demoAccount(DEMO_PEOPLE[0]!);
-  const publicClient = createPublicClient({ transport, pollingInterval: 50 });
-  const chainId = await publicClient.getChainId();
-  const walletClient = createWalletClient({ account: admin, transport });
-  const hash = await walletClient.deployContract({
-    abi: medLedgerAbi,
-    bytecode: medLedgerBytecode,
-    args: [ADMIN_TRANSFER_DELAY_SECONDS, admin.address],
-    chain: null,
-  });
-  const receipt = await publicClient.waitForTransactionReceipt({ hash });
-  if (!receipt.contractAddress) throw new Error("Deployment transaction created no contract");
-  return { chainId, address: receipt.contractAddress, deployBlock: receipt.blockNumber };
+export function toDeployment(record: DeploymentRecord): Deployment {
+  return { chainId: record.chainId, address: record.address, deployBlock: BigInt(record.deployBlock) };
 }
 
+/** Deploys to the node at `rpcUrl` (Hardhat's or anvil's; account #0 of the dev mnemonic is the admin). */
 export async function deployLocal(rpcUrl: string): Promise<Deployment> {
-  return deployWithTransport(http(rpcUrl));
+  const connection = await network.create({ network: "localhost", override: { url: rpcUrl } });
+  // A journal of its own per node, dropped afterwards: a development node's state dies with it.
+  const deploymentId = `local-${process.pid}-${new URL(rpcUrl).port}`;
+  try {
+    return toDeployment(await deployMedLedger(connection, { deploymentId, reset: true }));
+  } finally {
+    rmSync(journalPath(deploymentId), { recursive: true, force: true });
+    await connection.close();
+  }
 }

@@ -17,7 +17,8 @@ import {
 import type { Deployment, LedgerReader, LedgerWriter } from "../../core/contract/ledger.ts";
 import { DEMO_PEOPLE, demoAccount } from "../../core/dev/demoAccounts.ts";
 import { PROJECT_ROOT } from "../../core/node/config.ts";
-import { deployWithTransport } from "../../scripts/local-stack/deploy.ts";
+import { deployMedLedger } from "../../ignition/deploy.ts";
+import { deployLocal, toDeployment } from "../../scripts/local-stack/deploy.ts";
 import { freePort, waitUntil } from "../../scripts/local-stack/processes.ts";
 
 export interface LedgerFixture {
@@ -62,7 +63,7 @@ function fixture(transport: Transport, deployment: Deployment, rpcUrl: string | 
 export async function inProcessLedger(): Promise<LedgerFixture> {
   const connection = await network.create();
   const transport = custom(connection.provider as unknown as EIP1193Provider);
-  const deployment = await deployWithTransport(transport);
+  const deployment = toDeployment(await deployMedLedger(connection));
   return fixture(transport, deployment, undefined, () => connection.close());
 }
 
@@ -74,7 +75,7 @@ export async function anvilLedger(): Promise<LedgerFixture> {
   const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   await waitUntil("anvil answers", async () => (await probe.getChainId()) > 0);
   const transport = http(rpcUrl);
-  const deployment = await deployWithTransport(transport);
+  const deployment = await deployLocal(rpcUrl);
   return fixture(transport, deployment, rpcUrl, async () => {
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGTERM");
