@@ -50,15 +50,22 @@ export async function writeLedger<N extends WriteName>(
   args: ContractFunctionArgs<Abi, "nonpayable", N>,
 ): Promise<WriteResult> {
   let hash: Hash;
+  const account = ledger.walletClient.account;
+  const call = {
+    address: ledger.deployment.address,
+    abi: medLedgerAbi,
+    functionName,
+    args,
+    account,
+    chain: ledger.walletClient.chain ?? null,
+  };
   try {
-    const { request } = await ledger.publicClient.simulateContract({
-      address: ledger.deployment.address,
-      abi: medLedgerAbi,
-      functionName,
-      args,
-      account: ledger.walletClient.account,
-    } as Parameters<typeof ledger.publicClient.simulateContract>[0]);
-    hash = await ledger.walletClient.writeContract(request as Parameters<typeof ledger.walletClient.writeContract>[0]);
+    if (account.type !== "local") {
+      // A browser wallet estimates gas itself: simulate first so a revert is explained before it asks to sign.
+      await ledger.publicClient.simulateContract(call as Parameters<typeof ledger.publicClient.simulateContract>[0]);
+    }
+    // A local account estimates gas before signing, and viem decodes a revert from that estimate.
+    hash = await ledger.walletClient.writeContract(call as Parameters<typeof ledger.walletClient.writeContract>[0]);
   } catch (error) {
     throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: functionName });
   }

@@ -12,7 +12,7 @@ import { gcm } from "@noble/ciphers/aes.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { concatBytes, hexToBytes, type Address, type Hex } from "viem";
+import { concatBytes, hexToBytes, isAddress, isHex, size, type Address, type Hex } from "viem";
 import { MedLedgerError } from "../errors.ts";
 
 export const WRAPPED_KEY_BYTES = 80;
@@ -26,7 +26,14 @@ export interface WrapContext {
   readonly reader: Address;
 }
 
+/** label ‖ report id (32 bytes) ‖ reader (20 bytes): fixed widths, so no two contexts encode alike. */
 function associatedData(context: WrapContext): Uint8Array {
+  if (!isHex(context.reportId, { strict: true }) || size(context.reportId) !== 32) {
+    throw new MedLedgerError("INVALID_INPUT", `"${context.reportId}" is not a report id (0x + 64 hex digits).`, "Check the report id.");
+  }
+  if (!isAddress(context.reader, { strict: false })) {
+    throw new MedLedgerError("INVALID_INPUT", `"${context.reader}" is not an Ethereum address.`, "Check the reader's address.");
+  }
   return concatBytes([INFO, hexToBytes(context.reportId), hexToBytes(context.reader.toLowerCase() as Hex)]);
 }
 
@@ -38,11 +45,18 @@ function keyEncryptionKey(shared: Uint8Array, ephemeralPublic: Uint8Array, recip
 export function wrapKey(reportKey: Uint8Array, recipientPublicKey: Uint8Array, context: WrapContext): Uint8Array {
   if (reportKey.length !== 32) throw new MedLedgerError("INVALID_INPUT", "A report key must be 32 bytes.", "This is a bug; please report it.");
   if (recipientPublicKey.length !== 32) throw new MedLedgerError("NO_ENCRYPTION_KEY", "The reader's encryption key is not a 32-byte X25519 key.", "Ask the reader to publish their key again.");
+  const aad = associatedData(context);
   const ephemeral = x25519.utils.randomSecretKey();
   const ephemeralPublic = x25519.getPublicKey(ephemeral);
-  const shared = x25519.getSharedSecret(ephemeral, recipientPublicKey);
+  let shared: Uint8Array;
+  try {
+    shared = x25519.getSharedSecret(ephemeral, recipientPublicKey);
+  } catch (error) {
+    // noble refuses low-order points (an all-zero shared secret): such a "key" protects nothing.
+    throw new MedLedgerError("NO_ENCRYPTION_KEY", "The reader's published encryption key is not a valid X25519 public key.", "Ask the reader to unlock their key in MedLedger again, which republishes it.", { cause: error });
+  }
   const kek = keyEncryptionKey(shared, ephemeralPublic, recipientPublicKey);
-  const sealed = gcm(kek, ZERO_NONCE, associatedData(context)).encrypt(reportKey);
+  const sealed = gcm(kek, ZERO_NONCE, aad).encrypt(reportKey);
   ephemeral.fill(0);
   kek.fill(0);
   return concatBytes([ephemeralPublic, sealed]);
@@ -54,11 +68,12 @@ export function unwrapKey(wrapped: Uint8Array, recipientSecretKey: Uint8Array, c
     throw new MedLedgerError("WRONG_KEY", "The wrapped report key is damaged (wrong length).", "Ask the patient to share the report again.");
   }
   const ephemeralPublic = wrapped.subarray(0, 32);
+  const aad = associatedData(context);
   try {
     const recipientPublic = x25519.getPublicKey(recipientSecretKey);
     const shared = x25519.getSharedSecret(recipientSecretKey, ephemeralPublic);
     const kek = keyEncryptionKey(shared, ephemeralPublic, recipientPublic);
-    const key = gcm(kek, ZERO_NONCE, associatedData(context)).decrypt(wrapped.subarray(32));
+    const key = gcm(kek, ZERO_NONCE, aad).decrypt(wrapped.subarray(32));
     kek.fill(0);
     return key;
   } catch (error) {

@@ -16,6 +16,16 @@ function isUnreachable(error: unknown): boolean {
   return /fetch failed|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|Failed to fetch|NetworkError|network error|socket hang up/i.test(text);
 }
 
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The node refused an object over its size limit (the embedded endpoint says "… limit"; HTTP 413). */
+function isTooLarge(error: unknown): boolean {
+  const status = (error as { response?: { status?: number } })?.response?.status;
+  return status === 413 || /exceeds the \d+-byte limit|larger than the \d+-byte limit|request entity too large/i.test(messageOf(error));
+}
+
 function unreachable(apiUrl: string, error: unknown): MedLedgerError {
   return new MedLedgerError(
     "IPFS_UNREACHABLE",
@@ -43,7 +53,10 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         return canonicalCid(result.cid);
       } catch (error) {
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
-        throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} refused the file: ${(error as Error).message}`, "Check the node's logs and free disk space, then retry: nothing was registered yet.", { cause: error });
+        if (isTooLarge(error)) {
+          throw new MedLedgerError("FILE_TOO_LARGE", `The IPFS node at ${apiUrl} refused a ${bytes.length}-byte file as too large: ${messageOf(error)}`, "Store a smaller file, or raise the node's upload limit.", { cause: error });
+        }
+        throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} refused the file: ${messageOf(error)}`, "Check the node's logs and free disk space, then retry: nothing was registered yet.", { cause: error });
       }
     },
     async cat(cid, catOptions: CatOptions = {}) {
@@ -51,7 +64,9 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
       const chunks: Uint8Array[] = [];
       let total = 0;
       try {
-        for await (const chunk of client.cat(parsed, { signal: catOptions.signal })) {
+        // Ask for one byte more than the limit, so a huge object is cut short by the node itself.
+        const length = catOptions.maxBytes === undefined ? undefined : catOptions.maxBytes + 1;
+        for await (const chunk of client.cat(parsed, { signal: catOptions.signal, length })) {
           total += chunk.length;
           if (catOptions.maxBytes !== undefined && total > catOptions.maxBytes) {
             throw new MedLedgerError("FILE_TOO_LARGE", `The stored object ${cid} is larger than the ${catOptions.maxBytes}-byte limit.`, "It is not a MedLedger report of an accepted size; contact the administrator.");
@@ -61,6 +76,9 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
       } catch (error) {
         if (error instanceof MedLedgerError) throw error;
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
+        if (isTooLarge(error)) {
+          throw new MedLedgerError("FILE_TOO_LARGE", `The IPFS node at ${apiUrl} refused to serve ${cid}: ${messageOf(error)}`, "It is not a MedLedger report of an accepted size; contact the administrator.", { cause: error });
+        }
         throw new MedLedgerError("UNKNOWN_CID", `The IPFS node at ${apiUrl} does not have ${cid}.`, "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.", { cause: error });
       }
       const out = new Uint8Array(total);

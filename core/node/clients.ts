@@ -16,7 +16,8 @@ export function createLedgerReader(config: MedLedgerConfig): LedgerReader {
   const publicClient = createPublicClient({
     chain: chainOf(config),
     transport: http(config.rpcUrl, { batch: { batchSize: 500 }, retryCount: 0, timeout: 30_000 }),
-    pollingInterval: 50,
+    // A development node mines instantly; a real network every few seconds.
+    pollingInterval: config.deployment.chainId === 31337 ? 10 : 2_000,
   });
   return { publicClient, deployment: config.deployment, rpcUrl: config.rpcUrl };
 }

@@ -1,6 +1,7 @@
 /** Reports as the ledger records them: the ReportRegistered events joined with supersession and block times. */
-import type { Address, Hash, Hex } from "viem";
-import { zeroHash } from "viem";
+import type { Address, Hash, Hex, TransactionReceipt } from "viem";
+import { parseEventLogs, zeroHash } from "viem";
+import { medLedgerAbi } from "../contract/generated/medLedger.ts";
 import { readLedger } from "../contract/calls.ts";
 import { blockTimestamps, getLedgerEvents, type LedgerLog } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
@@ -95,6 +96,15 @@ export async function getReportRecord(ledger: LedgerReader, reportId: Hex): Prom
     throw new MedLedgerError("UNKNOWN_REPORT", `The node has no event for report ${reportId} in block ${block}.`, "Use a node with full event history (an archive or the original node).");
   }
   return toRecord(log, orNull(stored.supersededBy), stored.registeredAt);
+}
+
+/** The record of `reportId` from the receipt of the transaction that registered it (no event scan). */
+export async function recordFromReceipt(ledger: LedgerReader, receipt: TransactionReceipt, reportId: Hex): Promise<ReportRecord> {
+  const logs = parseEventLogs({ abi: medLedgerAbi, logs: receipt.logs, eventName: "ReportRegistered" });
+  const log = logs.find((l) => l.args.reportId === reportId && l.address.toLowerCase() === ledger.deployment.address.toLowerCase());
+  if (!log) return getReportRecord(ledger, reportId);
+  const times = await blockTimestamps(ledger, [receipt.blockNumber]);
+  return toRecord(log as unknown as RegisteredLog, null, times.get(receipt.blockNumber) ?? 0);
 }
 
 /** Reports other accounts currently may read because `reader` holds a grant, newest first. */

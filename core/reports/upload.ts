@@ -19,7 +19,7 @@ import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey } from "../identity/identity.ts";
 import { cidToHex } from "../ipfs/cid.ts";
 import type { ContentStore } from "../ipfs/types.ts";
-import { getReportRecord, type ReportRecord } from "./records.ts";
+import { getReportRecord, recordFromReceipt, type ReportRecord } from "./records.ts";
 import { checkFileSize, DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 
 export type UploadStep = "checking" | "hashing" | "encrypting" | "uploading" | "signing" | "confirming" | "done";
@@ -64,7 +64,11 @@ export async function prepareReport(
   const doctor = accountOf(ledger);
   progress({ step: "checking" });
   checkFileSize(input.file.byteLength, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
-  const assigned = await readLedger(ledger, "isAssigned", [input.patient, doctor]);
+  const [assigned, patientPublicKey, doctorPublicKey] = await Promise.all([
+    readLedger(ledger, "isAssigned", [input.patient, doctor]),
+    requirePublishedKey(ledger, input.patient, "patient"),
+    requirePublishedKey(ledger, doctor, "doctor (you)"),
+  ]);
   if (!assigned) {
     throw new MedLedgerError(
       "NO_ACCESS",
@@ -72,10 +76,6 @@ export async function prepareReport(
       "Ask the reception to assign this patient to you first.",
     );
   }
-  const [patientPublicKey, doctorPublicKey] = await Promise.all([
-    requirePublishedKey(ledger, input.patient, "patient"),
-    requirePublishedKey(ledger, doctor, "doctor (you)"),
-  ]);
   const supersedes = input.supersedes ?? null;
   if (supersedes) await checkAmendable(ledger, supersedes, input.patient);
 
@@ -114,9 +114,9 @@ export async function submitReport(ledger: LedgerWriter, prepared: PreparedRepor
     return { reportId: prepared.reportId, record: already };
   }
   progress({ step: "signing" });
-  const { hash } = await writeLedger(ledger, "registerReport", [toInput(prepared)]);
+  const { hash, receipt } = await writeLedger(ledger, "registerReport", [toInput(prepared)]);
   progress({ step: "confirming" });
-  const record = await getReportRecord(ledger, prepared.reportId);
+  const record = await recordFromReceipt(ledger, receipt, prepared.reportId);
   progress({ step: "done" });
   return { reportId: prepared.reportId, transactionHash: hash, record };
 }

@@ -16,6 +16,8 @@ import { canonicalCid, CHUNK_SIZE, MAX_LINKS_PER_NODE } from "../importSettings.
 import type { CatOptions, ContentStore } from "../types.ts";
 
 export interface HeliaStore extends ContentStore {
+  /** Whether `cid` is pinned (every add pins, as Kubo's `ipfs add` does). */
+  isPinned(cid: string): Promise<boolean>;
   /** Stops the node and releases the data folder. */
   close(): Promise<void>;
 }
@@ -38,20 +40,26 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
     layout: balanced({ maxChildrenPerNode: MAX_LINKS_PER_NODE }),
   } as const;
 
+  /** Pins the whole DAG (as `ipfs add --pin` does), so a future garbage collection keeps it. */
+  const pin = async (cid: CID): Promise<void> => {
+    if (await helia.pins.isPinned(cid)) return;
+    try {
+      for await (const pinned of helia.pins.add(cid)) void pinned;
+    } catch (error) {
+      // The same bytes added twice at once: the other call pinned them.
+      if ((error as { name?: string }).name !== "AlreadyPinnedError") throw error;
+    }
+  };
+
   return {
     endpoint: dataDir,
     async add(bytes) {
       const cid = await fs.addBytes(bytes, importOptions);
-      await helia.pins.add(cid).next().catch(() => undefined);
+      await pin(cid);
       return canonicalCid(cid);
     },
     async cat(cid, options: CatOptions = {}) {
-      let parsed: CID;
-      try {
-        parsed = CID.parse(cid);
-      } catch (error) {
-        throw new MedLedgerError("INVALID_INPUT", `"${cid}" is not a valid IPFS CID.`, "Check the CID.", { cause: error });
-      }
+      const parsed = parseCid(cid);
       const chunks: Uint8Array[] = [];
       let total = 0;
       try {
@@ -74,10 +82,21 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
       }
       return out;
     },
+    async isPinned(cid) {
+      return helia.pins.isPinned(parseCid(cid));
+    },
     async close() {
       await helia.stop();
       await blockstore.close();
       await datastore.close();
     },
   };
+}
+
+function parseCid(cid: string): CID {
+  try {
+    return CID.parse(cid);
+  } catch (error) {
+    throw new MedLedgerError("INVALID_INPUT", `"${cid}" is not a valid IPFS CID.`, "Check the CID.", { cause: error });
+  }
 }

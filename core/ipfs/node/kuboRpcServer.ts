@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { KUBO_ADD_OPTIONS } from "../importSettings.ts";
 import type { ContentStore } from "../types.ts";
 
 export interface KuboRpcServerOptions {
@@ -80,6 +81,7 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
         sendJson(res, { ID: "medledger-embedded", PublicKey: "", Addresses: [], AgentVersion: "medledger-embedded/helia", Protocols: [] });
         return;
       case "/api/v0/add": {
+        refuseOtherImportSettings(url.searchParams);
         const body = await readBody(req, maxUploadBytes);
         const form = await new Request(url, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: new Uint8Array(body) }).formData();
         const lines: string[] = [];
@@ -132,6 +134,30 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The store imports with MedLedger's settings only (Kubo's defaults, see importSettings.ts); a
+ * client asking for others would silently get a CID it does not expect, so it is refused instead.
+ * kubo-rpc-client sends its options in camelCase, Kubo's own CLI in kebab-case: both are read.
+ */
+function refuseOtherImportSettings(params: URLSearchParams): void {
+  const expected: Record<string, string> = {
+    "cid-version": String(KUBO_ADD_OPTIONS.cidVersion),
+    "raw-leaves": String(KUBO_ADD_OPTIONS.rawLeaves),
+    chunker: KUBO_ADD_OPTIONS.chunker,
+    hash: KUBO_ADD_OPTIONS.hashAlg,
+    trickle: "false",
+    "only-hash": "false",
+    "wrap-with-directory": "false",
+  };
+  for (const [name, value] of Object.entries(expected)) {
+    const camel = name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const given = params.get(name) ?? params.get(camel);
+    if (given !== null && given !== value) {
+      throw new HttpError(400, `the embedded node imports with ${name}=${value} only (MedLedger's fixed import settings), not ${given}`);
+    }
+  }
 }
 
 function sendJson(res: ServerResponse, body: unknown): void {
