@@ -14,7 +14,6 @@ import type { LedgerReader, LedgerWriter } from "../core/contract/ledger.ts";
 import { DEMO_PEOPLE, LOCAL_CHAIN_ID, demoAccount, findDemoPerson } from "../core/dev/demoAccounts.ts";
 import { MedLedgerError } from "../core/errors.ts";
 import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../core/identity/identity.ts";
-import { createKuboStore } from "../core/ipfs/kuboStore.ts";
 import type { ContentStore } from "../core/ipfs/types.ts";
 import { createLedgerReader, createLedgerWriter } from "../core/node/clients.ts";
 import { resolveConfig } from "../core/node/config.ts";
@@ -75,8 +74,9 @@ export async function openWriter(run: CliRun, opts: GlobalOptions): Promise<Writ
   return { config, ledger, account };
 }
 
-/** The IPFS store of the configuration (Kubo RPC API). */
-export function openStore(config: MedLedgerConfig): ContentStore {
+/** The IPFS store of the configuration (Kubo RPC API); its client is loaded only by commands that need it. */
+export async function openStore(config: MedLedgerConfig): Promise<ContentStore> {
+  const { createKuboStore } = await import("../core/ipfs/kuboStore.ts");
   return createKuboStore(config.ipfsApiUrl);
 }
 

@@ -116,7 +116,7 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
     const request = decodeRegistrationRequest(opts.code, ledger);
     const { published } = await openPublishedIdentity(ledger);
     if (published) out.step("Published your encryption key (first use of this account), so you can read the profiles you seal.");
-    const { hash, profileCid } = await registerPatient(ledger, openStore(config), request, profile);
+    const { hash, profileCid } = await registerPatient(ledger, await openStore(config), request, profile);
     out.result({ ok: true, patient: request.account, profileCid, transactionHash: hash }, [
       `Registered ${profile.name} (${request.account}) as a patient.`,
       `  Profile CID ${profileCid} (encrypted)`,
@@ -138,7 +138,7 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
       throw new MedLedgerError("INVALID_INPUT", "Nothing to update.", "Give at least one of --name, --dob, --phone, --email, --notes.");
     }
     const { config, ledger } = await openWriter(run, opts);
-    const store = openStore(config);
+    const store = await openStore(config);
     const { identity } = await openPublishedIdentity(ledger);
     const cid = await profileCid(ledger, account);
     let base: PatientProfile;
@@ -171,7 +171,7 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
         if (assign) {
           // Let the new doctor read the profile: re-seal it for the readers now including them.
           try {
-            const store = openStore(config);
+            const store = await openStore(config);
             const { identity } = await openPublishedIdentity(ledger);
             const profile = await openProfile(store, await profileCid(ledger, account), identity, account);
             profileCidAfter = (await updatePatientProfile(ledger, store, account, profile)).profileCid;
@@ -219,7 +219,7 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
       const { config, ledger } = await openWriter(run, opts);
       const cid = await profileCid(ledger, account);
       const identity = await openIdentity(ledger);
-      const profile = await openProfile(openStore(config), cid, identity, account);
+      const profile = await openProfile(await openStore(config), cid, identity, account);
       const doctors = await assignedDoctors(ledger, account);
       out.result({ ok: true, patient: account, profileCid: cid, profile, doctors }, profileLines(account, profile, doctors));
     });

@@ -74,7 +74,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
   } else {
     const { published } = await openPublishedIdentity(ledger);
     if (published) out.step("Published your encryption key (first use of this account).");
-    prepared = await prepareReport(ledger, openStore(config), { file, patient: job.patient, supersedes: job.supersedes }, { onProgress, maxBytes: config.maxFileBytes });
+    prepared = await prepareReport(ledger, await openStore(config), { file, patient: job.patient, supersedes: job.supersedes }, { onProgress, maxBytes: config.maxFileBytes });
   }
   const savedAt = await savePending(dir, ledger.deployment, prepared);
 
@@ -188,7 +188,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       const reportId = parseReportId(id);
       const ctx = await openWriter(run, opts);
       const identity = await openIdentity(ctx.ledger);
-      const opened = await readReport(ctx.ledger, openStore(ctx.config), reportId, identity, {
+      const opened = await readReport(ctx.ledger, await openStore(ctx.config), reportId, identity, {
         maxBytes: ctx.config.maxFileBytes,
         onProgress: (step) => {
           if (step !== "done") out.step(READ_STEPS[step]);

@@ -27,6 +27,8 @@ export interface Database {
   readonly backend: Backend;
   /** The PGlite data folder, or the PostgreSQL URL without its password. */
   readonly location: string;
+  /** The embedded PGlite instance (pglite backend only), e.g. to `dumpDataDir()` a template. */
+  readonly pglite?: PGlite;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,8 @@ export interface OpenDatabaseOptions {
   readonly url?: string;
   /** PGlite data folder (used when no URL); defaults to $MEDLEDGER_DATA_DIR/pglite, else `.data/pglite` in the repository. "memory://" keeps it in memory. */
   readonly dataDir?: string;
+  /** PGlite only: start a new database from this dump (`pglite.dumpDataDir()`), e.g. a migrated template. */
+  readonly loadDataDir?: Blob;
   /** Folder of the drizzle migrations; found next to this file by default. */
   readonly migrationsFolder?: string;
   readonly env?: NodeJS.ProcessEnv;
@@ -142,7 +146,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const unlock = inMemory ? () => undefined : lockDataDir(dataDir);
   let client: PGlite;
   try {
-    client = await PGlite.create(inMemory ? undefined : dataDir);
+    client = await PGlite.create({ ...(inMemory ? {} : { dataDir }), ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}) });
   } catch (error) {
     unlock();
     throw new MedLedgerError(
@@ -165,6 +169,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     db: db as unknown as Db,
     backend: "pglite",
     location: dataDir,
+    pglite: client,
     async close() {
       if (closed) return;
       closed = true;

@@ -70,6 +70,18 @@ describe("medledger CLI: errors and configuration", function () {
     expect(json<{ ok: boolean; error: { code: string } }>(asJson)).to.deep.include({ ok: false, error: { code: "RPC_UNREACHABLE", message: `The Ethereum node at ${url} cannot be reached.`, hint: "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL." } });
   });
 
+  it("an unreachable IPFS node exits 2, names its URL, and nothing is registered", async () => {
+    const admin = await cli.run(["--as", "admin", "staff", "add", address("receptionist1"), "--role", "receptionist", "--name", "Rita Reyes"]);
+    expect(admin.code, admin.stderr).to.equal(0);
+    const request = await cli.run(["--as", "patient2", "--json", "patient", "request"]);
+    const { code } = json<{ code: string }>(request);
+    const ipfs = `http://127.0.0.1:${await freePort()}`;
+    const result = await cli.run(["--as", "receptionist1", "--ipfs", ipfs, "patient", "register", "--code", code, "--name", "Bob Nguyen"]);
+    expectUserError(result, 2, `The IPFS node at ${ipfs} cannot be reached.`);
+    const patients = json<{ patients: unknown[] }>(await cli.run(["--json", "patient", "list"]));
+    expect(patients.patients).to.deep.equal([]);
+  });
+
   it("a wrong chain id or a missing contract exits 2", async () => {
     expectUserError(await cli.run(["--chain-id", "5", "verify", file]), 2, "serves chain 31337, but MedLedger is deployed on chain 5");
     expectUserError(await cli.run(["--contract", "0x000000000000000000000000000000000000dEaD", "verify", file]), 2, "No MedLedger contract at 0x000000000000000000000000000000000000dEaD");

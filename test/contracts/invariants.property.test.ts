@@ -168,6 +168,23 @@ async function apply(ledger: MedLedger, cast: Cast, o: Op): Promise<void> {
   }
 }
 
+/** The revert data carried by an ethers or Hardhat provider error, if any. */
+function revertData(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth += 1) {
+    const data = (current as { data?: unknown }).data;
+    if (typeof data === "string" && data.startsWith("0x")) return data;
+    current = (current as { error?: unknown; cause?: unknown }).error ?? (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+/** Whether `error` is a revert with one of the ledger's (or its OpenZeppelin bases') custom errors. */
+function isLedgerError(ledger: MedLedger, error: unknown): boolean {
+  const data = revertData(error);
+  return data !== undefined && ledger.interface.parseError(data) !== null;
+}
+
 interface Decoded {
   readonly eventName: string;
   readonly args: Result;
@@ -225,8 +242,8 @@ describe("MedLedger: invariants under random operation sequences (fast-check)", 
             if (o.kind === "report") run.reports.push(o.seed);
             if (o.kind === "batch") run.reports.push(...o.seeds);
           } catch (error) {
-            // Every refusal must be a decoded contract error, never an unexpected failure.
-            if (!(error instanceof Error) || !/reverted with custom error/.test(error.message)) throw error;
+            // Every refusal must be one of the contract's own errors, never an unexpected failure.
+            if (!isLedgerError(ledger, error)) throw error;
           }
         }
         const logs = await decodedLogs(ledger, fromBlock);

@@ -130,6 +130,17 @@ describe("Key wrapping (X25519 + HKDF-SHA256 + AES-GCM)", () => {
     expect(() => unwrapKey(wrapped.subarray(1), reader.secretKey, { reportId, reader: alice })).to.throw(/damaged/);
   });
 
+  it("refuses a low-order (all-zero) reader key and a malformed context", () => {
+    const key = generateReportKey();
+    expect(() => wrapKey(key, new Uint8Array(32), { reportId, reader: alice })).to.throw(/not a valid X25519 public key/).with.property("code", "NO_ENCRYPTION_KEY");
+    const reader = keyPair();
+    expect(() => wrapKey(key, reader.publicKey, { reportId: "0x1234", reader: alice })).to.throw(/not a report id/).with.property("code", "INVALID_INPUT");
+    expect(() => wrapKey(key, reader.publicKey, { reportId, reader: "0x1234" })).to.throw(/not an Ethereum address/).with.property("code", "INVALID_INPUT");
+    // Addresses are compared case-insensitively: a checksummed address is the same reader.
+    const wrapped = wrapKey(key, reader.publicKey, { reportId, reader: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+    expect(unwrapKey(wrapped, reader.secretKey, { reportId, reader: "0x5fbdb2315678afecb367f032d93f642f64180aa3" })).to.deep.equal(key);
+  });
+
   it("uses a fresh ephemeral key for every wrap", () => {
     const reader = keyPair();
     const key = generateReportKey();

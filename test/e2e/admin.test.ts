@@ -4,33 +4,12 @@
  */
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
-import type { Browser, Locator, Page } from "playwright-core";
-import { DEMO_PEOPLE, demoAccount, findDemoPerson } from "../../core/dev/demoAccounts.ts";
+import type { Browser } from "playwright-core";
+import { DEMO_PEOPLE } from "../../core/dev/demoAccounts.ts";
+import { demoPerson as person, fillStaffForm, waitForValue } from "./harness/flows.ts";
 import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
 import { launchBrowser, screenshot } from "./harness/browser.ts";
 import { startE2EStack, type E2EStack } from "./harness/stack.ts";
-
-function person(handle: string) {
-  const p = findDemoPerson(handle);
-  if (!p) throw new Error(handle);
-  return { ...p, address: demoAccount(p).address };
-}
-
-async function fillStaffForm(page: Page, values: { account: string; role: "doctor" | "receptionist"; name: string; department: string; contact: string }) {
-  const form = page.getByRole("form", { name: "Add a staff member" });
-  await form.getByLabel("Account address").fill(values.account);
-  await form.getByLabel("Role").selectOption(values.role);
-  await form.getByLabel("Name").fill(values.name);
-  await form.getByLabel("Department or specialty").fill(values.department);
-  await form.getByLabel("Professional contact").fill(values.contact);
-  return form;
-}
-
-/** Waits until an input shows `value` (the form resets after a successful transaction). */
-async function waitForValue(input: Locator, value: string): Promise<void> {
-  const handle = await input.elementHandle();
-  await input.page().waitForFunction(([el, wanted]) => (el as HTMLInputElement).value === wanted, [handle, value] as const);
-}
 
 describe("web app: admin page (browser)", function () {
   this.timeout(300_000);

@@ -17,7 +17,7 @@ import { anchorAuditHead, readAuditAnchors, verifyAuditLog, type AuditAnchor } f
 import { openDatabase } from "../../server/db/open.ts";
 import { activityLog } from "../../server/db/schema.ts";
 import { inProcessLedger, type LedgerFixture } from "../helpers/ledgers.ts";
-import { addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type TestDatabase } from "./fixture.ts";
+import { addressOf, announceBackend, BACKENDS, pgliteTemplate, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type TestDatabase } from "./fixture.ts";
 
 const PEOPLE = ["doctor1", "patient1", "patient2", "receptionist1"] as const;
 
@@ -318,7 +318,7 @@ describe("server: the embedded database's data folder", function () {
     const root = mkdtempSync(join(tmpdir(), "medledger-lock-"));
     const dir = join(root, "pglite");
     try {
-      const database = await openDatabase({ dataDir: dir, env: {} });
+      const database = await openDatabase({ dataDir: dir, env: {}, loadDataDir: await pgliteTemplate() });
       const script = `import { openDatabase } from ${JSON.stringify(new URL("../../server/db/open.ts", import.meta.url).href)};
         try { await openDatabase({ dataDir: ${JSON.stringify(dir)}, env: {} }); console.log("opened"); }
         catch (e) { console.log(e.code + ": " + e.message); }`;

@@ -66,6 +66,22 @@ export async function scratchPostgres(url: string): Promise<{ url: string; drop(
   };
 }
 
+let template: Promise<Blob> | undefined;
+
+/**
+ * A migrated, empty PGlite database as a dump, made once per test run: starting from it takes
+ * about 1.5 s instead of PGlite's 2-10 s initdb (the migrations still run, finding nothing to do).
+ */
+export function pgliteTemplate(): Promise<Blob> {
+  template ??= (async () => {
+    const database = await openDatabase({ dataDir: "memory://", env: {} });
+    const dump = await database.pglite!.dumpDataDir("none");
+    await database.close();
+    return dump;
+  })();
+  return template;
+}
+
 /**
  * A fresh, migrated, empty database on the selected backend. PGlite runs in memory unless
  * `onDisk` asks for a temporary data folder (its first start there takes several seconds).
@@ -86,7 +102,7 @@ export async function freshDatabase(backend: TestBackend, options: { onDisk?: bo
     };
   }
   if (!options.onDisk) {
-    const database = await openDatabase({ dataDir: "memory://", env: {} });
+    const database = await openDatabase({ dataDir: "memory://", env: {}, loadDataDir: await pgliteTemplate() });
     return {
       ...database,
       reopen: () => Promise.reject(new Error("an in-memory database cannot be reopened")),
@@ -94,7 +110,7 @@ export async function freshDatabase(backend: TestBackend, options: { onDisk?: bo
     };
   }
   const dir = mkdtempSync(join(tmpdir(), "medledger-pglite-"));
-  const database = await openDatabase({ dataDir: dir, env: {} });
+  const database = await openDatabase({ dataDir: dir, env: {}, loadDataDir: await pgliteTemplate() });
   return {
     ...database,
     reopen: () => openDatabase({ dataDir: dir, env: {} }),

@@ -3,6 +3,7 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider } from "wagmi";
+import { IdentityProvider } from "../lib/identity.tsx";
 import { LedgerProvider } from "../lib/ledger.tsx";
 import type { PublicConfig } from "../lib/publicConfig.ts";
 import { createWagmiConfig } from "../lib/wagmiConfig.ts";
@@ -15,7 +16,9 @@ export function Providers({ config, children }: { config: PublicConfig; children
   return (
     <WagmiProvider config={wagmiConfig}>
       <QueryClientProvider client={queryClient}>
-        <LedgerProvider config={config}>{children}</LedgerProvider>
+        <LedgerProvider config={config}>
+          <IdentityProvider>{children}</IdentityProvider>
+        </LedgerProvider>
       </QueryClientProvider>
     </WagmiProvider>
   );

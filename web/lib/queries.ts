@@ -1,12 +1,13 @@
 "use client";
 /** react-query hooks over the core's reads. Keys start with "ledger" so a write can refresh them all. */
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
-import { useCallback } from "react";
+import { useCallback, useMemo } from "react";
 import type { Address } from "viem";
 import { getRoles, type Roles } from "../../core/accounts/roles.ts";
 import { readLedger } from "../../core/contract/calls.ts";
 import { getStaffMember, listStaff, type StaffMember } from "../../core/staff/staff.ts";
-import { useLedgerReader } from "./ledger.tsx";
+import { DEMO_PEOPLE, demoAccount, isLocalChain } from "../../core/dev/demoAccounts.ts";
+import { useLedgerReader, usePublicConfig } from "./ledger.tsx";
 
 /** The roles the contract grants `account` (undefined while not connected). */
 export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
@@ -41,4 +42,17 @@ export function usePaused(): UseQueryResult<boolean> {
 export function useRefreshLedger(): () => Promise<void> {
   const client = useQueryClient();
   return useCallback(() => client.invalidateQueries({ queryKey: ["ledger"] }), [client]);
+}
+
+/** A display name for an address: staff names from the chain, demo names on the local chain, else shortened. */
+export function useNameOf(): (account: string) => string {
+  const staff = useStaff();
+  const config = usePublicConfig();
+  const names = useMemo(() => {
+    const map = new Map<string, string>();
+    if (isLocalChain(config.chainId)) for (const p of DEMO_PEOPLE) map.set(demoAccount(p).address.toLowerCase(), p.displayName);
+    for (const m of staff.data ?? []) map.set(m.account.toLowerCase(), m.profile.name);
+    return map;
+  }, [staff.data, config.chainId]);
+  return useCallback((account: string) => names.get(account.toLowerCase()) ?? `${account.slice(0, 8)}…${account.slice(-4)}`, [names]);
 }

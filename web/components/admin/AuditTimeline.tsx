@@ -1,22 +1,19 @@
 "use client";
 /** Every on-chain event of the contract — who, what, when, transaction — filterable by actor, type and dates. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useState } from "react";
 import type { Address } from "viem";
 import { getTimeline, type LedgerEventName, type TimelineFilter } from "../../../core/contract/events.ts";
-import { DEMO_PEOPLE, demoAccount, isLocalChain } from "../../../core/dev/demoAccounts.ts";
-import { useLedgerReader, usePublicConfig } from "../../lib/ledger.tsx";
-import { useStaff } from "../../lib/queries.ts";
+import { useLedgerReader } from "../../lib/ledger.tsx";
+import { useNameOf } from "../../lib/queries.ts";
 import { dayToSeconds, describeEvent, TIMELINE_EVENT_NAMES } from "../../lib/timeline.ts";
-import { AddressText, shorten } from "../AddressText.tsx";
+import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 
 export function AuditTimeline() {
   const reader = useLedgerReader();
-  const config = usePublicConfig();
-  const staff = useStaff();
   const [actor, setActor] = useState("");
   const [eventName, setEventName] = useState("");
   const [from, setFrom] = useState("");
@@ -35,13 +32,7 @@ export function AuditTimeline() {
     placeholderData: keepPreviousData,
   });
 
-  const names = useMemo(() => {
-    const map = new Map<string, string>();
-    if (isLocalChain(config.chainId)) for (const p of DEMO_PEOPLE) map.set(demoAccount(p).address.toLowerCase(), p.displayName);
-    for (const m of staff.data ?? []) map.set(m.account.toLowerCase(), m.profile.name);
-    return map;
-  }, [staff.data, config.chainId]);
-  const nameOf = (account: Address) => names.get(account.toLowerCase()) ?? shorten(account);
+  const nameOf = useNameOf();
   const actors = [...new Set((all.data ?? []).map((e) => e.actor))];
 
   return (

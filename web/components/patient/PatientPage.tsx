@@ -1,6 +1,154 @@
 "use client";
-import { RoleGate } from "../RoleGate.tsx";
+/**
+ * The patient's page: their reports (open = decrypt + verify + download), sharing with a doctor
+ * and revoking; for an account that is not a patient yet, the registration code to hand to the
+ * reception (the signed binding of their encryption key).
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Address, Hex } from "viem";
+import type { LedgerWriter } from "../../../core/contract/ledger.ts";
+import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
+import { createRegistrationRequest, encodeRegistrationRequest } from "../../../core/patients/registration.ts";
+import { listReports, type ReportRecord } from "../../../core/reports/records.ts";
+import { listShares, revokeShare, shareReport } from "../../../core/reports/share.ts";
+import { useIdentity } from "../../lib/identity.tsx";
+import { useLedgerReader, useLedgerWriter, useWallet } from "../../lib/ledger.tsx";
+import { useNameOf, useRoles, useStaff } from "../../lib/queries.ts";
+import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import { AddressText } from "../AddressText.tsx";
+import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { ReportList } from "../ReportList.tsx";
+import { Spinner } from "../Progress.tsx";
+import { UnlockKey } from "../UnlockKey.tsx";
+
+const doShare = (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => shareReport(writer, reportId, reader, identity);
+const doRevoke = (writer: LedgerWriter, reportId: Hex, reader: Address) => revokeShare(writer, reportId, reader);
+
+function SharePanel({ report, identity }: { report: ReportRecord; identity: EncryptionIdentity }) {
+  const reader = useLedgerReader();
+  const staff = useStaff();
+  const nameOf = useNameOf();
+  const [doctor, setDoctor] = useState("");
+  const share = useLedgerAction(doShare);
+  const revoke = useLedgerAction(doRevoke);
+  const shares = useQuery({ queryKey: ["ledger", "shares", report.reportId], queryFn: () => listShares(reader, report.reportId) });
+  const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
+  const active = (shares.data ?? []).filter((s) => s.active);
+  return (
+    <div className="share-panel" data-testid="share-panel">
+      <form
+        className="row"
+        aria-label={`Share report ${report.reportId.slice(0, 10)}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (doctor) void share.run(report.reportId, doctor as Address, identity);
+        }}
+      >
+        <label htmlFor={`share-${report.reportId}`} className="visually-hidden">Share with doctor</label>
+        <select id={`share-${report.reportId}`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
+          <option value="">Share with a doctor…</option>
+          {doctors.map((d) => <option key={d.account} value={d.account}>{d.profile.name}{d.profile.department ? ` (${d.profile.department})` : ""}</option>)}
+        </select>
+        <button type="submit" className="btn btn-small" disabled={!doctor || share.pending}>{share.pending ? "Sharing…" : "Share"}</button>
+      </form>
+      {share.result ? <Notice kind="success">Shared.</Notice> : null}
+      <ErrorBox error={share.error} title="Not shared" />
+      {active.length > 0 ? (
+        <ul className="small" aria-label="Shared with">
+          {active.map((s) => (
+            <li key={s.reader}>
+              Shared with {nameOf(s.reader)}{" "}
+              <button type="button" className="btn btn-small btn-danger" disabled={revoke.pending} onClick={() => void revoke.run(report.reportId, s.reader)}>
+                Revoke {nameOf(s.reader)}
+              </button>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <ErrorBox error={revoke.error} title="Not revoked" />
+    </div>
+  );
+}
+
+function MyReports({ address, identity }: { address: Address; identity: EncryptionIdentity }) {
+  const reader = useLedgerReader();
+  const nameOf = useNameOf();
+  const reports = useQuery({ queryKey: ["ledger", "reports", "patient", address], queryFn: () => listReports(reader, { patient: address }) });
+  return (
+    <section className="card" aria-labelledby="my-reports">
+      <h2 id="my-reports">My reports</h2>
+      {reports.isPending ? <Spinner label="Reading your reports from the chain…" /> : null}
+      <ErrorBox error={reports.error} />
+      {reports.data ? (
+        <ReportList reports={reports.data} identity={identity} nameOf={nameOf} testId="patient-reports" extra={(report) => <SharePanel report={report} identity={identity} />} />
+      ) : null}
+    </section>
+  );
+}
+
+/** For an account not registered as a patient: create the registration code for the reception. */
+function RegistrationCode({ address }: { address: Address }) {
+  const reader = useLedgerReader();
+  const getWriter = useLedgerWriter();
+  const { unlock } = useIdentity(address);
+  const [code, setCode] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <section className="card" aria-labelledby="register-title" data-testid="registration">
+      <h2 id="register-title">Become a patient</h2>
+      <p>
+        Your account <AddressText value={address} copy /> is not registered as a patient. The hospital&apos;s reception registers you: create your
+        registration code below (your wallet signs twice, nothing is sent and nothing costs ether) and give it to the reception.
+      </p>
+      <div className="row">
+        <button
+          type="button"
+          className="btn btn-primary"
+          disabled={pending}
+          onClick={async () => {
+            setPending(true);
+            setError(null);
+            try {
+              const identity = await unlock();
+              const writer = await getWriter();
+              setCode(encodeRegistrationRequest(await createRegistrationRequest(reader, writer.walletClient, identity)));
+            } catch (caught) {
+              setError(caught);
+            } finally {
+              setPending(false);
+            }
+          }}
+        >
+          Create my registration code
+        </button>
+        {pending ? <Spinner label="Waiting for the wallet…" /> : null}
+      </div>
+      <ErrorBox error={error} />
+      {code ? (
+        <div className="field">
+          <label htmlFor="registration-code">Your registration code (give it to the reception)</label>
+          <textarea id="registration-code" readOnly value={code} rows={4} className="mono" data-testid="registration-code" />
+          <div className="row"><button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(code)}>Copy</button></div>
+        </div>
+      ) : null}
+    </section>
+  );
+}
 
 export function PatientPage() {
-  return <RoleGate role="patient">{() => <p className="muted">Coming next.</p>}</RoleGate>;
+  const wallet = useWallet();
+  const roles = useRoles(wallet.address);
+  if (!wallet.isConnected || !wallet.address) return <div className="card"><p>Connect your wallet to see your reports (button at the top right).</p></div>;
+  if (wallet.wrongNetwork) return <div className="card"><p>Switch your wallet to MedLedger&apos;s network first (see the banner above).</p></div>;
+  if (roles.isPending) return <Spinner label="Reading your roles from the contract…" />;
+  if (roles.error) return <ErrorBox error={roles.error} />;
+  const address = wallet.address;
+  if (!roles.data.patient) return <RegistrationCode address={address} />;
+  return (
+    <UnlockKey address={address} publish={false} why="Your reports are encrypted for your key.">
+      {(identity) => <MyReports address={address} identity={identity} />}
+    </UnlockKey>
+  );
 }

@@ -1,6 +1,158 @@
 "use client";
+/**
+ * The reception's page: register a patient from the registration code they bring (their signed
+ * key binding) with a sealed profile, assign and unassign doctors, and the patient list.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import type { Address } from "viem";
+import type { LedgerWriter } from "../../../core/contract/ledger.ts";
+import type { ContentStore } from "../../../core/ipfs/types.ts";
+import { assignedDoctors, patientProfileSchema, type PatientProfile } from "../../../core/patients/profile.ts";
+import { assignDoctor, listPatients, registerPatient, unassignDoctor, type PatientSummary } from "../../../core/patients/patients.ts";
+import { decodeRegistrationRequest } from "../../../core/patients/registration.ts";
+import { validate, type FieldErrors } from "../../lib/forms.ts";
+import { useContentStore, useLedgerReader } from "../../lib/ledger.tsx";
+import { useNameOf, useStaff } from "../../lib/queries.ts";
+import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import { AddressText } from "../AddressText.tsx";
+import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { SelectField, TextArea, TextField } from "../Field.tsx";
+import { Spinner } from "../Progress.tsx";
 import { RoleGate } from "../RoleGate.tsx";
 
+const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
+
+async function doRegister(writer: LedgerWriter, store: ContentStore, code: string, profile: PatientProfile, doctor: Address | null): Promise<Address> {
+  const request = decodeRegistrationRequest(code, writer);
+  await registerPatient(writer, store, request, profile);
+  if (doctor) await assignDoctor(writer, request.account, doctor);
+  return request.account;
+}
+const doAssign = (writer: LedgerWriter, patient: Address, doctor: Address) => assignDoctor(writer, patient, doctor);
+const doUnassign = (writer: LedgerWriter, patient: Address, doctor: Address) => unassignDoctor(writer, patient, doctor);
+
+function useActiveDoctors() {
+  const staff = useStaff();
+  return (staff.data ?? []).filter((m) => m.role === "doctor" && m.active);
+}
+
+function RegisterPatientForm() {
+  const store = useContentStore();
+  const doctors = useActiveDoctors();
+  const [values, setValues] = useState(EMPTY);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const action = useLedgerAction(doRegister);
+  const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const nameOf = useNameOf();
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const { code, doctor, ...profile } = values;
+    const checked = validate(patientProfileSchema, profile);
+    const codeError = code.trim() ? undefined : "Paste the patient's registration code";
+    if (!checked.ok || codeError) {
+      setErrors({ ...(checked.ok ? {} : checked.errors), code: codeError });
+      return;
+    }
+    setErrors({});
+    const registered = await action.run(store, code, checked.data, doctor ? (doctor as Address) : null);
+    if (registered) setValues(EMPTY);
+  };
+
+  return (
+    <form className="form card" onSubmit={submit} noValidate aria-labelledby="register-title">
+      <h2 id="register-title">Register a patient</h2>
+      <TextArea label="Registration code" value={values.code} onChange={set("code")} error={errors.code} rows={3} className="mono" help="The patient creates it on their Patient page (it binds their encryption key to their account)." />
+      <TextField label="Full name" value={values.name} onChange={set("name")} error={errors.name} autoComplete="off" />
+      <TextField label="Date of birth" type="date" value={values.dateOfBirth} onChange={set("dateOfBirth")} error={errors.dateOfBirth} />
+      <TextField label="Phone" value={values.phone} onChange={set("phone")} error={errors.phone} />
+      <TextField label="Email" value={values.email} onChange={set("email")} error={errors.email} />
+      <TextArea label="Notes" value={values.notes} onChange={set("notes")} error={errors.notes} rows={2} help="The profile is encrypted for the patient, the reception and the assigned doctors; only its IPFS reference goes on chain." />
+      <SelectField label="Assign a doctor" value={values.doctor} onChange={set("doctor")}>
+        <option value="">No doctor yet</option>
+        {doctors.map((d) => <option key={d.account} value={d.account}>{d.profile.name}{d.profile.department ? ` (${d.profile.department})` : ""}</option>)}
+      </SelectField>
+      <div className="row">
+        <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Registering…" : "Register patient"}</button>
+        {action.pending ? <Spinner label="Sealing the profile, storing it and registering…" /> : null}
+      </div>
+      <ErrorBox error={action.error} title="The patient was not registered" />
+      {action.result ? <Notice kind="success">Patient {nameOf(action.result)} registered.</Notice> : null}
+    </form>
+  );
+}
+
+function PatientRow({ patient }: { patient: PatientSummary }) {
+  const reader = useLedgerReader();
+  const doctors = useActiveDoctors();
+  const nameOf = useNameOf();
+  const [doctor, setDoctor] = useState("");
+  const assigned = useQuery({ queryKey: ["ledger", "assigned", patient.account], queryFn: () => assignedDoctors(reader, patient.account) });
+  const assign = useLedgerAction(doAssign);
+  const unassign = useLedgerAction(doUnassign);
+  const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
+  return (
+    <tr data-patient={patient.account}>
+      <td>{nameOf(patient.account)}<br /><AddressText value={patient.account} copy /></td>
+      <td>{nameOf(patient.registeredBy)}</td>
+      <td>
+        {(assigned.data ?? []).length === 0 ? <span className="muted">none</span> : null}
+        <ul className="small plain">
+          {(assigned.data ?? []).map((d) => (
+            <li key={d}>
+              {nameOf(d)}{" "}
+              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void unassign.run(patient.account, d)}>Unassign {nameOf(d)}</button>
+            </li>
+          ))}
+        </ul>
+        <ErrorBox error={unassign.error} />
+      </td>
+      <td>
+        <form className="row" aria-label={`Assign a doctor to ${nameOf(patient.account)}`} onSubmit={(e) => { e.preventDefault(); if (doctor) void assign.run(patient.account, doctor as Address); }}>
+          <label className="visually-hidden" htmlFor={`assign-${patient.account}`}>Doctor</label>
+          <select id={`assign-${patient.account}`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
+            <option value="">Doctor…</option>
+            {doctors.filter((d) => !assignedSet.has(d.account.toLowerCase())).map((d) => <option key={d.account} value={d.account}>{d.profile.name}</option>)}
+          </select>
+          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending}>Assign</button>
+        </form>
+        <ErrorBox error={assign.error} />
+      </td>
+    </tr>
+  );
+}
+
+function PatientList() {
+  const reader = useLedgerReader();
+  const patients = useQuery({ queryKey: ["ledger", "patients"], queryFn: () => listPatients(reader) });
+  return (
+    <section className="card" aria-labelledby="patients-title">
+      <h2 id="patients-title">Patients</h2>
+      {patients.isPending ? <Spinner label="Reading patients from the chain…" /> : null}
+      <ErrorBox error={patients.error} />
+      {patients.data?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
+      {patients.data && patients.data.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="patients-table">
+            <thead><tr><th scope="col">Patient</th><th scope="col">Registered by</th><th scope="col">Doctors</th><th scope="col">Assign</th></tr></thead>
+            <tbody>{patients.data.map((p) => <PatientRow key={p.account} patient={p} />)}</tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
 export function ReceptionPage() {
-  return <RoleGate role="receptionist">{() => <p className="muted">Coming next.</p>}</RoleGate>;
+  return (
+    <RoleGate role="receptionist">
+      {() => (
+        <>
+          <RegisterPatientForm />
+          <PatientList />
+        </>
+      )}
+    </RoleGate>
+  );
 }

@@ -1,0 +1,67 @@
+/**
+ * Time to list 1,000 reports of one patient in the patient page: 1,000 real reports (encrypted,
+ * stored, registered in batches of 20) are seeded on the local chain; then, in Chromium with the
+ * test wallet, the time from connecting as the patient to 1,000 rendered rows.
+ */
+import { DEMO_PEOPLE, demoAccount } from "../core/dev/demoAccounts.ts";
+import { ensureKeyPublished, unlockIdentity } from "../core/identity/identity.ts";
+import { createKuboStore } from "../core/ipfs/kuboStore.ts";
+import { createLedgerWriter } from "../core/node/clients.ts";
+import { assignDoctor, registerPatient } from "../core/patients/patients.ts";
+import { createRegistrationRequest } from "../core/patients/registration.ts";
+import { prepareReport, submitReports, type PreparedReport } from "../core/reports/upload.ts";
+import { addStaff } from "../core/staff/staff.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../core/reports/limits.ts";
+import type { LocalStack } from "../scripts/local-stack/index.ts";
+import { connectTestWallet, goto, openSession } from "../test/e2e/harness/app.ts";
+import { launchBrowser } from "../test/e2e/harness/browser.ts";
+import { median, round } from "./stats.ts";
+
+const REPORTS = 1000;
+
+export async function benchListing(stack: LocalStack, log: (line: string) => void): Promise<Record<string, number>> {
+  const config = { rpcUrl: stack.rpcUrl, ipfsApiUrl: stack.ipfsApiUrl, deployment: stack.deployment, maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+  const store = createKuboStore(stack.ipfsApiUrl);
+  const as = (handle: string) => createLedgerWriter(config, demoAccount(DEMO_PEOPLE.find((p) => p.handle === handle)!));
+  const [admin, reception, doctor, patient] = ["admin", "receptionist1", "doctor1", "patient1"].map(as) as [ReturnType<typeof as>, ReturnType<typeof as>, ReturnType<typeof as>, ReturnType<typeof as>];
+  await addStaff(admin, reception.walletClient.account.address, "receptionist", { name: "Rita Reyes", department: "Front desk", contact: "" });
+  await addStaff(admin, doctor.walletClient.account.address, "doctor", { name: "Dr. Ada Lovelace", department: "Cardiology", contact: "" });
+  await ensureKeyPublished(reception, await unlockIdentity(reception.walletClient, stack.deployment));
+  await ensureKeyPublished(doctor, await unlockIdentity(doctor.walletClient, stack.deployment));
+  const request = await createRegistrationRequest(patient, patient.walletClient, await unlockIdentity(patient.walletClient, stack.deployment));
+  await registerPatient(reception, store, request, { name: "Alice Martin", dateOfBirth: "", phone: "", email: "", notes: "" });
+  await assignDoctor(reception, patient.walletClient.account.address, doctor.walletClient.account.address);
+
+  log(`seeding ${REPORTS} reports for one patient`);
+  let batch: PreparedReport[] = [];
+  for (let i = 0; i < REPORTS; i++) {
+    const file = new TextEncoder().encode(`%PDF-1.7 benchmark report ${i} of ${REPORTS} ${Date.now()}`);
+    batch.push(await prepareReport(doctor, store, { file, patient: patient.walletClient.account.address }));
+    if (batch.length === 20) {
+      await submitReports(doctor, batch);
+      batch = [];
+    }
+  }
+
+  const browser = await launchBrowser();
+  const times: number[] = [];
+  try {
+    for (let run = 0; run < 3; run++) {
+      const session = await openSession(browser, { ...stack, webUrl: stack.webUrl! }, { person: "patient1" });
+      try {
+        await goto(session.page, { ...stack, webUrl: stack.webUrl! }, "/patient");
+        const start = performance.now();
+        await connectTestWallet(session.page);
+        await session.page.waitForFunction((n) => document.querySelectorAll("tr[data-report]").length >= n, REPORTS, { timeout: 120_000, polling: "raf" });
+        times.push(performance.now() - start);
+      } finally {
+        await session.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  const figure = round(median(times), 0);
+  log(`list ${REPORTS} reports (connect → ${REPORTS} rendered rows, median of 3): ${figure} ms`);
+  return { list1000ReportsMs: figure };
+}

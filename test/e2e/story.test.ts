@@ -1,0 +1,195 @@
+/**
+ * The whole MedLedger story through the browser, one person per browser context with their own
+ * injected wallet: admin adds staff → reception registers a patient (from the patient's signed
+ * registration code) and assigns a doctor → the doctor uploads a PDF → the patient opens it and
+ * gets identical bytes → shares with a second doctor, who opens it → revokes → the verify page
+ * accepts the original and rejects a one-byte-changed copy. Plus the refusals: an upload for an
+ * unassigned patient, and a stranger who sees no reports.
+ */
+import { expect } from "chai";
+import { after, before, describe, it } from "mocha";
+import type { Browser } from "playwright-core";
+import { makeReportPdf } from "../../scripts/seed/pdf.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
+import { launchBrowser, screenshot } from "./harness/browser.ts";
+import { addDemoStaff, demoPerson, downloadBytes, unlockKey } from "./harness/flows.ts";
+import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+
+describe("web app: the full story (browser)", function () {
+  this.timeout(600_000);
+  let stack: E2EStack;
+  let browser: Browser;
+  const sessions = new Map<string, AppSession>();
+  let pdf: Buffer;
+  const patient = demoPerson("patient1");
+  const doctor = demoPerson("doctor1");
+  const secondDoctor = demoPerson("doctor2");
+
+  /** The session of demo person `handle`, opened on `path` with their wallet connected. */
+  async function as(handle: string, path: string): Promise<AppSession> {
+    let session = sessions.get(handle);
+    if (!session) {
+      session = await openSession(browser, stack, { person: handle });
+      sessions.set(handle, session);
+      await goto(session.page, stack, path);
+      await connectTestWallet(session.page);
+    } else {
+      await goto(session.page, stack, path);
+      await session.page.getByTestId("connected-address").waitFor();
+    }
+    return session;
+  }
+
+  before(async function () {
+    stack = await startE2EStack({ requireIpfs: true });
+    browser = await launchBrowser();
+    pdf = Buffer.from(
+      await makeReportPdf({
+        title: "Cardiology consultation",
+        patientName: patient.displayName,
+        doctorName: doctor.displayName,
+        department: "Cardiology",
+        date: "2026-11-25",
+        findings: ["Sinus rhythm, 64 bpm.", "No murmurs.", `Random marker ${Math.random()}`],
+      }),
+    );
+  });
+
+  after(async function () {
+    for (const session of sessions.values()) await session.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("admin adds two doctors and a receptionist", async function () {
+    const admin = await as("admin", "/admin");
+    await admin.page.getByRole("heading", { name: "Staff", exact: true }).waitFor();
+    for (const handle of ["doctor1", "doctor2", "receptionist1"]) await addDemoStaff(admin.page, handle);
+  });
+
+  it("the doctors unlock and publish their encryption keys", async function () {
+    for (const handle of ["doctor1", "doctor2"]) {
+      const session = await as(handle, "/doctor");
+      await unlockKey(session.page);
+      await session.page.getByRole("heading", { name: "Upload a report" }).waitFor();
+    }
+  });
+
+  it("the reception registers the patient from their registration code and assigns the doctor", async function () {
+    const p = await as("patient1", "/patient");
+    await p.page.getByRole("button", { name: "Create my registration code" }).click();
+    const code = await p.page.getByTestId("registration-code").inputValue();
+    expect(code).to.match(/^medledger-registration:/);
+    await screenshot(p.page, "patient-registration-code");
+
+    const reception = await as("receptionist1", "/reception");
+    const form = reception.page.getByRole("form", { name: "Register a patient" });
+    await form.getByLabel("Registration code").fill(code);
+    await form.getByLabel("Full name").fill(patient.displayName);
+    await form.getByLabel("Date of birth").fill("1980-04-12");
+    await form.getByLabel("Email").fill("alice@example.org");
+    await form.getByLabel("Assign a doctor").selectOption({ label: `${doctor.displayName} (${doctor.department})` });
+    await form.getByRole("button", { name: "Register patient" }).click();
+    await form.getByText(`Patient ${patient.displayName} registered.`).waitFor();
+    const row = reception.page.getByTestId("patients-table").locator(`tr[data-patient="${patient.address}"]`);
+    await row.getByText(doctor.displayName).first().waitFor();
+    await screenshot(reception.page, "reception-registered");
+  });
+
+  it("the doctor uploads a PDF report for the patient", async function () {
+    const d = await as("doctor1", "/doctor");
+    await unlockKey(d.page);
+    const form = d.page.getByRole("form", { name: "Upload a report" });
+    await form.getByLabel("Patient").fill(patient.address);
+    await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "consultation.pdf", mimeType: "application/pdf", buffer: pdf });
+    await form.getByRole("button", { name: "Encrypt, store and register" }).click();
+    await form.getByText(`Report registered for ${patient.displayName}`).waitFor({ timeout: 120_000 });
+    await d.page.getByTestId("issued-reports").locator("tbody tr").first().waitFor();
+    await screenshot(d.page, "doctor-uploaded");
+  });
+
+  it("the patient opens the report and downloads identical bytes", async function () {
+    const p = await as("patient1", "/patient");
+    await unlockKey(p.page);
+    const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
+    await row.waitFor();
+    const bytes = await downloadBytes(p.page, row.getByRole("button", { name: "Open" }));
+    expect(Buffer.compare(bytes, pdf)).to.equal(0);
+    await screenshot(p.page, "patient-reports");
+  });
+
+  it("the patient shares it with a second doctor, who opens it", async function () {
+    const p = await as("patient1", "/patient");
+    await unlockKey(p.page);
+    const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
+    await row.getByLabel("Share with doctor").selectOption({ label: `${secondDoctor.displayName} (${secondDoctor.department})` });
+    await row.getByRole("button", { name: "Share", exact: true }).click();
+    await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).waitFor();
+
+    const d2 = await as("doctor2", "/doctor");
+    await unlockKey(d2.page);
+    const shared = d2.page.getByTestId("shared-reports").locator("tbody tr").first();
+    await shared.waitFor();
+    const bytes = await downloadBytes(d2.page, shared.getByRole("button", { name: "Open" }));
+    expect(Buffer.compare(bytes, pdf)).to.equal(0);
+  });
+
+  it("the patient revokes, and the second doctor no longer has the report", async function () {
+    const p = await as("patient1", "/patient");
+    await unlockKey(p.page);
+    const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
+    await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).click();
+    await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).waitFor({ state: "detached" });
+
+    const d2 = await as("doctor2", "/doctor");
+    await unlockKey(d2.page);
+    const shared = d2.page.getByTestId("shared-reports");
+    await shared.waitFor();
+    expect(await shared.textContent()).to.contain("No reports.");
+  });
+
+  it("the verify page accepts the original and rejects a one-byte-changed copy", async function () {
+    const visitor = await openSession(browser, stack);
+    try {
+      await goto(visitor.page, stack, "/verify");
+      await visitor.page.getByTestId("verify-file").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: pdf });
+      const genuine = visitor.page.locator('[data-testid="verdict"][data-status="genuine"]');
+      await genuine.waitFor();
+      expect(await genuine.getByTestId("verdict-doctor").textContent()).to.contain(doctor.displayName);
+      await screenshot(visitor.page, "verify-genuine");
+
+      const altered = Buffer.from(pdf);
+      const middle = Math.floor(altered.length / 2);
+      altered[middle] = (altered[middle] ?? 0) ^ 0x01;
+      await visitor.page.getByTestId("verify-file").setInputFiles({ name: "altered.pdf", mimeType: "application/pdf", buffer: altered });
+      await visitor.page.locator('[data-testid="verdict"][data-status="not-registered"]').waitFor();
+      await screenshot(visitor.page, "verify-altered");
+    } finally {
+      await visitor.close();
+    }
+  });
+
+  it("the doctor cannot upload for an unassigned patient, and the page says why", async function () {
+    // patient1 is registered, but assigned to doctor1 only.
+    const d = await as("doctor2", "/doctor");
+    await unlockKey(d.page);
+    const form = d.page.getByRole("form", { name: "Upload a report" });
+    await form.getByLabel("Patient").fill(patient.address);
+    await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "other.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 another report") });
+    await form.getByRole("button", { name: "Encrypt, store and register" }).click();
+    const alert = form.locator(".alert-error");
+    await alert.waitFor();
+    const message = (await alert.textContent()) ?? "";
+    expect(message).to.contain("is not assigned to you").and.contain("Ask the reception to assign");
+    await screenshot(d.page, "doctor-unassigned");
+  });
+
+  it("a stranger sees no reports", async function () {
+    const s = await as("stranger", "/patient");
+    await s.page.getByTestId("registration").waitFor();
+    expect(await s.page.getByTestId("patient-reports").count()).to.equal(0);
+    await goto(s.page, stack, "/doctor");
+    await s.page.getByTestId("no-role").waitFor();
+    for (const session of sessions.values()) expect(session.pageErrors).to.deep.equal([]);
+  });
+});

@@ -1,0 +1,51 @@
+"use client";
+/**
+ * The connected user's encryption identity (X25519 key pair derived from a wallet signature),
+ * kept in memory for this tab only, per account. Unlocking asks the wallet for the EIP-712
+ * identity signature; publishing puts the public key on chain if it is not there yet.
+ */
+import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
+import type { Address } from "viem";
+import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../../core/identity/identity.ts";
+import { useLedgerWriter } from "./ledger.tsx";
+import { useRefreshLedger } from "./queries.ts";
+
+interface IdentityStore {
+  readonly identities: ReadonlyMap<string, EncryptionIdentity>;
+  remember(identity: EncryptionIdentity): void;
+}
+
+const IdentityContext = createContext<IdentityStore | null>(null);
+
+export function IdentityProvider({ children }: { children: ReactNode }) {
+  const [identities, setIdentities] = useState<ReadonlyMap<string, EncryptionIdentity>>(new Map());
+  const remember = useCallback((identity: EncryptionIdentity) => {
+    setIdentities((current) => new Map(current).set(identity.address.toLowerCase(), identity));
+  }, []);
+  return <IdentityContext.Provider value={{ identities, remember }}>{children}</IdentityContext.Provider>;
+}
+
+export interface IdentityState {
+  readonly identity: EncryptionIdentity | undefined;
+  /** Signs the identity message (and publishes the key when `publish`); returns the identity. */
+  unlock(options?: { publish?: boolean }): Promise<EncryptionIdentity>;
+}
+
+export function useIdentity(address: Address | undefined): IdentityState {
+  const store = useContext(IdentityContext);
+  if (!store) throw new Error("useIdentity must be used inside <IdentityProvider>.");
+  const getWriter = useLedgerWriter();
+  const refresh = useRefreshLedger();
+  const identity = address ? store.identities.get(address.toLowerCase()) : undefined;
+  const unlock = useCallback(
+    async (options: { publish?: boolean } = {}) => {
+      const writer = await getWriter();
+      const unlocked = identity ?? (await unlockIdentity(writer.walletClient, writer.deployment));
+      if (options.publish && (await ensureKeyPublished(writer, unlocked))) await refresh();
+      store.remember(unlocked);
+      return unlocked;
+    },
+    [getWriter, identity, refresh, store],
+  );
+  return { identity, unlock };
+}
