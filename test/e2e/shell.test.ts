@@ -91,7 +91,28 @@ describe("web app: shell, wallets, roles (browser)", function () {
     }
   });
 
-  it("offers the dev wallet on the local chain and signs as the chosen demo person", async function () {
+  it("says so when the user rejects a signature, and lets them retry", async function () {
+    const session = await openSession(browser, stack, { person: "stranger" });
+    try {
+      await goto(session.page, stack, "/patient");
+      await connectTestWallet(session.page);
+      const create = session.page.getByRole("button", { name: "Create my registration code" });
+      session.wallet.rejectNext("eth_signTypedData_v4");
+      await create.click();
+      const alert = session.page.locator(".alert-error");
+      await alert.waitFor();
+      expect(await alert.getAttribute("data-error-code")).to.equal("USER_REJECTED");
+      expect(await alert.textContent()).to.contain("You rejected the request in your wallet");
+      await screenshot(session.page, "signature-rejected");
+      await create.click();
+      expect(await session.page.getByTestId("registration-code").inputValue()).to.match(/^medledger-registration:/);
+      expect(session.pageErrors).to.deep.equal([]);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("offers the dev wallet on the local chain, signs as the chosen demo person and sends transactions", async function () {
     const session = await openSession(browser, stack);
     try {
       await goto(session.page, stack, "/");
@@ -99,8 +120,15 @@ describe("web app: shell, wallets, roles (browser)", function () {
       const roles = session.page.getByTestId("account-roles");
       await roles.waitFor();
       expect(await roles.getAttribute("data-roles")).to.equal("admin");
+      await session.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+      await session.page.getByRole("button", { name: "Pause all changes" }).click();
+      await session.page.locator('[data-testid="pause-state"][data-paused="true"]').waitFor();
+      await session.page.getByRole("button", { name: "Resume (unpause)" }).click();
+      await session.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();
       await session.page.getByLabel("Signing as").selectOption("stranger");
       await session.page.getByTestId("no-role").waitFor();
+      expect(session.wallet.calls.filter((m) => m === "eth_requestAccounts"), "the injected wallet is not involved").to.deep.equal([]);
+      expect(session.pageErrors).to.deep.equal([]);
     } finally {
       await session.close();
     }

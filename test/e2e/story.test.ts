@@ -96,14 +96,29 @@ describe("web app: the full story (browser)", function () {
     await screenshot(reception.page, "reception-registered");
   });
 
-  it("the doctor uploads a PDF report for the patient", async function () {
+  it("the doctor uploads a PDF report for the patient (a rejected registration is retried without re-uploading)", async function () {
     const d = await as("doctor1", "/doctor");
     await unlockKey(d.page);
     const form = d.page.getByRole("form", { name: "Upload a report" });
     await form.getByLabel("Patient").fill(patient.address);
     await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "consultation.pdf", mimeType: "application/pdf", buffer: pdf });
+    const adds: string[] = [];
+    d.page.on("request", (request) => {
+      if (request.url().includes("/api/v0/add")) adds.push(request.url());
+    });
+    // The doctor first rejects the registration transaction: the encrypted file stays on IPFS and
+    // the retry only sends the registration.
+    d.wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Encrypt, store and register" }).click();
+    const alert = form.locator(".alert-error");
+    await alert.waitFor();
+    expect(await alert.textContent()).to.contain("You rejected the request in your wallet");
+    await form.getByText("The encrypted file is already on IPFS").waitFor();
+    await screenshot(d.page, "doctor-upload-rejected");
+    await form.getByRole("button", { name: "Retry registration" }).click();
     await form.getByText(`Report registered for ${patient.displayName}`).waitFor({ timeout: 120_000 });
+    expect(adds, "the ciphertext was stored once").to.have.length(1);
+    expect(d.page.url()).to.contain("/doctor");
     await d.page.getByTestId("issued-reports").locator("tbody tr").first().waitFor();
     await screenshot(d.page, "doctor-uploaded");
   });
@@ -157,7 +172,13 @@ describe("web app: the full story (browser)", function () {
       await genuine.waitFor();
       expect(await genuine.getByTestId("verdict-doctor").textContent()).to.contain(doctor.displayName);
       await screenshot(visitor.page, "verify-genuine");
+      // The verification link (also shown as a QR code) opens the page pre-filled, with the same answer.
+      const link = await genuine.getByTestId("verify-link").getAttribute("href");
+      expect(link).to.match(/\/verify\?sha256=0x[0-9a-f]{64}&sha1=0x[0-9a-f]{40}$/);
+      await visitor.page.goto(link!, { waitUntil: "networkidle" });
+      await visitor.page.locator('[data-testid="verdict"][data-status="genuine"]').waitFor();
 
+      await goto(visitor.page, stack, "/verify");
       const altered = Buffer.from(pdf);
       const middle = Math.floor(altered.length / 2);
       altered[middle] = (altered[middle] ?? 0) ^ 0x01;

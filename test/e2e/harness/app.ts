@@ -4,11 +4,14 @@ import { newContext, DESKTOP } from "./browser.ts";
 import type { E2EStack } from "./stack.ts";
 import { TestWallet } from "./testWallet.ts";
 
+/** Console errors that are the browser reporting a request the test provoked on purpose. */
+const EXPECTED_CONSOLE_ERRORS: readonly RegExp[] = [];
+
 export interface AppSession {
   readonly context: BrowserContext;
   readonly page: Page;
   readonly wallet: TestWallet;
-  /** Uncaught page errors seen so far (a healthy page has none). */
+  /** Uncaught page errors and console errors seen so far (a healthy page has none). */
   readonly pageErrors: string[];
   close(): Promise<void>;
 }
@@ -25,6 +28,14 @@ export async function openSession(
   await wallet.install(page);
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
+  page.on("response", (response) => {
+    if (response.status() >= 400) pageErrors.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
+  });
+  page.on("console", (message) => {
+    if (message.text().startsWith("Failed to load resource")) return; // reported with its URL by the response handler
+
+    if (message.type() === "error" && !EXPECTED_CONSOLE_ERRORS.some((re) => re.test(message.text()))) pageErrors.push(`console: ${message.text()}`);
+  });
   return { context, page, wallet, pageErrors, close: () => context.close() };
 }
 

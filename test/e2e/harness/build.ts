@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from "../../../core/node/config.ts";
 import { BIN, childEnv } from "../../../scripts/local-stack/processes.ts";
 
 const SOURCE_DIRS = ["web", "core", "server"];
-const SKIP = new Set(["node_modules", ".next", "generated-not-used"]);
+const SKIP = new Set(["node_modules", ".next", "next-env.d.ts", "tsconfig.tsbuildinfo"]);
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -17,7 +17,7 @@ function newestMtime(dir: string): number {
     if (SKIP.has(entry.name)) continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, newestMtime(path));
-    else if (/\.(tsx?|css|json)$/.test(entry.name)) newest = Math.max(newest, statSync(path).mtimeMs);
+    else newest = Math.max(newest, statSync(path).mtimeMs);
   }
   return newest;
 }

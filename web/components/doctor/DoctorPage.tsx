@@ -23,6 +23,7 @@ import { Spinner, StepList } from "../Progress.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { RoleGate } from "../RoleGate.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
+import { VerifyLink } from "../verify/VerifyLink.tsx";
 
 const UPLOAD_STEPS = [
   { id: "checking", label: "Checking the patient and keys" },
@@ -112,6 +113,7 @@ function UploadForm({ address }: { address: Address }) {
       {done ? (
         <Notice kind="success">
           Report registered for {nameOf(done.record.patient)}: <AddressText value={done.reportId} copy label="report id" />
+          <VerifyLink sha256={done.record.reportId} sha1={done.record.sha1} />
         </Notice>
       ) : null}
     </form>

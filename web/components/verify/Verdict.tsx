@@ -5,6 +5,7 @@ import type { VerificationResult } from "../../../core/verify/verify.ts";
 import { getStaffMember } from "../../../core/staff/staff.ts";
 import { useLedgerReader } from "../../lib/ledger.tsx";
 import { AddressText } from "../AddressText.tsx";
+import { VerifyLink } from "./VerifyLink.tsx";
 
 const HEADINGS = {
   genuine: ["Genuine report", "This file is registered on the ledger and is the current version."],
@@ -50,6 +51,7 @@ export function Verdict({ result }: { result: VerificationResult }) {
           </>
         ) : null}
       </dl>
+      {record && (result.status === "genuine" || result.status === "superseded") ? <VerifyLink sha256={record.reportId} sha1={record.sha1} /> : null}
     </section>
   );
 }
