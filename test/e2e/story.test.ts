@@ -41,7 +41,7 @@ describe("web app: the full story (browser)", function () {
   }
 
   before(async function () {
-    stack = await startE2EStack({ requireIpfs: true });
+    stack = await startE2EStack();
     browser = await launchBrowser();
     pdf = Buffer.from(
       await makeReportPdf({
@@ -83,6 +83,7 @@ describe("web app: the full story (browser)", function () {
     await screenshot(p.page, "patient-registration-code");
 
     const reception = await as("receptionist1", "/reception");
+    await unlockKey(reception.page); // publishes the receptionist's key: the profile is sealed for it too
     const form = reception.page.getByRole("form", { name: "Register a patient" });
     await form.getByLabel("Registration code").fill(code);
     await form.getByLabel("Full name").fill(patient.displayName);
@@ -93,6 +94,9 @@ describe("web app: the full story (browser)", function () {
     await form.getByText(`Patient ${patient.displayName} registered.`).waitFor();
     const row = reception.page.getByTestId("patients-table").locator(`tr[data-patient="${patient.address}"]`);
     await row.getByText(doctor.displayName).first().waitFor();
+    // The reception reads the name from the sealed profile (decrypted in the browser).
+    await row.getByText(patient.displayName).first().waitFor();
+    expect(await row.textContent()).not.to.contain("profile not sealed for you");
     await screenshot(reception.page, "reception-registered");
   });
 
@@ -170,7 +174,8 @@ describe("web app: the full story (browser)", function () {
       await visitor.page.getByTestId("verify-file").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: pdf });
       const genuine = visitor.page.locator('[data-testid="verdict"][data-status="genuine"]');
       await genuine.waitFor();
-      expect(await genuine.getByTestId("verdict-doctor").textContent()).to.contain(doctor.displayName);
+      // The doctor's staff name is read from the chain after the verdict.
+      await genuine.getByTestId("verdict-doctor").getByText(`${doctor.displayName}, ${doctor.department}`).waitFor();
       await screenshot(visitor.page, "verify-genuine");
       // The verification link (also shown as a QR code) opens the page pre-filled, with the same answer.
       const link = await genuine.getByTestId("verify-link").getAttribute("href");

@@ -10,8 +10,6 @@ import { useConfig, useConnection } from "wagmi";
 import { getConnectorClient } from "wagmi/actions";
 import type { LedgerReader, LedgerWriter } from "../../core/contract/ledger.ts";
 import { MedLedgerError } from "../../core/errors.ts";
-import { createKuboStore } from "../../core/ipfs/kuboStore.ts";
-import type { ContentStore } from "../../core/ipfs/types.ts";
 import { deploymentOf, type PublicConfig } from "./publicConfig.ts";
 import { chainOf } from "./wagmiConfig.ts";
 
@@ -93,8 +91,3 @@ export function useLedgerWriter(): () => Promise<LedgerWriter> {
   }, [config, reader, wagmiConfig]);
 }
 
-/** The IPFS store (Kubo RPC API) the browser talks to directly. */
-export function useContentStore(): ContentStore {
-  const { config } = useLedgerContext();
-  return useMemo(() => createKuboStore(config.ipfsApiUrl), [config.ipfsApiUrl]);
-}

@@ -8,11 +8,13 @@ import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import type { LedgerWriter } from "../../../core/contract/ledger.ts";
 import type { ContentStore } from "../../../core/ipfs/types.ts";
-import { assignedDoctors, patientProfileSchema, type PatientProfile } from "../../../core/patients/profile.ts";
+import { assignedDoctors, loadPatientProfile, patientProfileSchema, type PatientProfile } from "../../../core/patients/profile.ts";
+import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
 import { assignDoctor, listPatients, registerPatient, unassignDoctor, type PatientSummary } from "../../../core/patients/patients.ts";
 import { decodeRegistrationRequest } from "../../../core/patients/registration.ts";
 import { validate, type FieldErrors } from "../../lib/forms.ts";
-import { useContentStore, useLedgerReader } from "../../lib/ledger.tsx";
+import { useLedgerReader } from "../../lib/ledger.tsx";
+import { useContentStore } from "../../lib/contentStore.ts";
 import { useNameOf, useStaff } from "../../lib/queries.ts";
 import { useLedgerAction } from "../../lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
@@ -20,6 +22,7 @@ import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextArea, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { RoleGate } from "../RoleGate.tsx";
+import { UnlockKey } from "../UnlockKey.tsx";
 
 const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
 
@@ -83,8 +86,21 @@ function RegisterPatientForm() {
   );
 }
 
-function PatientRow({ patient }: { patient: PatientSummary }) {
+/** The patient's name from their sealed profile, if it was sealed for this receptionist. */
+function usePatientName(patient: PatientSummary, identity: EncryptionIdentity): string | undefined {
+  const store = useContentStore();
+  const profile = useQuery({
+    queryKey: ["ipfs", "profile", patient.profileCid, identity.address],
+    queryFn: async () => (await loadPatientProfile(store, patient.profileCid, identity)).name,
+    retry: false,
+    staleTime: Infinity,
+  });
+  return profile.data;
+}
+
+function PatientRow({ patient, identity }: { patient: PatientSummary; identity: EncryptionIdentity }) {
   const reader = useLedgerReader();
+  const profileName = usePatientName(patient, identity);
   const doctors = useActiveDoctors();
   const nameOf = useNameOf();
   const [doctor, setDoctor] = useState("");
@@ -94,7 +110,7 @@ function PatientRow({ patient }: { patient: PatientSummary }) {
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
   return (
     <tr data-patient={patient.account}>
-      <td>{nameOf(patient.account)}<br /><AddressText value={patient.account} copy /></td>
+      <td>{profileName ?? nameOf(patient.account)}{profileName ? null : <span className="muted small"> (profile not sealed for you)</span>}<br /><AddressText value={patient.account} copy /></td>
       <td>{nameOf(patient.registeredBy)}</td>
       <td>
         {(assigned.data ?? []).length === 0 ? <span className="muted">none</span> : null}
@@ -123,7 +139,7 @@ function PatientRow({ patient }: { patient: PatientSummary }) {
   );
 }
 
-function PatientList() {
+function PatientList({ identity }: { identity: EncryptionIdentity }) {
   const reader = useLedgerReader();
   const patients = useQuery({ queryKey: ["ledger", "patients"], queryFn: () => listPatients(reader) });
   return (
@@ -136,7 +152,7 @@ function PatientList() {
         <div className="table-wrap">
           <table data-testid="patients-table">
             <thead><tr><th scope="col">Patient</th><th scope="col">Registered by</th><th scope="col">Doctors</th><th scope="col">Assign</th></tr></thead>
-            <tbody>{patients.data.map((p) => <PatientRow key={p.account} patient={p} />)}</tbody>
+            <tbody>{patients.data.map((p) => <PatientRow key={p.account} patient={p} identity={identity} />)}</tbody>
           </table>
         </div>
       ) : null}
@@ -147,11 +163,15 @@ function PatientList() {
 export function ReceptionPage() {
   return (
     <RoleGate role="receptionist">
-      {() => (
-        <>
-          <RegisterPatientForm />
-          <PatientList />
-        </>
+      {(address) => (
+        <UnlockKey address={address} publish why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published.">
+          {(identity) => (
+            <>
+              <RegisterPatientForm />
+              <PatientList identity={identity} />
+            </>
+          )}
+        </UnlockKey>
       )}
     </RoleGate>
   );

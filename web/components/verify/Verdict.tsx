@@ -39,7 +39,7 @@ export function Verdict({ result }: { result: VerificationResult }) {
           <>
             <dt>Issued by</dt>
             <dd data-testid="verdict-doctor">
-              {doctor.data ? `${doctor.data.profile.name}${doctor.data.profile.department ? `, ${doctor.data.profile.department}` : ""}${doctor.data.active ? "" : " (no longer active)"}` : "Doctor"}{" "}
+              {doctor.data ? `${doctor.data.profile.name}${doctor.data.profile.department ? `, ${doctor.data.profile.department}` : ""}${doctor.data.active ? "" : " (no longer active)"}` : doctor.isPending ? "…" : "A doctor no longer on the staff list"}{" "}
               <AddressText value={record.doctor} />
             </dd>
             <dt>Registered</dt>

@@ -1,0 +1,52 @@
+/**
+ * The app over the seeded demo (what `npm start` shows), driven through the dev wallet of the
+ * local chain: the demo staff are listed, and a demo patient opens a seeded report.
+ */
+import { expect } from "chai";
+import { after, before, describe, it } from "mocha";
+import type { Browser } from "playwright-core";
+import { connectDevWallet, goto, openSession, type AppSession } from "./harness/app.ts";
+import { launchBrowser, screenshot } from "./harness/browser.ts";
+import { downloadBytes, unlockKey } from "./harness/flows.ts";
+import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+
+describe("web app: seeded demo with the dev wallet (browser)", function () {
+  this.timeout(600_000);
+  let stack: E2EStack;
+  let browser: Browser;
+  let session: AppSession;
+
+  before(async function () {
+    stack = await startE2EStack({ seed: true });
+    browser = await launchBrowser();
+    session = await openSession(browser, stack);
+  });
+
+  after(async function () {
+    await session?.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("lists the demo staff to the administrator", async function () {
+    await goto(session.page, stack, "/admin");
+    await connectDevWallet(session.page, "admin");
+    const table = session.page.getByTestId("staff-table");
+    await table.waitFor();
+    const text = (await table.textContent()) ?? "";
+    for (const name of ["Rita Reyes", "Dr. Ada Lovelace", "Dr. Gregory House"]) expect(text).to.contain(name);
+  });
+
+  it("lets a demo patient open a seeded report (signing with the dev wallet)", async function () {
+    await goto(session.page, stack, "/patient");
+    await session.page.getByLabel("Signing as").selectOption("patient1");
+    await unlockKey(session.page);
+    const rows = session.page.getByTestId("patient-reports").locator("tbody tr");
+    await rows.first().waitFor();
+    const bytes = await downloadBytes(session.page, rows.first().getByRole("button", { name: "Open" }));
+    expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+    await screenshot(session.page, "seeded-patient");
+    expect(session.wallet.calls, "the injected wallet is not involved").not.to.include("eth_requestAccounts");
+    expect(session.pageErrors).to.deep.equal([]);
+  });
+});
