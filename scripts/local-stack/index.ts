@@ -102,6 +102,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
           MEDLEDGER_CONTRACT: deployment.address,
           MEDLEDGER_DEPLOY_BLOCK: String(deployment.deployBlock),
           MEDLEDGER_IPFS_API_URL: ipfs.url,
+          MEDLEDGER_DATA_DIR: dataDir,
         }),
       );
       stops.push(() => web.stop());

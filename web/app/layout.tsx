@@ -7,6 +7,7 @@ import type { ReactNode } from "react";
 import { Nav } from "../components/Nav.tsx";
 import { NetworkBanner } from "../components/NetworkBanner.tsx";
 import { Providers } from "../components/Providers.tsx";
+import { SessionBanner } from "../components/session/SessionBanner.tsx";
 import { loadPublicConfig } from "../lib/serverConfig.ts";
 import "./globals.css";
 
@@ -29,6 +30,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Providers config={result.config}>
             <Nav />
             <NetworkBanner />
+            <SessionBanner />
             <main id="main" className="container">{children}</main>
             <footer className="site-footer container">
               <span>MedLedger · {result.config.chainName} (chain {result.config.chainId})</span>

@@ -3,6 +3,10 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
+import { useWallet } from "../lib/ledger.tsx";
+import { useRoles } from "../lib/queries.ts";
+import { useSession } from "../lib/session.tsx";
+import { SessionControl } from "./session/SessionControl.tsx";
 import { WalletButton } from "./WalletButton.tsx";
 
 export const PAGES = [
@@ -13,9 +17,20 @@ export const PAGES = [
   { href: "/patient", label: "Patient" },
 ] as const;
 
+/** Pages behind a sign-in session, linked for the roles that use them. */
+const SESSION_PAGES = [
+  { href: "/appointments", label: "Appointments", for: ["patient", "doctor", "receptionist"] },
+  { href: "/activity", label: "Activity", for: ["admin"] },
+] as const;
+
 export function Nav() {
   const pathname = usePathname();
   const [open, setOpen] = useState(false);
+  const wallet = useWallet();
+  const roles = useRoles(wallet.address);
+  const session = useSession();
+  const held = session.session?.signedIn ? session.session.roles : roles.data;
+  const pages = [...PAGES, ...SESSION_PAGES.filter((page) => held && page.for.some((role) => held[role]))];
   return (
     <header className="site-header">
       <div className="header-inner">
@@ -33,7 +48,7 @@ export function Nav() {
         </button>
         <nav id="main-nav" aria-label="Main" className={open ? "nav nav-open" : "nav"}>
           <ul>
-            {PAGES.map((page) => {
+            {pages.map((page) => {
               const active = pathname === page.href || pathname.startsWith(`${page.href}/`);
               return (
                 <li key={page.href}>
@@ -45,8 +60,9 @@ export function Nav() {
             })}
           </ul>
         </nav>
-        <div className="header-wallet">
+        <div className="header-wallet row">
           <WalletButton />
+          <SessionControl />
         </div>
       </div>
     </header>

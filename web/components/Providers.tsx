@@ -1,11 +1,12 @@
 "use client";
-/** Client-side context of every page: react-query, wagmi for this network, the ledger reader. */
+/** Client-side context of every page: react-query, wagmi for this network, the ledger reader, the sign-in session. */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider } from "wagmi";
 import { IdentityProvider } from "../lib/identity.tsx";
 import { LedgerProvider } from "../lib/ledger.tsx";
 import type { PublicConfig } from "../lib/publicConfig.ts";
+import { SessionProvider } from "../lib/session.tsx";
 import { createWagmiConfig } from "../lib/wagmiConfig.ts";
 
 export function Providers({ config, children }: { config: PublicConfig; children: ReactNode }) {
@@ -17,7 +18,9 @@ export function Providers({ config, children }: { config: PublicConfig; children
     <WagmiProvider config={wagmiConfig}>
       <QueryClientProvider client={queryClient}>
         <LedgerProvider config={config}>
-          <IdentityProvider>{children}</IdentityProvider>
+          <IdentityProvider>
+            <SessionProvider>{children}</SessionProvider>
+          </IdentityProvider>
         </LedgerProvider>
       </QueryClientProvider>
     </WagmiProvider>

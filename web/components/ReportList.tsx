@@ -8,6 +8,7 @@ import type { ReportRecord } from "../../core/reports/records.ts";
 import { downloadBytes, reportFileName, sniffMime } from "../lib/files.ts";
 import { useLedgerReader, usePublicConfig } from "../lib/ledger.tsx";
 import { useContentStore } from "../lib/contentStore.ts";
+import { useLogReportOpened } from "../lib/session.tsx";
 import { AddressText } from "./AddressText.tsx";
 import { ErrorBox, Notice } from "./ErrorBox.tsx";
 import { StepList } from "./Progress.tsx";
@@ -33,6 +34,7 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
   const [opening, setOpening] = useState<{ id: Hex; step: ReadStep } | null>(null);
   const [error, setError] = useState<{ id: Hex; error: unknown } | null>(null);
   const [opened, setOpened] = useState<Hex | null>(null);
+  const logOpened = useLogReportOpened();
 
   const open = async (report: ReportRecord) => {
     setError(null);
@@ -46,6 +48,7 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
       const mime = sniffMime(bytes);
       downloadBytes(bytes, reportFileName(report.reportId, mime), mime);
       setOpened(report.reportId);
+      logOpened(report.reportId); // into the admin's activity log, when signed in
     } catch (caught) {
       setError({ id: report.reportId, error: caught });
     } finally {

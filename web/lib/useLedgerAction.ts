@@ -2,7 +2,7 @@
 /**
  * Runs one write against the ledger with the connected wallet and tracks it: pending, error
  * (rejections included — the caller's form state is untouched, so the inputs are kept), and done.
- * Every ledger query is refreshed after a success.
+ * Every ledger query is refreshed (in the background) after a success.
  */
 import { useCallback, useState } from "react";
 import type { LedgerWriter } from "../../core/contract/ledger.ts";
@@ -31,7 +31,8 @@ export function useLedgerAction<A extends unknown[], R>(action: (writer: LedgerW
       try {
         const value = await action(await getWriter(), ...args);
         setResult(value);
-        await refresh();
+        // Refresh in the background: the caller (e.g. a form reset) runs before the lists update.
+        void refresh();
         return value;
       } catch (caught) {
         setError(caught);

@@ -34,6 +34,7 @@ export async function addDemoStaff(page: Page, handle: string): Promise<void> {
   const form = await fillStaffForm(page, { account: p.address, role: p.role, name: p.displayName, department: p.department ?? "", contact: p.contact ?? "" });
   await form.getByRole("button", { name: "Add staff member" }).click();
   await page.getByTestId("staff-table").locator(`tr[data-account="${p.address}"]`).waitFor();
+  await waitForValue(form.getByLabel("Account address"), ""); // the form is ready for the next one
 }
 
 /** Waits until an input shows `value`. */

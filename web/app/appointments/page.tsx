@@ -1,0 +1,13 @@
+import type { Metadata } from "next";
+import { AppointmentsPage } from "../../components/appointments/AppointmentsPage.tsx";
+
+export const metadata: Metadata = { title: "Appointments" };
+
+export default function Page() {
+  return (
+    <>
+      <h1>Appointments</h1>
+      <AppointmentsPage />
+    </>
+  );
+}

@@ -1,0 +1,109 @@
+"use client";
+/**
+ * The administrator's activity page: the off-chain activity log (sign-ins, sign-outs, expired
+ * sessions, opened reports — from the server, for a signed-in admin) merged with the contract's
+ * on-chain events into one chronological view; filters, CSV export, verification and anchoring.
+ */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useEffect, useMemo, useState } from "react";
+import { isAddress } from "viem";
+import { getTimeline } from "../../../core/contract/events.ts";
+import { activityParams, mergeActivity, timelineFilter, type ActivityAnswer } from "../../lib/activity.ts";
+import { apiRequest, withQuery } from "../../lib/api.ts";
+import { useLedgerReader, usePublicConfig } from "../../lib/ledger.tsx";
+import { useNameOf } from "../../lib/queries.ts";
+import { API_QUERY_ROOT, useSession } from "../../lib/session.tsx";
+import { toUserError } from "../../lib/userError.ts";
+import { ErrorBox } from "../ErrorBox.tsx";
+import { Spinner } from "../Progress.tsx";
+import { SessionGate } from "../session/SessionGate.tsx";
+import { SessionStatus } from "../session/SessionStatus.tsx";
+import { ActivityFilters, EMPTY_FILTER, type ActivityFilterState } from "./ActivityFilters.tsx";
+import { ActivityTable } from "./ActivityTable.tsx";
+import { LogIntegrity } from "./LogIntegrity.tsx";
+
+export function ActivityPage() {
+  return (
+    <SessionGate roles={["admin"]} purpose="see the activity log">
+      {() => (
+        <>
+          <SessionStatus />
+          <ActivityView />
+        </>
+      )}
+    </SessionGate>
+  );
+}
+
+/** Reads the session again when the server says it is gone, so the page asks to sign in. */
+function useSessionLossWatch(error: unknown): void {
+  const { refresh } = useSession();
+  const code = error ? toUserError(error).code : undefined;
+  useEffect(() => {
+    if (code === "NOT_SIGNED_IN" || code === "SESSION_EXPIRED") void refresh();
+  }, [code, refresh]);
+}
+
+function ActivityView() {
+  const reader = useLedgerReader();
+  const config = usePublicConfig();
+  const nameOf = useNameOf();
+  const [filter, setFilter] = useState<ActivityFilterState>(EMPTY_FILTER);
+  const userError = filter.user && !isAddress(filter.user.trim(), { strict: false }) ? "Enter an account address: 0x followed by 40 hexadecimal digits" : undefined;
+  const effective = userError ? { ...filter, user: "" } : { ...filter, user: filter.user.trim() };
+  const params = activityParams(effective);
+  const onChainShown = filter.source !== "off-chain" && !filter.role && !filter.kind;
+
+  const offChain = useQuery({
+    queryKey: [API_QUERY_ROOT, "activity", params],
+    queryFn: ({ signal }) => apiRequest<ActivityAnswer>(withQuery("/api/activity", params), { signal }),
+    placeholderData: keepPreviousData,
+    enabled: !userError,
+  });
+  const tl = timelineFilter(effective);
+  const onChain = useQuery({
+    queryKey: ["ledger", "timeline", tl],
+    queryFn: () => getTimeline(reader, tl),
+    placeholderData: keepPreviousData,
+    enabled: onChainShown && !userError,
+  });
+  useSessionLossWatch(offChain.error);
+
+  const rows = useMemo(
+    () => mergeActivity(filter.source === "on-chain" ? [] : offChain.data?.entries ?? [], onChainShown ? onChain.data ?? [] : []),
+    [filter.source, offChain.data, onChain.data, onChainShown],
+  );
+  const knownActors = useMemo(() => [...new Set(rows.map((r) => r.actor.toLowerCase()))], [rows]);
+  const csvHref = withQuery("/api/activity", { ...params, format: "csv" });
+  const loading = offChain.isFetching || (onChainShown && onChain.isFetching);
+
+  return (
+    <>
+      <LogIntegrity head={offChain.data?.head} onChanged={() => void offChain.refetch()} />
+      <section className="card" aria-labelledby="activity-title">
+        <div className="section-head">
+          <h2 id="activity-title">Activity</h2>
+          <div className="row">
+            {loading ? <Spinner label="Reading activity…" /> : null}
+            <button type="button" className="btn btn-small" onClick={() => void Promise.all([offChain.refetch(), onChainShown ? onChain.refetch() : undefined])}>
+              Reload
+            </button>
+            <a className="btn btn-small" href={csvHref} download="medledger-activity.csv" data-testid="activity-csv">
+              Export CSV<span className="visually-hidden"> of the off-chain activity with these filters</span>
+            </a>
+          </div>
+        </div>
+        <p className="muted small">
+          Newest first. <span className="badge">off-chain</span> rows come from MedLedger&apos;s server log (sign-ins, sign-outs, expired
+          sessions, opened reports); <span className="badge badge-ok">on-chain</span> rows are the contract&apos;s events, each with its
+          transaction. The role is the one held at that moment.
+          {!onChainShown && filter.source !== "off-chain" ? " On-chain events are hidden while a role or activity filter is set." : ""}
+        </p>
+        <ActivityFilters value={filter} onChange={setFilter} userError={userError} knownActors={knownActors} nameOf={nameOf} />
+        <ErrorBox error={offChain.error} title="The activity log could not be read" />
+        <ErrorBox error={onChainShown ? onChain.error : null} title="The on-chain events could not be read" />
+        {offChain.data || onChain.data ? <ActivityTable rows={rows} nameOf={nameOf} chainId={config.chainId} /> : null}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,74 @@
+"use client";
+/** The merged, chronological table: off-chain activity rows and on-chain event rows. */
+import type { MergedRow } from "../../lib/activity.ts";
+import { describeActivity, explorerTxUrl } from "../../lib/activity.ts";
+import { describeEvent } from "../../lib/timeline.ts";
+import { AddressText, shorten } from "../AddressText.tsx";
+
+function When({ time }: { time: number }) {
+  const date = new Date(time);
+  return <time dateTime={date.toISOString()}>{date.toLocaleString()}</time>;
+}
+
+export function ActivityTable({ rows, nameOf, chainId }: { rows: readonly MergedRow[]; nameOf: (account: string) => string; chainId: number }) {
+  if (rows.length === 0) return <p className="muted" data-testid="activity-table">No activity matches.</p>;
+  return (
+    <div className="table-wrap">
+      <table data-testid="activity-table">
+        <caption className="visually-hidden">Activity, newest first</caption>
+        <thead>
+          <tr>
+            <th scope="col">When</th>
+            <th scope="col">Who</th>
+            <th scope="col">What</th>
+            <th scope="col">Source</th>
+            <th scope="col">Record</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) =>
+            row.source === "off-chain" ? (
+              <tr key={row.key} data-time={row.time} data-source="off-chain" data-kind={row.entry.kind} data-actor={row.actor.toLowerCase()}>
+                <td><When time={row.time} /></td>
+                <td>{nameOf(row.actor)}<br /><AddressText value={row.actor} /><br /><span className="muted small">{row.entry.role === "none" ? "no role" : row.entry.role}</span></td>
+                <td>{describeActivity(row.entry)}</td>
+                <td><span className="badge">off-chain</span></td>
+                <td className="small">
+                  log entry #{row.entry.seq}
+                  <br />
+                  <span className="muted mono" title={`hash ${row.entry.hash}`}>{shorten(row.entry.hash)}</span>
+                </td>
+              </tr>
+            ) : (
+              <tr key={row.key} data-time={row.time} data-source="on-chain" data-event={row.event.eventName} data-actor={row.actor.toLowerCase()}>
+                <td><When time={row.time} /><br /><span className="muted small">block {row.event.blockNumber.toString()}</span></td>
+                <td>{nameOf(row.actor)}<br /><AddressText value={row.actor} /></td>
+                <td>{describeEvent(row.event, nameOf)}</td>
+                <td><span className="badge badge-ok">on-chain</span> <span className="badge">{row.event.eventName}</span></td>
+                <td className="small">
+                  <TxLink chainId={chainId} hash={row.event.transactionHash} />
+                </td>
+              </tr>
+            ),
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function TxLink({ chainId, hash }: { chainId: number; hash: `0x${string}` }) {
+  const url = explorerTxUrl(chainId, hash);
+  if (url) {
+    return (
+      <a href={url} target="_blank" rel="noreferrer" className="mono" data-tx={hash} title={hash}>
+        transaction {shorten(hash)}
+      </a>
+    );
+  }
+  return (
+    <span data-tx={hash}>
+      transaction <AddressText value={hash} copy label="transaction hash" />
+    </span>
+  );
+}

@@ -1,0 +1,175 @@
+"use client";
+/**
+ * Sign-in with Ethereum (EIP-4361) in the browser, and the session it opens on MedLedger's server.
+ * The server issues a nonce; the browser builds the message with viem's `createSiweMessage`, the
+ * connected wallet signs it, the server checks it and sets an httpOnly session cookie. The session
+ * (read once on load from GET /api/auth/session, and again when it is due to expire) is shared
+ * by every component through `useSession()`.
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import type { Address, Hex } from "viem";
+import type { Roles } from "../../core/accounts/roles.ts";
+import { MedLedgerError } from "../../core/errors.ts";
+import { apiRequest } from "./api.ts";
+import { useLedgerWriter, useWallet } from "./ledger.tsx";
+import { buildSignInMessage, type NonceAnswer } from "./signInMessage.ts";
+import { toUserError } from "./userError.ts";
+
+/** What GET /api/auth/session and POST /api/auth/login answer for a live session. */
+export interface SignedInSession {
+  readonly signedIn: true;
+  readonly address: Address;
+  readonly chainId: number;
+  /** Read from the contract by the server when the session was checked. */
+  readonly roles: Roles;
+  /** ISO times. */
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+}
+
+/** No session; `reason` says why an earlier one ended ("expired", "ended", "unknown"). */
+export interface SignedOutSession {
+  readonly signedIn: false;
+  readonly reason?: string;
+}
+
+export type SessionState = SignedInSession | SignedOutSession;
+
+export interface SessionContextValue {
+  /** Undefined until the server has answered. */
+  readonly session: SessionState | undefined;
+  /** Failure to read the session (server unreachable…). */
+  readonly loadError: unknown;
+  /** Signed in, and as the account the wallet is connected with. */
+  readonly signedInAsWallet: boolean;
+  readonly pending: "signing-in" | "signing-out" | null;
+  /** The last failed sign-in or sign-out (the session is left as it was). */
+  readonly error: unknown;
+  readonly failedAction: "sign-in" | "sign-out" | null;
+  /** Why the last session ended, when the user should be told ("expired"). */
+  readonly endedBecause: string | null;
+  /** Signs in the connected wallet's account; false when it did not happen (see `error`). */
+  signIn(): Promise<boolean>;
+  signOut(): Promise<void>;
+  /** Reads the session again (e.g. after the API refused a call as NOT_SIGNED_IN). */
+  refresh(): Promise<void>;
+  clearError(): void;
+}
+
+/** Query keys of session-bound API reads start with this (refetched at sign-in, dropped at sign-out). */
+export const API_QUERY_ROOT = "medledger-api";
+
+const SessionContext = createContext<SessionContextValue | null>(null);
+const SESSION_KEY = ["medledger-session"] as const;
+/** setTimeout's largest delay. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function signInFailure(error: unknown): unknown {
+  const user = toUserError(error);
+  if (user.code === "USER_REJECTED") {
+    return new MedLedgerError("USER_REJECTED", "You declined to sign the sign-in message, so you were not signed in.", "Click “Sign in” again when you are ready.");
+  }
+  return error;
+}
+
+export function SessionProvider({ children }: { children: ReactNode }) {
+  const client = useQueryClient();
+  const wallet = useWallet();
+  const getWriter = useLedgerWriter();
+  const [pending, setPending] = useState<"signing-in" | "signing-out" | null>(null);
+  const [failure, setFailure] = useState<{ action: "sign-in" | "sign-out"; error: unknown } | null>(null);
+  const query = useQuery({
+    queryKey: SESSION_KEY,
+    queryFn: ({ signal }) => apiRequest<SessionState>("/api/auth/session", { signal }),
+    staleTime: 30_000,
+    refetchOnWindowFocus: true,
+  });
+  const session = query.data;
+
+  // Ask again when the session is due to expire: the server then ends it and logs the expiry.
+  const expiresAt = session?.signedIn ? Date.parse(session.expiresAt) : undefined;
+  useEffect(() => {
+    if (expiresAt === undefined) return;
+    const timer = setTimeout(() => void client.invalidateQueries({ queryKey: SESSION_KEY }), Math.min(Math.max(expiresAt - Date.now() + 1000, 0), MAX_TIMER_MS));
+    return () => clearTimeout(timer);
+  }, [client, expiresAt]);
+
+  const signIn = useCallback(async () => {
+    setPending("signing-in");
+    setFailure(null);
+    try {
+      const writer = await getWriter();
+      const account = writer.walletClient.account;
+      const nonce = await apiRequest<NonceAnswer>("/api/auth/nonce", { method: "POST" });
+      const message = buildSignInMessage(nonce, account.address, window.location.origin);
+      const signature: Hex = await writer.walletClient.signMessage({ account, message });
+      const signedIn = await apiRequest<SignedInSession>("/api/auth/login", { method: "POST", body: { message, signature } });
+      client.setQueryData<SessionState>(SESSION_KEY, signedIn);
+      await client.invalidateQueries({ queryKey: [API_QUERY_ROOT] });
+      return true;
+    } catch (caught) {
+      setFailure({ action: "sign-in", error: signInFailure(caught) });
+      return false;
+    } finally {
+      setPending(null);
+    }
+  }, [client, getWriter]);
+
+  const signOut = useCallback(async () => {
+    setPending("signing-out");
+    setFailure(null);
+    try {
+      await apiRequest<{ signedIn: false }>("/api/auth/logout", { method: "POST" });
+      client.setQueryData<SessionState>(SESSION_KEY, { signedIn: false });
+      client.removeQueries({ queryKey: [API_QUERY_ROOT] });
+    } catch (caught) {
+      setFailure({ action: "sign-out", error: caught });
+    } finally {
+      setPending(null);
+    }
+  }, [client]);
+
+  const refresh = useCallback(() => client.invalidateQueries({ queryKey: SESSION_KEY }), [client]);
+  const clearError = useCallback(() => setFailure(null), []);
+
+  const value = useMemo<SessionContextValue>(
+    () => ({
+      session,
+      loadError: query.error,
+      signedInAsWallet: session?.signedIn === true && wallet.address !== undefined && session.address.toLowerCase() === wallet.address.toLowerCase(),
+      pending,
+      error: failure?.error ?? null,
+      failedAction: failure?.action ?? null,
+      endedBecause: session && !session.signedIn && session.reason === "expired" ? "expired" : null,
+      signIn,
+      signOut,
+      refresh,
+      clearError,
+    }),
+    [session, query.error, wallet.address, pending, failure, signIn, signOut, refresh, clearError],
+  );
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+/** The sign-in session (inside <SessionProvider>). */
+export function useSession(): SessionContextValue {
+  const value = useContext(SessionContext);
+  if (!value) throw new Error("useSession must be used inside <SessionProvider>.");
+  return value;
+}
+
+/**
+ * Returns a function that records "report opened" in the admin's activity log — only when the
+ * wallet's account is signed in; fire-and-forget, a failure never disturbs the reader.
+ */
+export function useLogReportOpened(): (reportId: Hex) => void {
+  const { signedInAsWallet } = useSession();
+  return useCallback(
+    (reportId: Hex) => {
+      if (!signedInAsWallet) return;
+      void apiRequest("/api/activity/report-opened", { method: "POST", body: { reportId } }).catch(() => undefined);
+    },
+    [signedInAsWallet],
+  );
+}
