@@ -1,6 +1,6 @@
 /** Where MedLedger runs: which node, which contract, which IPFS endpoint. Validated with zod. */
 import type { Address } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { MedLedgerError } from "./errors.ts";
 import type { Deployment } from "./contract/ledger.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./reports/limits.ts";
@@ -12,14 +12,14 @@ export const LOCAL_DEFAULTS = {
   chainId: 31337,
 } as const;
 
-const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte address");
+const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte address"));
 
 /** `deployments/<chainId>.json`, written by the deploy step. */
 export const deploymentFileSchema = z.object({
-  chainId: z.number().int().positive(),
+  chainId: z.int().check(z.positive()),
   address,
-  deployBlock: z.number().int().nonnegative(),
-  admin: address.optional(),
+  deployBlock: z.int().check(z.nonnegative()),
+  admin: z.optional(address),
 });
 export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
 

@@ -6,7 +6,7 @@
 import { gcm } from "@noble/ciphers/aes.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes, type Address, type Hex } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { MedLedgerError } from "../errors.ts";
 import { randomBytes } from "./reportCipher.ts";
 import { unwrapKey, wrapKey } from "./keyWrap.ts";
@@ -16,7 +16,7 @@ export interface SealedReader {
   readonly publicKey: Uint8Array;
 }
 
-const hex = z.string().regex(/^0x[0-9a-f]*$/);
+const hex = z.string().check(z.regex(/^0x[0-9a-f]*$/));
 const sealedSchema = z.object({ v: z.literal(1), nonce: hex, data: hex, keys: z.record(z.string(), hex) });
 
 function contextId(context: string): Hex {

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Address } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { DEFAULT_MAX_FILE_BYTES, LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../config.ts";
 import { MedLedgerError } from "../errors.ts";
 
@@ -27,13 +27,13 @@ export interface ConfigOverrides {
 }
 
 const envSchema = z.object({
-  MEDLEDGER_RPC_URL: z.string().url().optional(),
-  IPFS_API_URL: z.string().url().optional(),
-  MEDLEDGER_IPFS_API_URL: z.string().url().optional(),
-  MEDLEDGER_CHAIN_ID: z.coerce.number().int().positive().optional(),
-  MEDLEDGER_CONTRACT: z.string().regex(/^0x[0-9a-fA-F]{40}$/).optional(),
-  MEDLEDGER_DEPLOY_BLOCK: z.coerce.number().int().nonnegative().optional(),
-  MEDLEDGER_MAX_FILE_BYTES: z.coerce.number().int().positive().optional(),
+  MEDLEDGER_RPC_URL: z.optional(z.url()),
+  IPFS_API_URL: z.optional(z.url()),
+  MEDLEDGER_IPFS_API_URL: z.optional(z.url()),
+  MEDLEDGER_CHAIN_ID: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  MEDLEDGER_CONTRACT: z.optional(z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/))),
+  MEDLEDGER_DEPLOY_BLOCK: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+  MEDLEDGER_MAX_FILE_BYTES: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
 /** Resolves the configuration from overrides, the environment and the deployment file. */

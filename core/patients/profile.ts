@@ -3,7 +3,7 @@
  * patient's assigned doctors, stored on IPFS; only its CID goes on chain.
  */
 import type { Address } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { openSealed, sealForReaders } from "../crypto/sealedBox.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { cidToBytes } from "../ipfs/cid.ts";
@@ -16,11 +16,11 @@ import type { EncryptionIdentity } from "../identity/identity.ts";
 import { listStaff } from "../staff/staff.ts";
 
 export const patientProfileSchema = z.object({
-  name: z.string().trim().min(1, "A name is required").max(120),
-  dateOfBirth: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "Date of birth as YYYY-MM-DD").or(z.literal("")),
-  phone: z.string().trim().max(60),
-  email: z.string().trim().max(120),
-  notes: z.string().trim().max(2000),
+  name: z.string().check(z.trim(), z.minLength(1, "A name is required"), z.maxLength(120)),
+  dateOfBirth: z.union([z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "Date of birth as YYYY-MM-DD")), z.literal("")]),
+  phone: z.string().check(z.trim(), z.maxLength(60)),
+  email: z.string().check(z.trim(), z.maxLength(120)),
+  notes: z.string().check(z.trim(), z.maxLength(2000)),
 });
 export type PatientProfile = z.infer<typeof patientProfileSchema>;
 

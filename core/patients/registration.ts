@@ -5,7 +5,7 @@
  */
 import type { Account, Address, Chain, Hex, Transport, WalletClient } from "viem";
 import { bytesToHex } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { readLedger } from "../contract/calls.ts";
 import { toLedgerError } from "../contract/errors.ts";
 import { keyBindingTypedData } from "../contract/keyBinding.ts";
@@ -13,15 +13,15 @@ import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
 import type { EncryptionIdentity } from "../identity/identity.ts";
 
-const hex = (bytes: number) => z.string().regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`));
+const hex = (bytes: number) => z.string().check(z.regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`)));
 
 export const registrationRequestSchema = z.object({
   v: z.literal(1),
-  chainId: z.number().int().positive(),
+  chainId: z.int().check(z.positive()),
   contract: hex(20),
   account: hex(20),
   encryptionKey: hex(32),
-  signature: z.string().regex(/^0x[0-9a-fA-F]+$/),
+  signature: z.string().check(z.regex(/^0x[0-9a-fA-F]+$/)),
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema> & { account: Address; contract: Address; encryptionKey: Hex; signature: Hex };
 

@@ -1,6 +1,6 @@
 /** Doctors and receptionists: the admin's staff management and the public staff directory. */
 import type { Address, Hash } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import { ROLE_IDS, roleName } from "../accounts/roles.ts";
 import { readLedger, writeLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
@@ -8,9 +8,9 @@ import type { LedgerReader, LedgerWriter } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
 
 export const staffProfileSchema = z.object({
-  name: z.string().trim().min(1, "A name is required").max(120),
-  department: z.string().trim().max(120),
-  contact: z.string().trim().max(200),
+  name: z.string().check(z.trim(), z.minLength(1, "A name is required"), z.maxLength(120)),
+  department: z.string().check(z.trim(), z.maxLength(120)),
+  contact: z.string().check(z.trim(), z.maxLength(200)),
 });
 export type StaffProfile = z.infer<typeof staffProfileSchema>;
 

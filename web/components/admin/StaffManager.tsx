@@ -2,7 +2,7 @@
 /** The admin's staff list with add, edit, deactivate and reactivate (forms validated with zod). */
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { LedgerWriter } from "../../../core/contract/ledger.ts";
 import { addStaff, setStaffActive, staffProfileSchema, updateStaff, type StaffMember, type StaffProfile, type StaffRole } from "../../../core/staff/staff.ts";
 import { addressSchema, validate, type FieldErrors } from "../../lib/forms.ts";
@@ -13,9 +13,9 @@ import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 
-const newStaffSchema = staffProfileSchema.extend({
+const newStaffSchema = z.extend(staffProfileSchema, {
   account: addressSchema,
-  role: z.enum(["doctor", "receptionist"], { message: "Pick doctor or receptionist" }),
+  role: z.enum(["doctor", "receptionist"], { error: "Pick doctor or receptionist" }),
 });
 
 const EMPTY = { account: "", role: "doctor", name: "", department: "", contact: "" };
