@@ -64,11 +64,8 @@ export async function prepareReport(
   const doctor = accountOf(ledger);
   progress({ step: "checking" });
   checkFileSize(input.file.byteLength, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
-  const [assigned, patientPublicKey, doctorPublicKey] = await Promise.all([
-    readLedger(ledger, "isAssigned", [input.patient, doctor]),
-    requirePublishedKey(ledger, input.patient, "patient"),
-    requirePublishedKey(ledger, doctor, "doctor (you)"),
-  ]);
+  // The assignment first: for a patient who is not yours, that is the reason to give.
+  const assigned = await readLedger(ledger, "isAssigned", [input.patient, doctor]);
   if (!assigned) {
     throw new MedLedgerError(
       "NO_ACCESS",
@@ -76,6 +73,10 @@ export async function prepareReport(
       "Ask the reception to assign this patient to you first.",
     );
   }
+  const [patientPublicKey, doctorPublicKey] = await Promise.all([
+    requirePublishedKey(ledger, input.patient, "patient"),
+    requirePublishedKey(ledger, doctor, "doctor (you)"),
+  ]);
   const supersedes = input.supersedes ?? null;
   if (supersedes) await checkAmendable(ledger, supersedes, input.patient);
 
