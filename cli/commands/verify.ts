@@ -1,11 +1,11 @@
 /** `medledger verify <file>` / `--sha1` / `--sha256`: public verification, no wallet needed. */
-import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { MedLedgerError } from "../../core/errors.ts";
 import type { LedgerReader } from "../../core/contract/ledger.ts";
 import { getStaffMember } from "../../core/staff/staff.ts";
-import { lookupBySha1, lookupBySha256, parseDigest, verifyFile, type VerificationResult } from "../../core/verify/verify.ts";
+import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "../../core/verify/verify.ts";
+import { digestPath } from "../../core/node/files.ts";
 import { openReader, type GlobalOptions } from "../context.ts";
 import { EXIT, createPrinter, formatTime, type CliRun } from "../output.ts";
 
@@ -96,7 +96,7 @@ export function registerVerifyCommand(program: Command, run: CliRun): void {
         const size = await fileSize(file);
         if (size === 0) throw new MedLedgerError("EMPTY_FILE", `The file ${file} is empty.`, "Choose the report file you were given.");
         ({ ledger } = await openReader(run, opts));
-        result = await verifyFile(ledger, createReadStream(file));
+        result = await verifyDigests(ledger, await digestPath(file));
       } else {
         const wanted = opts.sha1 !== undefined ? "sha1" : "sha256";
         const digest = parseDigest(opts.sha1 ?? opts.sha256 ?? "");
