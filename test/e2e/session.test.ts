@@ -16,7 +16,7 @@ import { activityParams, mergeActivity, type ActivityEntryJson } from "../../web
 import { allowedActions, groupByDay, slotFromInputs, type AppointmentJson } from "../../web/lib/appointments.ts";
 import { buildSignInMessage } from "../../web/lib/signInMessage.ts";
 import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
-import { launchBrowser, screenshot } from "./harness/browser.ts";
+import { DESKTOP, launchBrowser, PHONE, screenshot } from "./harness/browser.ts";
 import { demoPerson, downloadBytes, unlockKey } from "./harness/flows.ts";
 import { startE2EStack, type E2EStack } from "./harness/stack.ts";
 
@@ -279,6 +279,9 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       const item = group.locator("li[data-appointment]");
       expect(await item.getByRole("button").allTextContents()).to.deep.equal(["Cancel appointment"]);
       await screenshot(p.page, "appointments-patient-confirmed");
+      await p.page.setViewportSize(PHONE);
+      await screenshot(p.page, "appointments-patient-phone");
+      await p.page.setViewportSize(DESKTOP);
       expect(p.pageErrors.filter((e) => !/HTTP 409 POST .*\/api\/appointments$/.test(e))).to.deep.equal([]);
     });
 

@@ -12,6 +12,7 @@ import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { checkSlot, SlotFields, type SlotInput } from "./SlotFields.tsx";
+import styles from "./appointments.module.css";
 
 export function RequestForm({ patient, onRequested }: { patient: Address; onRequested: () => void }) {
   const reader = useLedgerReader();
@@ -60,8 +61,8 @@ export function RequestForm({ patient, onRequested }: { patient: Address; onRequ
         <p className="muted">No doctor is assigned to you yet. The reception assigns your doctors; you can then request appointments with them.</p>
       ) : null}
       {doctors.data && doctors.data.length > 0 ? (
-        <form className="form" aria-label="Request an appointment" onSubmit={(e) => void submit(e)} noValidate>
-          <SelectField label="Doctor" value={chosen} error={errors.doctor} onChange={(e) => setDoctor(e.target.value)}>
+        <form className={`form ${styles.form}`} aria-label="Request an appointment" onSubmit={(e) => void submit(e)} noValidate>
+          <SelectField label="Doctor" className={styles.wide} value={chosen} error={errors.doctor} onChange={(e) => setDoctor(e.target.value)}>
             {doctors.data.length > 1 ? <option value="">Choose a doctor…</option> : null}
             {doctors.data.map((d) => (
               <option key={d} value={d}>{nameOf(d)}{departmentOf(d) ? ` (${departmentOf(d)})` : ""}</option>

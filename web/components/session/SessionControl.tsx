@@ -4,6 +4,7 @@ import { useNameOf } from "../../lib/queries.ts";
 import { useWallet } from "../../lib/ledger.tsx";
 import { useSession } from "../../lib/session.tsx";
 import { sessionSummary } from "./SessionStatus.tsx";
+import styles from "./session.module.css";
 
 export function SessionControl() {
   const wallet = useWallet();
@@ -15,7 +16,7 @@ export function SessionControl() {
   if (current.signedIn && (session.signedInAsWallet || !wallet.isConnected)) {
     return (
       <div className="row session-control" data-testid="session-control" data-signed-in="true">
-        <span className="badge badge-ok" data-testid="session-badge" title={sessionSummary(current, nameOf)}>Signed in</span>
+        <span className={`badge badge-ok ${styles.wideOnly}`} data-testid="session-badge" title={sessionSummary(current, nameOf)}>Signed in</span>
         <button type="button" className="btn btn-small" disabled={session.pending !== null} onClick={() => void session.signOut()}>
           {session.pending === "signing-out" ? "Signing out…" : "Sign out"}
         </button>

@@ -1,0 +1,54 @@
+"use client";
+/** "My patients": the patients assigned to the doctor, with their profiles decrypted in the browser. */
+import { AddressText } from "../AddressText.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
+import { Spinner } from "../Progress.tsx";
+import type { MyPatient, MyPatients as MyPatientsState } from "./useMyPatients.ts";
+
+function ProfileCells({ patient }: { patient: MyPatient }) {
+  if (patient.profile) {
+    const { name, dateOfBirth, phone, email, notes } = patient.profile;
+    return (
+      <>
+        <td><strong>{name}</strong></td>
+        <td>{dateOfBirth || "—"}</td>
+        <td>{[phone, email].filter(Boolean).join(" · ") || "—"}</td>
+        <td>{notes || "—"}</td>
+      </>
+    );
+  }
+  let status = <Spinner label="Decrypting the profile…" />;
+  if (patient.profile === null) status = <span className="muted">profile not shared with you yet <span className="small">(the reception re-seals it for you after the assignment)</span></span>;
+  else if (patient.error) status = <ErrorBox error={patient.error} title="The profile could not be read" />;
+  return <td colSpan={4}>{status}</td>;
+}
+
+export function MyPatients({ state }: { state: MyPatientsState }) {
+  const { patients, error } = state;
+  return (
+    <section className="card" aria-labelledby="my-patients-title">
+      <h2 id="my-patients-title">My patients</h2>
+      <p className="muted small">The patients assigned to you. Their profiles are encrypted on IPFS and decrypted here with your key.</p>
+      {patients === undefined && !error ? <Spinner label="Reading your assignments…" /> : null}
+      <ErrorBox error={error} />
+      {patients?.length === 0 ? <p className="muted" data-testid="my-patients">No patients are assigned to you yet.</p> : null}
+      {patients && patients.length > 0 ? (
+        <div className="table-wrap">
+          <table data-testid="my-patients">
+            <thead>
+              <tr><th scope="col">Name</th><th scope="col">Born</th><th scope="col">Contact</th><th scope="col">Notes</th><th scope="col">Account</th></tr>
+            </thead>
+            <tbody>
+              {patients.map((p) => (
+                <tr key={p.account} data-patient={p.account} data-profile={p.profile ? "open" : p.profile === null ? "not-shared" : "loading"}>
+                  <ProfileCells patient={p} />
+                  <td><AddressText value={p.account} copy /></td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
+  );
+}

@@ -1,0 +1,67 @@
+"use client";
+/**
+ * The patients currently assigned to a doctor, each with their profile decrypted in the browser
+ * with the doctor's unlocked key. A profile not (yet) sealed for the doctor — the reception
+ * re-seals it after an assignment — is reported as `profile: null`, not as a failure.
+ */
+import { useQueries, useQuery } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import type { Address } from "viem";
+import { readLedger } from "../../../core/contract/calls.ts";
+import { isMedLedgerError } from "../../../core/errors.ts";
+import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
+import { cidFromBytes } from "../../../core/ipfs/cid.ts";
+import { patientsOfDoctor } from "../../../core/patients/patients.ts";
+import { loadPatientProfile, type PatientProfile } from "../../../core/patients/profile.ts";
+import { useLedgerReader } from "../../lib/ledger.tsx";
+import { useContentStore } from "../../lib/contentStore.ts";
+import { useNameOf } from "../../lib/queries.ts";
+
+export interface MyPatient {
+  readonly account: Address;
+  /** The decrypted profile; null when it is not sealed for this doctor; undefined while loading or after an error. */
+  readonly profile: PatientProfile | null | undefined;
+  readonly loading: boolean;
+  readonly error: unknown;
+}
+
+export interface MyPatients {
+  /** Undefined while the assignments are read. */
+  readonly patients: readonly MyPatient[] | undefined;
+  readonly error: unknown;
+  /** The patient's name from their profile when readable, else the app's display name. */
+  nameOf(account: string): string;
+  /** The entry of `account` when it is assigned to the doctor. */
+  find(account: string): MyPatient | undefined;
+}
+
+export function useMyPatients(doctor: Address, identity: EncryptionIdentity): MyPatients {
+  const reader = useLedgerReader();
+  const store = useContentStore();
+  const fallbackName = useNameOf();
+  const assigned = useQuery({ queryKey: ["ledger", "doctorPatients", doctor], queryFn: () => patientsOfDoctor(reader, doctor) });
+  const profiles = useQueries({
+    queries: (assigned.data ?? []).map((patient) => ({
+      // Under "ledger": refreshed after every write (a re-sealed profile has a new CID).
+      queryKey: ["ledger", "patientProfileFor", patient, identity.address],
+      queryFn: async (): Promise<PatientProfile | null> => {
+        const cid = cidFromBytes(await readLedger(reader, "patientProfile", [patient]));
+        try {
+          return await loadPatientProfile(store, cid, identity);
+        } catch (error) {
+          if (isMedLedgerError(error, "NO_ACCESS") || isMedLedgerError(error, "WRONG_KEY")) return null;
+          throw error;
+        }
+      },
+      retry: 1,
+    })),
+  });
+
+  const patients = useMemo(
+    () => assigned.data?.map((account, i): MyPatient => ({ account, profile: profiles[i]?.data, loading: profiles[i]?.isPending ?? true, error: profiles[i]?.error ?? null })),
+    [assigned.data, profiles],
+  );
+  const find = useCallback((account: string) => patients?.find((p) => p.account.toLowerCase() === account.toLowerCase()), [patients]);
+  const nameOf = useCallback((account: string) => find(account)?.profile?.name ?? fallbackName(account), [find, fallbackName]);
+  return { patients, error: assigned.error, nameOf, find };
+}

@@ -1,0 +1,93 @@
+"use client";
+/**
+ * The profile re-seal that follows a doctor's assignment or unassignment: its progress, its
+ * result, and — when it fails after the assignment went through — a clear message with a retry
+ * of the re-seal alone.
+ */
+import { useCallback, useState } from "react";
+import type { Address } from "viem";
+import type { LedgerWriter } from "../../../core/contract/ledger.ts";
+import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
+import type { ContentStore } from "../../../core/ipfs/types.ts";
+import { useContentStore } from "../../lib/contentStore.ts";
+import { useNameOf } from "../../lib/queries.ts";
+import { useLedgerAction, type LedgerAction } from "../../lib/useLedgerAction.ts";
+import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { Spinner } from "../Progress.tsx";
+import { resealPatientProfile, type ResealResult } from "./resealProfile.ts";
+
+/** The change the re-seal follows. */
+export interface DoctorChange {
+  readonly kind: "assigned" | "unassigned";
+  readonly patient: Address;
+  readonly doctor: Address;
+}
+
+export interface Reseal {
+  readonly change: DoctorChange | null;
+  readonly action: LedgerAction<[ContentStore, EncryptionIdentity, Address], ResealResult>;
+  /** Re-seals after `change` (which has gone through on chain). */
+  after(change: DoctorChange): Promise<void>;
+  /** Re-seals again for the last change. */
+  retry(): Promise<void>;
+}
+
+const doReseal = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address) => resealPatientProfile(writer, store, identity, patient);
+
+export function useReseal(identity: EncryptionIdentity): Reseal {
+  const store = useContentStore();
+  const action = useLedgerAction(doReseal);
+  const [change, setChange] = useState<DoctorChange | null>(null);
+  const { run } = action;
+  const after = useCallback(
+    async (next: DoctorChange) => {
+      setChange(next);
+      await run(store, identity, next.patient);
+    },
+    [run, store, identity],
+  );
+  const retry = useCallback(async () => {
+    if (change) await run(store, identity, change.patient);
+  }, [run, store, identity, change]);
+  return { change, action, after, retry };
+}
+
+export function ResealStatus({ reseal }: { reseal: Reseal }) {
+  const nameOf = useNameOf();
+  const { change, action } = reseal;
+  if (!change) return null;
+  const doctor = nameOf(change.doctor);
+  if (action.pending) return <Spinner label={`Re-sealing the profile ${change.kind === "assigned" ? `for ${doctor}` : `without ${doctor}`}…`} />;
+  if (action.error) {
+    return (
+      <div className="reseal-failed" data-testid="reseal-failed">
+        <ErrorBox
+          error={action.error}
+          title={
+            change.kind === "assigned"
+              ? `${doctor} is assigned, but the profile was not re-sealed for them: they cannot read it yet.`
+              : `${doctor} is unassigned, but the profile was not re-sealed without them.`
+          }
+        />
+        <button type="button" className="btn btn-small btn-primary" onClick={() => void reseal.retry()}>Retry re-sealing the profile</button>
+      </div>
+    );
+  }
+  if (!action.result) return null;
+  const missing = action.result.doctorsWithoutKey;
+  return (
+    <>
+      <Notice kind="success">
+        <span data-testid="reseal-done">
+          Profile re-sealed{change.kind === "assigned" ? `: ${doctor} can read it.` : ` without ${doctor}.`}
+        </span>
+      </Notice>
+      {missing.length > 0 ? (
+        <Notice kind="warning">
+          {missing.map(nameOf).join(", ")} {missing.length === 1 ? "has" : "have"} not published an encryption key yet, so the profile is not sealed for them: re-seal it once they have unlocked their key on the Doctor page.{" "}
+          <button type="button" className="btn btn-small" onClick={() => void reseal.retry()}>Re-seal again</button>
+        </Notice>
+      ) : null}
+    </>
+  );
+}
