@@ -6,6 +6,7 @@
 import { create } from "kubo-rpc-client";
 import { CID } from "multiformats/cid";
 import { MedLedgerError } from "../errors.ts";
+import { collectBytes } from "./collect.ts";
 import { canonicalCid, KUBO_ADD_OPTIONS } from "./importSettings.ts";
 import type { CatOptions, ContentStore } from "./types.ts";
 
@@ -61,18 +62,10 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
     },
     async cat(cid, catOptions: CatOptions = {}) {
       const parsed = parseCid(cid);
-      const chunks: Uint8Array[] = [];
-      let total = 0;
       try {
         // Ask for one byte more than the limit, so a huge object is cut short by the node itself.
         const length = catOptions.maxBytes === undefined ? undefined : catOptions.maxBytes + 1;
-        for await (const chunk of client.cat(parsed, { signal: catOptions.signal, length })) {
-          total += chunk.length;
-          if (catOptions.maxBytes !== undefined && total > catOptions.maxBytes) {
-            throw new MedLedgerError("FILE_TOO_LARGE", `The stored object ${cid} is larger than the ${catOptions.maxBytes}-byte limit.`, "It is not a MedLedger report of an accepted size; contact the administrator.");
-          }
-          chunks.push(chunk);
-        }
+        return await collectBytes(client.cat(parsed, { signal: catOptions.signal, length }), cid, catOptions.maxBytes);
       } catch (error) {
         if (error instanceof MedLedgerError) throw error;
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
@@ -81,13 +74,6 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         }
         throw new MedLedgerError("UNKNOWN_CID", `The IPFS node at ${apiUrl} does not have ${cid}.`, "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.", { cause: error });
       }
-      const out = new Uint8Array(total);
-      let offset = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return out;
     },
   };
 }

@@ -12,6 +12,7 @@ import { fixedSize } from "ipfs-unixfs-importer/chunker";
 import { balanced } from "ipfs-unixfs-importer/layout";
 import { CID } from "multiformats/cid";
 import { MedLedgerError } from "../../errors.ts";
+import { collectBytes } from "../collect.ts";
 import { canonicalCid, CHUNK_SIZE, MAX_LINKS_PER_NODE } from "../importSettings.ts";
 import type { CatOptions, ContentStore } from "../types.ts";
 
@@ -60,27 +61,12 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
     },
     async cat(cid, options: CatOptions = {}) {
       const parsed = parseCid(cid);
-      const chunks: Uint8Array[] = [];
-      let total = 0;
       try {
-        for await (const chunk of fs.cat(parsed, { offline: true, signal: options.signal })) {
-          total += chunk.length;
-          if (options.maxBytes !== undefined && total > options.maxBytes) {
-            throw new MedLedgerError("FILE_TOO_LARGE", `The stored object ${cid} is larger than the ${options.maxBytes}-byte limit.`, "It is not a MedLedger report of an accepted size.");
-          }
-          chunks.push(chunk);
-        }
+        return await collectBytes(fs.cat(parsed, { offline: true, signal: options.signal }), cid, options.maxBytes);
       } catch (error) {
         if (error instanceof MedLedgerError) throw error;
         throw new MedLedgerError("UNKNOWN_CID", `The embedded IPFS node does not have ${cid}.`, "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.", { cause: error });
       }
-      const out = new Uint8Array(total);
-      let offset = 0;
-      for (const chunk of chunks) {
-        out.set(chunk, offset);
-        offset += chunk.length;
-      }
-      return out;
     },
     async isPinned(cid) {
       return helia.pins.isPinned(parseCid(cid));
