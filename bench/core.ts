@@ -20,7 +20,8 @@ import { prepareReport, submitReport, type PreparedReport } from "../core/report
 import { addStaff } from "../core/staff/staff.ts";
 import { verifyDigests } from "../core/verify/verify.ts";
 import { digestPath } from "../core/node/files.ts";
-import { DEMO_PEOPLE, demoAccount } from "../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
+import { demoAccount } from "../core/dev/demoKeys.ts";
 import { startLocalStack } from "../scripts/local-stack/index.ts";
 import { freePort } from "../scripts/local-stack/processes.ts";
 import { medianMs, round } from "./stats.ts";

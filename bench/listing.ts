@@ -3,7 +3,8 @@
  * stored, registered in batches of 20) are seeded on the local chain; then, in Chromium with the
  * test wallet, the time from connecting as the patient to 1,000 rendered rows.
  */
-import { DEMO_PEOPLE, demoAccount } from "../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
+import { demoAccount } from "../core/dev/demoKeys.ts";
 import { ensureKeyPublished, unlockIdentity } from "../core/identity/identity.ts";
 import { createKuboStore } from "../core/ipfs/kuboStore.ts";
 import { createLedgerWriter } from "../core/node/clients.ts";

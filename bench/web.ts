@@ -12,10 +12,15 @@ import { freePort } from "../scripts/local-stack/processes.ts";
 import { round } from "./stats.ts";
 import { benchListing } from "./listing.ts";
 
-/** Sum of the gzipped sizes (kB) of the scripts `path` loads on first visit. */
+/**
+ * Sum of the gzipped sizes (kB) of the scripts `path` loads on first visit. Scripts marked
+ * `noModule` (Next's legacy polyfills, ~40 kB) are left out: browsers that run module scripts —
+ * every browser the app supports — never download them.
+ */
 export async function firstLoadJsKb(webUrl: string, path: string): Promise<number> {
   const html = await (await fetch(new URL(path, webUrl))).text();
-  const sources = new Set([...html.matchAll(/<script[^>]+src="([^"]+)"/g)].map((m) => m[1]!));
+  const tags = [...html.matchAll(/<script[^>]+src="[^"]+"[^>]*>/g)].map((m) => m[0]).filter((tag) => !/\snomodule\b/i.test(tag));
+  const sources = new Set(tags.map((tag) => /src="([^"]+)"/.exec(tag)![1]!));
   let bytes = 0;
   for (const src of sources) {
     const body = new Uint8Array(await (await fetch(new URL(src, webUrl))).arrayBuffer());

@@ -3,7 +3,8 @@
  * with a Kubo RPC API, demo data, and the web app. Ctrl-C stops everything.
  */
 import { Command, Option } from "commander";
-import { DEMO_PEOPLE, demoAccount } from "../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
+import { demoAccount } from "../core/dev/demoKeys.ts";
 import { startLocalStack } from "./local-stack/index.ts";
 
 const program = new Command("npm start")

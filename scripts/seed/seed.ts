@@ -4,7 +4,8 @@
  */
 import type { Address } from "viem";
 import type { Deployment, LedgerWriter } from "../../core/contract/ledger.ts";
-import { DEMO_PEOPLE, demoAccount, type DemoPerson } from "../../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE, type DemoPerson } from "../../core/dev/demoAccounts.ts";
+import { demoAccount } from "../../core/dev/demoKeys.ts";
 import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../../core/identity/identity.ts";
 import { createKuboStore } from "../../core/ipfs/kuboStore.ts";
 import { createLedgerWriter } from "../../core/node/clients.ts";

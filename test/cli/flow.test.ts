@@ -10,7 +10,8 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
 import { medLedgerAbi } from "../../core/contract/generated/medLedger.ts";
-import { DEMO_PEOPLE, demoAccount } from "../../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE } from "../../core/dev/demoAccounts.ts";
+import { demoAccount } from "../../core/dev/demoKeys.ts";
 import { makeReportPdf } from "../../scripts/seed/pdf.ts";
 import { address, json, startCliStack, type CliResult, type CliStack } from "./harness.ts";
 

@@ -15,7 +15,8 @@ import {
   type Transport,
 } from "viem";
 import type { Deployment, LedgerReader, LedgerWriter } from "../../core/contract/ledger.ts";
-import { DEMO_PEOPLE, demoAccount } from "../../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE } from "../../core/dev/demoAccounts.ts";
+import { demoAccount } from "../../core/dev/demoKeys.ts";
 import { PROJECT_ROOT } from "../../core/node/config.ts";
 import { deployMedLedger } from "../../ignition/deploy.ts";
 import { deployLocal, toDeployment } from "../../scripts/local-stack/deploy.ts";

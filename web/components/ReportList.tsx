@@ -3,7 +3,7 @@
 import { useState, type ReactNode } from "react";
 import type { Hex } from "viem";
 import type { EncryptionIdentity } from "../../core/identity/identity.ts";
-import { readReport, type ReadStep } from "../../core/reports/read.ts";
+import type { ReadStep } from "../../core/reports/read.ts";
 import type { ReportRecord } from "../../core/reports/records.ts";
 import { downloadBytes, reportFileName, sniffMime } from "../lib/files.ts";
 import { useLedgerReader, usePublicConfig } from "../lib/ledger.tsx";
@@ -41,6 +41,7 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
     setOpened(null);
     setOpening({ id: report.reportId, step: "locating" });
     try {
+      const { readReport } = await import("../../core/reports/read.ts"); // the decryption code, on first use
       const { bytes } = await readReport(reader, store, report.reportId, identity, {
         maxBytes: config.maxFileBytes,
         onProgress: (step) => setOpening({ id: report.reportId, step }),
@@ -70,7 +71,10 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
               <td>{nameOf(report.patient)}</td>
               <td>{nameOf(report.doctor)}</td>
               <td><AddressText value={report.reportId} copy label="report id" /></td>
-              <td>{report.supersededBy ? <span className="badge">superseded</span> : <span className="badge badge-ok">current</span>}</td>
+              <td>
+                {report.supersededBy ? <span className="badge">superseded</span> : <span className="badge badge-ok">current</span>}
+                {report.supersedes ? <span className="small muted" data-testid="amends"> amends <AddressText value={report.supersedes} label="amended report id" /></span> : null}
+              </td>
               <td>
                 <div className="row">
                   <button type="button" className="btn btn-small btn-primary" disabled={opening !== null} onClick={() => void open(report)}>

@@ -3,21 +3,15 @@
  * core/dev/demoAccounts.ts with their local viem account. The rest of the app uses it through the
  * ordinary wagmi hooks. It exists only on the local chain (chain id 31337): the demo keys are
  * public, so {@link devWallet} refuses any other chain.
+ *
+ * The key derivation (core/dev/demoKeys.ts: BIP-39/BIP-32, a large part of the bundle) and the
+ * wallet client are loaded with a dynamic import (./devWalletClient.ts) when a person is chosen,
+ * so they are not part of any page's first load.
  */
 import { createConnector } from "wagmi";
-import {
-  createWalletClient,
-  getAddress,
-  http,
-  numberToHex,
-  type Address,
-  type Chain,
-  type EIP1193RequestFn,
-  type HDAccount,
-  type WalletClient,
-  type Transport,
-} from "viem";
-import { DEMO_PEOPLE, demoAccount, findDemoPerson, isLocalChain, type DemoPerson } from "../../core/dev/demoAccounts.ts";
+import { getAddress, numberToHex, type Address, type Chain, type EIP1193RequestFn } from "viem";
+import { DEMO_PEOPLE, findDemoPerson, isLocalChain, type DemoPerson } from "../../core/dev/demoAccounts.ts";
+import type { DevWalletClient } from "./devWalletClient.ts";
 
 export const DEV_WALLET_ID = "medledger-dev-wallet";
 const STORAGE_KEY = "medledger.devWallet.person";
@@ -73,15 +67,16 @@ export function devWallet(parameters: DevWalletParameters) {
   }
   const { chain, rpcUrl } = parameters;
   let person: DemoPerson | undefined;
-  let account: HDAccount | undefined;
-  let client: WalletClient<Transport, Chain, HDAccount> | undefined;
+  /** The signing client of `person`, ready once their key is derived. */
+  let client: Promise<DevWalletClient> | undefined;
 
   const choose = (handle: string): DemoPerson => {
     const found = findDemoPerson(handle);
     if (!found) throw new Error(`Unknown demo person "${handle}".`);
     person = found;
-    account = demoAccount(found);
-    client = createWalletClient({ account, chain, transport: http(rpcUrl, { retryCount: 0 }), pollingInterval: 250 });
+    const pending = import("./devWalletClient.ts").then(({ devWalletClient }) => devWalletClient(found, chain, rpcUrl));
+    pending.catch(() => undefined); // reported to whoever awaits it
+    client = pending;
     storeHandle(found.handle);
     return found;
   };
@@ -94,18 +89,18 @@ export function devWallet(parameters: DevWalletParameters) {
       const handle = (connectParameters as { person?: string } | undefined)?.person ?? person?.handle ?? storedHandle() ?? DEMO_PEOPLE[0]?.handle;
       if (!handle) throw new Error("No demo person to connect as.");
       const chosen = choose(handle);
-      const address = demoAccount(chosen).address;
+      await client;
+      const address = chosen.address;
       const accounts = connectParameters?.withCapabilities ? [{ address, capabilities: {} }] : [address];
       return { accounts, chainId: chain.id } as never;
     },
     async disconnect() {
       person = undefined;
-      account = undefined;
       client = undefined;
       storeHandle(undefined);
     },
     async getAccounts() {
-      return account ? [account.address] : [];
+      return person ? [person.address] : [];
     },
     async getChainId() {
       return chain.id;
@@ -120,14 +115,14 @@ export function devWallet(parameters: DevWalletParameters) {
         if (!handle) throw new Error("The dev wallet is not connected.");
         choose(handle);
       }
-      return client!;
+      return await client!;
     },
     async getProvider() {
       const request = (async ({ method, params }: { method: string; params?: unknown }) => {
-        if (method === "eth_accounts" || method === "eth_requestAccounts") return account ? [account.address] : [];
+        if (method === "eth_accounts" || method === "eth_requestAccounts") return person ? [person.address] : [];
         if (method === "eth_chainId") return numberToHex(chain.id);
         if (!client) throw new Error("The dev wallet is not connected.");
-        return client.request({ method, params } as never);
+        return (await client).request({ method, params } as never);
       }) as EIP1193RequestFn;
       return { request };
     },
@@ -147,7 +142,7 @@ export function devWallet(parameters: DevWalletParameters) {
     },
     selectPerson(handle: string) {
       const chosen = choose(handle);
-      config.emitter.emit("change", { accounts: [demoAccount(chosen).address] });
+      config.emitter.emit("change", { accounts: [chosen.address] });
     },
     currentPerson() {
       return person;

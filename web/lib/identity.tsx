@@ -3,10 +3,11 @@
  * The connected user's encryption identity (X25519 key pair derived from a wallet signature),
  * kept in memory for this tab only, per account. Unlocking asks the wallet for the EIP-712
  * identity signature; publishing puts the public key on chain if it is not there yet.
+ * The key derivation (X25519, HKDF) is loaded on demand at the first unlock, not with the page.
  */
 import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
 import type { Address } from "viem";
-import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../../core/identity/identity.ts";
+import type { EncryptionIdentity } from "../../core/identity/identity.ts";
 import { useLedgerWriter } from "./ledger.tsx";
 import { useRefreshLedger } from "./queries.ts";
 
@@ -40,6 +41,7 @@ export function useIdentity(address: Address | undefined): IdentityState {
   const unlock = useCallback(
     async (options: { publish?: boolean } = {}) => {
       const writer = await getWriter();
+      const { ensureKeyPublished, unlockIdentity } = await import("../../core/identity/identity.ts");
       const unlocked = identity ?? (await unlockIdentity(writer.walletClient, writer.deployment));
       if (options.publish && (await ensureKeyPublished(writer, unlocked))) await refresh();
       store.remember(unlocked);

@@ -5,7 +5,7 @@
  * wallet into a LedgerWriter for the core's write functions.
  */
 import { createContext, useCallback, useContext, useMemo, type ReactNode } from "react";
-import { createPublicClient, createWalletClient, custom, http, type Address } from "viem";
+import { createPublicClient, http, type Address } from "viem";
 import { useConfig, useConnection } from "wagmi";
 import { getConnectorClient } from "wagmi/actions";
 import type { LedgerReader, LedgerWriter } from "../../core/contract/ledger.ts";
@@ -80,13 +80,8 @@ export function useLedgerWriter(): () => Promise<LedgerWriter> {
       throw new MedLedgerError("WRONG_CHAIN", `Your wallet is on chain ${connection.chainId}, MedLedger runs on ${config.chainName} (chain ${config.chainId}).`, "Switch your wallet's network (button at the top of the page) and retry.");
     }
     const client = await getConnectorClient(wagmiConfig, { chainId: config.chainId });
-    const chain = chainOf(config);
-    const walletClient = createWalletClient({
-      account: client.account,
-      chain,
-      transport: custom({ request: client.request }),
-      pollingInterval: 250,
-    });
+    const { signerClient } = await import("./signerClient.ts"); // viem's wallet actions, on first use
+    const walletClient = signerClient(client.account, chainOf(config), client.request);
     return { ...reader, walletClient };
   }, [config, reader, wagmiConfig]);
 }

@@ -1,12 +1,16 @@
 "use client";
-/** react-query hooks over the core's reads. Keys start with "ledger" so a write can refresh them all. */
+/**
+ * react-query hooks over the core's reads. Keys start with "ledger" so a write can refresh them all.
+ * The staff reads load core/staff/staff.ts (and its zod schemas) on demand: the header uses them on
+ * every page, and they need not be part of the first load.
+ */
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import type { Address } from "viem";
 import { getRoles, type Roles } from "../../core/accounts/roles.ts";
 import { readLedger } from "../../core/contract/calls.ts";
-import { getStaffMember, listStaff, type StaffMember } from "../../core/staff/staff.ts";
-import { DEMO_PEOPLE, demoAccount, isLocalChain } from "../../core/dev/demoAccounts.ts";
+import type { StaffMember } from "../../core/staff/staff.ts";
+import { DEMO_PEOPLE, isLocalChain } from "../../core/dev/demoAccounts.ts";
 import { useLedgerReader, usePublicConfig } from "./ledger.tsx";
 
 /** The roles the contract grants `account` (undefined while not connected). */
@@ -21,14 +25,14 @@ export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
 
 export function useStaff(): UseQueryResult<StaffMember[]> {
   const reader = useLedgerReader();
-  return useQuery({ queryKey: ["ledger", "staff"], queryFn: () => listStaff(reader) });
+  return useQuery({ queryKey: ["ledger", "staff"], queryFn: async () => (await import("../../core/staff/staff.ts")).listStaff(reader) });
 }
 
 export function useStaffMember(account: Address | undefined): UseQueryResult<StaffMember | null> {
   const reader = useLedgerReader();
   return useQuery({
     queryKey: ["ledger", "staffMember", account],
-    queryFn: async () => (await getStaffMember(reader, account!)) ?? null,
+    queryFn: async () => (await (await import("../../core/staff/staff.ts")).getStaffMember(reader, account!)) ?? null,
     enabled: account !== undefined,
   });
 }
@@ -50,7 +54,7 @@ export function useNameOf(): (account: string) => string {
   const config = usePublicConfig();
   const names = useMemo(() => {
     const map = new Map<string, string>();
-    if (isLocalChain(config.chainId)) for (const p of DEMO_PEOPLE) map.set(demoAccount(p).address.toLowerCase(), p.displayName);
+    if (isLocalChain(config.chainId)) for (const p of DEMO_PEOPLE) map.set(p.address.toLowerCase(), p.displayName);
     for (const m of staff.data ?? []) map.set(m.account.toLowerCase(), m.profile.name);
     return map;
   }, [staff.data, config.chainId]);

@@ -1,7 +1,8 @@
 /** Multi-step UI flows shared by the browser tests (each step through the app, as a user would). */
 import { readFile } from "node:fs/promises";
 import type { Locator, Page } from "playwright-core";
-import { demoAccount, findDemoPerson } from "../../../core/dev/demoAccounts.ts";
+import { findDemoPerson } from "../../../core/dev/demoAccounts.ts";
+import { demoAccount } from "../../../core/dev/demoKeys.ts";
 
 export function demoPerson(handle: string) {
   const person = findDemoPerson(handle);

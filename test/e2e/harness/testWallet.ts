@@ -8,7 +8,8 @@
  */
 import type { Page } from "playwright-core";
 import { createWalletClient, http, numberToHex, type Address, type Hex, type LocalAccount, type TypedDataDefinition } from "viem";
-import { demoAccount, findDemoPerson } from "../../../core/dev/demoAccounts.ts";
+import { findDemoPerson } from "../../../core/dev/demoAccounts.ts";
+import { demoAccount } from "../../../core/dev/demoKeys.ts";
 
 interface RpcError {
   readonly code: number;

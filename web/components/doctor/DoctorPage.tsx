@@ -12,7 +12,6 @@ import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
 import { listReports, listReportsSharedWith, type ReportRecord } from "../../../core/reports/records.ts";
 import { useLedgerReader } from "../../lib/ledger.tsx";
 import { useNameOf } from "../../lib/queries.ts";
-import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { ReportList } from "../ReportList.tsx";
@@ -23,14 +22,9 @@ import { MyPatients } from "./MyPatients.tsx";
 import { UploadForm } from "./UploadForm.tsx";
 import { useMyPatients, type MyPatients as MyPatientsState } from "./useMyPatients.ts";
 
-/** Actions on an issued report: "Amend" while it is current, and what it amends. */
+/** "Amend" on an issued report while it is current (not superseded). */
 function IssuedExtra({ report, onAmend }: { report: ReportRecord; onAmend: (report: ReportRecord) => void }) {
-  return (
-    <>
-      {report.supersededBy ? null : <button type="button" className="btn btn-small" onClick={() => onAmend(report)}>Amend</button>}
-      {report.supersedes ? <span className="small muted">amends <AddressText value={report.supersedes} label="amended report id" /></span> : null}
-    </>
-  );
+  return report.supersededBy ? null : <button type="button" className="btn btn-small" onClick={() => onAmend(report)}>Amend</button>;
 }
 
 function DoctorReports({ address, identity, myPatients }: { address: Address; identity: EncryptionIdentity; myPatients: MyPatientsState }) {

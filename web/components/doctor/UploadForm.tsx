@@ -24,6 +24,7 @@ function describe(patient: MyPatient | undefined, typed: string): string {
 export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
   const [patient, setPatient] = useState("");
   const [file, setFile] = useState<File | null>(null);
+  const [fileInputKey, setFileInputKey] = useState(0); // a new key empties the file input
   const [patientError, setPatientError] = useState<string | undefined>();
   const upload = useReportUpload();
   const checked = validate(addressSchema, patient);
@@ -41,7 +42,10 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
       upload.fail(new MedLedgerError("INVALID_INPUT", "No report file is chosen.", "Choose the report file (PDF or image) to upload."));
       return;
     }
-    if (await upload.upload(request)) setFile(null);
+    if (await upload.upload(request)) {
+      setFile(null);
+      setFileInputKey((k) => k + 1);
+    }
   };
 
   return (
@@ -63,6 +67,7 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
           <input
             id="upload-patient"
             className="mono"
+            style={{ flex: "1 1 18rem", minWidth: 0 }}
             value={patient}
             onChange={(e) => setPatient(e.target.value)}
             placeholder="or an account address, 0x…"
@@ -77,7 +82,7 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
       </div>
       <div className="field">
         <label htmlFor="upload-file">Report file (PDF or image)</label>
-        <input id="upload-file" type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <input id="upload-file" key={fileInputKey} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
         {file ? <span className="help">{file.name} · {formatBytes(file.size)}</span> : null}
       </div>
       <div className="row">

@@ -9,9 +9,7 @@ import { useState } from "react";
 import type { Address, Hex } from "viem";
 import type { LedgerWriter } from "../../../core/contract/ledger.ts";
 import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
-import { createRegistrationRequest, encodeRegistrationRequest } from "../../../core/patients/registration.ts";
 import { listReports, type ReportRecord } from "../../../core/reports/records.ts";
-import { listShares, revokeShare, shareReport } from "../../../core/reports/share.ts";
 import { useIdentity } from "../../lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter, useWallet } from "../../lib/ledger.tsx";
 import { useNameOf, useRoles, useStaff } from "../../lib/queries.ts";
@@ -22,8 +20,10 @@ import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
 
-const doShare = (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => shareReport(writer, reportId, reader, identity);
-const doRevoke = (writer: LedgerWriter, reportId: Hex, reader: Address) => revokeShare(writer, reportId, reader);
+// Sharing (key wrapping) and registration (validation) code is loaded on first use, not with the page.
+const sharing = () => import("../../../core/reports/share.ts");
+const doShare = async (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => (await sharing()).shareReport(writer, reportId, reader, identity);
+const doRevoke = async (writer: LedgerWriter, reportId: Hex, reader: Address) => (await sharing()).revokeShare(writer, reportId, reader);
 
 function SharePanel({ report, identity }: { report: ReportRecord; identity: EncryptionIdentity }) {
   const reader = useLedgerReader();
@@ -32,7 +32,7 @@ function SharePanel({ report, identity }: { report: ReportRecord; identity: Encr
   const [doctor, setDoctor] = useState("");
   const share = useLedgerAction(doShare);
   const revoke = useLedgerAction(doRevoke);
-  const shares = useQuery({ queryKey: ["ledger", "shares", report.reportId], queryFn: () => listShares(reader, report.reportId) });
+  const shares = useQuery({ queryKey: ["ledger", "shares", report.reportId], queryFn: async () => (await sharing()).listShares(reader, report.reportId) });
   const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
   const active = (shares.data ?? []).filter((s) => s.active);
   return (
@@ -113,6 +113,7 @@ function RegistrationCode({ address }: { address: Address }) {
             try {
               const identity = await unlock();
               const writer = await getWriter();
+              const { createRegistrationRequest, encodeRegistrationRequest } = await import("../../../core/patients/registration.ts");
               setCode(encodeRegistrationRequest(await createRegistrationRequest(reader, writer.walletClient, identity)));
             } catch (caught) {
               setError(caught);

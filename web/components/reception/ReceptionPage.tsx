@@ -1,7 +1,8 @@
 "use client";
 /**
  * The reception's page: register a patient from the registration code they bring (their signed
- * key binding) with a sealed profile, assign and unassign doctors, and the patient list.
+ * key binding) with a sealed profile, assign and unassign doctors (re-sealing the profile for the
+ * doctors then assigned, with a retry of the re-seal alone if it fails), and the patient list.
  */
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -18,6 +19,7 @@ import { useContentStore } from "../../lib/contentStore.ts";
 import { useNameOf, useStaff } from "../../lib/queries.ts";
 import { useLedgerAction } from "../../lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
+import { ResealStatus, useReseal } from "./ResealStatus.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextArea, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -40,8 +42,9 @@ function useActiveDoctors() {
   return (staff.data ?? []).filter((m) => m.role === "doctor" && m.active);
 }
 
-function RegisterPatientForm() {
+function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   const store = useContentStore();
+  const reseal = useReseal(identity);
   const doctors = useActiveDoctors();
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
@@ -61,6 +64,8 @@ function RegisterPatientForm() {
     setErrors({});
     const registered = await action.run(store, code, checked.data, doctor ? (doctor as Address) : null);
     if (registered) setValues(EMPTY);
+    // The profile was sealed before the assignment: re-seal it so the doctor can read it.
+    if (registered && doctor) await reseal.after({ kind: "assigned", patient: registered, doctor: doctor as Address });
   };
 
   return (
@@ -82,6 +87,7 @@ function RegisterPatientForm() {
       </div>
       <ErrorBox error={action.error} title="The patient was not registered" />
       {action.result ? <Notice kind="success">Patient {nameOf(action.result)} registered.</Notice> : null}
+      {action.result ? <ResealStatus reseal={reseal} /> : null}
     </form>
   );
 }
@@ -107,6 +113,12 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const assigned = useQuery({ queryKey: ["ledger", "assigned", patient.account], queryFn: () => assignedDoctors(reader, patient.account) });
   const assign = useLedgerAction(doAssign);
   const unassign = useLedgerAction(doUnassign);
+  const reseal = useReseal(identity);
+  /** Assigns or unassigns, then re-seals the profile for the readers that result. */
+  const change = async (kind: "assigned" | "unassigned", d: Address) => {
+    const done = kind === "assigned" ? await assign.run(patient.account, d) : await unassign.run(patient.account, d);
+    if (done) await reseal.after({ kind, patient: patient.account, doctor: d });
+  };
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
   return (
     <tr data-patient={patient.account}>
@@ -118,22 +130,23 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
           {(assigned.data ?? []).map((d) => (
             <li key={d}>
               {nameOf(d)}{" "}
-              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void unassign.run(patient.account, d)}>Unassign {nameOf(d)}</button>
+              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void change("unassigned", d)}>Unassign {nameOf(d)}</button>
             </li>
           ))}
         </ul>
         <ErrorBox error={unassign.error} />
       </td>
       <td>
-        <form className="row" aria-label={`Assign a doctor to ${nameOf(patient.account)}`} onSubmit={(e) => { e.preventDefault(); if (doctor) void assign.run(patient.account, doctor as Address); }}>
+        <form className="row" aria-label={`Assign a doctor to ${nameOf(patient.account)}`} onSubmit={(e) => { e.preventDefault(); if (doctor) void change("assigned", doctor as Address); }}>
           <label className="visually-hidden" htmlFor={`assign-${patient.account}`}>Doctor</label>
           <select id={`assign-${patient.account}`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
             <option value="">Doctor…</option>
             {doctors.filter((d) => !assignedSet.has(d.account.toLowerCase())).map((d) => <option key={d.account} value={d.account}>{d.profile.name}</option>)}
           </select>
-          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending}>Assign</button>
+          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending || reseal.action.pending}>Assign</button>
         </form>
         <ErrorBox error={assign.error} />
+        <ResealStatus reseal={reseal} />
       </td>
     </tr>
   );
@@ -167,7 +180,7 @@ export function ReceptionPage() {
         <UnlockKey address={address} publish why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published.">
           {(identity) => (
             <>
-              <RegisterPatientForm />
+              <RegisterPatientForm identity={identity} />
               <PatientList identity={identity} />
             </>
           )}

@@ -1,9 +1,7 @@
 "use client";
 /** The answer of a verification: genuine, superseded, not registered or MISMATCH, with the record's facts. */
-import { useQuery } from "@tanstack/react-query";
 import type { VerificationResult } from "../../../core/verify/verify.ts";
-import { getStaffMember } from "../../../core/staff/staff.ts";
-import { useLedgerReader } from "../../lib/ledger.tsx";
+import { useStaffMember } from "../../lib/queries.ts";
 import { AddressText } from "../AddressText.tsx";
 import { VerifyLink } from "./VerifyLink.tsx";
 
@@ -19,13 +17,8 @@ function when(seconds: number): string {
 }
 
 export function Verdict({ result }: { result: VerificationResult }) {
-  const reader = useLedgerReader();
   const record = result.record;
-  const doctor = useQuery({
-    queryKey: ["ledger", "staffMember", record?.doctor],
-    queryFn: async () => (await getStaffMember(reader, record!.doctor)) ?? null,
-    enabled: record !== undefined,
-  });
+  const doctor = useStaffMember(record?.doctor);
   const [title, explanation] = HEADINGS[result.status];
   return (
     <section className={`verdict verdict-${result.status}`} aria-live="polite" data-testid="verdict" data-status={result.status}>

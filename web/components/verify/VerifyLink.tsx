@@ -1,6 +1,8 @@
 "use client";
-/** A link (and its QR code) that opens the verify page pre-filled with a report's digests. */
-import QRCode from "qrcode";
+/**
+ * A link (and its QR code) that opens the verify page pre-filled with a report's digests. The QR
+ * encoder is loaded when a link is first shown, not with the page.
+ */
 import { useEffect, useState } from "react";
 import type { Hex } from "viem";
 
@@ -14,7 +16,16 @@ export function VerifyLink({ sha256, sha1 }: { sha256: Hex; sha1: Hex }) {
   useEffect(() => {
     const url = verifyHref(window.location.origin, { sha256, sha1 });
     setHref(url);
-    QRCode.toDataURL(url, { margin: 1, width: 168, errorCorrectionLevel: "M" }).then(setQr, () => setQr(null));
+    let current = true;
+    import("qrcode")
+      .then(({ default: QRCode }) => QRCode.toDataURL(url, { margin: 1, width: 168, errorCorrectionLevel: "M" }))
+      .then(
+        (dataUrl) => current && setQr(dataUrl),
+        () => current && setQr(null),
+      );
+    return () => {
+      current = false;
+    };
   }, [sha256, sha1]);
   if (!href) return null;
   return (

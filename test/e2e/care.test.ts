@@ -1,0 +1,204 @@
+/**
+ * Care over the seeded demo, through the browser with each person's own injected wallet: a doctor
+ * sees their patients with the profiles decrypted in the browser and picks one in the upload form;
+ * the reception assigns a second doctor (the profile re-seal fails once and is retried alone),
+ * after which that doctor reads the profile; a doctor amends a report (a rejected registration is
+ * retried without re-uploading) and both the doctor's and the patient's lists show it.
+ */
+import { createHash } from "node:crypto";
+import { expect } from "chai";
+import { after, before, describe, it } from "mocha";
+import type { Browser, Locator } from "playwright-core";
+import { makeReportPdf } from "../../scripts/seed/pdf.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
+import { launchBrowser, screenshot } from "./harness/browser.ts";
+import { demoPerson, downloadBytes, unlockKey } from "./harness/flows.ts";
+import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+
+/** Seeded profile details (scripts/seed/seed.ts). */
+const BOB = { dateOfBirth: "1991-07-30", email: "bob.nguyen@example.org" };
+
+describe("web app: my patients, re-sealed profiles and amended reports (browser, seeded)", function () {
+  this.timeout(600_000);
+  let stack: E2EStack;
+  let browser: Browser;
+  const sessions = new Map<string, AppSession>();
+  const doctor1 = demoPerson("doctor1");
+  const doctor2 = demoPerson("doctor2");
+  const patient1 = demoPerson("patient1");
+  const patient2 = demoPerson("patient2");
+  const patient5 = demoPerson("patient5");
+  let corrected: Buffer;
+  let amendedId: string;
+
+  /** The session of demo person `handle` on `path`, wallet connected and key unlocked. */
+  async function as(handle: string, path: string): Promise<AppSession> {
+    let session = sessions.get(handle);
+    if (!session) {
+      session = await openSession(browser, stack, { person: handle });
+      sessions.set(handle, session);
+      await goto(session.page, stack, path);
+      await connectTestWallet(session.page);
+    } else {
+      await goto(session.page, stack, path);
+      await session.page.getByTestId("connected-address").waitFor();
+    }
+    await unlockKey(session.page);
+    return session;
+  }
+
+  const patientRow = (table: Locator, account: string): Locator => table.locator(`tr[data-patient="${account}"]`);
+
+  before(async function () {
+    stack = await startE2EStack({ seed: true });
+    browser = await launchBrowser();
+    corrected = Buffer.from(
+      await makeReportPdf({
+        title: "Stress test (corrected)",
+        patientName: patient2.displayName,
+        doctorName: doctor1.displayName,
+        department: "Cardiology",
+        date: "2026-11-26",
+        findings: ["Normal exercise tolerance.", "Corrected: peak heart rate 162 bpm.", `Marker ${Math.random()}`],
+      }),
+    );
+  });
+
+  after(async function () {
+    for (const session of sessions.values()) await session.close();
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it("a doctor sees their patients with the profiles decrypted, and picks one in the upload form", async function () {
+    const { page } = await as("doctor1", "/doctor");
+    const table = page.getByTestId("my-patients");
+    for (const p of [patient1, patient2, patient5]) {
+      const row = patientRow(table, p.address);
+      await row.and(page.locator('[data-profile="open"]')).waitFor();
+      expect(await row.locator("strong").textContent()).to.equal(p.displayName);
+    }
+    const bob = (await patientRow(table, patient2.address).textContent()) ?? "";
+    expect(bob).to.contain(BOB.dateOfBirth).and.contain(BOB.email);
+    expect(await table.locator("tbody tr").count(), "only the assigned patients").to.equal(3);
+
+    const form = page.getByRole("form", { name: "Upload a report" });
+    await form.getByTestId("upload-pick").selectOption({ label: patient2.displayName });
+    expect(await form.getByLabel("Patient").inputValue()).to.equal(patient2.address);
+    expect(await form.getByTestId("upload-patient-help").textContent()).to.equal(`${patient2.displayName}, born ${BOB.dateOfBirth}.`);
+    await screenshot(page, "care-doctor-my-patients");
+  });
+
+  it("the reception assigns a second doctor; a failed profile re-seal is said plainly and retried alone", async function () {
+    const reception = await as("receptionist1", "/reception");
+    const { page, wallet } = reception;
+    const row = patientRow(page.getByTestId("patients-table"), patient2.address);
+    await row.getByText(patient2.displayName).first().waitFor();
+
+    // The wallet rejects the second transaction (the re-seal), not the first (the assignment).
+    const handle = wallet.handle.bind(wallet);
+    let sends = 0;
+    wallet.handle = async (method, params) => {
+      if (method === "eth_sendTransaction" && ++sends === 2) return { error: { code: 4001, message: "User rejected the request." } };
+      return handle(method, params);
+    };
+    try {
+      await row.getByRole("combobox").selectOption({ label: doctor2.displayName });
+      await row.getByRole("button", { name: "Assign", exact: true }).click();
+      const failed = row.getByTestId("reseal-failed");
+      await failed.waitFor();
+      expect(await failed.textContent())
+        .to.contain(`${doctor2.displayName} is assigned, but the profile was not re-sealed for them`)
+        .and.contain("You rejected the request in your wallet");
+      await row.getByRole("button", { name: `Unassign ${doctor2.displayName}` }).waitFor(); // the assignment itself went through
+      await screenshot(page, "care-reception-reseal-failed");
+    } finally {
+      wallet.handle = handle;
+    }
+
+    // Assigned but not re-sealed: the doctor has the patient, not (yet) the profile.
+    const d2 = await as("doctor2", "/doctor");
+    const pending = patientRow(d2.page.getByTestId("my-patients"), patient2.address);
+    await pending.and(d2.page.locator('[data-profile="not-shared"]')).waitFor();
+    expect(await pending.textContent()).to.contain("profile not shared with you yet");
+
+    // The receptionist retries the re-seal alone: one transaction, not the assignment again.
+    const sentBefore = wallet.calls.filter((m) => m === "eth_sendTransaction").length;
+    await row.getByRole("button", { name: "Retry re-sealing the profile" }).click();
+    await row.getByTestId("reseal-done").waitFor();
+    expect(await row.getByTestId("reseal-done").textContent()).to.contain(`${doctor2.displayName} can read it`);
+    expect(wallet.calls.filter((m) => m === "eth_sendTransaction").length - sentBefore, "only the re-seal is sent again").to.equal(1);
+    await screenshot(page, "care-reception-resealed");
+  });
+
+  it("the newly assigned doctor then reads the profile; an unassignment re-seals without them", async function () {
+    const d2 = await as("doctor2", "/doctor");
+    const row = patientRow(d2.page.getByTestId("my-patients"), patient2.address);
+    await row.and(d2.page.locator('[data-profile="open"]')).waitFor();
+    expect(await row.locator("strong").textContent()).to.equal(patient2.displayName);
+    expect(await row.textContent()).to.contain(BOB.dateOfBirth).and.contain(BOB.email);
+    await screenshot(d2.page, "care-doctor2-sees-profile");
+
+    const reception = await as("receptionist1", "/reception");
+    const receptionRow = patientRow(reception.page.getByTestId("patients-table"), patient2.address);
+    await receptionRow.getByRole("button", { name: `Unassign ${doctor2.displayName}` }).click();
+    await receptionRow.getByTestId("reseal-done").waitFor();
+    expect(await receptionRow.getByTestId("reseal-done").textContent()).to.contain(`without ${doctor2.displayName}`);
+
+    await as("doctor2", "/doctor");
+    const mine = d2.page.getByTestId("my-patients");
+    await mine.locator("tbody tr").first().waitFor();
+    expect(await patientRow(mine, patient2.address).count()).to.equal(0);
+  });
+
+  it("a doctor amends a report: a rejected registration is retried without re-uploading; the old one is superseded", async function () {
+    const { page, wallet } = await as("doctor1", "/doctor");
+    const issued = page.getByTestId("issued-reports");
+    const original = issued.locator("tbody tr", { hasText: patient2.displayName }).first();
+    await original.waitFor();
+    amendedId = (await original.getAttribute("data-report"))!;
+    expect(await original.textContent()).to.contain("current");
+    await original.getByRole("button", { name: "Amend" }).click();
+
+    const form = page.getByRole("form", { name: "Amend a report" });
+    expect(await form.getAttribute("data-amending")).to.equal(amendedId);
+    expect(await form.textContent()).to.contain(patient2.displayName);
+    await form.getByLabel("Corrected file (PDF or image)").setInputFiles({ name: "stress-test-corrected.pdf", mimeType: "application/pdf", buffer: corrected });
+    const adds: string[] = [];
+    page.on("request", (request) => {
+      if (request.url().includes("/api/v0/add")) adds.push(request.url());
+    });
+    wallet.rejectNext("eth_sendTransaction");
+    await form.getByRole("button", { name: "Encrypt, store and register the amendment" }).click();
+    await form.locator(".alert-error").getByText("You rejected the request in your wallet").waitFor();
+    await form.getByText("The encrypted file is already on IPFS").waitFor();
+    await form.getByRole("button", { name: "Retry registration" }).click();
+    await form.getByText("Amendment registered").waitFor({ timeout: 120_000 });
+    expect(adds, "the ciphertext was stored once").to.have.length(1);
+
+    const newId = `0x${createHash("sha256").update(corrected).digest("hex")}`;
+    const newRow = issued.locator(`tr[data-report="${newId}"]`);
+    await newRow.waitFor();
+    expect(await newRow.locator(".badge").textContent()).to.equal("current");
+    expect(await newRow.getByTestId("amends").locator("[title]").getAttribute("title")).to.equal(amendedId);
+    const oldRow = issued.locator(`tr[data-report="${amendedId}"]`);
+    await oldRow.locator(".badge", { hasText: "superseded" }).waitFor();
+    expect(await oldRow.getByRole("button", { name: "Amend" }).count(), "a superseded report cannot be amended again").to.equal(0);
+    await screenshot(page, "care-doctor-amended");
+  });
+
+  it("the patient sees the amendment: the corrected report is current and opens, the original is superseded", async function () {
+    const { page } = await as("patient2", "/patient");
+    const reports = page.getByTestId("patient-reports");
+    const newId = `0x${createHash("sha256").update(corrected).digest("hex")}`;
+    const newRow = reports.locator(`tr[data-report="${newId}"]`);
+    await newRow.waitFor();
+    expect(await newRow.locator(".badge").textContent()).to.equal("current");
+    expect(await newRow.getByTestId("amends").locator("[title]").getAttribute("title")).to.equal(amendedId);
+    expect(await reports.locator(`tr[data-report="${amendedId}"] .badge`).textContent()).to.equal("superseded");
+    const bytes = await downloadBytes(page, newRow.getByRole("button", { name: "Open" }));
+    expect(Buffer.compare(bytes, corrected)).to.equal(0);
+    await screenshot(page, "care-patient-amendment");
+    for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
+  });
+});
