@@ -17,9 +17,11 @@ import { benchListing } from "./listing.ts";
  * `noModule` (Next's legacy polyfills, ~40 kB) are left out: browsers that run module scripts —
  * every browser the app supports — never download them.
  */
-export async function firstLoadJsKb(webUrl: string, path: string): Promise<number> {
+export async function firstLoadJsKb(webUrl: string, path: string, options: { includeNoModule?: boolean } = {}): Promise<number> {
   const html = await (await fetch(new URL(path, webUrl))).text();
-  const tags = [...html.matchAll(/<script[^>]+src="[^"]+"[^>]*>/g)].map((m) => m[0]).filter((tag) => !/\snomodule\b/i.test(tag));
+  const tags = [...html.matchAll(/<script[^>]+src="[^"]+"[^>]*>/g)]
+    .map((m) => m[0])
+    .filter((tag) => options.includeNoModule || !/\snomodule\b/i.test(tag));
   const sources = new Set(tags.map((tag) => /src="([^"]+)"/.exec(tag)![1]!));
   let bytes = 0;
   for (const src of sources) {
@@ -42,11 +44,12 @@ export async function benchWeb(log: (line: string) => void): Promise<Record<stri
       web: true,
       writeDeploymentFile: false,
     });
-    const figures: Record<string, number> = {
-      patientPageFirstLoadJsKbGzip: await firstLoadJsKb(stack.webUrl!, "/patient"),
-      verifyPageFirstLoadJsKbGzip: await firstLoadJsKb(stack.webUrl!, "/verify"),
-    };
-    log(`first-load JS (gzip): patient ${figures.patientPageFirstLoadJsKbGzip} kB, verify ${figures.verifyPageFirstLoadJsKbGzip} kB`);
+    const figures: Record<string, number> = {};
+    for (const [page, path] of [["patient", "/patient"], ["verify", "/verify"], ["doctor", "/doctor"], ["reception", "/reception"], ["admin", "/admin"]] as const) {
+      figures[`${page}PageFirstLoadJsKbGzip`] = await firstLoadJsKb(stack.webUrl!, path);
+      figures[`${page}PageFirstLoadJsKbGzipWithNoModulePolyfills`] = await firstLoadJsKb(stack.webUrl!, path, { includeNoModule: true });
+    }
+    log(`first-load JS (gzip, module browsers): patient ${figures.patientPageFirstLoadJsKbGzip} kB, verify ${figures.verifyPageFirstLoadJsKbGzip} kB, doctor ${figures.doctorPageFirstLoadJsKbGzip} kB, reception ${figures.receptionPageFirstLoadJsKbGzip} kB, admin ${figures.adminPageFirstLoadJsKbGzip} kB; with the noModule polyfills: patient ${figures.patientPageFirstLoadJsKbGzipWithNoModulePolyfills} kB, verify ${figures.verifyPageFirstLoadJsKbGzipWithNoModulePolyfills} kB`);
     Object.assign(figures, await benchListing(stack, log));
     return figures;
   } finally {
