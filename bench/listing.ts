@@ -1,7 +1,8 @@
 /**
  * Time to list 1,000 reports of one patient in the patient page: 1,000 real reports (encrypted,
  * stored, registered in batches of 20) are seeded on the local chain; then, in Chromium with the
- * test wallet, the time from connecting as the patient to 1,000 rendered rows.
+ * test wallet, the time from unlocking the patient's key (the page then reads the events) to 1,000
+ * rendered rows.
  */
 import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
 import { demoAccount } from "../core/dev/demoKeys.ts";
@@ -16,6 +17,7 @@ import { DEFAULT_MAX_FILE_BYTES } from "../core/reports/limits.ts";
 import type { LocalStack } from "../scripts/local-stack/index.ts";
 import { connectTestWallet, goto, openSession } from "../test/e2e/harness/app.ts";
 import { launchBrowser } from "../test/e2e/harness/browser.ts";
+import { unlockKey } from "../test/e2e/harness/flows.ts";
 import { median, round } from "./stats.ts";
 
 const REPORTS = 1000;
@@ -51,8 +53,10 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
       const session = await openSession(browser, { ...stack, webUrl: stack.webUrl! }, { person: "patient1" });
       try {
         await goto(session.page, { ...stack, webUrl: stack.webUrl! }, "/patient");
-        const start = performance.now();
         await connectTestWallet(session.page);
+        // The patient page lists reports once the patient's key is unlocked (one signature).
+        const start = performance.now();
+        await unlockKey(session.page);
         await session.page.waitForFunction((n) => document.querySelectorAll("tr[data-report]").length >= n, REPORTS, { timeout: 120_000, polling: "raf" });
         times.push(performance.now() - start);
       } finally {
@@ -63,6 +67,6 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
     await browser.close();
   }
   const figure = round(median(times), 0);
-  log(`list ${REPORTS} reports (connect → ${REPORTS} rendered rows, median of 3): ${figure} ms`);
+  log(`list ${REPORTS} reports (unlock → ${REPORTS} rendered rows, median of 3): ${figure} ms`);
   return { list1000ReportsMs: figure };
 }

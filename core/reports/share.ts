@@ -43,3 +43,25 @@ export async function listShares(ledger: LedgerReader, reportId: Hex): Promise<S
   const active = await Promise.all(readers.map((reader) => readLedger(ledger, "isGranted", [reportId, reader])));
   return readers.map((reader, i) => ({ reader, active: active[i] === true }));
 }
+
+/**
+ * The shares of every report of `patient` (report id → readers, current or revoked), from the
+ * grant and revoke events: two queries however many reports there are.
+ */
+export async function listSharesOfPatient(ledger: LedgerReader, patient: Address): Promise<Map<Hex, ShareState[]>> {
+  const [granted, revoked] = await Promise.all([
+    getLedgerEvents(ledger, { eventName: "AccessGranted", args: { patient } }),
+    getLedgerEvents(ledger, { eventName: "AccessRevoked", args: { patient } }),
+  ]);
+  const events = [
+    ...granted.map((log) => ({ log, active: true })),
+    ...revoked.map((log) => ({ log, active: false })),
+  ].sort((a, b) => (a.log.blockNumber === b.log.blockNumber ? a.log.logIndex - b.log.logIndex : a.log.blockNumber < b.log.blockNumber ? -1 : 1));
+  const state = new Map<Hex, Map<Address, boolean>>();
+  for (const { log, active } of events) {
+    const readers = state.get(log.args.reportId) ?? new Map<Address, boolean>();
+    readers.set(log.args.reader, active);
+    state.set(log.args.reportId, readers);
+  }
+  return new Map([...state].map(([reportId, readers]) => [reportId, [...readers].map(([reader, active]) => ({ reader, active }))]));
+}

@@ -9,7 +9,7 @@ import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../
 import { assignDoctor, registerPatient } from "../../core/patients/patients.ts";
 import { createRegistrationRequest } from "../../core/patients/registration.ts";
 import { readReport } from "../../core/reports/read.ts";
-import { revokeShare, shareReport } from "../../core/reports/share.ts";
+import { listShares, listSharesOfPatient, revokeShare, shareReport } from "../../core/reports/share.ts";
 import { uploadReport } from "../../core/reports/upload.ts";
 import { addStaff } from "../../core/staff/staff.ts";
 import { verifyFile } from "../../core/verify/verify.ts";
@@ -89,7 +89,10 @@ export async function runStory(ledger: LedgerFixture, store: ContentStore): Prom
   await shareReport(ledger.as("patient1"), reportId, addressOf(ledger, "doctor2"), id("patient1"));
   const asGrantee = await readReport(ledger.reader(), store, reportId, id("doctor2"));
   expect(Buffer.from(asGrantee.bytes).equals(Buffer.from(pdf))).to.equal(true);
+  expect((await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"))).get(reportId)).to.deep.equal([{ reader: addressOf(ledger, "doctor2"), active: true }]);
   await revokeShare(ledger.as("patient1"), reportId, addressOf(ledger, "doctor2"));
+  expect((await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"))).get(reportId)).to.deep.equal([{ reader: addressOf(ledger, "doctor2"), active: false }]);
+  expect(await listShares(ledger.reader(), reportId)).to.deep.equal([{ reader: addressOf(ledger, "doctor2"), active: false }]);
   await expectCode(readReport(ledger.reader(), store, reportId, id("doctor2")), "ACCESS_REVOKED");
 
   // Anyone verifies: the original passes, a one-byte-changed copy does not.

@@ -22,7 +22,7 @@ const LedgerContext = createContext<LedgerContextValue | null>(null);
 
 export function LedgerProvider({ config, children }: { config: PublicConfig; children: ReactNode }) {
   const value = useMemo<LedgerContextValue>(() => {
-    const publicClient = createPublicClient({ chain: chainOf(config), transport: http(config.rpcUrl, { retryCount: 1 }), pollingInterval: 250 });
+    const publicClient = createPublicClient({ chain: chainOf(config), transport: http(config.rpcUrl, { retryCount: 1, batch: { batchSize: 200 } }), pollingInterval: 250 });
     return { config, reader: { publicClient, deployment: deploymentOf(config), rpcUrl: config.rpcUrl } };
   }, [config]);
   return <LedgerContext.Provider value={value}>{children}</LedgerContext.Provider>;

@@ -10,6 +10,7 @@ import type { Address, Hex } from "viem";
 import type { LedgerWriter } from "../../../core/contract/ledger.ts";
 import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
 import { listReports, type ReportRecord } from "../../../core/reports/records.ts";
+import type { ShareState } from "../../../core/reports/share.ts";
 import { useIdentity } from "../../lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter, useWallet } from "../../lib/ledger.tsx";
 import { useNameOf, useRoles, useStaff } from "../../lib/queries.ts";
@@ -22,19 +23,18 @@ import { UnlockKey } from "../UnlockKey.tsx";
 
 // Sharing (key wrapping) and registration (validation) code is loaded on first use, not with the page.
 const sharing = () => import("../../../core/reports/share.ts");
+const NO_SHARES: readonly ShareState[] = [];
 const doShare = async (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => (await sharing()).shareReport(writer, reportId, reader, identity);
 const doRevoke = async (writer: LedgerWriter, reportId: Hex, reader: Address) => (await sharing()).revokeShare(writer, reportId, reader);
 
-function SharePanel({ report, identity }: { report: ReportRecord; identity: EncryptionIdentity }) {
-  const reader = useLedgerReader();
+function SharePanel({ report, identity, shares }: { report: ReportRecord; identity: EncryptionIdentity; shares: readonly ShareState[] }) {
   const staff = useStaff();
   const nameOf = useNameOf();
   const [doctor, setDoctor] = useState("");
   const share = useLedgerAction(doShare);
   const revoke = useLedgerAction(doRevoke);
-  const shares = useQuery({ queryKey: ["ledger", "shares", report.reportId], queryFn: async () => (await sharing()).listShares(reader, report.reportId) });
   const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
-  const active = (shares.data ?? []).filter((s) => s.active);
+  const active = shares.filter((s) => s.active);
   return (
     <div className="share-panel" data-testid="share-panel">
       <form
@@ -75,13 +75,15 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
   const reader = useLedgerReader();
   const nameOf = useNameOf();
   const reports = useQuery({ queryKey: ["ledger", "reports", "patient", address], queryFn: () => listReports(reader, { patient: address }) });
+  // One query for the shares of all the patient's reports, not one per report.
+  const shares = useQuery({ queryKey: ["ledger", "shares", "patient", address], queryFn: async () => (await sharing()).listSharesOfPatient(reader, address) });
   return (
     <section className="card" aria-labelledby="my-reports">
       <h2 id="my-reports">My reports</h2>
       {reports.isPending ? <Spinner label="Reading your reports from the chain…" /> : null}
       <ErrorBox error={reports.error} />
       {reports.data ? (
-        <ReportList reports={reports.data} identity={identity} nameOf={nameOf} testId="patient-reports" extra={(report) => <SharePanel report={report} identity={identity} />} />
+        <ReportList reports={reports.data} identity={identity} nameOf={nameOf} testId="patient-reports" extra={(report) => <SharePanel report={report} identity={identity} shares={shares.data?.get(report.reportId) ?? NO_SHARES} />} />
       ) : null}
     </section>
   );
