@@ -1,8 +1,8 @@
 /**
  * Time to list 1,000 reports of one patient in the patient page: 1,000 real reports (encrypted,
  * stored, registered in batches of 20) are seeded on the local chain; then, in Chromium with the
- * test wallet, the time from unlocking the patient's key (the page then reads the events) to 1,000
- * rendered rows.
+ * test wallet, the time from the unlocked key (the page then reads the events) to 1,000 rendered
+ * rows; the unlock itself (a wallet signature) is reported apart.
  */
 import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
 import { demoAccount } from "../core/dev/demoKeys.ts";
@@ -48,15 +48,19 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
 
   const browser = await launchBrowser();
   const times: number[] = [];
+  const unlockTimes: number[] = [];
   try {
     for (let run = 0; run < 3; run++) {
       const session = await openSession(browser, { ...stack, webUrl: stack.webUrl! }, { person: "patient1" });
       try {
         await goto(session.page, { ...stack, webUrl: stack.webUrl! }, "/patient");
         await connectTestWallet(session.page);
-        // The patient page lists reports once the patient's key is unlocked (one signature).
-        const start = performance.now();
+        // The patient page mounts the report list, and starts reading the events, once the
+        // patient's key is unlocked (one signature): the listing is timed from there.
+        const unlockStart = performance.now();
         await unlockKey(session.page);
+        const start = performance.now();
+        unlockTimes.push(start - unlockStart);
         await session.page.waitForFunction((n) => document.querySelectorAll("tr[data-report]").length >= n, REPORTS, { timeout: 120_000, polling: "raf" });
         times.push(performance.now() - start);
       } finally {
@@ -67,6 +71,8 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
     await browser.close();
   }
   const figure = round(median(times), 0);
-  log(`list ${REPORTS} reports (unlock → ${REPORTS} rendered rows, median of 3): ${figure} ms`);
-  return { list1000ReportsMs: figure };
+  log(`list ${REPORTS} reports (key unlocked → events read → ${REPORTS} rendered rows, median of 3): ${figure} ms`);
+  const unlock = round(median(unlockTimes), 0);
+  log(`  before it, unlocking the key (a wallet signature, not part of the listing): ${unlock} ms`);
+  return { list1000ReportsMs: figure, unlockKeyBeforeListingMs: unlock };
 }
