@@ -34,14 +34,14 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
     .command("verify")
     .description("Check the activity log database against its hash chain and the on-chain anchors; names the first altered or removed entry.")
     .option("--database <url>", "PostgreSQL URL (default: DATABASE_URL, else the embedded PGlite folder)")
-    .option("--data-dir <dir>", "PGlite data folder (default: $MEDLEDGER_DATA_DIR/pglite or .data/pglite)")
+    .option("--data-dir <dir>", "PGlite data folder, used even when DATABASE_URL is set (default: $MEDLEDGER_DATA_DIR/pglite or .data/pglite)")
     .action(async (_o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { database?: string; dataDir?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       const { ledger } = await openReader(run, opts);
       const { openDatabase } = await import("../../server/db/open.ts");
       const { readAuditAnchors, verifyAuditLog } = await import("../../server/activity/verify.ts");
-      const database = await openDatabase({ url: opts.database, dataDir: opts.dataDir });
+      const database = await openDatabase(databaseOptions(opts));
       try {
         const result = await verifyAuditLog(database.db, await readAuditAnchors(ledger));
         out.result(
@@ -62,14 +62,14 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
     .command("anchor")
     .description("Record the activity log's current head on chain (admin).")
     .option("--database <url>", "PostgreSQL URL (default: DATABASE_URL, else the embedded PGlite folder)")
-    .option("--data-dir <dir>", "PGlite data folder (default: $MEDLEDGER_DATA_DIR/pglite or .data/pglite)")
+    .option("--data-dir <dir>", "PGlite data folder, used even when DATABASE_URL is set (default: $MEDLEDGER_DATA_DIR/pglite or .data/pglite)")
     .action(async (_o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { database?: string; dataDir?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       const { ledger } = await openWriter(run, opts);
       const { openDatabase } = await import("../../server/db/open.ts");
       const { anchorAuditHead } = await import("../../server/activity/verify.ts");
-      const database = await openDatabase({ url: opts.database, dataDir: opts.dataDir });
+      const database = await openDatabase(databaseOptions(opts));
       try {
         const result = await anchorAuditHead(ledger, database.db);
         out.result({ ok: true, anchor: result }, [`Anchored ${result.entries} entries (head ${result.head}) in transaction ${result.transactionHash}.`]);
@@ -77,4 +77,10 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
         await database.close();
       }
     });
+}
+
+/** `--database` wins; an explicit `--data-dir` means the embedded PGlite even when DATABASE_URL is set. */
+function databaseOptions(opts: { database?: string; dataDir?: string }) {
+  const env = opts.dataDir && !opts.database ? { ...process.env, DATABASE_URL: undefined } : process.env;
+  return { url: opts.database, dataDir: opts.dataDir, env };
 }

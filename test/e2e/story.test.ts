@@ -141,6 +141,7 @@ describe("web app: the full story (browser)", function () {
     const p = await as("patient1", "/patient");
     await unlockKey(p.page);
     const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
+    await row.getByRole("button", { name: "Share…" }).click();
     await row.getByLabel("Share with doctor").selectOption({ label: `${secondDoctor.displayName} (${secondDoctor.department})` });
     await row.getByRole("button", { name: "Share", exact: true }).click();
     await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).waitFor();

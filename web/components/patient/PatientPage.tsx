@@ -27,16 +27,31 @@ const NO_SHARES: readonly ShareState[] = [];
 const doShare = async (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => (await sharing()).shareReport(writer, reportId, reader, identity);
 const doRevoke = async (writer: LedgerWriter, reportId: Hex, reader: Address) => (await sharing()).revokeShare(writer, reportId, reader);
 
+/** Per report: who it is shared with (revocable), and a share form opened on demand (cheap rows for long lists). */
 function SharePanel({ report, identity, shares }: { report: ReportRecord; identity: EncryptionIdentity; shares: readonly ShareState[] }) {
-  const staff = useStaff();
-  const nameOf = useNameOf();
-  const [doctor, setDoctor] = useState("");
-  const share = useLedgerAction(doShare);
-  const revoke = useLedgerAction(doRevoke);
-  const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
+  const [open, setOpen] = useState(false);
   const active = shares.filter((s) => s.active);
   return (
     <div className="share-panel" data-testid="share-panel">
+      {open ? (
+        <ShareForm report={report} identity={identity} />
+      ) : (
+        <button type="button" className="btn btn-small" aria-expanded={false} onClick={() => setOpen(true)}>
+          Share…
+        </button>
+      )}
+      {active.length > 0 ? <SharedWith report={report} active={active} /> : null}
+    </div>
+  );
+}
+
+function ShareForm({ report, identity }: { report: ReportRecord; identity: EncryptionIdentity }) {
+  const staff = useStaff();
+  const [doctor, setDoctor] = useState("");
+  const share = useLedgerAction(doShare);
+  const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
+  return (
+    <>
       <form
         className="row"
         aria-label={`Share report ${report.reportId.slice(0, 10)}`}
@@ -54,20 +69,27 @@ function SharePanel({ report, identity, shares }: { report: ReportRecord; identi
       </form>
       {share.result ? <Notice kind="success">Shared.</Notice> : null}
       <ErrorBox error={share.error} title="Not shared" />
-      {active.length > 0 ? (
-        <ul className="small" aria-label="Shared with">
-          {active.map((s) => (
-            <li key={s.reader}>
-              Shared with {nameOf(s.reader)}{" "}
-              <button type="button" className="btn btn-small btn-danger" disabled={revoke.pending} onClick={() => void revoke.run(report.reportId, s.reader)}>
-                Revoke {nameOf(s.reader)}
-              </button>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+    </>
+  );
+}
+
+function SharedWith({ report, active }: { report: ReportRecord; active: readonly ShareState[] }) {
+  const nameOf = useNameOf();
+  const revoke = useLedgerAction(doRevoke);
+  return (
+    <>
+      <ul className="small" aria-label="Shared with">
+        {active.map((s) => (
+          <li key={s.reader}>
+            Shared with {nameOf(s.reader)}{" "}
+            <button type="button" className="btn btn-small btn-danger" disabled={revoke.pending} onClick={() => void revoke.run(report.reportId, s.reader)}>
+              Revoke {nameOf(s.reader)}
+            </button>
+          </li>
+        ))}
+      </ul>
       <ErrorBox error={revoke.error} title="Not revoked" />
-    </div>
+    </>
   );
 }
 
