@@ -4,28 +4,12 @@
  * working directory, because bundled server code has no stable `import.meta.url`.
  */
 import { existsSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { join } from "node:path";
 import { LOCAL_DEFAULTS, parseDeploymentFile } from "../../core/config.ts";
 import { isMedLedgerError } from "../../core/errors.ts";
 import { resolveConfig } from "../../core/node/config.ts";
+import { repositoryRoot } from "../../server/paths.ts";
 import { chainNameOf, type ConfigResult } from "./publicConfig.ts";
-
-function repositoryRoot(start: string): string {
-  let dir = resolve(start);
-  for (;;) {
-    const manifest = join(dir, "package.json");
-    if (existsSync(manifest)) {
-      try {
-        if ((JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "medledger") return dir;
-      } catch {
-        /* not ours */
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return resolve(start);
-    dir = parent;
-  }
-}
 
 /** The configuration for this request, or what is wrong with it. */
 export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigResult {
