@@ -1,5 +1,5 @@
 /** `medledger report …`: upload, amend, read, list, share, revoke. */
-import { readFile, stat, writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 import { digestFile } from "../../core/crypto/digests.ts";
@@ -13,6 +13,7 @@ import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, 
 import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
 import { loadPending, pendingDir, removePending, savePending } from "../pending.ts";
 import { parseAddress, parseReportId } from "../validate.ts";
+import { fileSize } from "../files.ts";
 
 const UPLOAD_STEPS: Readonly<Record<UploadStep, string>> = {
   checking: "Checking the file, the patient's assignment and the encryption keys…",
@@ -33,16 +34,6 @@ const READ_STEPS: Readonly<Record<ReadStep, string>> = {
   done: "Done.",
 };
 
-async function fileSize(path: string): Promise<number> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error("not a file");
-    return info.size;
-  } catch (error) {
-    throw new MedLedgerError("INVALID_INPUT", `Cannot read the file ${path}.`, "Check the path of the report file.", { cause: error });
-  }
-}
-
 interface UploadJob {
   readonly path: string;
   readonly patient: Address;
@@ -52,7 +43,7 @@ interface UploadJob {
 /** Upload (or amend) with retry safety: reuse a pending prepared upload of the same file if there is one. */
 async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: UploadJob): Promise<void> {
   const { config, ledger } = ctx;
-  const size = await fileSize(job.path);
+  const size = await fileSize(job.path, "Check the path of the report file.");
   checkFileSize(size, config.maxFileBytes);
   const file = new Uint8Array(await readFile(job.path));
   const { sha256: reportId } = await digestFile(file);

@@ -1,5 +1,4 @@
 /** `medledger verify <file>` / `--sha1` / `--sha256`: public verification, no wallet needed. */
-import { stat } from "node:fs/promises";
 import type { Command } from "commander";
 import { MedLedgerError } from "../../core/errors.ts";
 import type { LedgerReader } from "../../core/contract/ledger.ts";
@@ -8,6 +7,7 @@ import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type Verifica
 import { digestPath } from "../../core/node/files.ts";
 import { openReader, type GlobalOptions } from "../context.ts";
 import { EXIT, createPrinter, formatTime, type CliRun } from "../output.ts";
+import { fileSize } from "../files.ts";
 
 interface VerifyOptions extends GlobalOptions {
   readonly sha1?: string;
@@ -23,16 +23,6 @@ export function verificationExitCode(result: VerificationResult): number {
       return EXIT.notRegistered;
     default:
       return EXIT.mismatch;
-  }
-}
-
-async function fileSize(path: string): Promise<number> {
-  try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new Error("not a file");
-    return info.size;
-  } catch (error) {
-    throw new MedLedgerError("INVALID_INPUT", `Cannot read the file ${path}.`, "Check the path: give the report file you received.", { cause: error });
   }
 }
 
@@ -93,7 +83,7 @@ export function registerVerifyCommand(program: Command, run: CliRun): void {
       let result: VerificationResult;
       let ledger: LedgerReader;
       if (file !== undefined) {
-        const size = await fileSize(file);
+        const size = await fileSize(file, "Check the path: give the report file you received.");
         if (size === 0) throw new MedLedgerError("EMPTY_FILE", `The file ${file} is empty.`, "Choose the report file you were given.");
         ({ ledger } = await openReader(run, opts));
         result = await verifyDigests(ledger, await digestPath(file));

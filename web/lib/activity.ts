@@ -6,21 +6,13 @@
 import type { Address, Hash, Hex } from "viem";
 import type { TimelineEntry, TimelineFilter } from "../../core/contract/events.ts";
 import { dayToSeconds } from "./timeline.ts";
+import type { ActivityEntry } from "../../server/activity/log.ts";
 
-/** One entry of GET /api/activity (dates as ISO strings). */
-export interface ActivityEntryJson {
-  readonly id: string;
-  readonly seq: number;
-  readonly at: string;
-  readonly actor: string;
-  /** Roles held at that moment, comma-separated, or "none". */
-  readonly role: string;
-  readonly kind: string;
-  readonly reportId: string | null;
-  readonly sessionId: string | null;
-  readonly prevHash: string;
-  readonly hash: string;
-}
+/**
+ * One entry of GET /api/activity: the server's entry with its date as an ISO string. `role` holds
+ * the roles held at that moment, comma-separated, or "none".
+ */
+export type ActivityEntryJson = Omit<ActivityEntry, "at"> & { readonly at: string };
 
 /** GET /api/activity: the entries (newest first) and the head of the whole hash chain. */
 export interface ActivityAnswer {
