@@ -4,20 +4,20 @@
  * test wallet, the time from the unlocked key (the page then reads the events) to 1,000 rendered
  * rows; the unlock itself (a wallet signature) is reported apart.
  */
-import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
-import { demoAccount } from "../core/dev/demoKeys.ts";
-import { ensureKeyPublished, unlockIdentity } from "../core/identity/identity.ts";
-import { createKuboStore } from "../core/ipfs/kuboStore.ts";
-import { createLedgerWriter } from "../core/node/clients.ts";
-import { assignDoctor, registerPatient } from "../core/patients/patients.ts";
-import { createRegistrationRequest } from "../core/patients/registration.ts";
-import { prepareReport, submitReports, type PreparedReport } from "../core/reports/upload.ts";
-import { addStaff } from "../core/staff/staff.ts";
-import { DEFAULT_MAX_FILE_BYTES } from "../core/reports/limits.ts";
-import type { LocalStack } from "../scripts/local-stack/index.ts";
-import { connectTestWallet, goto, openSession } from "../test/e2e/harness/app.ts";
-import { launchBrowser } from "../test/e2e/harness/browser.ts";
-import { unlockKey } from "../test/e2e/harness/flows.ts";
+import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
+import { demoAccount } from "#core/dev/demoKeys.ts";
+import { ensureKeyPublished, unlockIdentity } from "#core/identity/encryptionKey.ts";
+import { createKuboStore } from "#core/ipfs/kuboStore.ts";
+import { createLedgerWriter } from "#core/node/clients.ts";
+import { assignDoctor, registerPatient } from "#core/patients/patients.ts";
+import { createRegistrationRequest } from "#core/patients/registration.ts";
+import { prepareReport, submitReports, type PreparedReport } from "#core/reports/upload.ts";
+import { addStaff } from "#core/staff/staff.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
+import type { LocalStack } from "#local-stack/index.ts";
+import { connectTestWallet, goto, openSession } from "#harness/browser/app.ts";
+import { launchBrowser } from "#harness/browser/browser.ts";
+import { unlockKey } from "#harness/browser/flows.ts";
 import { median, round } from "./stats.ts";
 
 const REPORTS = 1000;

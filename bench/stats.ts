@@ -1,7 +1,7 @@
 /** Small helpers for benchmarks: timing, medians, the results file. */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { PROJECT_ROOT } from "../core/node/config.ts";
+import { PROJECT_ROOT } from "#core/node/config.ts";
 
 export const RESULTS_DIR = join(PROJECT_ROOT, "bench", "results");
 

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { startLocalStack, type LocalStack } from "../scripts/local-stack/index.ts";
-import { freePort } from "../scripts/local-stack/processes.ts";
+import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
+import { freePort } from "#local-stack/processes.ts";
 import { round } from "./stats.ts";
 import { benchListing } from "./listing.ts";
 

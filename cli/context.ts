@@ -7,17 +7,17 @@
 import { readFile } from "node:fs/promises";
 import type { LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
-import type { MedLedgerConfig } from "../core/config.ts";
-import { assertLedgerReachable } from "../core/contract/calls.ts";
-import { toLedgerError } from "../core/contract/errors.ts";
-import type { LedgerReader, LedgerWriter } from "../core/contract/ledger.ts";
-import { DEMO_PEOPLE, LOCAL_CHAIN_ID, findDemoPerson } from "../core/dev/demoAccounts.ts";
-import { demoAccount } from "../core/dev/demoKeys.ts";
-import { MedLedgerError } from "../core/errors.ts";
-import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "../core/identity/identity.ts";
-import type { ContentStore } from "../core/ipfs/types.ts";
-import { createLedgerReader, createLedgerWriter } from "../core/node/clients.ts";
-import { resolveConfig } from "../core/node/config.ts";
+import type { MedLedgerConfig } from "#core/config.ts";
+import { assertLedgerReachable } from "#core/contract/calls.ts";
+import { toLedgerError } from "#core/contract/errors.ts";
+import type { LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
+import { DEMO_PEOPLE, LOCAL_CHAIN_ID, findDemoPerson } from "#core/dev/demoAccounts.ts";
+import { demoAccount } from "#core/dev/demoKeys.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
+import { createLedgerReader, createLedgerWriter } from "#core/node/clients.ts";
+import { resolveConfig } from "#core/node/config.ts";
 import type { CliRun } from "./output.ts";
 import { promptHidden } from "./password.ts";
 
@@ -77,7 +77,7 @@ export async function openWriter(run: CliRun, opts: GlobalOptions): Promise<Writ
 
 /** The IPFS store of the configuration (Kubo RPC API); its client is loaded only by commands that need it. */
 export async function openStore(config: MedLedgerConfig): Promise<ContentStore> {
-  const { createKuboStore } = await import("../core/ipfs/kuboStore.ts");
+  const { createKuboStore } = await import("#core/ipfs/kuboStore.ts");
   return createKuboStore(config.ipfsApiUrl);
 }
 

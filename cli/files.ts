@@ -1,6 +1,6 @@
 /** Files named on the command line. */
 import { stat } from "node:fs/promises";
-import { MedLedgerError } from "../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 
 /** The size of the regular file at `path`, or a MedLedgerError with `hint` when it cannot be read. */
 export async function fileSize(path: string, hint: string): Promise<number> {

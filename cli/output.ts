@@ -3,7 +3,7 @@
  * "Error: … / What to do: …" on stderr, never a stack trace.
  */
 import { bytesToHex } from "viem";
-import { MedLedgerError, type MedLedgerErrorCode } from "../core/errors.ts";
+import { MedLedgerError, type MedLedgerErrorCode } from "#core/errors.ts";
 
 /** Where a run writes; the real process streams in bin.ts, buffers in tests. */
 export interface CliIO {

@@ -1,5 +1,5 @@
 /** A hidden password prompt on the terminal (for keystore files); nothing is echoed. */
-import { MedLedgerError } from "../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 
 /** Reads one line from the TTY on stdin without echoing it. `prompt` goes to stderr. */
 export async function promptHidden(prompt: string): Promise<string> {

@@ -9,8 +9,8 @@ import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
-import type { Deployment } from "../core/contract/ledger.ts";
-import type { PreparedReport } from "../core/reports/upload.ts";
+import type { Deployment } from "#core/contract/ledger.ts";
+import type { PreparedReport } from "#core/reports/upload.ts";
 
 const hex = (digits?: number) => z.string().regex(digits ? new RegExp(`^0x[0-9a-fA-F]{${digits}}$`) : /^0x[0-9a-fA-F]*$/);
 

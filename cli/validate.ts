@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from "commander";
 import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
-import { MedLedgerError } from "../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 
 const addressSchema = z.string().trim().refine((s) => isAddress(s), "not an address");
 const reportIdSchema = z

@@ -25,7 +25,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
-import MedLedgerModule from "../ignition/modules/MedLedger.ts";
+import MedLedgerModule from "#ignition/modules/MedLedger.ts";
 import type { MedLedger } from "../types/ethers-contracts/index.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

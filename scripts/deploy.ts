@@ -16,7 +16,7 @@
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
-import { deployMedLedger, writeDeploymentFile, DEPLOYMENTS_DIR } from "../ignition/deploy.ts";
+import { deployMedLedger, writeDeploymentFile, DEPLOYMENTS_DIR } from "#ignition/deploy.ts";
 
 const env = z
   .object({

@@ -3,9 +3,9 @@
  * with a Kubo RPC API, demo data, and the web app. Ctrl-C stops everything.
  */
 import { Command, Option } from "commander";
-import { DEMO_PEOPLE } from "../core/dev/demoAccounts.ts";
-import { demoAccount } from "../core/dev/demoKeys.ts";
-import { startLocalStack } from "./local-stack/index.ts";
+import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
+import { demoAccount } from "#core/dev/demoKeys.ts";
+import { startLocalStack } from "#local-stack/index.ts";
 
 const program = new Command("npm start")
   .description("Run MedLedger locally: chain, contract, IPFS, demo data and web app.")

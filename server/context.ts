@@ -1,6 +1,6 @@
 /** What every server operation needs: the database, the contract, and a clock. */
 import type { Address } from "viem";
-import type { Roles } from "../core/accounts/roles.ts";
+import type { Roles } from "#core/accounts/roles.ts";
 import type { ChainAccess } from "./chain/access.ts";
 import type { Db } from "./db/open.ts";
 

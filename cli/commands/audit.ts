@@ -3,7 +3,7 @@
  * report opens) checked against — or anchored to — the chain.
  */
 import type { Command } from "commander";
-import { getTimeline } from "../../core/contract/events.ts";
+import { getTimeline } from "#core/contract/events.ts";
 import { openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { EXIT } from "../output.ts";
 import { createPrinter, formatTime, table, type CliRun } from "../output.ts";
@@ -39,8 +39,8 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
       const opts = cmd.optsWithGlobals<GlobalOptions & { database?: string; dataDir?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       const { ledger } = await openReader(run, opts);
-      const { openDatabase } = await import("../../server/db/open.ts");
-      const { readAuditAnchors, verifyAuditLog } = await import("../../server/activity/verify.ts");
+      const { openDatabase } = await import("#server/db/open.ts");
+      const { readAuditAnchors, verifyAuditLog } = await import("#server/activity/verify.ts");
       const database = await openDatabase(databaseOptions(opts));
       try {
         const result = await verifyAuditLog(database.db, await readAuditAnchors(ledger));
@@ -67,8 +67,8 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
       const opts = cmd.optsWithGlobals<GlobalOptions & { database?: string; dataDir?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       const { ledger } = await openWriter(run, opts);
-      const { openDatabase } = await import("../../server/db/open.ts");
-      const { anchorAuditHead } = await import("../../server/activity/verify.ts");
+      const { openDatabase } = await import("#server/db/open.ts");
+      const { anchorAuditHead } = await import("#server/activity/verify.ts");
       const database = await openDatabase(databaseOptions(opts));
       try {
         const result = await anchorAuditHead(ledger, database.db);

@@ -1,8 +1,8 @@
 /** `medledger keys …`: the signer's X25519 encryption key (derived from a signature) and its publication. */
 import type { Command } from "commander";
 import { bytesToHex } from "viem";
-import { MedLedgerError } from "../../core/errors.ts";
-import { publishedKeyOf } from "../../core/identity/identity.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import { publishedKeyOf } from "#core/identity/encryptionKey.ts";
 import { hasSigner, openPublishedIdentity, openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { createPrinter, type CliRun } from "../output.ts";
 import { parseAddress } from "../validate.ts";

@@ -4,15 +4,15 @@
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
-import { readLedger } from "../../core/contract/calls.ts";
-import type { LedgerReader } from "../../core/contract/ledger.ts";
-import { MedLedgerError, isMedLedgerError } from "../../core/errors.ts";
-import type { EncryptionIdentity } from "../../core/identity/identity.ts";
-import { cidFromBytes } from "../../core/ipfs/cid.ts";
-import type { ContentStore } from "../../core/ipfs/types.ts";
-import { assignDoctor, listPatients, patientsOfDoctor, registerPatient, unassignDoctor, updatePatientProfile } from "../../core/patients/patients.ts";
-import { assignedDoctors, loadPatientProfile, parsePatientProfile, type PatientProfile } from "../../core/patients/profile.ts";
-import { createRegistrationRequest, decodeRegistrationRequest, encodeRegistrationRequest } from "../../core/patients/registration.ts";
+import { readLedger } from "#core/contract/calls.ts";
+import type { LedgerReader } from "#core/contract/ledger.ts";
+import { MedLedgerError, isMedLedgerError } from "#core/errors.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { cidFromBytes } from "#core/ipfs/cid.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
+import { assignDoctor, listPatients, patientsOfDoctor, registerPatient, unassignDoctor, updatePatientProfile } from "#core/patients/patients.ts";
+import { assignedDoctors, loadPatientProfile, parsePatientProfile, type PatientProfile } from "#core/patients/profile.ts";
+import { createRegistrationRequest, decodeRegistrationRequest, encodeRegistrationRequest } from "#core/patients/registration.ts";
 import { openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions } from "../context.ts";
 import { createPrinter, table, type CliRun } from "../output.ts";
 import { parseAddress } from "../validate.ts";

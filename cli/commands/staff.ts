@@ -1,7 +1,7 @@
 /** `medledger staff …`: the administrator's staff management, and the public staff directory. */
 import { Option, type Command } from "commander";
-import { MedLedgerError } from "../../core/errors.ts";
-import { addStaff, getStaffMember, listStaff, setStaffActive, updateStaff, type StaffMember, type StaffRole } from "../../core/staff/staff.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import { addStaff, getStaffMember, listStaff, setStaffActive, updateStaff, type StaffMember, type StaffRole } from "#core/staff/staff.ts";
 import { openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun } from "../output.ts";
 import { parseAddress } from "../validate.ts";

@@ -1,10 +1,10 @@
 /** `medledger verify <file>` / `--sha1` / `--sha256`: public verification, no wallet needed. */
 import type { Command } from "commander";
-import { MedLedgerError } from "../../core/errors.ts";
-import type { LedgerReader } from "../../core/contract/ledger.ts";
-import { getStaffMember } from "../../core/staff/staff.ts";
-import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "../../core/verify/verify.ts";
-import { digestPath } from "../../core/node/files.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import type { LedgerReader } from "#core/contract/ledger.ts";
+import { getStaffMember } from "#core/staff/staff.ts";
+import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "#core/verify/verify.ts";
+import { digestPath } from "#core/node/files.ts";
 import { openReader, type GlobalOptions } from "../context.ts";
 import { EXIT, createPrinter, formatTime, type CliRun } from "../output.ts";
 import { fileSize } from "../files.ts";

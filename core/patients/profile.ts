@@ -11,8 +11,8 @@ import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
-import { publishedKeyOf } from "../identity/identity.ts";
-import type { EncryptionIdentity } from "../identity/identity.ts";
+import { publishedKeyOf } from "../identity/encryptionKey.ts";
+import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { listStaff } from "../staff/staff.ts";
 
 export const patientProfileSchema = z.object({

@@ -11,7 +11,7 @@ import { toLedgerError } from "../contract/errors.ts";
 import { keyBindingTypedData } from "../contract/keyBinding.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
-import type { EncryptionIdentity } from "../identity/identity.ts";
+import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 
 const hex = (bytes: number) => z.string().check(z.regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`)));
 

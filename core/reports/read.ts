@@ -12,7 +12,7 @@ import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
-import type { EncryptionIdentity } from "../identity/identity.ts";
+import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";

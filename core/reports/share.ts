@@ -7,7 +7,7 @@ import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader, LedgerWriter } from "../contract/ledger.ts";
 import { readLedger } from "../contract/calls.ts";
 import { MedLedgerError } from "../errors.ts";
-import { requirePublishedKey, type EncryptionIdentity } from "../identity/identity.ts";
+import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { getReportRecord } from "./records.ts";
 
 /** Shares report `reportId` with `reader`. Caller: the patient, with their unlocked identity. */

@@ -16,7 +16,7 @@ import { readLedger, writeLedger } from "../contract/calls.ts";
 import type { LedgerWriter } from "../contract/ledger.ts";
 import { accountOf } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
-import { requirePublishedKey } from "../identity/identity.ts";
+import { requirePublishedKey } from "../identity/encryptionKey.ts";
 import { cidToHex } from "../ipfs/cid.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, recordFromReceipt, type ReportRecord } from "./records.ts";

@@ -4,10 +4,10 @@
  * the current head on chain.
  */
 import type { Address, Hash, Hex } from "viem";
-import { writeLedger } from "../../core/contract/calls.ts";
-import { getLedgerEvents } from "../../core/contract/events.ts";
-import type { LedgerReader, LedgerWriter } from "../../core/contract/ledger.ts";
-import { MedLedgerError } from "../../core/errors.ts";
+import { writeLedger } from "#core/contract/calls.ts";
+import { getLedgerEvents } from "#core/contract/events.ts";
+import type { LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import type { Db } from "../db/open.ts";
 import { GENESIS_HASH, hashEntry } from "./hashChain.ts";
 import { allActivity, auditHead, type ActivityEntry } from "./log.ts";

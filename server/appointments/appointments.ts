@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
 import { getAddress, isAddress, type Address } from "viem";
 import { z } from "zod";
-import { MedLedgerError } from "../../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import type { Caller, ServerContext } from "../context.ts";
 import type { Db } from "../db/open.ts";
 import { APPOINTMENT_STATUSES, appointments, type AppointmentStatus } from "../db/schema.ts";

@@ -1,7 +1,7 @@
 /** Server-issued, single-use sign-in nonces (EIP-4361 `nonce`), stored in the database. */
 import { and, eq, isNull, lt } from "drizzle-orm";
 import { generateNonce } from "siwe";
-import { MedLedgerError } from "../../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import type { ServerContext } from "../context.ts";
 import { nonces } from "../db/schema.ts";
 

@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { and, eq, isNull, lte } from "drizzle-orm";
 import { getAddress, type Address } from "viem";
-import { MedLedgerError } from "../../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import { appendActivity } from "../activity/log.ts";
 import { heldRoles } from "../chain/access.ts";
 import type { Caller, ServerContext } from "../context.ts";

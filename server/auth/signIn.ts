@@ -6,8 +6,8 @@
 import { SiweMessage, type SiweResponse } from "siwe";
 import { getAddress, type Address } from "viem";
 import { z } from "zod";
-import type { Roles } from "../../core/accounts/roles.ts";
-import { MedLedgerError } from "../../core/errors.ts";
+import type { Roles } from "#core/accounts/roles.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import type { ServerContext } from "../context.ts";
 import { consumeNonce } from "./nonces.ts";
 import { createSession, type SessionRecord } from "./sessions.ts";

@@ -3,10 +3,10 @@
  * access. Roles are never taken from the client or from the session cookie.
  */
 import { BaseError, ContractFunctionRevertedError, type Address, type Hex } from "viem";
-import { getRoles, type RoleName, type Roles } from "../../core/accounts/roles.ts";
-import { readLedger } from "../../core/contract/calls.ts";
-import type { LedgerReader } from "../../core/contract/ledger.ts";
-import { MedLedgerError } from "../../core/errors.ts";
+import { getRoles, type RoleName, type Roles } from "#core/accounts/roles.ts";
+import { readLedger } from "#core/contract/calls.ts";
+import type { LedgerReader } from "#core/contract/ledger.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
 
 export interface ChainAccess {

@@ -13,7 +13,7 @@ import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
-import { MedLedgerError } from "../../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import { repositoryRoot } from "../paths.ts";
 import * as schema from "./schema.ts";
 

@@ -6,7 +6,7 @@
  */
 import { getAddress, isAddress, type Hex } from "viem";
 import { z } from "zod";
-import { MedLedgerError } from "../../core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import { activityToCsv, allActivity, appendActivity, auditHead, listActivity } from "../activity/log.ts";
 import { verifyEntries } from "../activity/verify.ts";
 import { listAppointments, parseInput, requestAppointment, updateAppointment } from "../appointments/appointments.ts";

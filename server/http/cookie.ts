@@ -4,8 +4,8 @@
  */
 import { randomBytes } from "node:crypto";
 import { getIronSession, type SessionOptions } from "iron-session";
-import { isLocalChain } from "../../core/dev/demoAccounts.ts";
-import { MedLedgerError } from "../../core/errors.ts";
+import { isLocalChain } from "#core/dev/demoAccounts.ts";
+import { MedLedgerError } from "#core/errors.ts";
 
 export const SESSION_COOKIE = "medledger_session";
 

@@ -1,5 +1,5 @@
 /** JSON responses of the API, and the mapping of MedLedgerError codes to HTTP statuses. */
-import { MedLedgerError, type MedLedgerErrorCode } from "../../core/errors.ts";
+import { MedLedgerError, type MedLedgerErrorCode } from "#core/errors.ts";
 
 /** The body of every error response. */
 export interface ApiErrorBody {

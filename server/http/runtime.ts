@@ -8,9 +8,9 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../../core/config.ts";
-import { resolveConfig, type ConfigOverrides } from "../../core/node/config.ts";
-import { createLedgerReader } from "../../core/node/clients.ts";
+import { LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "#core/config.ts";
+import { resolveConfig, type ConfigOverrides } from "#core/node/config.ts";
+import { createLedgerReader } from "#core/node/clients.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";

@@ -6,9 +6,9 @@
 import { join } from "node:path";
 import { expect } from "chai";
 import { sql } from "drizzle-orm";
-import { appendActivity } from "../../server/activity/log.ts";
-import { openDatabase } from "../../server/db/open.ts";
-import { address, json, startCliStack, type CliStack } from "./harness.ts";
+import { appendActivity } from "#server/activity/log.ts";
+import { openDatabase } from "#server/db/open.ts";
+import { address, json, startCliStack, type CliStack } from "../support/cli.ts";
 
 describe("medledger audit: the activity log against its on-chain anchors", function () {
   this.timeout(300_000);

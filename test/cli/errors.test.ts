@@ -6,8 +6,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { Wallet, encryptKeystoreJson } from "ethers";
-import { freePort } from "../../scripts/local-stack/processes.ts";
-import { address, cleanEnv, json, runCli, startAnvil, startCliStack, type CliResult, type CliStack } from "./harness.ts";
+import { freePort } from "#local-stack/processes.ts";
+import { address, cleanEnv, json, runCli, startAnvil, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
 
 function expectUserError(result: CliResult, code: number, message: string): void {
   expect(result.code, `stderr:\n${result.stderr}\nstdout:\n${result.stdout}`).to.equal(code);

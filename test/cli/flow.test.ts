@@ -9,11 +9,11 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
-import { medLedgerAbi } from "../../core/contract/generated/medLedger.ts";
-import { DEMO_PEOPLE } from "../../core/dev/demoAccounts.ts";
-import { demoAccount } from "../../core/dev/demoKeys.ts";
-import { makeReportPdf } from "../../scripts/seed/pdf.ts";
-import { address, json, startCliStack, type CliResult, type CliStack } from "./harness.ts";
+import { medLedgerAbi } from "#core/contract/generated/medLedger.ts";
+import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
+import { demoAccount } from "#core/dev/demoKeys.ts";
+import { makeReportPdf } from "#local-stack/seed/pdf.ts";
+import { address, json, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
 
 const sha256 = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
 const sha1 = (bytes: Uint8Array): Hex => `0x${createHash("sha1").update(bytes).digest("hex")}`;

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
-import { deployMedLedger, writeDeploymentFile } from "../../ignition/deploy.ts";
-import MedLedgerModule, { DEFAULT_ADMIN_TRANSFER_DELAY } from "../../ignition/modules/MedLedger.ts";
+import { deployMedLedger, writeDeploymentFile } from "#ignition/deploy.ts";
+import MedLedgerModule, { DEFAULT_ADMIN_TRANSFER_DELAY } from "#ignition/modules/MedLedger.ts";
 import { globalOptions } from "hardhat";
 import { connection, ethers, ignition } from "./fixture.ts";
 

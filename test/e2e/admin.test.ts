@@ -5,11 +5,11 @@
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
-import { DEMO_PEOPLE } from "../../core/dev/demoAccounts.ts";
-import { demoPerson as person, fillStaffForm, waitForValue } from "./harness/flows.ts";
-import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
-import { launchBrowser, screenshot } from "./harness/browser.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
+import { demoPerson as person, fillStaffForm, waitForValue } from "#harness/browser/flows.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: admin page (browser)", function () {
   this.timeout(300_000);

@@ -9,13 +9,13 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser, Locator } from "playwright-core";
-import { makeReportPdf } from "../../scripts/seed/pdf.ts";
-import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
-import { launchBrowser, screenshot } from "./harness/browser.ts";
-import { demoPerson, downloadBytes, unlockKey } from "./harness/flows.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import { makeReportPdf } from "#local-stack/seed/pdf.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
-/** Seeded profile details (scripts/seed/seed.ts). */
+/** Seeded profile details (local-stack/seed/seed.ts). */
 const BOB = { dateOfBirth: "1991-07-30", email: "bob.nguyen@example.org" };
 
 describe("web app: my patients, re-sealed profiles and amended reports (browser, seeded)", function () {

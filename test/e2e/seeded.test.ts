@@ -5,10 +5,10 @@
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
-import { connectDevWallet, goto, openSession, type AppSession } from "./harness/app.ts";
-import { launchBrowser, screenshot } from "./harness/browser.ts";
-import { downloadBytes, unlockKey } from "./harness/flows.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import { connectDevWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: seeded demo with the dev wallet (browser)", function () {
   this.timeout(600_000);

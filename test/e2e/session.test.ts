@@ -11,14 +11,14 @@ import { after, before, describe, it } from "mocha";
 import type { Browser, Page } from "playwright-core";
 import { SiweMessage } from "siwe";
 import type { Address, Hash } from "viem";
-import type { TimelineEntry } from "../../core/contract/events.ts";
-import { activityParams, mergeActivity, type ActivityEntryJson } from "../../web/lib/activity.ts";
-import { allowedActions, groupByDay, slotFromInputs, type AppointmentJson } from "../../web/lib/appointments.ts";
-import { buildSignInMessage } from "../../web/lib/signInMessage.ts";
-import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
-import { DESKTOP, launchBrowser, PHONE, screenshot } from "./harness/browser.ts";
-import { demoPerson, downloadBytes, unlockKey } from "./harness/flows.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import type { TimelineEntry } from "#core/contract/events.ts";
+import { activityParams, mergeActivity, type ActivityEntryJson } from "#web/lib/activity.ts";
+import { allowedActions, groupByDay, slotFromInputs, type AppointmentJson } from "#web/lib/appointments.ts";
+import { buildSignInMessage } from "#web/lib/signInMessage.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { DESKTOP, launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
+import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** The header's sign-in control (the page body may have its own buttons). */
 function header(page: Page) {

@@ -5,9 +5,9 @@
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
-import { launchBrowser, PHONE, screenshot } from "./harness/browser.ts";
-import { connectDevWallet, connectTestWallet, goto, openSession } from "./harness/app.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import { launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
+import { connectDevWallet, connectTestWallet, goto, openSession } from "#harness/browser/app.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: shell, wallets, roles (browser)", function () {
   this.timeout(300_000);

@@ -9,11 +9,11 @@
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
-import { makeReportPdf } from "../../scripts/seed/pdf.ts";
-import { connectTestWallet, goto, openSession, type AppSession } from "./harness/app.ts";
-import { launchBrowser, screenshot } from "./harness/browser.ts";
-import { addDemoStaff, demoPerson, downloadBytes, unlockKey } from "./harness/flows.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import { makeReportPdf } from "#local-stack/seed/pdf.ts";
+import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { addDemoStaff, demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: the full story (browser)", function () {
   this.timeout(600_000);

@@ -4,9 +4,9 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
-import { goto, openSession, type AppSession } from "./harness/app.ts";
-import { launchBrowser, screenshot } from "./harness/browser.ts";
-import { startE2EStack, type E2EStack } from "./harness/stack.ts";
+import { goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: verify page (browser)", function () {
   this.timeout(300_000);

@@ -6,7 +6,7 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type Server, type TestDatabase } from "./fixture.ts";
+import { addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type Server, type TestDatabase } from "../support/server.ts";
 
 interface AppointmentJson {
   id: string;

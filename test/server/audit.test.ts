@@ -10,14 +10,14 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
 import type { Address } from "viem";
-import { isMedLedgerError } from "../../core/errors.ts";
-import { hashEntry } from "../../server/activity/hashChain.ts";
-import { allActivity, appendActivity, auditHead, type ActivityEntry } from "../../server/activity/log.ts";
-import { anchorAuditHead, readAuditAnchors, verifyAuditLog, type AuditAnchor } from "../../server/activity/verify.ts";
-import { openDatabase } from "../../server/db/open.ts";
-import { activityLog } from "../../server/db/schema.ts";
-import { inProcessLedger, type LedgerFixture } from "../helpers/ledgers.ts";
-import { addressOf, announceBackend, BACKENDS, pgliteTemplate, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type TestDatabase } from "./fixture.ts";
+import { isMedLedgerError } from "#core/errors.ts";
+import { hashEntry } from "#server/activity/hashChain.ts";
+import { allActivity, appendActivity, auditHead, type ActivityEntry } from "#server/activity/log.ts";
+import { anchorAuditHead, readAuditAnchors, verifyAuditLog, type AuditAnchor } from "#server/activity/verify.ts";
+import { openDatabase } from "#server/db/open.ts";
+import { activityLog } from "#server/db/schema.ts";
+import { inProcessLedger, type LedgerFixture } from "../support/ledgers.ts";
+import { addressOf, announceBackend, BACKENDS, pgliteTemplate, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type TestDatabase } from "../support/server.ts";
 
 const PEOPLE = ["doctor1", "patient1", "patient2", "receptionist1"] as const;
 

@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createSiweMessage } from "viem/siwe";
-import { isMedLedgerError } from "../../core/errors.ts";
-import { sessionSecret } from "../../server/http/cookie.ts";
-import { closeApi } from "../../server/http/runtime.ts";
-import { anvilLedger, type LedgerFixture } from "../helpers/ledgers.ts";
-import { accountOf, announceBackend, BACKENDS, POSTGRES_URL, scratchPostgres, type TestBackend } from "./fixture.ts";
+import { isMedLedgerError } from "#core/errors.ts";
+import { sessionSecret } from "#server/http/cookie.ts";
+import { closeApi } from "#server/http/runtime.ts";
+import { anvilLedger, type LedgerFixture } from "../support/ledgers.ts";
+import { accountOf, announceBackend, BACKENDS, POSTGRES_URL, scratchPostgres, type TestBackend } from "../support/server.ts";
 
 type RouteModule = Record<string, (request: Request) => Promise<Response>>;
 const route = async (path: string): Promise<RouteModule> => (await import(`../../web/app/api/${path}/route.ts`)) as RouteModule;

@@ -5,9 +5,9 @@
  */
 import { useEffect, useId, useRef, useState } from "react";
 import { useConnect, useConnectors, type Connector } from "wagmi";
-import { DEMO_PEOPLE, isLocalChain } from "../../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE, isLocalChain } from "#core/dev/demoAccounts.ts";
 import { DEV_WALLET_ID } from "../lib/devWallet.ts";
-import { usePublicConfig } from "../lib/ledger.tsx";
+import { usePublicConfig } from "../lib/ledgerContext.tsx";
 import { ErrorBox } from "./ErrorBox.tsx";
 import { Spinner } from "./Progress.tsx";
 

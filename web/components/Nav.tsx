@@ -3,7 +3,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useState } from "react";
-import { useWallet } from "../lib/ledger.tsx";
+import { useWallet } from "../lib/ledgerContext.tsx";
 import { useRoles } from "../lib/queries.ts";
 import { useSession } from "../lib/session.tsx";
 import { SessionControl } from "./session/SessionControl.tsx";

@@ -1,7 +1,7 @@
 "use client";
 /** Detects a wallet on another network and offers the switch (wallet_switchEthereumChain, or wallet_addEthereumChain if unknown). */
 import { useSwitchChain } from "wagmi";
-import { usePublicConfig, useWallet } from "../lib/ledger.tsx";
+import { usePublicConfig, useWallet } from "../lib/ledgerContext.tsx";
 import { ErrorBox } from "./ErrorBox.tsx";
 
 export function NetworkBanner() {

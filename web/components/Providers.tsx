@@ -4,7 +4,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 import { WagmiProvider } from "wagmi";
 import { IdentityProvider } from "../lib/identity.tsx";
-import { LedgerProvider } from "../lib/ledger.tsx";
+import { LedgerProvider } from "../lib/ledgerContext.tsx";
 import type { PublicConfig } from "../lib/publicConfig.ts";
 import { SessionProvider } from "../lib/session.tsx";
 import { createWagmiConfig } from "../lib/wagmiConfig.ts";

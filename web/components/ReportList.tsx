@@ -2,11 +2,11 @@
 /** A table of reports with an Open button that decrypts, verifies and downloads the file. */
 import { useState, type ReactNode } from "react";
 import type { Hex } from "viem";
-import type { EncryptionIdentity } from "../../core/identity/identity.ts";
-import type { ReadStep } from "../../core/reports/read.ts";
-import type { ReportRecord } from "../../core/reports/records.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import type { ReadStep } from "#core/reports/read.ts";
+import type { ReportRecord } from "#core/reports/records.ts";
 import { downloadBytes, reportFileName, sniffMime } from "../lib/files.ts";
-import { useLedgerReader, usePublicConfig } from "../lib/ledger.tsx";
+import { useLedgerReader, usePublicConfig } from "../lib/ledgerContext.tsx";
 import { useContentStore } from "../lib/contentStore.ts";
 import { useLogReportOpened } from "../lib/session.tsx";
 import { AddressText } from "./AddressText.tsx";
@@ -44,7 +44,7 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
     setOpened(null);
     setOpening({ id: report.reportId, step: "locating" });
     try {
-      const { readReport } = await import("../../core/reports/read.ts"); // the decryption code, on first use
+      const { readReport } = await import("#core/reports/read.ts"); // the decryption code, on first use
       const { bytes } = await readReport(reader, store, report.reportId, identity, {
         maxBytes: config.maxFileBytes,
         onProgress: (step) => setOpening({ id: report.reportId, step }),

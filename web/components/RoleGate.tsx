@@ -6,8 +6,8 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
 import type { Address } from "viem";
-import type { RoleName, Roles } from "../../core/accounts/roles.ts";
-import { useWallet } from "../lib/ledger.tsx";
+import type { RoleName, Roles } from "#core/accounts/roles.ts";
+import { useWallet } from "../lib/ledgerContext.tsx";
 import { useRoles } from "../lib/queries.ts";
 import { AddressText } from "./AddressText.tsx";
 import { ErrorBox } from "./ErrorBox.tsx";

@@ -2,7 +2,7 @@
 /** Asks the user to unlock (and, if needed, publish) their encryption key before key-dependent work. */
 import { useState, type ReactNode } from "react";
 import type { Address } from "viem";
-import type { EncryptionIdentity } from "../../core/identity/identity.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { useIdentity } from "../lib/identity.tsx";
 import { ErrorBox } from "./ErrorBox.tsx";
 import { Spinner } from "./Progress.tsx";

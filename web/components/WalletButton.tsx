@@ -2,9 +2,9 @@
 /** The header's wallet control: connect, the connected account, switching demo person, disconnect. */
 import { useState } from "react";
 import { useConnection, useDisconnect } from "wagmi";
-import { DEMO_PEOPLE } from "../../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { DEV_WALLET_ID } from "../lib/devWallet.ts";
-import { useWallet } from "../lib/ledger.tsx";
+import { useWallet } from "../lib/ledgerContext.tsx";
 import { AddressText } from "./AddressText.tsx";
 import { ConnectDialog } from "./ConnectDialog.tsx";
 

@@ -4,9 +4,9 @@
  * one chronological list, plus the query parameters both sources share.
  */
 import type { Address, Hash, Hex } from "viem";
-import type { TimelineEntry, TimelineFilter } from "../../core/contract/events.ts";
+import type { TimelineEntry, TimelineFilter } from "#core/contract/events.ts";
 import { dayToSeconds } from "./timeline.ts";
-import type { ActivityEntry } from "../../server/activity/log.ts";
+import type { ActivityEntry } from "#server/activity/log.ts";
 
 /**
  * One entry of GET /api/activity: the server's entry with its date as an ISO string. `role` holds

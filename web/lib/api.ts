@@ -3,7 +3,7 @@
  * `{error:{code,message,hint}}` and is thrown as MedLedgerError, so ErrorBox shows its message
  * and hint like any other failure.
  */
-import { MedLedgerError, type MedLedgerErrorCode } from "../../core/errors.ts";
+import { MedLedgerError, type MedLedgerErrorCode } from "#core/errors.ts";
 
 interface ApiErrorBody {
   readonly error?: { readonly code?: string; readonly message?: string; readonly hint?: string };

@@ -3,7 +3,7 @@
  * date + start time + duration (local time), grouping by day, and who may do what.
  */
 import type { Address } from "viem";
-import type { Roles } from "../../core/accounts/roles.ts";
+import type { Roles } from "#core/accounts/roles.ts";
 
 export const APPOINTMENT_STATUSES = ["requested", "confirmed", "declined", "cancelled"] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];

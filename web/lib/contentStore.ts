@@ -4,13 +4,13 @@
  * loaded on first use (an upload or a read), not with every page.
  */
 import { useMemo } from "react";
-import type { CatOptions, ContentStore } from "../../core/ipfs/types.ts";
-import { usePublicConfig } from "./ledger.tsx";
+import type { CatOptions, ContentStore } from "#core/ipfs/types.ts";
+import { usePublicConfig } from "./ledgerContext.tsx";
 
 /** A ContentStore that loads the Kubo client when first used. */
 export function lazyKuboStore(apiUrl: string): ContentStore {
   let store: Promise<ContentStore> | undefined;
-  const load = () => (store ??= import("../../core/ipfs/kuboStore.ts").then((m) => m.createKuboStore(apiUrl)));
+  const load = () => (store ??= import("#core/ipfs/kuboStore.ts").then((m) => m.createKuboStore(apiUrl)));
   return {
     endpoint: apiUrl,
     add: async (bytes: Uint8Array) => (await load()).add(bytes),

@@ -10,7 +10,7 @@
  */
 import { createConnector } from "wagmi";
 import { getAddress, numberToHex, type Address, type Chain, type EIP1193RequestFn } from "viem";
-import { DEMO_PEOPLE, findDemoPerson, isLocalChain, type DemoPerson } from "../../core/dev/demoAccounts.ts";
+import { DEMO_PEOPLE, findDemoPerson, isLocalChain, type DemoPerson } from "#core/dev/demoAccounts.ts";
 import type { DevWalletClient } from "./devWalletClient.ts";
 
 export const DEV_WALLET_ID = "medledger-dev-wallet";

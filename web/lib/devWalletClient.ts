@@ -5,8 +5,8 @@
  * code is not part of any page's first load.
  */
 import { createWalletClient, http, type Chain, type HDAccount, type Transport, type WalletClient } from "viem";
-import type { DemoPerson } from "../../core/dev/demoAccounts.ts";
-import { demoAccount } from "../../core/dev/demoKeys.ts";
+import type { DemoPerson } from "#core/dev/demoAccounts.ts";
+import { demoAccount } from "#core/dev/demoKeys.ts";
 
 export type DevWalletClient = WalletClient<Transport, Chain, HDAccount>;
 

@@ -7,8 +7,8 @@
  */
 import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
 import type { Address } from "viem";
-import type { EncryptionIdentity } from "../../core/identity/identity.ts";
-import { useLedgerWriter } from "./ledger.tsx";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { useLedgerWriter } from "./ledgerContext.tsx";
 import { useRefreshLedger } from "./queries.ts";
 
 interface IdentityStore {
@@ -41,7 +41,7 @@ export function useIdentity(address: Address | undefined): IdentityState {
   const unlock = useCallback(
     async (options: { publish?: boolean } = {}) => {
       const writer = await getWriter();
-      const { ensureKeyPublished, unlockIdentity } = await import("../../core/identity/identity.ts");
+      const { ensureKeyPublished, unlockIdentity } = await import("#core/identity/encryptionKey.ts");
       const unlocked = identity ?? (await unlockIdentity(writer.walletClient, writer.deployment));
       if (options.publish && (await ensureKeyPublished(writer, unlocked))) await refresh();
       store.remember(unlocked);

@@ -3,8 +3,8 @@
  * client components as plain, serialisable data (so one build serves any network).
  */
 import type { Address } from "viem";
-import type { Deployment } from "../../core/contract/ledger.ts";
-import { isLocalChain } from "../../core/dev/demoAccounts.ts";
+import type { Deployment } from "#core/contract/ledger.ts";
+import { isLocalChain } from "#core/dev/demoAccounts.ts";
 
 export interface PublicConfig {
   readonly rpcUrl: string;

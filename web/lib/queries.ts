@@ -7,11 +7,11 @@
 import { useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import type { Address } from "viem";
-import { getRoles, type Roles } from "../../core/accounts/roles.ts";
-import { readLedger } from "../../core/contract/calls.ts";
-import type { StaffMember } from "../../core/staff/staff.ts";
-import { DEMO_PEOPLE, isLocalChain } from "../../core/dev/demoAccounts.ts";
-import { useLedgerReader, usePublicConfig } from "./ledger.tsx";
+import { getRoles, type Roles } from "#core/accounts/roles.ts";
+import { readLedger } from "#core/contract/calls.ts";
+import type { StaffMember } from "#core/staff/staff.ts";
+import { DEMO_PEOPLE, isLocalChain } from "#core/dev/demoAccounts.ts";
+import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
 
 /** The roles the contract grants `account` (undefined while not connected). */
 export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
@@ -25,14 +25,14 @@ export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
 
 export function useStaff(): UseQueryResult<StaffMember[]> {
   const reader = useLedgerReader();
-  return useQuery({ queryKey: ["ledger", "staff"], queryFn: async () => (await import("../../core/staff/staff.ts")).listStaff(reader) });
+  return useQuery({ queryKey: ["ledger", "staff"], queryFn: async () => (await import("#core/staff/staff.ts")).listStaff(reader) });
 }
 
 export function useStaffMember(account: Address | undefined): UseQueryResult<StaffMember | null> {
   const reader = useLedgerReader();
   return useQuery({
     queryKey: ["ledger", "staffMember", account],
-    queryFn: async () => (await (await import("../../core/staff/staff.ts")).getStaffMember(reader, account!)) ?? null,
+    queryFn: async () => (await (await import("#core/staff/staff.ts")).getStaffMember(reader, account!)) ?? null,
     enabled: account !== undefined,
   });
 }

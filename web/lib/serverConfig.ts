@@ -5,10 +5,10 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LOCAL_DEFAULTS, parseDeploymentFile } from "../../core/config.ts";
-import { isMedLedgerError } from "../../core/errors.ts";
-import { resolveConfig } from "../../core/node/config.ts";
-import { repositoryRoot } from "../../server/paths.ts";
+import { LOCAL_DEFAULTS, parseDeploymentFile } from "#core/config.ts";
+import { isMedLedgerError } from "#core/errors.ts";
+import { resolveConfig } from "#core/node/config.ts";
+import { repositoryRoot } from "#server/paths.ts";
 import { chainNameOf, type ConfigResult } from "./publicConfig.ts";
 
 /** The configuration for this request, or what is wrong with it. */

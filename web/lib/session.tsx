@@ -9,10 +9,10 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
 import type { Address, Hex } from "viem";
-import type { Roles } from "../../core/accounts/roles.ts";
-import { MedLedgerError } from "../../core/errors.ts";
+import type { Roles } from "#core/accounts/roles.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import { apiRequest } from "./api.ts";
-import { useLedgerWriter, useWallet } from "./ledger.tsx";
+import { useLedgerWriter, useWallet } from "./ledgerContext.tsx";
 import { buildSignInMessage, type NonceAnswer } from "./signInMessage.ts";
 import { toUserError } from "./userError.ts";
 

@@ -3,8 +3,8 @@
  * date-input conversions. (Candidates for core/contract/ — nothing here needs React.)
  */
 import type { Address, Hex } from "viem";
-import type { LedgerEventName, TimelineEntry } from "../../core/contract/events.ts";
-import { roleName } from "../../core/accounts/roles.ts";
+import type { LedgerEventName, TimelineEntry } from "#core/contract/events.ts";
+import { roleName } from "#core/accounts/roles.ts";
 
 /** Every event type of the contract the timeline can filter on, in a sensible order. */
 export const TIMELINE_EVENT_NAMES: readonly LedgerEventName[] = [

@@ -5,8 +5,8 @@
  * Every ledger query is refreshed (in the background) after a success.
  */
 import { useCallback, useState } from "react";
-import type { LedgerWriter } from "../../core/contract/ledger.ts";
-import { useLedgerWriter } from "./ledger.tsx";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import { useLedgerWriter } from "./ledgerContext.tsx";
 import { useRefreshLedger } from "./queries.ts";
 
 export interface LedgerAction<A extends unknown[], R> {

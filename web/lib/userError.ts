@@ -1,6 +1,6 @@
 /** What the user is shown for any failure: MedLedgerError's message and hint, never a stack trace. */
-import { toLedgerError } from "../../core/contract/errors.ts";
-import { MedLedgerError } from "../../core/errors.ts";
+import { toLedgerError } from "#core/contract/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 
 export interface UserError {
   readonly code: string;

@@ -1,7 +1,7 @@
 /** The wagmi configuration for one MedLedger network, built in the browser from the runtime config. */
 import { createConfig, injected, type Config, type CreateConnectorFn } from "wagmi";
 import { defineChain, http, type Chain } from "viem";
-import { isLocalChain } from "../../core/dev/demoAccounts.ts";
+import { isLocalChain } from "#core/dev/demoAccounts.ts";
 import { devWallet } from "./devWallet.ts";
 import type { PublicConfig } from "./publicConfig.ts";
 

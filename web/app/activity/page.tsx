@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ActivityPage } from "../../components/activity/ActivityPage.tsx";
+import { ActivityPage } from "#web/components/activity/ActivityPage.tsx";
 
 export const metadata: Metadata = { title: "Activity" };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AdminPage } from "../../components/admin/AdminPage.tsx";
+import { AdminPage } from "#web/components/admin/AdminPage.tsx";
 
 export const metadata: Metadata = { title: "Administration" };
 

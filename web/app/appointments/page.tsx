@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { AppointmentsPage } from "../../components/appointments/AppointmentsPage.tsx";
+import { AppointmentsPage } from "#web/components/appointments/AppointmentsPage.tsx";
 
 export const metadata: Metadata = { title: "Appointments" };
 

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { DoctorPage } from "../../components/doctor/DoctorPage.tsx";
+import { DoctorPage } from "#web/components/doctor/DoctorPage.tsx";
 
 export const metadata: Metadata = { title: "Doctor" };
 

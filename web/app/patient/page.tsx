@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PatientPage } from "../../components/patient/PatientPage.tsx";
+import { PatientPage } from "#web/components/patient/PatientPage.tsx";
 
 export const metadata: Metadata = { title: "Patient" };
 

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { Suspense } from "react";
-import { Spinner } from "../../components/Progress.tsx";
-import { VerifyPage } from "../../components/verify/VerifyPage.tsx";
+import { Spinner } from "#web/components/Progress.tsx";
+import { VerifyPage } from "#web/components/verify/VerifyPage.tsx";
 
 export const metadata: Metadata = { title: "Verify a report" };
 

@@ -1,7 +1,7 @@
 "use client";
 /** The filter form of the activity page: user, role, kind of activity, date range, which sources. */
 import type { Dispatch, SetStateAction } from "react";
-import { ACTIVITY_KINDS, ACTIVITY_ROLES, type ActivityFilterInput } from "../../lib/activity.ts";
+import { ACTIVITY_KINDS, ACTIVITY_ROLES, type ActivityFilterInput } from "#web/lib/activity.ts";
 import { SelectField, TextField } from "../Field.tsx";
 
 export type SourceChoice = "both" | "off-chain" | "on-chain";

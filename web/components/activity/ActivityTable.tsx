@@ -1,8 +1,8 @@
 "use client";
 /** The merged, chronological table: off-chain activity rows and on-chain event rows. */
-import type { MergedRow } from "../../lib/activity.ts";
-import { describeActivity, explorerTxUrl } from "../../lib/activity.ts";
-import { describeEvent } from "../../lib/timeline.ts";
+import type { MergedRow } from "#web/lib/activity.ts";
+import { describeActivity, explorerTxUrl } from "#web/lib/activity.ts";
+import { describeEvent } from "#web/lib/timeline.ts";
 import { AddressText, shorten } from "../AddressText.tsx";
 
 function When({ time }: { time: number }) {

@@ -5,11 +5,11 @@
  */
 import { useState } from "react";
 import type { Hex } from "viem";
-import { writeLedger } from "../../../core/contract/calls.ts";
-import type { LedgerWriter } from "../../../core/contract/ledger.ts";
-import type { AuditVerificationJson } from "../../lib/activity.ts";
-import { apiRequest } from "../../lib/api.ts";
-import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import { writeLedger } from "#core/contract/calls.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import type { AuditVerificationJson } from "#web/lib/activity.ts";
+import { apiRequest } from "#web/lib/api.ts";
+import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";

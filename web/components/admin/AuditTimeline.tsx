@@ -3,10 +3,10 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address } from "viem";
-import { getTimeline, type LedgerEventName, type TimelineFilter } from "../../../core/contract/events.ts";
-import { useLedgerReader } from "../../lib/ledger.tsx";
-import { useNameOf } from "../../lib/queries.ts";
-import { dayToSeconds, describeEvent, TIMELINE_EVENT_NAMES } from "../../lib/timeline.ts";
+import { getTimeline, type LedgerEventName, type TimelineFilter } from "#core/contract/events.ts";
+import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import { useNameOf } from "#web/lib/queries.ts";
+import { dayToSeconds, describeEvent, TIMELINE_EVENT_NAMES } from "#web/lib/timeline.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";

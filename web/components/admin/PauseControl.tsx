@@ -1,9 +1,9 @@
 "use client";
 /** The admin's emergency switch: pause or resume every write to the ledger. */
-import { writeLedger } from "../../../core/contract/calls.ts";
-import type { LedgerWriter } from "../../../core/contract/ledger.ts";
-import { usePaused } from "../../lib/queries.ts";
-import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import { writeLedger } from "#core/contract/calls.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import { usePaused } from "#web/lib/queries.ts";
+import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 

@@ -3,11 +3,11 @@
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import * as z from "zod/mini";
-import type { LedgerWriter } from "../../../core/contract/ledger.ts";
-import { addStaff, setStaffActive, staffProfileSchema, updateStaff, type StaffMember, type StaffProfile, type StaffRole } from "../../../core/staff/staff.ts";
-import { addressSchema, validate, type FieldErrors } from "../../lib/forms.ts";
-import { useStaff } from "../../lib/queries.ts";
-import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import { addStaff, setStaffActive, staffProfileSchema, updateStaff, type StaffMember, type StaffProfile, type StaffRole } from "#core/staff/staff.ts";
+import { addressSchema, validate, type FieldErrors } from "#web/lib/forms.ts";
+import { useStaff } from "#web/lib/queries.ts";
+import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";

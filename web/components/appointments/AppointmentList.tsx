@@ -6,8 +6,8 @@
  */
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
-import type { Roles } from "../../../core/accounts/roles.ts";
-import { apiRequest } from "../../lib/api.ts";
+import type { Roles } from "#core/accounts/roles.ts";
+import { apiRequest } from "#web/lib/api.ts";
 import {
   allowedActions,
   dayLabel,
@@ -17,7 +17,7 @@ import {
   type AppointmentAction,
   type AppointmentJson,
   type AppointmentStatus,
-} from "../../lib/appointments.ts";
+} from "#web/lib/appointments.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";

@@ -7,12 +7,12 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import type { Address } from "viem";
-import type { Roles } from "../../../core/accounts/roles.ts";
-import { apiRequest } from "../../lib/api.ts";
-import { isOpen, type AppointmentJson } from "../../lib/appointments.ts";
-import { useNameOf } from "../../lib/queries.ts";
-import { API_QUERY_ROOT, useSession } from "../../lib/session.tsx";
-import { toUserError } from "../../lib/userError.ts";
+import type { Roles } from "#core/accounts/roles.ts";
+import { apiRequest } from "#web/lib/api.ts";
+import { isOpen, type AppointmentJson } from "#web/lib/appointments.ts";
+import { useNameOf } from "#web/lib/queries.ts";
+import { API_QUERY_ROOT, useSession } from "#web/lib/session.tsx";
+import { toUserError } from "#web/lib/userError.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { SessionGate } from "../session/SessionGate.tsx";

@@ -3,11 +3,11 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
-import { assignedDoctors } from "../../../core/patients/profile.ts";
-import { apiRequest } from "../../lib/api.ts";
-import { localDay, timeRange, type AppointmentJson } from "../../lib/appointments.ts";
-import { useLedgerReader } from "../../lib/ledger.tsx";
-import { useNameOf, useStaff } from "../../lib/queries.ts";
+import { assignedDoctors } from "#core/patients/profile.ts";
+import { apiRequest } from "#web/lib/api.ts";
+import { localDay, timeRange, type AppointmentJson } from "#web/lib/appointments.ts";
+import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";

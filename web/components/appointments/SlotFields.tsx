@@ -1,6 +1,6 @@
 "use client";
 /** Date, start time and duration of a slot: labelled fields shared by the request and reschedule forms. */
-import { DURATIONS, slotFromInputs } from "../../lib/appointments.ts";
+import { DURATIONS, slotFromInputs } from "#web/lib/appointments.ts";
 import { SelectField, TextField } from "../Field.tsx";
 
 export interface SlotInput {

@@ -5,9 +5,9 @@
  * ledger, marked superseded.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
-import { MedLedgerError } from "../../../core/errors.ts";
-import { formatBytes } from "../../../core/reports/limits.ts";
-import type { ReportRecord } from "../../../core/reports/records.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import { formatBytes } from "#core/reports/limits.ts";
+import type { ReportRecord } from "#core/reports/records.ts";
 import { AddressText } from "../AddressText.tsx";
 import { VerifyLink } from "../verify/VerifyLink.tsx";
 import { UploadStatus } from "./UploadStatus.tsx";

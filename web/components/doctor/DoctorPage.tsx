@@ -8,10 +8,10 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address } from "viem";
-import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
-import { listReports, listReportsSharedWith, type ReportRecord } from "../../../core/reports/records.ts";
-import { useLedgerReader } from "../../lib/ledger.tsx";
-import { useNameOf } from "../../lib/queries.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
+import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import { useNameOf } from "#web/lib/queries.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { ReportList } from "../ReportList.tsx";

@@ -5,9 +5,9 @@
  * registration is retried without re-uploading.
  */
 import { useState, type FormEvent } from "react";
-import { MedLedgerError } from "../../../core/errors.ts";
-import { formatBytes } from "../../../core/reports/limits.ts";
-import { addressSchema, validate } from "../../lib/forms.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import { formatBytes } from "#core/reports/limits.ts";
+import { addressSchema, validate } from "#web/lib/forms.ts";
 import { AddressText } from "../AddressText.tsx";
 import { VerifyLink } from "../verify/VerifyLink.tsx";
 import type { MyPatient, MyPatients } from "./useMyPatients.ts";

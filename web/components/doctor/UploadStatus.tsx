@@ -1,7 +1,7 @@
 "use client";
 /** The visible state of a {@link ReportUpload}: its steps, the retry note, the error and the result. */
 import type { ReactNode } from "react";
-import type { SubmitResult } from "../../../core/reports/upload.ts";
+import type { SubmitResult } from "#core/reports/upload.ts";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { StepList } from "../Progress.tsx";
 import type { ReportUpload } from "./useReportUpload.ts";

@@ -7,15 +7,15 @@
 import { useQueries, useQuery } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import type { Address } from "viem";
-import { readLedger } from "../../../core/contract/calls.ts";
-import { isMedLedgerError } from "../../../core/errors.ts";
-import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
-import { cidFromBytes } from "../../../core/ipfs/cid.ts";
-import { patientsOfDoctor } from "../../../core/patients/patients.ts";
-import { loadPatientProfile, type PatientProfile } from "../../../core/patients/profile.ts";
-import { useLedgerReader } from "../../lib/ledger.tsx";
-import { useContentStore } from "../../lib/contentStore.ts";
-import { useNameOf } from "../../lib/queries.ts";
+import { readLedger } from "#core/contract/calls.ts";
+import { isMedLedgerError } from "#core/errors.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { cidFromBytes } from "#core/ipfs/cid.ts";
+import { patientsOfDoctor } from "#core/patients/patients.ts";
+import { loadPatientProfile, type PatientProfile } from "#core/patients/profile.ts";
+import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import { useContentStore } from "#web/lib/contentStore.ts";
+import { useNameOf } from "#web/lib/queries.ts";
 
 export interface MyPatient {
   readonly account: Address;

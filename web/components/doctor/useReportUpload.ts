@@ -6,11 +6,11 @@
  */
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
-import { prepareReport, submitReport, type PreparedReport, type SubmitResult, type UploadStep } from "../../../core/reports/upload.ts";
-import { readFileBytes } from "../../lib/files.ts";
-import { useLedgerWriter, usePublicConfig } from "../../lib/ledger.tsx";
-import { useContentStore } from "../../lib/contentStore.ts";
-import { useRefreshLedger } from "../../lib/queries.ts";
+import { prepareReport, submitReport, type PreparedReport, type SubmitResult, type UploadStep } from "#core/reports/upload.ts";
+import { readFileBytes } from "#web/lib/files.ts";
+import { useLedgerWriter, usePublicConfig } from "#web/lib/ledgerContext.tsx";
+import { useContentStore } from "#web/lib/contentStore.ts";
+import { useRefreshLedger } from "#web/lib/queries.ts";
 
 export interface UploadRequest {
   readonly file: File;

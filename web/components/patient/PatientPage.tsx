@@ -7,14 +7,14 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
-import type { LedgerWriter } from "../../../core/contract/ledger.ts";
-import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
-import { listReports, type ReportRecord } from "../../../core/reports/records.ts";
-import type { ShareState } from "../../../core/reports/share.ts";
-import { useIdentity } from "../../lib/identity.tsx";
-import { useLedgerReader, useLedgerWriter, useWallet } from "../../lib/ledger.tsx";
-import { useNameOf, useRoles, useStaff } from "../../lib/queries.ts";
-import { useLedgerAction } from "../../lib/useLedgerAction.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { listReports, type ReportRecord } from "#core/reports/records.ts";
+import type { ShareState } from "#core/reports/share.ts";
+import { useIdentity } from "#web/lib/identity.tsx";
+import { useLedgerReader, useLedgerWriter, useWallet } from "#web/lib/ledgerContext.tsx";
+import { useNameOf, useRoles, useStaff } from "#web/lib/queries.ts";
+import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
@@ -22,7 +22,7 @@ import { Spinner } from "../Progress.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
 
 // Sharing (key wrapping) and registration (validation) code is loaded on first use, not with the page.
-const sharing = () => import("../../../core/reports/share.ts");
+const sharing = () => import("#core/reports/share.ts");
 const NO_SHARES: readonly ShareState[] = [];
 const doShare = async (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => (await sharing()).shareReport(writer, reportId, reader, identity);
 const doRevoke = async (writer: LedgerWriter, reportId: Hex, reader: Address) => (await sharing()).revokeShare(writer, reportId, reader);
@@ -137,7 +137,7 @@ function RegistrationCode({ address }: { address: Address }) {
             try {
               const identity = await unlock();
               const writer = await getWriter();
-              const { createRegistrationRequest, encodeRegistrationRequest } = await import("../../../core/patients/registration.ts");
+              const { createRegistrationRequest, encodeRegistrationRequest } = await import("#core/patients/registration.ts");
               setCode(encodeRegistrationRequest(await createRegistrationRequest(reader, writer.walletClient, identity)));
             } catch (caught) {
               setError(caught);

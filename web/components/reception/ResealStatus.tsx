@@ -6,12 +6,12 @@
  */
 import { useCallback, useState } from "react";
 import type { Address } from "viem";
-import type { LedgerWriter } from "../../../core/contract/ledger.ts";
-import type { EncryptionIdentity } from "../../../core/identity/identity.ts";
-import type { ContentStore } from "../../../core/ipfs/types.ts";
-import { useContentStore } from "../../lib/contentStore.ts";
-import { useNameOf } from "../../lib/queries.ts";
-import { useLedgerAction, type LedgerAction } from "../../lib/useLedgerAction.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
+import { useContentStore } from "#web/lib/contentStore.ts";
+import { useNameOf } from "#web/lib/queries.ts";
+import { useLedgerAction, type LedgerAction } from "#web/lib/useLedgerAction.ts";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { resealPatientProfile, type ResealResult } from "./resealProfile.ts";

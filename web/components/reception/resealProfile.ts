@@ -4,14 +4,14 @@
  * receptionists and the assigned doctors with a published key), as `medledger patient assign` does.
  */
 import type { Address } from "viem";
-import { readLedger } from "../../../core/contract/calls.ts";
-import type { LedgerWriter } from "../../../core/contract/ledger.ts";
-import { MedLedgerError, isMedLedgerError } from "../../../core/errors.ts";
-import { publishedKeyOf, type EncryptionIdentity } from "../../../core/identity/identity.ts";
-import { cidFromBytes } from "../../../core/ipfs/cid.ts";
-import type { ContentStore } from "../../../core/ipfs/types.ts";
-import { updatePatientProfile } from "../../../core/patients/patients.ts";
-import { assignedDoctors, loadPatientProfile, type PatientProfile } from "../../../core/patients/profile.ts";
+import { readLedger } from "#core/contract/calls.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import { MedLedgerError, isMedLedgerError } from "#core/errors.ts";
+import { publishedKeyOf, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { cidFromBytes } from "#core/ipfs/cid.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
+import { updatePatientProfile } from "#core/patients/patients.ts";
+import { assignedDoctors, loadPatientProfile, type PatientProfile } from "#core/patients/profile.ts";
 
 export interface ResealResult {
   readonly profileCid: string;

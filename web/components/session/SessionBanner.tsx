@@ -1,7 +1,7 @@
 "use client";
 /** Under the header, on every page: why signing in or out failed (message + hint), and session expiry. */
 import { useState } from "react";
-import { useSession } from "../../lib/session.tsx";
+import { useSession } from "#web/lib/session.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import styles from "./session.module.css";
 

@@ -1,8 +1,8 @@
 "use client";
 /** The header's sign-in control: "Sign in" once a wallet is connected, then "Signed in" and "Sign out". */
-import { useNameOf } from "../../lib/queries.ts";
-import { useWallet } from "../../lib/ledger.tsx";
-import { useSession } from "../../lib/session.tsx";
+import { useNameOf } from "#web/lib/queries.ts";
+import { useWallet } from "#web/lib/ledgerContext.tsx";
+import { useSession } from "#web/lib/session.tsx";
 import { sessionSummary } from "./SessionStatus.tsx";
 import styles from "./session.module.css";
 

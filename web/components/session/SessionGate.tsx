@@ -4,9 +4,9 @@
  * (when `roles` is given) holding one of those roles; otherwise says what to do.
  */
 import type { ReactNode } from "react";
-import type { RoleName } from "../../../core/accounts/roles.ts";
-import { useWallet } from "../../lib/ledger.tsx";
-import { useSession, type SignedInSession } from "../../lib/session.tsx";
+import type { RoleName } from "#core/accounts/roles.ts";
+import { useWallet } from "#web/lib/ledgerContext.tsx";
+import { useSession, type SignedInSession } from "#web/lib/session.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { SessionStatus } from "./SessionStatus.tsx";

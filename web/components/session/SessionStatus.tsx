@@ -3,10 +3,10 @@
  * The session in words — "Signed in as Dr. Ada Lovelace (doctor) until 18:30" — with the
  * sign-in and sign-out buttons. (Failures and the expiry notice are shown by SessionBanner.)
  */
-import type { RoleName } from "../../../core/accounts/roles.ts";
-import { useWallet } from "../../lib/ledger.tsx";
-import { useNameOf } from "../../lib/queries.ts";
-import { useSession, type SignedInSession } from "../../lib/session.tsx";
+import type { RoleName } from "#core/accounts/roles.ts";
+import { useWallet } from "#web/lib/ledgerContext.tsx";
+import { useNameOf } from "#web/lib/queries.ts";
+import { useSession, type SignedInSession } from "#web/lib/session.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 

@@ -1,7 +1,7 @@
 "use client";
 /** The answer of a verification: genuine, superseded, not registered or MISMATCH, with the record's facts. */
-import type { VerificationResult } from "../../../core/verify/verify.ts";
-import { useStaffMember } from "../../lib/queries.ts";
+import type { VerificationResult } from "#core/verify/verify.ts";
+import { useStaffMember } from "#web/lib/queries.ts";
 import { AddressText } from "../AddressText.tsx";
 import { VerifyLink } from "./VerifyLink.tsx";
 

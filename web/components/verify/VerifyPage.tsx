@@ -7,11 +7,11 @@
 import { useMutation } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { digestFile } from "../../../core/crypto/digests.ts";
-import { formatBytes } from "../../../core/reports/limits.ts";
-import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "../../../core/verify/verify.ts";
-import { MedLedgerError } from "../../../core/errors.ts";
-import { useLedgerReader } from "../../lib/ledger.tsx";
+import { digestFile } from "#core/crypto/digests.ts";
+import { formatBytes } from "#core/reports/limits.ts";
+import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "#core/verify/verify.ts";
+import { MedLedgerError } from "#core/errors.ts";
+import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";

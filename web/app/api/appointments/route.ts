@@ -1,5 +1,5 @@
 /** GET/POST/PATCH /api/appointments: list, request, confirm/decline/reschedule/cancel — the logic lives in server/http/api.ts. */
-import { handle } from "../../../../server/http/runtime.ts";
+import { handle } from "#server/http/runtime.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

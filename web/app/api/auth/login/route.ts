@@ -1,5 +1,5 @@
 /** POST /api/auth/login: Sign-In with Ethereum — the logic lives in server/http/api.ts. */
-import { handle } from "../../../../../server/http/runtime.ts";
+import { handle } from "#server/http/runtime.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

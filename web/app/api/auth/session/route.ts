@@ -1,5 +1,5 @@
 /** GET /api/auth/session: who is signed in, with roles read from the contract — the logic lives in server/http/api.ts. */
-import { handle } from "../../../../../server/http/runtime.ts";
+import { handle } from "#server/http/runtime.ts";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

@@ -1,2 +1,0 @@
-export * from "./heliaStore.ts";
-export * from "./kuboRpcServer.ts";

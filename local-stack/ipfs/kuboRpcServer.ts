@@ -1,0 +1,166 @@
+/**
+ * A Kubo-RPC-compatible HTTP endpoint over the embedded node — the subset MedLedger uses:
+ * `add`, `cat`, `version` and `id` under /api/v0. Bound to 127.0.0.1 only, with CORS for the web
+ * app's origins, so the browser, the CLI and the scripts all talk to IPFS through
+ * kubo-rpc-client whichever backend runs. Errors are answered the way Kubo does
+ * (`{ Message, Code, Type: "error" }`, status 500). Node only.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { KUBO_ADD_OPTIONS } from "#core/ipfs/importSettings.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
+
+export interface KuboRpcServerOptions {
+  readonly store: ContentStore;
+  readonly host?: "127.0.0.1";
+  /** 0 picks a free port. */
+  readonly port?: number;
+  /** Largest accepted upload; default 64 MiB (reports are at most 50 MB plus the cipher header). */
+  readonly maxUploadBytes?: number;
+  /** Origins allowed by CORS; default: any http://localhost:* or http://127.0.0.1:* origin. */
+  readonly allowedOrigins?: readonly string[];
+}
+
+export interface KuboRpcServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
+
+class HttpError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? 0);
+  if (declared > limit) throw new HttpError(413, `upload of ${declared} bytes exceeds the ${limit}-byte limit`);
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req) {
+    total += (chunk as Buffer).length;
+    if (total > limit) throw new HttpError(413, `upload exceeds the ${limit}-byte limit`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise<KuboRpcServer> {
+  const { store } = options;
+  const host = options.host ?? "127.0.0.1";
+  const maxUploadBytes = options.maxUploadBytes ?? 64 * 1024 * 1024;
+  const allowed = (origin: string | undefined) =>
+    origin !== undefined && (options.allowedOrigins ? options.allowedOrigins.includes(origin) : LOCAL_ORIGIN.test(origin));
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const origin = req.headers.origin;
+    if (allowed(origin)) {
+      res.setHeader("Access-Control-Allow-Origin", origin!);
+      res.setHeader("Vary", "Origin");
+      res.setHeader("Access-Control-Allow-Methods", "POST, OPTIONS");
+      res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "*");
+      res.setHeader("Access-Control-Expose-Headers", "X-Stream-Output, X-Chunked-Output, X-Content-Length");
+    } else if (origin !== undefined) {
+      throw new HttpError(403, `origin ${origin} is not allowed`);
+    }
+    if (req.method === "OPTIONS") {
+      res.writeHead(204).end();
+      return;
+    }
+    if (req.method !== "POST") throw new HttpError(405, "Kubo RPC accepts POST only");
+    const url = new URL(req.url ?? "/", `http://${host}`);
+    switch (url.pathname) {
+      case "/api/v0/version":
+        sendJson(res, { Version: "0.0.0-medledger-embedded", Commit: "", Repo: "16", System: `node/${process.version}`, Golang: "" });
+        return;
+      case "/api/v0/id":
+        sendJson(res, { ID: "medledger-embedded", PublicKey: "", Addresses: [], AgentVersion: "medledger-embedded/helia", Protocols: [] });
+        return;
+      case "/api/v0/add": {
+        refuseOtherImportSettings(url.searchParams);
+        const body = await readBody(req, maxUploadBytes);
+        const form = await new Request(url, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: new Uint8Array(body) }).formData();
+        const lines: string[] = [];
+        for (const [name, value] of form.entries()) {
+          if (typeof value === "string") continue;
+          const bytes = new Uint8Array(await value.arrayBuffer());
+          const cid = await store.add(bytes);
+          lines.push(JSON.stringify({ Name: value.name || name || cid, Hash: cid, Size: String(bytes.length) }));
+        }
+        if (lines.length === 0) throw new HttpError(400, "no file in the request");
+        res.writeHead(200, { "Content-Type": "application/json", "X-Chunked-Output": "1" });
+        res.end(`${lines.join("\n")}\n`);
+        return;
+      }
+      case "/api/v0/cat": {
+        const cid = url.searchParams.get("arg");
+        if (!cid) throw new HttpError(400, "argument \"ipfs-path\" is required");
+        const bytes = await store.cat(cid.replace(/^\/ipfs\//, ""), { maxBytes: maxUploadBytes });
+        const offset = Number(url.searchParams.get("offset") ?? 0);
+        const length = url.searchParams.has("length") ? Number(url.searchParams.get("length")) : undefined;
+        const slice = bytes.subarray(offset, length === undefined ? undefined : offset + length);
+        res.writeHead(200, { "Content-Type": "application/octet-stream", "X-Stream-Output": "1", "Content-Length": String(slice.length) });
+        res.end(slice);
+        return;
+      }
+      default:
+        throw new HttpError(404, `${url.pathname} is not served by the embedded node (add, cat, version, id are)`);
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      const status = error instanceof HttpError ? error.status : 500;
+      const message = error instanceof Error ? error.message : String(error);
+      if (!res.headersSent) res.writeHead(status === 413 || status === 403 || status === 404 || status === 405 ? status : 500, { "Content-Type": "application/json" });
+      res.end(JSON.stringify({ Message: message, Code: 0, Type: "error" }));
+      req.resume();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 5001, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/**
+ * The store imports with MedLedger's settings only (Kubo's defaults, see importSettings.ts); a
+ * client asking for others would silently get a CID it does not expect, so it is refused instead.
+ * kubo-rpc-client sends its options in camelCase, Kubo's own CLI in kebab-case: both are read.
+ */
+function refuseOtherImportSettings(params: URLSearchParams): void {
+  const expected: Record<string, string> = {
+    "cid-version": String(KUBO_ADD_OPTIONS.cidVersion),
+    "raw-leaves": String(KUBO_ADD_OPTIONS.rawLeaves),
+    chunker: KUBO_ADD_OPTIONS.chunker,
+    hash: KUBO_ADD_OPTIONS.hashAlg,
+    trickle: "false",
+    "only-hash": "false",
+    "wrap-with-directory": "false",
+  };
+  for (const [name, value] of Object.entries(expected)) {
+    const camel = name.replace(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
+    const given = params.get(name) ?? params.get(camel);
+    if (given !== null && given !== value) {
+      throw new HttpError(400, `the embedded node imports with ${name}=${value} only (MedLedger's fixed import settings), not ${given}`);
+    }
+  }
+}
+
+function sendJson(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { "Content-Type": "application/json" });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,48 @@
+/** The web app's pure helpers (no browser needed): event descriptions, date filters, file types, form rules. */
+import { expect } from "chai";
+import { describe, it } from "mocha";
+import { zeroHash } from "viem";
+import { ROLE_IDS } from "#core/accounts/roles.ts";
+import { reportFileName, sniffMime } from "#web/lib/files.ts";
+import { addressSchema, validate } from "#web/lib/forms.ts";
+import { dayToSeconds, describeEvent } from "#web/lib/timeline.ts";
+
+const ALICE = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";
+const ADA = "0x90F79bf6EB2c4f870365E785982E1f101E93b906";
+const names = (a: string) => ({ [ALICE.toLowerCase()]: "Alice Martin", [ADA.toLowerCase()]: "Dr. Ada Lovelace" })[a.toLowerCase()] ?? a;
+
+describe("web app helpers", function () {
+  it("describes contract events in words, with names", function () {
+    expect(describeEvent({ eventName: "StaffAdded", args: { account: ADA, role: ROLE_IDS.doctor, profile: { name: "Dr. Ada Lovelace" } } }, names)).to.equal("Added Dr. Ada Lovelace as doctor");
+    expect(describeEvent({ eventName: "DoctorAssigned", args: { patient: ALICE, doctor: ADA } }, names)).to.equal("Assigned Dr. Ada Lovelace to patient Alice Martin");
+    const reportId = `0x${"ab".repeat(32)}`;
+    expect(describeEvent({ eventName: "ReportRegistered", args: { reportId, patient: ALICE, doctor: ADA, supersedes: zeroHash } }, names)).to.equal(
+      "Registered report 0xababab…abab by Dr. Ada Lovelace for patient Alice Martin",
+    );
+    expect(describeEvent({ eventName: "Paused", args: {} }, names)).to.equal("Paused all changes");
+  });
+
+  it("turns date inputs into an inclusive range of Unix seconds", function () {
+    const from = dayToSeconds("2026-11-25", false)!;
+    const to = dayToSeconds("2026-11-25", true)!;
+    expect(to - from).to.equal(24 * 3600 - 1);
+    expect(dayToSeconds("", false)).to.equal(undefined);
+    expect(dayToSeconds("25/11/2026", true)).to.equal(undefined);
+  });
+
+  it("recognises PDF, PNG and JPEG reports for the download", function () {
+    expect(sniffMime(new TextEncoder().encode("%PDF-1.7 …"))).to.equal("application/pdf");
+    expect(sniffMime(Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d]))).to.equal("image/png");
+    expect(sniffMime(Uint8Array.from([0xff, 0xd8, 0xff, 0xe0, 0]))).to.equal("image/jpeg");
+    expect(sniffMime(Uint8Array.from([1, 2, 3]))).to.equal("application/octet-stream");
+    expect(reportFileName(`0x${"12".repeat(32)}`, "application/pdf")).to.equal("medledger-report-121212121212.pdf");
+  });
+
+  it("validates account addresses and reports the first error of each field", function () {
+    const ok = validate(addressSchema, ` ${ALICE.toLowerCase()} `);
+    expect(ok).to.deep.equal({ ok: true, data: ALICE });
+    const bad = validate(addressSchema, "0x1234");
+    expect(bad.ok).to.equal(false);
+    if (!bad.ok) expect(bad.errors.form).to.match(/0x followed by 40 hexadecimal digits/);
+  });
+});
