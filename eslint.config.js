@@ -36,7 +36,7 @@ export default tseslint.config(
     languageOptions: { globals: { ...globals.node, ...globals.browser }, ecmaVersion: 2024, sourceType: "module" },
     plugins: { "import-x": importX },
     settings: {
-      "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["./tsconfig.json", "./web/tsconfig.json"] })],
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: ["./tsconfig.json", "./web/tsconfig.json"], noWarnOnMultipleProjects: true })],
     },
     rules: {
       "@typescript-eslint/no-explicit-any": "error",

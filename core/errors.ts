@@ -6,6 +6,8 @@
 
 export type MedLedgerErrorCode =
   | "EMPTY_FILE"
+  | "UNSUPPORTED_FILE_TYPE"
+  | "DAMAGED_FILE"
   | "FILE_TOO_LARGE"
   | "WRONG_KEY"
   | "TAMPERED_CIPHERTEXT"

@@ -1,7 +1,6 @@
 /**
- * Refusals of a report file by its content. `MedLedgerErrorCode` has no code of its own for these
- * yet (core/errors.ts belongs to another change), so they travel as INVALID_INPUT / EMPTY_FILE with
- * a machine-readable `reason`; callers that need to tell them apart test `reason`.
+ * Refusals of a report file by its content: EMPTY_FILE, UNSUPPORTED_FILE_TYPE or DAMAGED_FILE
+ * (encrypted PDFs too), with a finer machine-readable `reason`.
  */
 import { MedLedgerError } from "../errors.ts";
 import type { ReportFileType } from "./types.ts";
@@ -22,7 +21,7 @@ export class ReportFileError extends MedLedgerError {
     options?: { cause?: unknown },
   ) {
     super(
-      reason === "empty" ? "EMPTY_FILE" : "INVALID_INPUT",
+      reason === "empty" ? "EMPTY_FILE" : reason === "unsupported-type" ? "UNSUPPORTED_FILE_TYPE" : "DAMAGED_FILE",
       message,
       hint,
       options,

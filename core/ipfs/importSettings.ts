@@ -9,7 +9,7 @@
  * MedLedger writes the root CID in its CIDv1 form (base32 `bafy…`, the same multihash), which is
  * what `ipfs_cid` prints as "CIDv1" and what both Kubo and Helia resolve.
  */
-import { CID } from "multiformats/cid";
+import { type CID } from "multiformats/cid";
 
 export const CHUNK_SIZE = 262_144;
 export const MAX_LINKS_PER_NODE = 174;

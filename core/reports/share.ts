@@ -2,10 +2,9 @@
 import type { Address, Hash, Hex } from "viem";
 import { bytesToHex, hexToBytes } from "viem";
 import { unwrapKey, wrapKey } from "../crypto/keyWrap.ts";
-import { writeLedger } from "../contract/calls.ts";
+import { writeLedger, readLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader, LedgerWriter } from "../contract/ledger.ts";
-import { readLedger } from "../contract/calls.ts";
 import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { getReportRecord } from "./records.ts";

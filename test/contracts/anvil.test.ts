@@ -14,7 +14,7 @@ import { expect } from "chai";
 import { globalOptions, network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { deployMedLedger, journalPath, type DeploymentRecord } from "#ignition/deploy.ts";
-import type { MedLedger } from "../../types/ethers-contracts/index.ts";
+import type { MedLedger } from "#types/ethers-contracts/index.ts";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const BIN = join(ROOT, "node_modules", ".bin");

@@ -1,6 +1,5 @@
 /** Browser tests of the public verify page: no wallet, the file hashed in the browser, lookups, pre-filled links. */
-import { randomBytes } from "node:crypto";
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";

@@ -29,7 +29,7 @@ function independentCid(bytes: Uint8Array, dir: string): string {
     out = execFileSync("ipfs_cid", [path], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], maxBuffer: 1 << 20 });
   } catch (error) {
     if ((error as { code?: string }).code === "ENOENT") {
-      throw new Error("Debian's `ipfs_cid` is missing: install it with `apt-get install -y ipfs-cid` (the CID-agreement test needs it).");
+      throw new Error("Debian's `ipfs_cid` is missing: install it with `apt-get install -y ipfs-cid` (the CID-agreement test needs it).", { cause: error });
     }
     throw error;
   }

@@ -5,8 +5,7 @@
  */
 import { expect } from "chai";
 import { eq } from "drizzle-orm";
-import { setStaffActive } from "#core/staff/staff.ts";
-import { addStaff } from "#core/staff/staff.ts";
+import { setStaffActive, addStaff } from "#core/staff/staff.ts";
 import { sessions } from "#server/db/schema.ts";
 import { listActivity } from "#server/activity/log.ts";
 import { accountOf, addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type Server, type TestDatabase } from "../support/server.ts";

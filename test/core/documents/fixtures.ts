@@ -1,4 +1,4 @@
-/** Real files for the document tests: PDFs from pdf-lib and the seed generator, PNGs (fast-png), JPEGs (jpeg-js), and qpdf/pdfinfo when installed. */
+/** Real files for the document tests: PDFs from pdf-lib and the seed generator, PNGs (fast-png), JPEGs (jpeg-js), and qpdf/pdfinfo (installed by .ci/run). */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -70,8 +70,11 @@ export function jpegImage(
   return new Uint8Array(encodeJpeg({ width, height, data, comments }, 85).data);
 }
 
-export function hasTool(name: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${name}`]).status === 0;
+/** Fails (never skips) when a checking tool is missing: `.ci/run` installs them with apt. */
+export function requireTool(name: string): void {
+  if (spawnSync("sh", ["-c", `command -v ${name}`]).status !== 0) {
+    throw new Error(`${name} is missing: install it with \`apt-get install -y qpdf poppler-utils\` (the PDF structure checks need it).`);
+  }
 }
 
 /** Runs `tool args… file` on the bytes written to a temporary file. */

@@ -25,7 +25,7 @@ async function expectDamaged(promise: Promise<unknown>): Promise<void> {
     await promise;
   } catch (error) {
     expect(isReportFileError(error, "damaged"), String(error)).to.equal(true);
-    expect((error as { code: string }).code).to.equal("INVALID_INPUT");
+    expect((error as { code: string }).code).to.equal("DAMAGED_FILE");
     return;
   }
   expect.fail("expected a damaged-file refusal");

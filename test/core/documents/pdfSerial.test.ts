@@ -22,7 +22,7 @@ import {
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import {
   encryptWithQpdf,
-  hasTool,
+  requireTool,
   runOnFile,
   serologyReport,
   simplePdf,
@@ -161,7 +161,8 @@ describe("Report serials in PDFs", function () {
       });
 
       it("passes qpdf --check and pdfinfo shows the serial", async function () {
-        if (!hasTool("qpdf") || !hasTool("pdfinfo")) this.skip(); // apt-get install -y qpdf poppler-utils
+        requireTool("qpdf");
+        requireTool("pdfinfo");
         const serial = newReportSerial();
         const issued = await embedReportSerial(original, serial);
         const check = runOnFile("qpdf", ["--check"], issued);
@@ -180,7 +181,8 @@ describe("Report serials in PDFs", function () {
         expect(startsWithBytes(issued, bare)).to.equal(true);
         expect(await readReportSerial(issued)).to.equal(serial);
         expect(await infoSerial(issued)).to.equal(serial);
-        if (hasTool("qpdf")) {
+        requireTool("qpdf");
+        {
           const check = runOnFile("qpdf", ["--check"], issued);
           expect(check.status, check.output).to.equal(0);
           expect(check.output).to.not.match(/WARNING/i);
@@ -280,17 +282,17 @@ describe("Report serials in PDFs", function () {
       await expectRefusal(
         embedReportSerial(pdf.subarray(0, pdf.length - 40), newReportSerial()),
         "damaged",
-        "INVALID_INPUT",
+        "DAMAGED_FILE",
       );
       await expectRefusal(
         embedReportSerial(pdf.subarray(0, 200), newReportSerial()),
         "damaged",
-        "INVALID_INPUT",
+        "DAMAGED_FILE",
       );
       await expectRefusal(
         readReportSerial(pdf.subarray(0, pdf.length / 2)),
         "damaged",
-        "INVALID_INPUT",
+        "DAMAGED_FILE",
       );
     });
 
@@ -308,19 +310,19 @@ describe("Report serials in PDFs", function () {
           newReportSerial(),
         ),
         "damaged",
-        "INVALID_INPUT",
+        "DAMAGED_FILE",
       );
     });
 
     it("refuses an encrypted PDF", async function () {
-      if (!hasTool("qpdf")) this.skip();
+      requireTool("qpdf");
       await expectRefusal(
         embedReportSerial(
           encryptWithQpdf(await simplePdf({ useObjectStreams: false })),
           newReportSerial(),
         ),
         "encrypted",
-        "INVALID_INPUT",
+        "DAMAGED_FILE",
       );
     });
 

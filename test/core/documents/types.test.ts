@@ -52,7 +52,7 @@ describe("Report file types and serial format", () => {
         newReportSerial(),
       ),
     );
-    expect(error.code).to.equal("INVALID_INPUT");
+    expect(error.code).to.equal("UNSUPPORTED_FILE_TYPE");
     expect(error.reason).to.equal("unsupported-type");
     expect(error.message).to.equal(
       "Only PDF, PNG and JPEG reports can be registered: this file looks like plain text.",

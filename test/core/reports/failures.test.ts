@@ -1,8 +1,7 @@
 /** Every user-facing failure of the core flows gives a specific MedLedgerError, and loses nothing. */
 import { expect } from "chai";
 import { bytesToHex, createPublicClient, http, zeroHash, type Hex } from "viem";
-import { writeLedger } from "#core/contract/calls.ts";
-import { assertLedgerReachable } from "#core/contract/calls.ts";
+import { writeLedger, assertLedgerReachable } from "#core/contract/calls.ts";
 import { digestFile } from "#core/crypto/digests.ts";
 import { encryptReport, generateReportKey } from "#core/crypto/reportCipher.ts";
 import { wrapKey } from "#core/crypto/keyWrap.ts";
