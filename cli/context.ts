@@ -83,7 +83,7 @@ export async function openStore(config: MedLedgerConfig): Promise<ContentStore> 
 
 /** The signer's encryption identity (derived from a signature; never leaves the process). */
 export async function openIdentity(ledger: LedgerWriter): Promise<EncryptionIdentity> {
-  return unlockIdentity(ledger.walletClient, ledger.deployment);
+  return unlockIdentity(ledger.walletClient, ledger.deployment, ledger);
 }
 
 /** Unlocks the identity and publishes its key if the chain does not hold it yet; reports whether a transaction was sent. */

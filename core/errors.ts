@@ -23,6 +23,8 @@ export type MedLedgerErrorCode =
   | "ACCESS_REVOKED"
   | "UNKNOWN_REPORT"
   | "NO_ENCRYPTION_KEY"
+  | "UNSUPPORTED_WALLET"
+  | "KEY_MISMATCH"
   | "INVALID_INPUT"
   | "CONFIG"
   | "NOT_SIGNED_IN"

@@ -1,10 +1,16 @@
 /**
  * A user's encryption identity: the X25519 key pair derived from their wallet's signature over a
  * fixed EIP-712 message (so a user needs nothing but their wallet), and its publication on chain.
+ *
+ * A key is only ever derived from a signature that is provably the account's own deterministic
+ * ECDSA signature: before a key is first published the message is signed twice and both must agree;
+ * afterwards every unlock must give exactly the published key. A wallet that gives another key is
+ * refused (KEY_MISMATCH) and nothing is republished: a silent replacement would make everything
+ * wrapped to the old key unreadable for good. Changing the key is an explicit rotation.
  */
 import type { Account, Address, Chain, Hex, Transport, WalletClient } from "viem";
 import { bytesToHex, hexToBytes } from "viem";
-import { deriveEncryptionKeyPair, encryptionIdentityTypedData } from "../crypto/keyDerivation.ts";
+import { checkIdentitySignature, deriveEncryptionKeyPair, encryptionIdentityTypedData, FIRST_KEY_VERSION } from "../crypto/keyDerivation.ts";
 import { readLedger, writeLedger } from "../contract/calls.ts";
 import { toLedgerError } from "../contract/errors.ts";
 import type { Deployment, LedgerReader, LedgerWriter } from "../contract/ledger.ts";
@@ -16,20 +22,55 @@ export interface EncryptionIdentity {
   readonly secretKey: Uint8Array;
 }
 
-/** Asks the wallet to sign the identity message and derives the key pair from the signature. */
-export async function unlockIdentity(
-  walletClient: WalletClient<Transport, Chain | undefined, Account>,
-  deployment: Deployment,
-): Promise<EncryptionIdentity> {
+type IdentityWallet = WalletClient<Transport, Chain | undefined, Account>;
+
+async function signIdentity(walletClient: IdentityWallet, deployment: Deployment, keyVersion: number): Promise<Hex> {
   const account = walletClient.account;
+  const typedData = encryptionIdentityTypedData(deployment.chainId, deployment.address, account.address, keyVersion);
   let signature: Hex;
   try {
-    signature = await walletClient.signTypedData({ account, ...encryptionIdentityTypedData(deployment.chainId, deployment.address, account.address) });
+    signature = await walletClient.signTypedData({ account, ...typedData });
   } catch (error) {
     throw toLedgerError(error, { action: "Unlocking your encryption key" });
   }
+  await checkIdentitySignature(signature, typedData);
+  return signature;
+}
+
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => bytesToHex(a) === bytesToHex(b);
+
+/**
+ * Asks the wallet to sign the identity message and derives the key pair from the signature.
+ * With `reader`, the result is compared with the key the account published: a different key is
+ * refused (KEY_MISMATCH); with no key published yet (or no `reader`), the wallet signs a second time
+ * and both signatures must agree, or the wallet is refused as non-deterministic.
+ */
+export async function unlockIdentity(
+  walletClient: IdentityWallet,
+  deployment: Deployment,
+  reader?: LedgerReader,
+  keyVersion: number = FIRST_KEY_VERSION,
+): Promise<EncryptionIdentity> {
+  const address = walletClient.account.address;
+  const signature = await signIdentity(walletClient, deployment, keyVersion);
   const { publicKey, secretKey } = deriveEncryptionKeyPair(signature);
-  return { address: account.address, publicKey, secretKey };
+  const published = reader ? await publishedKeyOf(reader, address) : undefined;
+  if (published) {
+    if (!sameBytes(published, publicKey)) {
+      throw new MedLedgerError(
+        "KEY_MISMATCH",
+        "This wallet produced a different encryption key than the one published for your account, so it cannot open your reports. Nothing was changed.",
+        "Unlock with the wallet (and account) you used before. If your wallet signs differently each time, it cannot be used for MedLedger.",
+      );
+    }
+  } else if ((await signIdentity(walletClient, deployment, keyVersion)) !== signature) {
+    throw new MedLedgerError(
+      "UNSUPPORTED_WALLET",
+      "This wallet signs the same message differently each time, so it cannot keep a stable encryption key: your reports would become unreadable.",
+      "Use a wallet with deterministic signatures (MetaMask, Rabby, Frame, Ledger, Trezor).",
+    );
+  }
+  return { address, publicKey, secretKey };
 }
 
 /** The X25519 public key `account` published, or undefined. */
@@ -51,10 +92,20 @@ export async function requirePublishedKey(ledger: LedgerReader, account: Address
   return key;
 }
 
-/** Publishes the identity's public key unless the chain already holds exactly it. Returns true if a transaction was sent. */
+/**
+ * Publishes the identity's public key if the account has none yet. Returns true if a transaction
+ * was sent. Never replaces a different published key (KEY_MISMATCH): that is a rotation.
+ */
 export async function ensureKeyPublished(ledger: LedgerWriter, identity: EncryptionIdentity): Promise<boolean> {
   const current = await publishedKeyOf(ledger, identity.address);
-  if (current && bytesToHex(current) === bytesToHex(identity.publicKey)) return false;
+  if (current && sameBytes(current, identity.publicKey)) return false;
+  if (current) {
+    throw new MedLedgerError(
+      "KEY_MISMATCH",
+      "Your account already has a different encryption key on record; it was not replaced.",
+      "Unlock with the wallet you used before, or rotate your key explicitly.",
+    );
+  }
   await writeLedger(ledger, "publishEncryptionKey", [bytesToHex(identity.publicKey)]);
   return true;
 }

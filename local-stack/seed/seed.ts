@@ -81,7 +81,7 @@ export async function seedDemo(options: SeedOptions): Promise<void> {
   const identity = async (handle: string): Promise<EncryptionIdentity> => {
     const known = identities.get(handle);
     if (known) return known;
-    const unlocked = await unlockIdentity(as(handle).walletClient, options.deployment);
+    const unlocked = await unlockIdentity(as(handle).walletClient, options.deployment, as(handle));
     identities.set(handle, unlocked);
     return unlocked;
   };

@@ -32,7 +32,7 @@ export function addressOf(ledger: LedgerFixture, handle: string): Address {
 export async function setUpClinic(ledger: LedgerFixture, store: ContentStore): Promise<Map<string, EncryptionIdentity>> {
   const identities = new Map<string, EncryptionIdentity>();
   const unlock = async (handle: string) => {
-    const identity = await unlockIdentity(ledger.as(handle).walletClient, ledger.deployment);
+    const identity = await unlockIdentity(ledger.as(handle).walletClient, ledger.deployment, ledger.as(handle));
     identities.set(handle, identity);
     return identity;
   };

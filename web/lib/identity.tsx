@@ -42,7 +42,7 @@ export function useIdentity(address: Address | undefined): IdentityState {
     async (options: { publish?: boolean } = {}) => {
       const writer = await getWriter();
       const { ensureKeyPublished, unlockIdentity } = await import("#core/identity/encryptionKey.ts");
-      const unlocked = identity ?? (await unlockIdentity(writer.walletClient, writer.deployment));
+      const unlocked = identity ?? (await unlockIdentity(writer.walletClient, writer.deployment, writer));
       if (options.publish && (await ensureKeyPublished(writer, unlocked))) await refresh();
       store.remember(unlocked);
       return unlocked;
