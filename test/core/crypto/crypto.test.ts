@@ -1,5 +1,5 @@
 /** Cryptography of the core: round trips and every way it must refuse. */
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { expect } from "chai";
 import fc from "fast-check";
 import { privateKeyToAccount } from "viem/accounts";
@@ -7,7 +7,7 @@ import type { Hex } from "viem";
 import { digestFile } from "#core/crypto/digests.ts";
 import { deriveEncryptionKeyPair, encryptionIdentityTypedData } from "#core/crypto/keyDerivation.ts";
 import { unwrapKey, wrapKey, WRAPPED_KEY_BYTES } from "#core/crypto/keyWrap.ts";
-import { decryptReport, encryptReport, generateReportKey, REPORT_CIPHERTEXT_OVERHEAD } from "#core/crypto/reportCipher.ts";
+import { decryptReport, encryptReport, generateReportKey, padmeLength, reportCiphertextLength } from "#core/crypto/reportCipher.ts";
 import { openSealed, sealForReaders } from "#core/crypto/sealedBox.ts";
 import { x25519 } from "@noble/curves/ed25519.js";
 
@@ -62,7 +62,7 @@ describe("Report encryption (AES-256-GCM)", () => {
   it("round-trips with the key and the report id", async () => {
     const key = generateReportKey();
     const ciphertext = await encryptReport(plaintext, key, reportId);
-    expect(ciphertext.length).to.equal(plaintext.length + REPORT_CIPHERTEXT_OVERHEAD);
+    expect(ciphertext.length).to.equal(reportCiphertextLength(plaintext.length));
     expect(Buffer.from(await decryptReport(ciphertext, key, reportId)).equals(Buffer.from(plaintext))).to.equal(true);
   });
 
@@ -90,6 +90,23 @@ describe("Report encryption (AES-256-GCM)", () => {
       const tampered = Uint8Array.from(ciphertext);
       tampered[position]! ^= 1 << position % 8;
       await expectRejects(decryptReport(tampered, key, reportId), "TAMPERED_CIPHERTEXT");
+    }
+  });
+
+  it("pads to Padmé sizes: reports a few bytes apart give ciphertexts of one size, at most 12 % larger", async () => {
+    const key = generateReportKey();
+    // The seed generator's NON-REACTIVE and REACTIVE serology reports, serialised: 3010 and 3005 bytes.
+    const [a, b] = await Promise.all([encryptReport(new Uint8Array(3010), key, reportId), encryptReport(new Uint8Array(3005), key, reportId)]);
+    expect(a.length).to.equal(b.length);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 2 ** 40 }), (length) => {
+        const padded = padmeLength(length);
+        return padded >= length && padded - length <= Math.max(1, length * 0.12) && padmeLength(padded) === padded;
+      }),
+    );
+    for (const length of [0, 1, 7, 8, 100, 4095, 4096, 4097, 65_537]) {
+      const file = randomBytes(length);
+      expect(Buffer.from(await decryptReport(await encryptReport(file, key, reportId), key, reportId)).equals(file)).to.equal(true);
     }
   });
 
