@@ -1,36 +1,11 @@
-/** Validation of command-line values (addresses, report ids, numbers), with errors that say what to type. */
+/**
+ * commander parsers for command-line values (numbers, URLs, addresses), with errors that say what
+ * to type. Addresses, digests and report ids follow the core's one rule (core/validation.ts).
+ */
 import { InvalidArgumentError } from "commander";
-import { getAddress, isAddress, type Address, type Hex } from "viem";
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
-
-const addressSchema = z.string().trim().refine((s) => isAddress(s), "not an address");
-const reportIdSchema = z
-  .string()
-  .trim()
-  .regex(/^(0x)?[0-9a-fA-F]{64}$/, "not a report id");
-
-/** A checksummed address, or a MedLedgerError naming what was expected. */
-export function parseAddress(value: string, what: string): Address {
-  const result = addressSchema.safeParse(value);
-  if (!result.success) {
-    if (/^0x[0-9a-fA-F]{40}$/.test(value.trim())) {
-      throw new MedLedgerError("INVALID_INPUT", `The ${what} "${value}" has a wrong checksum (its upper/lower case letters do not match): probably a typo.`, "Copy the address again, or give it in all lower case to skip the checksum.");
-    }
-    throw new MedLedgerError("INVALID_INPUT", `The ${what} "${value}" is not an Ethereum address.`, "Give a 0x-prefixed address of 40 hex digits (mixed case must match its checksum), e.g. 0x70997970C51812dc3A010C7d01b50e0d17dc79C8.");
-  }
-  return getAddress(result.data);
-}
-
-/** A report id (the SHA-256 of the file): 64 hex digits, with or without 0x. */
-export function parseReportId(value: string): Hex {
-  const result = reportIdSchema.safeParse(value);
-  if (!result.success) {
-    throw new MedLedgerError("INVALID_INPUT", `"${value}" is not a report id.`, "A report id is the file's SHA-256: 64 hex digits (see `medledger report list`).");
-  }
-  const clean = result.data.toLowerCase().replace(/^0x/, "");
-  return `0x${clean}`;
-}
+import { parseAddress } from "#core/validation.ts";
 
 /** commander parser for positive integers (chain id, byte limits). */
 export function positiveInt(value: string): number {
@@ -48,8 +23,12 @@ export function httpUrl(value: string): string {
   return value;
 }
 
-/** commander parser for contract addresses given as options. */
+/** commander parser for contract addresses given as options: the core's address rule, as commander's error. */
 export function addressOption(value: string): string {
-  if (!isAddress(value)) throw new InvalidArgumentError("Expected a 0x-prefixed address of 40 hex digits (with a valid checksum if mixed-case).");
-  return getAddress(value);
+  try {
+    return parseAddress(value, "address");
+  } catch (error) {
+    if (error instanceof MedLedgerError) throw new InvalidArgumentError(`${error.message} ${error.hint}`);
+    throw error;
+  }
 }

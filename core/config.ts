@@ -1,7 +1,7 @@
 /** Where MedLedger runs: which node, which contract, which IPFS endpoint. Validated with zod. */
-import type { Address } from "viem";
 import * as z from "zod/mini";
 import { MedLedgerError } from "./errors.ts";
+import { addressSchema } from "./validation.ts";
 import type { Deployment } from "./contract/ledger.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./reports/limits.ts";
 
@@ -12,14 +12,12 @@ export const LOCAL_DEFAULTS = {
   chainId: 31337,
 } as const;
 
-const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte address"));
-
 /** `deployments/<chainId>.json`, written by the deploy step. */
 export const deploymentFileSchema = z.object({
   chainId: z.int().check(z.positive()),
-  address,
+  address: addressSchema,
   deployBlock: z.int().check(z.nonnegative()),
-  admin: z.optional(address),
+  admin: z.optional(addressSchema),
 });
 export type DeploymentFile = z.infer<typeof deploymentFileSchema>;
 
@@ -31,7 +29,7 @@ export interface MedLedgerConfig {
 }
 
 export function deploymentFromFile(file: DeploymentFile): Deployment {
-  return { chainId: file.chainId, address: file.address as Address, deployBlock: BigInt(file.deployBlock) };
+  return { chainId: file.chainId, address: file.address, deployBlock: BigInt(file.deployBlock) };
 }
 
 export function parseDeploymentFile(json: unknown, source: string): Deployment {

@@ -16,12 +16,13 @@
 import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 import { z } from "zod";
+import { addressSchema } from "#core/validation.ts";
 import { deployMedLedger, writeDeploymentFile, DEPLOYMENTS_DIR } from "#ignition/deploy.ts";
 
 const env = z
   .object({
     RPC_URL: z.string().url().optional(),
-    MEDLEDGER_ADMIN: z.string().regex(/^0x[0-9a-fA-F]{40}$/, "an 0x-prefixed 20-byte address").optional(),
+    MEDLEDGER_ADMIN: z.optional(addressSchema),
     MEDLEDGER_ADMIN_DELAY: z.coerce.bigint().nonnegative().optional(),
     MEDLEDGER_DEPLOYMENT_ID: z.string().regex(/^[\w-]+$/).optional(),
     MEDLEDGER_RESET: z.enum(["0", "1"]).optional(),

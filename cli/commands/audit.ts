@@ -7,7 +7,7 @@ import { getTimeline } from "#core/contract/events.ts";
 import { openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { EXIT } from "../output.ts";
 import { createPrinter, formatTime, table, type CliRun } from "../output.ts";
-import { parseAddress } from "../validate.ts";
+import { parseAddress } from "#core/validation.ts";
 
 export function registerAuditCommands(program: Command, run: CliRun): void {
   const audit = program.command("audit").description("The tamper-proof audit trail of the ledger.");

@@ -5,7 +5,7 @@ import { MedLedgerError } from "#core/errors.ts";
 import { publishedKeyOf } from "#core/identity/encryptionKey.ts";
 import { hasSigner, openPublishedIdentity, openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { createPrinter, type CliRun } from "../output.ts";
-import { parseAddress } from "../validate.ts";
+import { parseAddress } from "#core/validation.ts";
 
 export function registerKeysCommands(program: Command, run: CliRun): void {
   const keys = program.command("keys").description("Your encryption key: publish it so reports can be encrypted for you; show anyone's.");

@@ -1,21 +1,19 @@
 /**
  * `medledger patient …`: the two-step registration (the patient's `request`, the receptionist's
- * `register`), profile updates, doctor assignment, listing and reading profiles.
+ * `register`, optionally with the doctor), profile updates, doctor assignment (each followed by a
+ * re-seal of the profile, retried alone with `reseal`), listing and reading profiles.
  */
 import type { Command } from "commander";
 import type { Address } from "viem";
-import { readLedger } from "#core/contract/calls.ts";
-import type { LedgerReader } from "#core/contract/ledger.ts";
 import { MedLedgerError, isMedLedgerError } from "#core/errors.ts";
-import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { cidFromBytes } from "#core/ipfs/cid.ts";
-import type { ContentStore } from "#core/ipfs/types.ts";
-import { assignDoctor, listPatients, patientsOfDoctor, registerPatient, unassignDoctor, updatePatientProfile } from "#core/patients/patients.ts";
-import { assignedDoctors, loadPatientProfile, parsePatientProfile, type PatientProfile } from "#core/patients/profile.ts";
+import { enrolPatient, type EnrolStep } from "#core/patients/enrol.ts";
+import { listPatients, patientsOfDoctor, updatePatientProfile } from "#core/patients/patients.ts";
+import { assignedDoctors, openPatientProfile, parsePatientProfile, type PatientProfile } from "#core/patients/profile.ts";
 import { createRegistrationRequest, decodeRegistrationRequest, encodeRegistrationRequest } from "#core/patients/registration.ts";
+import { changeDoctorAssignment, resealPatientProfile, type AssignmentStep, type ResealOutcome, type ResealResult } from "#core/patients/reseal.ts";
+import { parseAddress } from "#core/validation.ts";
 import { openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions } from "../context.ts";
-import { createPrinter, table, type CliRun } from "../output.ts";
-import { parseAddress } from "../validate.ts";
+import { EXIT, createPrinter, table, type CliRun, type Printer } from "../output.ts";
 
 interface ProfileOptions {
   readonly name?: string;
@@ -46,28 +44,37 @@ function mergeProfile(base: PatientProfile, opts: ProfileOptions): PatientProfil
 
 const EMPTY_PROFILE: PatientProfile = { name: "", dateOfBirth: "", phone: "", email: "", notes: "" };
 
-/** The patient's current profile CID (fails with "not a registered patient" otherwise). */
-async function profileCid(ledger: LedgerReader, patient: Address): Promise<string> {
-  const bytes = await readLedger(ledger, "patientProfile", [patient]);
-  if (bytes === "0x") {
-    throw new MedLedgerError("INVALID_INPUT", `${patient} is not a registered patient.`, "Check the address, or register the patient at the reception first.");
-  }
-  return cidFromBytes(bytes);
+const STEP_TEXT: Readonly<Record<EnrolStep | AssignmentStep, string>> = {
+  sealing: "Sealing the profile and storing it on IPFS",
+  registering: "Registering the patient on the ledger",
+  assigning: "Assigning the doctor",
+  unassigning: "Ending the doctor's assignment",
+  resealing: "Re-sealing the profile for the patient's current readers",
+  done: "Done",
+};
+
+const resealCommand = (patient: Address) => `medledger patient reseal ${patient}`;
+
+/** The JSON form of a re-seal outcome, with the command that retries it when it failed. */
+function resealJson(patient: Address, outcome: ResealOutcome): Record<string, unknown> {
+  if (outcome.ok) return { ok: true, ...outcome.result };
+  const error = isMedLedgerError(outcome.error) ? { code: outcome.error.code, message: outcome.error.message, hint: outcome.error.hint } : { code: "UNEXPECTED", message: String(outcome.error) };
+  return { ok: false, error, retry: resealCommand(patient) };
 }
 
-/** Opens the profile, turning "you are not a reader" into a clear NO_ACCESS error. */
-async function openProfile(store: ContentStore, cid: string, identity: EncryptionIdentity, patient: Address): Promise<PatientProfile> {
-  try {
-    return await loadPatientProfile(store, cid, identity);
-  } catch (error) {
-    if (isMedLedgerError(error) && error.code !== "WRONG_KEY" && error.code !== "NO_ACCESS") throw error;
-    throw new MedLedgerError(
-      "NO_ACCESS",
-      `Your account ${identity.address} cannot open the profile of ${patient}.`,
-      "Profiles are readable by the patient, the active receptionists and the patient's assigned doctors (each with a published key: `medledger keys publish`).",
-      { cause: error },
-    );
-  }
+function resealLines(result: ResealResult): string[] {
+  return [
+    `  Profile CID ${result.profileCid} (re-sealed; was ${result.previousCid})`,
+    ...(result.doctorsWithoutKey.length ? [`  Not sealed for ${result.doctorsWithoutKey.join(", ")}: no published encryption key yet (re-seal once they have published one).`] : []),
+  ];
+}
+
+/** Says plainly that the change went through and the re-seal did not, how to retry, and fails the run. */
+function reportFailedReseal(run: CliRun, out: Printer, patient: Address, what: string, outcome: ResealOutcome): void {
+  if (outcome.ok) return;
+  const reason = isMedLedgerError(outcome.error) ? `${outcome.error.message} ${outcome.error.hint}` : String(outcome.error);
+  out.warn(`${what}, but the profile was not re-sealed: ${reason}\nRetry the re-seal alone: ${resealCommand(patient)}`);
+  run.exitCode = EXIT.failed;
 }
 
 function profileLines(patient: Address, profile: PatientProfile, doctors: readonly Address[]): string[] {
@@ -105,23 +112,43 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
   withProfileOptions(
     patient
       .command("register")
-      .description("As a receptionist: register a patient from their registration code, with a profile sealed for the patient, the receptionists and their doctors.")
-      .requiredOption("--code <code>", "the patient's registration code (from `medledger patient request`)"),
+      .description("As a receptionist: register a patient from their registration code, with a profile sealed for the patient and the receptionists; with --doctor, assign the doctor and re-seal the profile for them.")
+      .requiredOption("--code <code>", "the patient's registration code (from `medledger patient request`)")
+      .option("--doctor <address>", "assign this doctor right away (the profile is re-sealed for them)"),
     true,
   ).action(async (_o: unknown, cmd: Command) => {
-    const opts = cmd.optsWithGlobals<GlobalOptions & ProfileOptions & { code: string }>();
+    const opts = cmd.optsWithGlobals<GlobalOptions & ProfileOptions & { code: string; doctor?: string }>();
     const out = createPrinter(run, Boolean(opts.json));
     const profile = mergeProfile(EMPTY_PROFILE, opts);
+    const doctor = opts.doctor === undefined ? null : parseAddress(opts.doctor, "doctor");
     const { config, ledger } = await openWriter(run, opts);
-    const request = decodeRegistrationRequest(opts.code, ledger);
-    const { published } = await openPublishedIdentity(ledger);
+    decodeRegistrationRequest(opts.code, ledger); // a damaged code is refused before the key is published
+    const { identity, published } = await openPublishedIdentity(ledger);
     if (published) out.step("Published your encryption key (first use of this account), so you can read the profiles you seal.");
-    const { hash, profileCid } = await registerPatient(ledger, await openStore(config), request, profile);
-    out.result({ ok: true, patient: request.account, profileCid, transactionHash: hash }, [
-      `Registered ${profile.name} (${request.account}) as a patient.`,
-      `  Profile CID ${profileCid} (encrypted)`,
-      `  Transaction ${hash}`,
-    ]);
+    const enrolled = await enrolPatient(ledger, await openStore(config), identity, { code: opts.code, profile, doctor }, {
+      onProgress: ({ step }) => {
+        if (step !== "done") out.step(STEP_TEXT[step]);
+      },
+    });
+    const { assignment } = enrolled;
+    out.result(
+      {
+        ok: !assignment || assignment.reseal.ok,
+        patient: enrolled.patient,
+        profileCid: assignment?.reseal.ok ? assignment.reseal.result.profileCid : enrolled.profileCid,
+        transactionHash: enrolled.transactionHash,
+        doctor: assignment?.doctor ?? null,
+        assignmentTransactionHash: assignment?.transactionHash ?? null,
+        reseal: assignment ? resealJson(enrolled.patient, assignment.reseal) : null,
+      },
+      [
+        `Registered ${profile.name} (${enrolled.patient}) as a patient.`,
+        `  Profile CID ${enrolled.profileCid} (encrypted)`,
+        `  Transaction ${enrolled.transactionHash}`,
+        ...(assignment ? [`Assigned doctor ${assignment.doctor}.`, `  Transaction ${assignment.transactionHash}`, ...(assignment.reseal.ok ? resealLines(assignment.reseal.result) : [])] : []),
+      ],
+    );
+    if (assignment) reportFailedReseal(run, out, enrolled.patient, `${profile.name} is registered and the doctor is assigned`, assignment.reseal);
   });
 
   withProfileOptions(
@@ -140,10 +167,9 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
     const { config, ledger } = await openWriter(run, opts);
     const store = await openStore(config);
     const { identity } = await openPublishedIdentity(ledger);
-    const cid = await profileCid(ledger, account);
     let base: PatientProfile;
     try {
-      base = await openProfile(store, cid, identity, account);
+      base = (await openPatientProfile(ledger, store, identity, account)).profile;
     } catch (error) {
       if (!isMedLedgerError(error, "NO_ACCESS") || opts.name === undefined) throw error;
       out.warn("cannot open the current profile; it is replaced by the fields given.");
@@ -157,7 +183,11 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
   for (const [name, assign] of [["assign", true], ["unassign", false]] as const) {
     patient
       .command(name)
-      .description(assign ? "As a receptionist: assign a doctor to a patient (re-seals the profile for them)." : "As a receptionist: end a doctor's assignment to a patient.")
+      .description(
+        assign
+          ? "As a receptionist: assign a doctor to a patient and re-seal the profile so that they can read it."
+          : "As a receptionist: end a doctor's assignment to a patient and re-seal the profile without them.",
+      )
       .argument("<patient>", "the patient's account")
       .requiredOption("--doctor <address>", "the doctor's account")
       .action(async (address: string, _o: unknown, cmd: Command) => {
@@ -166,25 +196,44 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
         const account = parseAddress(address, "patient");
         const doctor = parseAddress(opts.doctor, "doctor");
         const { config, ledger } = await openWriter(run, opts);
-        const hash = assign ? await assignDoctor(ledger, account, doctor) : await unassignDoctor(ledger, account, doctor);
-        let profileCidAfter: string | null = null;
-        if (assign) {
-          // Let the new doctor read the profile: re-seal it for the readers now including them.
-          try {
-            const store = await openStore(config);
-            const { identity } = await openPublishedIdentity(ledger);
-            const profile = await openProfile(store, await profileCid(ledger, account), identity, account);
-            profileCidAfter = (await updatePatientProfile(ledger, store, account, profile)).profileCid;
-          } catch (error) {
-            out.warn(`the doctor is assigned, but the profile was not re-sealed for them: ${isMedLedgerError(error) ? error.message : String(error)}`);
-          }
-        }
-        out.result({ ok: true, patient: account, doctor, assigned: assign, transactionHash: hash, profileCid: profileCidAfter }, [
-          assign ? `Assigned doctor ${doctor} to patient ${account}.` : `Unassigned doctor ${doctor} from patient ${account}.`,
-          `  Transaction ${hash}`,
-        ]);
+        const store = await openStore(config);
+        const { identity } = await openPublishedIdentity(ledger);
+        const changed = await changeDoctorAssignment(ledger, store, identity, { patient: account, doctor, assigned: assign }, { onProgress: ({ step }) => out.step(STEP_TEXT[step]) });
+        out.result(
+          {
+            ok: changed.reseal.ok,
+            patient: account,
+            doctor,
+            assigned: assign,
+            transactionHash: changed.transactionHash,
+            profileCid: changed.reseal.ok ? changed.reseal.result.profileCid : null,
+            reseal: resealJson(account, changed.reseal),
+          },
+          [
+            assign ? `Assigned doctor ${doctor} to patient ${account}.` : `Unassigned doctor ${doctor} from patient ${account}.`,
+            `  Transaction ${changed.transactionHash}`,
+            ...(changed.reseal.ok ? resealLines(changed.reseal.result) : []),
+          ],
+        );
+        reportFailedReseal(run, out, account, assign ? "The doctor is assigned" : "The doctor is unassigned", changed.reseal);
       });
   }
+
+  patient
+    .command("reseal")
+    .description("As a receptionist: re-seal a patient's profile for its current readers (the patient, the receptionists, the assigned doctors), e.g. to retry after an assignment.")
+    .argument("<patient>", "the patient's account")
+    .action(async (address: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const account = parseAddress(address, "patient");
+      const { config, ledger } = await openWriter(run, opts);
+      const store = await openStore(config);
+      const { identity } = await openPublishedIdentity(ledger);
+      out.step(STEP_TEXT.resealing);
+      const result = await resealPatientProfile(ledger, store, identity, account);
+      out.result({ ok: true, patient: account, ...result }, [`Re-sealed the profile of ${account}.`, ...resealLines(result), `  Transaction ${result.transactionHash}`]);
+    });
 
   patient
     .command("list")
@@ -217,9 +266,8 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
       const out = createPrinter(run, Boolean(opts.json));
       const account = parseAddress(address, "patient");
       const { config, ledger } = await openWriter(run, opts);
-      const cid = await profileCid(ledger, account);
       const identity = await openIdentity(ledger);
-      const profile = await openProfile(await openStore(config), cid, identity, account);
+      const { cid, profile } = await openPatientProfile(ledger, await openStore(config), identity, account);
       const doctors = await assignedDoctors(ledger, account);
       out.result({ ok: true, patient: account, profileCid: cid, profile, doctors }, profileLines(account, profile, doctors));
     });

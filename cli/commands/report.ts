@@ -12,7 +12,7 @@ import { prepareReport, submitReport, type PreparedReport, type UploadStep } fro
 import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions, type WriterContext } from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
 import { loadPending, pendingDir, removePending, savePending } from "../pending.ts";
-import { parseAddress, parseReportId } from "../validate.ts";
+import { parseAddress, parseReportId } from "#core/validation.ts";
 import { fileSize } from "../files.ts";
 
 const UPLOAD_STEPS: Readonly<Record<UploadStep, string>> = {

@@ -4,7 +4,7 @@ import { MedLedgerError } from "#core/errors.ts";
 import { addStaff, getStaffMember, listStaff, setStaffActive, updateStaff, type StaffMember, type StaffRole } from "#core/staff/staff.ts";
 import { openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun } from "../output.ts";
-import { parseAddress } from "../validate.ts";
+import { parseAddress } from "#core/validation.ts";
 
 interface ProfileOptions {
   readonly name?: string;

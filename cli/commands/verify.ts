@@ -1,9 +1,7 @@
 /** `medledger verify <file>` / `--sha1` / `--sha256`: public verification, no wallet needed. */
 import type { Command } from "commander";
 import { MedLedgerError } from "#core/errors.ts";
-import type { LedgerReader } from "#core/contract/ledger.ts";
-import { getStaffMember } from "#core/staff/staff.ts";
-import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "#core/verify/verify.ts";
+import { checkVerifyInput, verifyReport, type VerificationResult, type VerifyInput } from "#core/verify/verify.ts";
 import { digestPath } from "#core/node/files.ts";
 import { openReader, type GlobalOptions } from "../context.ts";
 import { EXIT, createPrinter, formatTime, type CliRun } from "../output.ts";
@@ -24,12 +22,6 @@ export function verificationExitCode(result: VerificationResult): number {
     default:
       return EXIT.mismatch;
   }
-}
-
-async function doctorName(ledger: LedgerReader, result: VerificationResult): Promise<string | undefined> {
-  if (!result.record) return undefined;
-  const member = await getStaffMember(ledger, result.record.doctor).catch(() => undefined);
-  return member?.profile.name;
 }
 
 function describe(result: VerificationResult, doctor: string | undefined): string[] {
@@ -80,23 +72,18 @@ export function registerVerifyCommand(program: Command, run: CliRun): void {
       if (given !== 1) {
         throw new MedLedgerError("INVALID_INPUT", "Give exactly one of: a file, --sha1 <hex>, --sha256 <hex>.", "Example: medledger verify report.pdf");
       }
-      let result: VerificationResult;
-      let ledger: LedgerReader;
+      let input: VerifyInput;
       if (file !== undefined) {
         const size = await fileSize(file, "Check the path: give the report file you received.");
-        if (size === 0) throw new MedLedgerError("EMPTY_FILE", `The file ${file} is empty.`, "Choose the report file you were given.");
-        ({ ledger } = await openReader(run, opts));
-        result = await verifyDigests(ledger, await digestPath(file));
+        // Hashed here, on disk (read whole or streamed by size), not by the core's in-memory path.
+        input = { kind: "digests", name: file, size, digests: () => digestPath(file) };
       } else {
-        const wanted = opts.sha1 !== undefined ? "sha1" : "sha256";
-        const digest = parseDigest(opts.sha1 ?? opts.sha256 ?? "");
-        if (digest.kind !== wanted) {
-          throw new MedLedgerError("INVALID_INPUT", `--${wanted} expects ${wanted === "sha1" ? 40 : 64} hex digits.`, `Use --${digest.kind} for this digest.`);
-        }
-        ({ ledger } = await openReader(run, opts));
-        result = digest.kind === "sha1" ? await lookupBySha1(ledger, digest.value) : await lookupBySha256(ledger, digest.value);
+        input = opts.sha1 !== undefined ? { kind: "digest", digest: opts.sha1, expected: "sha1" } : { kind: "digest", digest: opts.sha256 ?? "", expected: "sha256" };
       }
-      const doctor = await doctorName(ledger, result);
+      checkVerifyInput(input); // bad input is refused before connecting
+      const { ledger } = await openReader(run, opts);
+      const { issuer, ...result } = await verifyReport(ledger, input);
+      const doctor = issuer?.profile.name;
       out.result({ ok: result.status === "genuine", ...result, doctorName: doctor ?? null }, describe(result, doctor));
       run.exitCode = verificationExitCode(result);
     });

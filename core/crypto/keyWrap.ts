@@ -12,8 +12,9 @@ import { gcm } from "@noble/ciphers/aes.js";
 import { x25519 } from "@noble/curves/ed25519.js";
 import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
-import { concatBytes, hexToBytes, isAddress, isHex, size, type Address, type Hex } from "viem";
+import { concatBytes, hexToBytes, type Address, type Hex } from "viem";
 import { MedLedgerError } from "../errors.ts";
+import { parseAddress, parseReportId } from "../validation.ts";
 
 export const WRAPPED_KEY_BYTES = 80;
 const INFO = new TextEncoder().encode("medledger/key-wrap/v1");
@@ -28,13 +29,9 @@ export interface WrapContext {
 
 /** label ‖ report id (32 bytes) ‖ reader (20 bytes): fixed widths, so no two contexts encode alike. */
 function associatedData(context: WrapContext): Uint8Array {
-  if (!isHex(context.reportId, { strict: true }) || size(context.reportId) !== 32) {
-    throw new MedLedgerError("INVALID_INPUT", `"${context.reportId}" is not a report id (0x + 64 hex digits).`, "Check the report id.");
-  }
-  if (!isAddress(context.reader, { strict: false })) {
-    throw new MedLedgerError("INVALID_INPUT", `"${context.reader}" is not an Ethereum address.`, "Check the reader's address.");
-  }
-  return concatBytes([INFO, hexToBytes(context.reportId), hexToBytes(context.reader.toLowerCase() as Hex)]);
+  const reportId = parseReportId(context.reportId);
+  const reader = parseAddress(context.reader, "reader");
+  return concatBytes([INFO, hexToBytes(reportId), hexToBytes(reader.toLowerCase() as Hex)]);
 }
 
 function keyEncryptionKey(shared: Uint8Array, ephemeralPublic: Uint8Array, recipientPublic: Uint8Array): Uint8Array {

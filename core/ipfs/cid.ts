@@ -2,13 +2,10 @@
 import { CID } from "multiformats/cid";
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { MedLedgerError } from "../errors.ts";
+import { parseCid } from "../validation.ts";
 
 export function cidToBytes(cid: string): Uint8Array {
-  try {
-    return CID.parse(cid).bytes;
-  } catch (error) {
-    throw new MedLedgerError("INVALID_INPUT", `"${cid}" is not a valid IPFS CID.`, "Check the CID.", { cause: error });
-  }
+  return CID.parse(parseCid(cid)).bytes;
 }
 
 export function cidToHex(cid: string): Hex {

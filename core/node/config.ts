@@ -1,17 +1,53 @@
 /**
- * Node-side configuration: flags override environment variables, which override the local
- * stack's defaults. The contract address comes from MEDLEDGER_CONTRACT or from
- * deployments/<chainId>.json.
+ * The one configuration resolver of every Node-side program (CLI, web server, scripts): overrides
+ * (flags) over environment variables over the local stack's defaults. The contract address comes
+ * from the overrides, MEDLEDGER_CONTRACT, or the deployment file <chainId>.json in
+ * MEDLEDGER_DEPLOYMENTS_DIR, else in the repository's deployments/ folder.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { Address } from "viem";
 import * as z from "zod/mini";
 import { DEFAULT_MAX_FILE_BYTES, LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../config.ts";
 import { MedLedgerError } from "../errors.ts";
+import { addressSchema, parseAddress } from "../validation.ts";
 
+/** This checkout, from this module's location (stable when run from source: CLI, scripts, tests). */
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+
+function isMedLedgerManifest(manifest: string): boolean {
+  if (!existsSync(manifest)) return false;
+  try {
+    return (JSON.parse(readFileSync(manifest, "utf8")) as { name?: string }).name === "medledger";
+  } catch {
+    return false;
+  }
+}
+
+/** The nearest folder at or above `start` holding MedLedger's package.json, if any. */
+function findRepositoryRoot(start: string): string | undefined {
+  let dir = resolve(/*turbopackIgnore: true*/ start);
+  for (;;) {
+    if (isMedLedgerManifest(join(dir, "package.json"))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * The nearest folder at or above `start` holding MedLedger's package.json, else `start`. Bundled
+ * server code (Next.js) has no stable `import.meta.url`, so it finds the repository this way.
+ */
+export function repositoryRoot(start: string = process.cwd()): string {
+  return findRepositoryRoot(start) ?? resolve(/*turbopackIgnore: true*/ start);
+}
+
+/** Where deployment files are read: MEDLEDGER_DEPLOYMENTS_DIR, else deployments/ of the repository around `cwd`, else of this checkout. */
+export function deploymentsDir(env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): string {
+  if (env.MEDLEDGER_DEPLOYMENTS_DIR) return resolve(/*turbopackIgnore: true*/ cwd, env.MEDLEDGER_DEPLOYMENTS_DIR);
+  return join(findRepositoryRoot(cwd) ?? PROJECT_ROOT, "deployments");
+}
 
 export function deploymentPath(chainId: number, root: string = PROJECT_ROOT): string {
   return join(root, "deployments", `${chainId}.json`);
@@ -31,13 +67,13 @@ const envSchema = z.object({
   IPFS_API_URL: z.optional(z.url()),
   MEDLEDGER_IPFS_API_URL: z.optional(z.url()),
   MEDLEDGER_CHAIN_ID: z.optional(z.coerce.number().check(z.int(), z.positive())),
-  MEDLEDGER_CONTRACT: z.optional(z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/))),
+  MEDLEDGER_CONTRACT: z.optional(addressSchema),
   MEDLEDGER_DEPLOY_BLOCK: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
   MEDLEDGER_MAX_FILE_BYTES: z.optional(z.coerce.number().check(z.int(), z.positive())),
 });
 
-/** Resolves the configuration from overrides, the environment and the deployment file. */
-export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): MedLedgerConfig {
+/** Resolves the configuration from overrides, the environment and the deployment file (looked up from `cwd`, see {@link deploymentsDir}). */
+export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): MedLedgerConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -48,16 +84,16 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
   const rpcUrl = overrides.rpcUrl ?? e.MEDLEDGER_RPC_URL ?? LOCAL_DEFAULTS.rpcUrl;
   const ipfsApiUrl = overrides.ipfsApiUrl ?? e.MEDLEDGER_IPFS_API_URL ?? e.IPFS_API_URL ?? LOCAL_DEFAULTS.ipfsApiUrl;
   const maxFileBytes = overrides.maxFileBytes ?? e.MEDLEDGER_MAX_FILE_BYTES ?? DEFAULT_MAX_FILE_BYTES;
-  const contract = overrides.contract ?? e.MEDLEDGER_CONTRACT;
+  const contract = overrides.contract === undefined ? e.MEDLEDGER_CONTRACT : parseAddress(overrides.contract, "contract address");
   if (contract) {
     return {
       rpcUrl,
       ipfsApiUrl,
       maxFileBytes,
-      deployment: { chainId, address: contract as Address, deployBlock: BigInt(overrides.deployBlock ?? e.MEDLEDGER_DEPLOY_BLOCK ?? 0) },
+      deployment: { chainId, address: contract, deployBlock: BigInt(overrides.deployBlock ?? e.MEDLEDGER_DEPLOY_BLOCK ?? 0) },
     };
   }
-  const file = deploymentPath(chainId);
+  const file = join(deploymentsDir(env, cwd), `${chainId}.json`);
   if (!existsSync(file)) {
     throw new MedLedgerError(
       "CONFIG",

@@ -23,11 +23,14 @@ export async function registerPatient(
   store: ContentStore,
   request: RegistrationRequest,
   profile: PatientProfile,
+  options: { readonly onProgress?: (step: "sealing" | "registering") => void } = {},
 ): Promise<{ hash: Hash; profileCid: string }> {
+  options.onProgress?.("sealing");
   const readers = await profileReaders(ledger, request.account);
   const patientReader = { address: request.account, publicKey: hexToBytes(request.encryptionKey) };
   const all = readers.some((r) => r.address.toLowerCase() === request.account.toLowerCase()) ? readers : [patientReader, ...readers];
   const { cid, cidBytes } = await storePatientProfile(store, profile, all);
+  options.onProgress?.("registering");
   const { hash } = await writeLedger(ledger, "registerPatient", [request.account, bytesToHex(cidBytes), request.encryptionKey, request.signature]);
   return { hash, profileCid: cid };
 }

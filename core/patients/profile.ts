@@ -6,11 +6,11 @@ import type { Address } from "viem";
 import * as z from "zod/mini";
 import { openSealed, sealForReaders } from "../crypto/sealedBox.ts";
 import type { ContentStore } from "../ipfs/types.ts";
-import { cidToBytes } from "../ipfs/cid.ts";
+import { cidFromBytes, cidToBytes } from "../ipfs/cid.ts";
 import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
-import { MedLedgerError } from "../errors.ts";
+import { MedLedgerError, isMedLedgerError } from "../errors.ts";
 import { publishedKeyOf } from "../identity/encryptionKey.ts";
 import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { listStaff } from "../staff/staff.ts";
@@ -77,4 +77,34 @@ export async function loadPatientProfile(store: ContentStore, cid: string, ident
   const sealed = await store.cat(cid, { maxBytes: 1024 * 1024 });
   const plaintext = await openSealed(sealed, identity.address, identity.secretKey, PROFILE_CONTEXT);
   return parsePatientProfile(JSON.parse(new TextDecoder().decode(plaintext)));
+}
+
+/** The CID of `patient`'s current sealed profile; INVALID_INPUT if they are not a registered patient. */
+export async function currentProfileCid(ledger: LedgerReader, patient: Address): Promise<string> {
+  const bytes = await readLedger(ledger, "patientProfile", [patient]);
+  if (bytes === "0x") {
+    throw new MedLedgerError("INVALID_INPUT", `${patient} is not a registered patient.`, "Check the address, or register the patient at the reception first.");
+  }
+  return cidFromBytes(bytes);
+}
+
+/** Opens `patient`'s current profile as `identity`, turning "you are not a reader" into a clear NO_ACCESS error. */
+export async function openPatientProfile(
+  ledger: LedgerReader,
+  store: ContentStore,
+  identity: EncryptionIdentity,
+  patient: Address,
+): Promise<{ cid: string; profile: PatientProfile }> {
+  const cid = await currentProfileCid(ledger, patient);
+  try {
+    return { cid, profile: await loadPatientProfile(store, cid, identity) };
+  } catch (error) {
+    if (isMedLedgerError(error) && error.code !== "WRONG_KEY" && error.code !== "NO_ACCESS") throw error;
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      `Your account ${identity.address} cannot open the profile of ${patient}.`,
+      "Profiles are readable by the patient, the active receptionists and the patient's assigned doctors, each once they have published their encryption key.",
+      { cause: error },
+    );
+  }
 }

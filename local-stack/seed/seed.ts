@@ -9,7 +9,8 @@ import { demoAccount } from "#core/dev/demoKeys.ts";
 import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { createLedgerWriter } from "#core/node/clients.ts";
-import { assignDoctor, registerPatient, updatePatientProfile } from "#core/patients/patients.ts";
+import { assignDoctor, registerPatient } from "#core/patients/patients.ts";
+import { resealPatientProfile } from "#core/patients/reseal.ts";
 import { createRegistrationRequest } from "#core/patients/registration.ts";
 import type { PatientProfile } from "#core/patients/profile.ts";
 import { shareReport } from "#core/reports/share.ts";
@@ -97,17 +98,15 @@ export async function seedDemo(options: SeedOptions): Promise<void> {
   }
 
   log("seeding patients");
-  const profiles = new Map<string, PatientProfile>();
   for (const p of DEMO_PEOPLE.filter((x) => x.role === "patient")) {
     const profile: PatientProfile = { name: p.displayName, ...PATIENT_DETAILS[p.handle]! };
-    profiles.set(p.handle, profile);
     const request = await createRegistrationRequest(as(p.handle), as(p.handle).walletClient, await identity(p.handle));
     await registerPatient(as("receptionist1"), store, request, profile);
   }
   for (const [patient, doctors] of ASSIGNMENTS) {
     for (const doctor of doctors) await assignDoctor(as("receptionist2"), address(patient), address(doctor));
-    // Re-seal the profile so the newly assigned doctors can read it.
-    await updatePatientProfile(as("receptionist2"), store, address(patient), profiles.get(patient)!);
+    // Re-seal the profile (once, after all of them) so the newly assigned doctors can read it.
+    await resealPatientProfile(as("receptionist2"), store, await identity("receptionist2"), address(patient));
   }
 
   log("seeding reports");

@@ -7,9 +7,10 @@
  */
 import { randomUUID } from "node:crypto";
 import { and, asc, eq, gt, gte, inArray, lt, lte, ne, or, sql, type SQL } from "drizzle-orm";
-import { getAddress, isAddress, type Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
+import { addressSchema } from "#core/validation.ts";
 import type { Caller, ServerContext } from "../context.ts";
 import type { Db } from "../db/open.ts";
 import { APPOINTMENT_STATUSES, appointments, type AppointmentStatus } from "../db/schema.ts";
@@ -30,12 +31,11 @@ export interface Appointment {
 
 const MAX_SLOT_MS = 8 * 60 * 60 * 1000;
 
-const address = z.string().refine((v) => isAddress(v, { strict: false }), "an 0x… account address").transform((v) => getAddress(v));
 const isoDate = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
 /** Short non-medical reason; the database must not hold health details. */
 const reason = z.string().trim().max(200).optional();
 
-export const appointmentRequestSchema = z.object({ doctor: address, slotStart: isoDate, slotEnd: isoDate });
+export const appointmentRequestSchema = z.object({ doctor: addressSchema, slotStart: isoDate, slotEnd: isoDate });
 export type AppointmentRequest = z.input<typeof appointmentRequestSchema>;
 
 export const appointmentUpdateSchema = z.discriminatedUnion("action", [

@@ -14,7 +14,7 @@ import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import pg from "pg";
 import { MedLedgerError } from "#core/errors.ts";
-import { repositoryRoot } from "../paths.ts";
+import { repositoryRoot } from "#core/node/config.ts";
 import * as schema from "./schema.ts";
 
 export type Schema = typeof schema;

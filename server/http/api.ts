@@ -4,9 +4,9 @@
  *
  * Every error is `{error:{code,message,hint}}` with a 4xx status for the caller's mistakes.
  */
-import { getAddress, isAddress, type Hex } from "viem";
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
+import { addressSchema, reportIdSchema } from "#core/validation.ts";
 import { activityToCsv, allActivity, appendActivity, auditHead, listActivity } from "../activity/log.ts";
 import { verifyEntries } from "../activity/verify.ts";
 import { listAppointments, parseInput, requestAppointment, updateAppointment } from "../appointments/appointments.ts";
@@ -83,7 +83,7 @@ function copyCookies(from: Response, to: Response): Response {
 }
 
 const activityQuerySchema = z.object({
-  user: z.string().refine((v) => isAddress(v, { strict: false }), "an 0x… account address").optional(),
+  user: z.optional(addressSchema),
   role: z.enum(["admin", "receptionist", "doctor", "patient", "none"]).optional(),
   kind: z.enum(ACTIVITY_KINDS).optional(),
   from: z.union([z.iso.date(), z.iso.datetime({ offset: true })]).optional(),
@@ -92,7 +92,7 @@ const activityQuerySchema = z.object({
   format: z.enum(["json", "csv"]).optional(),
 });
 
-const reportOpenedSchema = z.object({ reportId: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "a 0x-prefixed 32-byte report id") });
+const reportOpenedSchema = z.object({ reportId: reportIdSchema });
 
 /** Builds the API handlers over `options.ctx`. */
 export function createApi(options: ApiOptions): Api {
@@ -171,7 +171,7 @@ export function createApi(options: ApiOptions): Api {
       const from = toDate(query.from, false);
       const to = toDate(query.to, true);
       const entries = await listActivity(ctx.db, {
-        ...(query.user ? { user: getAddress(query.user) } : {}),
+        ...(query.user ? { user: query.user } : {}),
         ...(query.role ? { role: query.role } : {}),
         ...(query.kind ? { kind: query.kind } : {}),
         ...(from ? { from } : {}),
@@ -195,10 +195,10 @@ export function createApi(options: ApiOptions): Api {
     reportOpened: handler(async (request, cookie) => {
       const who = await caller(cookie);
       const { reportId } = parseInput(reportOpenedSchema, await readJson(request));
-      if (!(await ctx.chain.canRead(reportId as Hex, who.address))) {
+      if (!(await ctx.chain.canRead(reportId, who.address))) {
         throw new MedLedgerError("NO_ACCESS", "You have no access to this report.", "Ask the patient to share it with you.");
       }
-      const entry = await appendActivity(ctx.db, { actor: who.address, roles: heldRoles(who.roles), kind: "report_opened", reportId: reportId as Hex, sessionId: who.sessionId, at: ctx.now() });
+      const entry = await appendActivity(ctx.db, { actor: who.address, roles: heldRoles(who.roles), kind: "report_opened", reportId, sessionId: who.sessionId, at: ctx.now() });
       return json({ logged: true, seq: entry.seq, at: entry.at }, 201);
     }, true),
 

@@ -6,16 +6,12 @@
  * SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
  * time (Next.js imports route modules while building).
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "#core/config.ts";
-import { resolveConfig, type ConfigOverrides } from "#core/node/config.ts";
+import { resolveConfig } from "#core/node/config.ts";
 import { createLedgerReader } from "#core/node/clients.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
 import { createApi, type Api, type Handler } from "./api.ts";
-import { repositoryRoot } from "../paths.ts";
 import { sessionSecret } from "./cookie.ts";
 import { errorResponse } from "./responses.ts";
 
@@ -26,22 +22,8 @@ interface RuntimeState {
 // One instance per process, shared by every route module (and kept across dev hot reloads).
 const state: RuntimeState = ((globalThis as { __medledgerServer?: RuntimeState }).__medledgerServer ??= {});
 
-/** resolveConfig, with deployments/<chainId>.json looked up in the repository found from the working directory. */
-function serverConfig(env: NodeJS.ProcessEnv): MedLedgerConfig {
-  let overrides: ConfigOverrides = {};
-  const chainId = Number(env.MEDLEDGER_CHAIN_ID ?? LOCAL_DEFAULTS.chainId);
-  if (!env.MEDLEDGER_CONTRACT && Number.isInteger(chainId)) {
-    const file = join(env.MEDLEDGER_DEPLOYMENTS_DIR ?? join(repositoryRoot(), "deployments"), `${chainId}.json`);
-    if (existsSync(file)) {
-      const deployment = parseDeploymentFile(JSON.parse(readFileSync(file, "utf8")), file);
-      overrides = { contract: deployment.address, deployBlock: Number(deployment.deployBlock) };
-    }
-  }
-  return resolveConfig(overrides, env);
-}
-
 async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Database }> {
-  const config = serverConfig(env);
+  const config = resolveConfig({}, env);
   const chain = chainAccessFromLedger(createLedgerReader(config));
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });

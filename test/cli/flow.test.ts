@@ -284,15 +284,62 @@ describe("medledger CLI: the whole story", function () {
     expect((await cli.run(["verify", file])).code).to.equal(0);
   });
 
-  it("the receptionist unassigns the doctor, who can no longer upload for the patient", async () => {
+  it("the receptionist unassigns the doctor: the profile is re-sealed without them, as the web app does", async () => {
     type Patients = { patients: { account: string }[] };
+    type Shown = { profileCid: string; profile: { name: string } };
+    const house = address("doctor2");
+    ok(await cli.run(["--as", "doctor2", "keys", "publish"]));
+    const assigned = json<{ reseal: { ok: boolean }; profileCid: string }>(ok(await cli.run(["--as", "receptionist1", "--json", "patient", "assign", patient, "--doctor", house])));
+    expect(assigned.reseal.ok).to.equal(true);
+    const before = json<Shown>(ok(await cli.run(["--as", "doctor1", "--json", "patient", "show", patient])));
+    expect(before.profileCid).to.equal(assigned.profileCid);
+
     expect(json<Patients>(ok(await cli.run(["--json", "patient", "list", "--doctor", doctor]))).patients.map((p) => p.account)).to.deep.equal([patient]);
-    ok(await cli.run(["--as", "receptionist1", "patient", "unassign", patient, "--doctor", doctor]));
+    const unassigned = json<{ ok: boolean; assigned: boolean; profileCid: string; reseal: { ok: boolean; previousCid: string; profileCid: string } }>(
+      ok(await cli.run(["--as", "receptionist1", "--json", "patient", "unassign", patient, "--doctor", doctor])),
+    );
+    expect(unassigned).to.include({ ok: true, assigned: false });
+    expect(unassigned.reseal).to.include({ ok: true, previousCid: before.profileCid, profileCid: unassigned.profileCid });
+    expect(unassigned.profileCid, "a new CID").to.not.equal(before.profileCid);
     expect(json<Patients>(ok(await cli.run(["--json", "patient", "list", "--doctor", doctor]))).patients).to.deep.equal([]);
+
+    // The CID now on chain: the unassigned doctor cannot open it, the patient and the remaining doctor can.
+    const cut = await cli.run(["--as", "doctor1", "patient", "show", patient]);
+    expect(cut.code).to.equal(1);
+    expect(cut.stderr).to.contain("cannot open the profile");
+    for (const handle of ["patient1", "doctor2"]) {
+      const seen = json<Shown>(ok(await cli.run(["--as", handle, "--json", "patient", "show", patient])));
+      expect(seen).to.deep.include({ profileCid: unassigned.profileCid, profile: seen.profile });
+      expect(seen.profile.name).to.equal("Alice Martin");
+    }
+
     const file = join(cli.dir, "late.txt");
     writeFileSync(file, "A late note.\n");
     const refused = await cli.run(["--as", "doctor1", "report", "upload", file, "--patient", patient]);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain("is not assigned to you");
+
+    // `patient reseal` re-seals alone (the retry a failed re-seal names).
+    const resealed = json<{ ok: boolean; previousCid: string; profileCid: string }>(ok(await cli.run(["--as", "receptionist1", "--json", "patient", "reseal", patient])));
+    expect(resealed).to.include({ ok: true, previousCid: unassigned.profileCid });
+    expect(resealed.profileCid).to.not.equal(unassigned.profileCid);
+  });
+
+  it("the receptionist registers a patient with their doctor in one command (register, assign, re-seal)", async () => {
+    const bob = address("patient2");
+    const request = json<{ code: string }>(ok(await cli.run(["--as", "patient2", "--json", "patient", "request"])));
+    const human = ok(await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Bob Nguyen", "--doctor", address("doctor2")]));
+    expect(human.stdout)
+      .to.contain("Sealing the profile")
+      .and.contain("Registering the patient")
+      .and.contain("Assigning the doctor")
+      .and.contain("Re-sealing the profile")
+      .and.contain(`Registered Bob Nguyen (${bob}) as a patient.`);
+    const seen = json<{ profile: { name: string }; doctors: string[] }>(ok(await cli.run(["--as", "doctor2", "--json", "patient", "show", bob])));
+    expect(seen.profile.name).to.equal("Bob Nguyen");
+    expect(seen.doctors).to.deep.equal([address("doctor2")]);
+    const bad = await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Bob", "--doctor", "0x1234"]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain('The doctor "0x1234" is not an Ethereum address.');
   });
 });

@@ -6,13 +6,13 @@
 import { expect } from "chai";
 import type { Address, Hex } from "viem";
 import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { assignDoctor, registerPatient } from "#core/patients/patients.ts";
-import { createRegistrationRequest } from "#core/patients/registration.ts";
+import { enrolPatient } from "#core/patients/enrol.ts";
+import { createRegistrationRequest, encodeRegistrationRequest } from "#core/patients/registration.ts";
 import { readReport } from "#core/reports/read.ts";
 import { listShares, listSharesOfPatient, revokeShare, shareReport } from "#core/reports/share.ts";
 import { uploadReport } from "#core/reports/upload.ts";
 import { addStaff } from "#core/staff/staff.ts";
-import { verifyFile } from "#core/verify/verify.ts";
+import { verifyReport } from "#core/verify/verify.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import type { LedgerFixture } from "./ledgers.ts";
@@ -28,7 +28,7 @@ export function addressOf(ledger: LedgerFixture, handle: string): Address {
   return ledger.as(handle).walletClient.account.address;
 }
 
-/** Staff and one registered patient assigned to doctor1; returns unlocked identities. */
+/** Staff and one patient enrolled with doctor1 (the profile re-sealed for them); returns unlocked identities. */
 export async function setUpClinic(ledger: LedgerFixture, store: ContentStore): Promise<Map<string, EncryptionIdentity>> {
   const identities = new Map<string, EncryptionIdentity>();
   const unlock = async (handle: string) => {
@@ -45,14 +45,12 @@ export async function setUpClinic(ledger: LedgerFixture, store: ContentStore): P
   }
   const patient = ledger.as("patient1");
   const request = await createRegistrationRequest(patient, patient.walletClient, await unlock("patient1"));
-  await registerPatient(ledger.as("receptionist1"), store, request, {
-    name: "Alice Martin",
-    dateOfBirth: "1984-03-12",
-    phone: "+1 555 0201",
-    email: "alice.martin@example.org",
-    notes: "Allergic to penicillin.",
+  const enrolled = await enrolPatient(ledger.as("receptionist1"), store, identities.get("receptionist1")!, {
+    code: encodeRegistrationRequest(request),
+    profile: { name: "Alice Martin", dateOfBirth: "1984-03-12", phone: "+1 555 0201", email: "alice.martin@example.org", notes: "Allergic to penicillin." },
+    doctor: addressOf(ledger, "doctor1"),
   });
-  await assignDoctor(ledger.as("receptionist1"), addressOf(ledger, "patient1"), addressOf(ledger, "doctor1"));
+  expect(enrolled.assignment?.reseal.ok, "the profile is re-sealed for doctor1").to.equal(true);
   return identities;
 }
 
@@ -96,13 +94,13 @@ export async function runStory(ledger: LedgerFixture, store: ContentStore): Prom
   await expectCode(readReport(ledger.reader(), store, reportId, id("doctor2")), "ACCESS_REVOKED");
 
   // Anyone verifies: the original passes, a one-byte-changed copy does not.
-  const genuine = await verifyFile(ledger.reader(), pdf);
+  const genuine = await verifyReport(ledger.reader(), { kind: "file", file: pdf });
   expect(genuine.status).to.equal("genuine");
   expect(genuine.record?.doctor).to.equal(addressOf(ledger, "doctor1"));
   expect(genuine.record?.patient).to.equal(addressOf(ledger, "patient1"));
   const forged = Uint8Array.from(pdf);
   forged[Math.floor(forged.length / 2)]! ^= 0x01;
-  expect((await verifyFile(ledger.reader(), forged)).status).to.equal("not-registered");
+  expect((await verifyReport(ledger.reader(), { kind: "file", file: forged })).status).to.equal("not-registered");
 
   const profileJson = new TextEncoder().encode(
     JSON.stringify({ name: "Alice Martin", dateOfBirth: "1984-03-12", phone: "+1 555 0201", email: "alice.martin@example.org", notes: "Allergic to penicillin." }),

@@ -1,14 +1,7 @@
-/** Form validation helpers (zod): field errors by name, and the shared address rule. */
-import { getAddress, isAddress, type Address } from "viem";
-import * as z from "zod/mini";
+/** Form validation helpers (zod): field errors by name. Addresses follow the core's one rule (core/validation.ts). */
+import type * as z from "zod/mini";
 
-export const addressSchema = z.pipe(
-  z.string().check(
-    z.trim(),
-    z.refine((value) => isAddress(value, { strict: false }), "Enter an account address: 0x followed by 40 hexadecimal digits"),
-  ),
-  z.transform((value: string) => getAddress(value) as Address),
-);
+export { addressSchema } from "#core/validation.ts";
 
 export type FieldErrors = Partial<Record<string, string>>;
 

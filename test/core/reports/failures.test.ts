@@ -10,7 +10,7 @@ import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { cidToHex } from "#core/ipfs/cid.ts";
 import { readReport } from "#core/reports/read.ts";
 import { prepareReport, submitReport } from "#core/reports/upload.ts";
-import { verifyFile } from "#core/verify/verify.ts";
+import { verifyReport } from "#core/verify/verify.ts";
 import { freePort } from "#local-stack/processes.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
@@ -134,6 +134,6 @@ describe("Core failure handling", function () {
   });
 
   it("verification refuses an empty file", async () => {
-    await expectCode(verifyFile(ledger.reader(), new Uint8Array(0)), "EMPTY_FILE");
+    await expectCode(verifyReport(ledger.reader(), { kind: "file", file: new Uint8Array(0) }), "EMPTY_FILE");
   });
 });

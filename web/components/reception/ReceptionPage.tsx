@@ -9,10 +9,11 @@ import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
+import { enrolPatient, type EnrolProgress, type EnrolStep } from "#core/patients/enrol.ts";
 import { assignedDoctors, loadPatientProfile, patientProfileSchema, type PatientProfile } from "#core/patients/profile.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { assignDoctor, listPatients, registerPatient, unassignDoctor, type PatientSummary } from "#core/patients/patients.ts";
-import { decodeRegistrationRequest } from "#core/patients/registration.ts";
+import { listPatients, type PatientSummary } from "#core/patients/patients.ts";
+import { changeDoctorAssignment, type AssignmentResult, type AssignmentStep } from "#core/patients/reseal.ts";
 import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
@@ -28,14 +29,18 @@ import { UnlockKey } from "../UnlockKey.tsx";
 
 const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
 
-async function doRegister(writer: LedgerWriter, store: ContentStore, code: string, profile: PatientProfile, doctor: Address | null): Promise<Address> {
-  const request = decodeRegistrationRequest(code, writer);
-  await registerPatient(writer, store, request, profile);
-  if (doctor) await assignDoctor(writer, request.account, doctor);
-  return request.account;
-}
-const doAssign = (writer: LedgerWriter, patient: Address, doctor: Address) => assignDoctor(writer, patient, doctor);
-const doUnassign = (writer: LedgerWriter, patient: Address, doctor: Address) => unassignDoctor(writer, patient, doctor);
+const doRegister = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, code: string, profile: PatientProfile, doctor: Address | null, onProgress: (progress: EnrolProgress) => void) =>
+  enrolPatient(writer, store, identity, { code, profile, doctor }, { onProgress });
+const doChange = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address, doctor: Address, assigned: boolean, onProgress: (progress: { step: AssignmentStep }) => void): Promise<AssignmentResult> =>
+  changeDoctorAssignment(writer, store, identity, { patient, doctor, assigned }, { onProgress });
+
+const ENROL_STEP_TEXT: Readonly<Record<EnrolStep, string>> = {
+  sealing: "Sealing the profile and storing it…",
+  registering: "Registering the patient on the ledger…",
+  assigning: "Assigning the doctor…",
+  resealing: "Re-sealing the profile for the doctor…",
+  done: "Done",
+};
 
 function useActiveDoctors() {
   const staff = useStaff();
@@ -49,6 +54,8 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
   const action = useLedgerAction(doRegister);
+  /** The step the last run reached: past "registering", a failure leaves the patient registered. */
+  const [reached, setReached] = useState<EnrolStep | null>(null);
   const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
   const nameOf = useNameOf();
 
@@ -62,10 +69,15 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
       return;
     }
     setErrors({});
-    const registered = await action.run(store, code, checked.data, doctor ? (doctor as Address) : null);
-    if (registered) setValues(EMPTY);
-    // The profile was sealed before the assignment: re-seal it so the doctor can read it.
-    if (registered && doctor) await reseal.after({ kind: "assigned", patient: registered, doctor: doctor as Address });
+    setReached(null);
+    const chosen = doctor ? (doctor as Address) : null;
+    const enrolled = await action.run(store, identity, code, checked.data, chosen, ({ step: next, patient }) => {
+      setReached(next);
+      // The profile was sealed before the assignment: the workflow re-seals it so the doctor can read it.
+      if (next === "resealing" && chosen) reseal.begin({ kind: "assigned", patient, doctor: chosen });
+    });
+    if (enrolled) setValues(EMPTY);
+    if (enrolled?.assignment) reseal.report(enrolled.assignment.reseal);
   };
 
   return (
@@ -83,11 +95,11 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
       </SelectField>
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Registering…" : "Register patient"}</button>
-        {action.pending ? <Spinner label="Sealing the profile, storing it and registering…" /> : null}
+        {action.pending && reached !== "resealing" ? <Spinner label={reached ? ENROL_STEP_TEXT[reached] : "Sealing the profile, storing it and registering…"} /> : null}
       </div>
-      <ErrorBox error={action.error} title="The patient was not registered" />
-      {action.result ? <Notice kind="success">Patient {nameOf(action.result)} registered.</Notice> : null}
-      {action.result ? <ResealStatus reseal={reseal} /> : null}
+      <ErrorBox error={action.error} title={reached === "assigning" || reached === "resealing" ? "The patient is registered, but the doctor was not assigned" : "The patient was not registered"} />
+      {action.result ? <Notice kind="success">Patient {nameOf(action.result.patient)} registered.</Notice> : null}
+      {action.result || reached === "resealing" ? <ResealStatus reseal={reseal} /> : null}
     </form>
   );
 }
@@ -111,13 +123,17 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const nameOf = useNameOf();
   const [doctor, setDoctor] = useState("");
   const assigned = useQuery({ queryKey: ["ledger", "assigned", patient.account], queryFn: () => assignedDoctors(reader, patient.account) });
-  const assign = useLedgerAction(doAssign);
-  const unassign = useLedgerAction(doUnassign);
+  const store = useContentStore();
+  const assign = useLedgerAction(doChange);
+  const unassign = useLedgerAction(doChange);
   const reseal = useReseal(identity);
-  /** Assigns or unassigns, then re-seals the profile for the readers that result. */
+  /** Assigns or unassigns, then re-seals the profile for the readers that result (one core workflow). */
   const change = async (kind: "assigned" | "unassigned", d: Address) => {
-    const done = kind === "assigned" ? await assign.run(patient.account, d) : await unassign.run(patient.account, d);
-    if (done) await reseal.after({ kind, patient: patient.account, doctor: d });
+    const target = kind === "assigned" ? assign : unassign;
+    const done = await target.run(store, identity, patient.account, d, kind === "assigned", ({ step }) => {
+      if (step === "resealing") reseal.begin({ kind, patient: patient.account, doctor: d });
+    });
+    if (done) reseal.report(done.reseal);
   };
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
   return (
@@ -143,7 +159,7 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
             <option value="">Doctor…</option>
             {doctors.filter((d) => !assignedSet.has(d.account.toLowerCase())).map((d) => <option key={d.account} value={d.account}>{d.profile.name}</option>)}
           </select>
-          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending || reseal.action.pending}>Assign</button>
+          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending || reseal.pending}>Assign</button>
         </form>
         <ErrorBox error={assign.error} />
         <ResealStatus reseal={reseal} />

@@ -9,12 +9,12 @@ import type { Address } from "viem";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
+import { resealPatientProfile, type ResealOutcome, type ResealResult } from "#core/patients/reseal.ts";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf } from "#web/lib/queries.ts";
-import { useLedgerAction, type LedgerAction } from "#web/lib/useLedgerAction.ts";
+import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
-import { resealPatientProfile, type ResealResult } from "./resealProfile.ts";
 
 /** The change the re-seal follows. */
 export interface DoctorChange {
@@ -25,10 +25,14 @@ export interface DoctorChange {
 
 export interface Reseal {
   readonly change: DoctorChange | null;
-  readonly action: LedgerAction<[ContentStore, EncryptionIdentity, Address], ResealResult>;
-  /** Re-seals after `change` (which has gone through on chain). */
-  after(change: DoctorChange): Promise<void>;
-  /** Re-seals again for the last change. */
+  readonly pending: boolean;
+  readonly error: unknown;
+  readonly result: ResealResult | undefined;
+  /** The core workflow has started the re-seal that follows `change` (which has gone through on chain). */
+  begin(change: DoctorChange): void;
+  /** The outcome of that re-seal, as the workflow returned it. */
+  report(outcome: ResealOutcome): void;
+  /** Re-seals again, alone, for the last change. */
   retry(): Promise<void>;
 }
 
@@ -38,31 +42,46 @@ export function useReseal(identity: EncryptionIdentity): Reseal {
   const store = useContentStore();
   const action = useLedgerAction(doReseal);
   const [change, setChange] = useState<DoctorChange | null>(null);
-  const { run } = action;
-  const after = useCallback(
-    async (next: DoctorChange) => {
+  /** The workflow's re-seal: running, or its outcome; null once a retry has taken over. */
+  const [reported, setReported] = useState<ResealOutcome | "running" | null>(null);
+  const { run, reset } = action;
+  const begin = useCallback(
+    (next: DoctorChange) => {
+      reset();
       setChange(next);
-      await run(store, identity, next.patient);
+      setReported("running");
     },
-    [run, store, identity],
+    [reset],
   );
+  const report = useCallback((outcome: ResealOutcome) => setReported(outcome), []);
   const retry = useCallback(async () => {
-    if (change) await run(store, identity, change.patient);
+    if (!change) return;
+    setReported(null);
+    await run(store, identity, change.patient);
   }, [run, store, identity, change]);
-  return { change, action, after, retry };
+  const outcome = reported === "running" ? null : reported;
+  return {
+    change,
+    pending: reported === "running" || action.pending,
+    error: outcome ? (outcome.ok ? null : outcome.error) : action.error,
+    result: outcome ? (outcome.ok ? outcome.result : undefined) : action.result,
+    begin,
+    report,
+    retry,
+  };
 }
 
 export function ResealStatus({ reseal }: { reseal: Reseal }) {
   const nameOf = useNameOf();
-  const { change, action } = reseal;
+  const { change } = reseal;
   if (!change) return null;
   const doctor = nameOf(change.doctor);
-  if (action.pending) return <Spinner label={`Re-sealing the profile ${change.kind === "assigned" ? `for ${doctor}` : `without ${doctor}`}…`} />;
-  if (action.error) {
+  if (reseal.pending) return <Spinner label={`Re-sealing the profile ${change.kind === "assigned" ? `for ${doctor}` : `without ${doctor}`}…`} />;
+  if (reseal.error) {
     return (
       <div className="reseal-failed" data-testid="reseal-failed">
         <ErrorBox
-          error={action.error}
+          error={reseal.error}
           title={
             change.kind === "assigned"
               ? `${doctor} is assigned, but the profile was not re-sealed for them: they cannot read it yet.`
@@ -73,8 +92,8 @@ export function ResealStatus({ reseal }: { reseal: Reseal }) {
       </div>
     );
   }
-  if (!action.result) return null;
-  const missing = action.result.doctorsWithoutKey;
+  if (!reseal.result) return null;
+  const missing = reseal.result.doctorsWithoutKey;
   return (
     <>
       <Notice kind="success">

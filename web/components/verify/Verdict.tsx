@@ -1,7 +1,6 @@
 "use client";
 /** The answer of a verification: genuine, superseded, not registered or MISMATCH, with the record's facts. */
-import type { VerificationResult } from "#core/verify/verify.ts";
-import { useStaffMember } from "#web/lib/queries.ts";
+import { issuerLabel, type VerificationReport } from "#core/verify/verify.ts";
 import { AddressText } from "../AddressText.tsx";
 import { VerifyLink } from "./VerifyLink.tsx";
 
@@ -16,9 +15,8 @@ function when(seconds: number): string {
   return new Date(seconds * 1000).toLocaleString();
 }
 
-export function Verdict({ result }: { result: VerificationResult }) {
+export function Verdict({ result }: { result: VerificationReport }) {
   const record = result.record;
-  const doctor = useStaffMember(record?.doctor);
   const [title, explanation] = HEADINGS[result.status];
   return (
     <section className={`verdict verdict-${result.status}`} aria-live="polite" data-testid="verdict" data-status={result.status}>
@@ -32,7 +30,7 @@ export function Verdict({ result }: { result: VerificationResult }) {
           <>
             <dt>Issued by</dt>
             <dd data-testid="verdict-doctor">
-              {doctor.data ? `${doctor.data.profile.name}${doctor.data.profile.department ? `, ${doctor.data.profile.department}` : ""}${doctor.data.active ? "" : " (no longer active)"}` : doctor.isPending ? "…" : "A doctor no longer on the staff list"}{" "}
+              {issuerLabel(result.issuer)}{" "}
               <AddressText value={record.doctor} />
             </dd>
             <dt>Registered</dt>

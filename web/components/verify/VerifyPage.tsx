@@ -7,10 +7,8 @@
 import { useMutation } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
-import { digestFile } from "#core/crypto/digests.ts";
 import { formatBytes } from "#core/reports/limits.ts";
-import { lookupBySha1, lookupBySha256, parseDigest, verifyDigests, type VerificationResult } from "#core/verify/verify.ts";
-import { MedLedgerError } from "#core/errors.ts";
+import { verifyReport, type VerificationReport, type VerifyInput } from "#core/verify/verify.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { TextField } from "../Field.tsx";
@@ -22,50 +20,35 @@ type Tab = "file" | "digest";
 export function VerifyPage() {
   const reader = useLedgerReader();
   const params = useSearchParams();
-  const [tab, setTab] = useState<Tab>("file");
+  /** A verification link's digests (?sha256=…&sha1=…): the page opens on the digest tab, pre-filled. */
+  const link = { sha256: params.get("sha256") ?? undefined, sha1: params.get("sha1") ?? undefined };
+  const linked = Boolean(link.sha256 || link.sha1);
+  const [tab, setTab] = useState<Tab>(linked ? "digest" : "file");
   const [fileInfo, setFileInfo] = useState<{ name: string; size: number } | null>(null);
   const [phase, setPhase] = useState<"hashing" | "checking" | null>(null);
-  const [digestText, setDigestText] = useState("");
+  const [digestText, setDigestText] = useState(link.sha256 ?? link.sha1 ?? "");
   const [dragging, setDragging] = useState(false);
   const prefilled = useRef(false);
 
-  const check = useMutation<VerificationResult, unknown, { file?: File; sha1?: string; sha256?: string; digest?: string }>({
-    mutationFn: async (input) => {
-      if (input.file) {
-        if (input.file.size === 0) throw new MedLedgerError("EMPTY_FILE", "The file is empty.", "Choose the report file you were given.");
-        setPhase("hashing");
-        const digests = await digestFile(input.file.stream());
-        setPhase("checking");
-        return verifyDigests(reader, digests);
-      }
-      setPhase("checking");
-      if (input.sha1 && input.sha256) {
-        const sha1 = parseDigest(input.sha1);
-        const sha256 = parseDigest(input.sha256);
-        if (sha1.kind !== "sha1" || sha256.kind !== "sha256") throw new MedLedgerError("INVALID_INPUT", "The link's digests are malformed.", "Open the link exactly as given, or check the file instead.");
-        return verifyDigests(reader, { sha1: sha1.value, sha256: sha256.value });
-      }
-      const parsed = parseDigest(input.digest ?? input.sha256 ?? input.sha1 ?? "");
-      return parsed.kind === "sha1" ? lookupBySha1(reader, parsed.value) : lookupBySha256(reader, parsed.value);
-    },
+  const check = useMutation<VerificationReport, unknown, VerifyInput>({
+    mutationFn: (input) => verifyReport(reader, input, { onProgress: setPhase }),
     onSettled: () => setPhase(null),
   });
 
+  const { mutate } = check;
   useEffect(() => {
     if (prefilled.current) return;
     const sha256 = params.get("sha256") ?? undefined;
     const sha1 = params.get("sha1") ?? undefined;
     if (!sha256 && !sha1) return;
     prefilled.current = true;
-    setTab("digest");
-    setDigestText(sha256 ?? sha1 ?? "");
-    check.mutate({ sha1, sha256 });
-  }, [params, check]);
+    mutate({ kind: "link", sha1, sha256 });
+  }, [params, mutate]);
 
   const onFile = (file: File | undefined) => {
     if (!file) return;
     setFileInfo({ name: file.name, size: file.size });
-    check.mutate({ file });
+    check.mutate({ kind: "file", file, name: file.name });
   };
 
   const onDrop = (event: DragEvent) => {
@@ -76,7 +59,7 @@ export function VerifyPage() {
 
   const onDigest = (event: FormEvent) => {
     event.preventDefault();
-    check.mutate({ digest: digestText });
+    check.mutate({ kind: "digest", digest: digestText });
   };
 
   return (
