@@ -53,13 +53,9 @@ abstract contract AccessGrants is ReportRegistry {
     bytes32 public constant GRANT_ACCESS_TYPEHASH = keccak256(
         "GrantAccess(address patient,address reader,bytes32[] reportIds,bytes[] wrappedKeys,uint40 expiresAt,uint256 nonce,uint256 deadline)"
     );
-    /// @notice EIP-712 type of a patient's signed {revokeAccess}.
+    /// @notice EIP-712 type of a patient's signed {revokeAccess}, or {revokeAllAccess} when `reportId` is zero.
     bytes32 public constant REVOKE_ACCESS_TYPEHASH =
         keccak256("RevokeAccess(address patient,address reader,bytes32 reportId,uint256 nonce,uint256 deadline)");
-    /// @notice EIP-712 type of a patient's signed {revokeAllAccess}.
-    bytes32 public constant REVOKE_ALL_ACCESS_TYPEHASH =
-        keccak256("RevokeAllAccess(address patient,address reader,uint256 nonce,uint256 deadline)");
-
     mapping(address patient => mapping(address reader => Terms)) private _terms;
     mapping(bytes32 word => uint256 bits) private _grantBits;
 
@@ -143,10 +139,11 @@ abstract contract AccessGrants is ReportRegistry {
     }
 
     /**
-     * @notice {revokeAccess} signed by the patient, submitted by anyone.
+     * @notice {revokeAccess} signed by the patient, submitted by anyone; with `reportId` zero,
+     * {revokeAllAccess} (everything the patient shares with `reader`).
      * @param patient The patient, who signed a {REVOKE_ACCESS_TYPEHASH} message at their nonce.
-     * @param reportId The report.
-     * @param reader A reader with a grant in the current epoch.
+     * @param reportId The report, or zero for all.
+     * @param reader A reader with a grant in the current epoch (any account for all).
      * @param deadline Last valid UNIX time of the signature.
      * @param signature The patient's 65-byte ECDSA signature.
      */
@@ -160,7 +157,8 @@ abstract contract AccessGrants is ReportRegistry {
         bytes32 structHash =
             keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, reader, reportId, _useNonce(patient), deadline));
         _checkSignature(patient, structHash, deadline, signature);
-        _revoke(patient, reportId, reader);
+        if (reportId == bytes32(0)) _revokeAll(patient, reader);
+        else _revoke(patient, reportId, reader);
     }
 
     /**
@@ -169,23 +167,6 @@ abstract contract AccessGrants is ReportRegistry {
      */
     function revokeAllAccess(address reader) external whenNotPaused {
         _revokeAll(msg.sender, reader);
-    }
-
-    /**
-     * @notice {revokeAllAccess} signed by the patient, submitted by anyone.
-     * @param patient The patient, who signed a {REVOKE_ALL_ACCESS_TYPEHASH} message at their nonce.
-     * @param reader Any account.
-     * @param deadline Last valid UNIX time of the signature.
-     * @param signature The patient's 65-byte ECDSA signature.
-     */
-    function revokeAllAccessBySig(address patient, address reader, uint256 deadline, bytes calldata signature)
-        external
-        whenNotPaused
-    {
-        bytes32 structHash =
-            keccak256(abi.encode(REVOKE_ALL_ACCESS_TYPEHASH, patient, reader, _useNonce(patient), deadline));
-        _checkSignature(patient, structHash, deadline, signature);
-        _revokeAll(patient, reader);
     }
 
     /**
@@ -250,17 +231,17 @@ abstract contract AccessGrants is ReportRegistry {
         if (reader == patient) revert GrantToSelf();
         _requireKey(reader);
         Terms memory terms = _terms[patient][reader];
-        Terms memory next = terms;
-        if (_expired(terms)) next = Terms(terms.epoch + 1, 0);
+        (uint32 epoch, uint40 expiry) = (terms.epoch, terms.expiresAt);
+        if (_expired(terms)) (epoch, expiry) = (epoch + 1, 0);
         if (setExpiry) {
             if (expiresAt != 0 && expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt);
-            next.expiresAt = expiresAt;
+            expiry = expiresAt;
         }
-        if (next.epoch != terms.epoch || next.expiresAt != terms.expiresAt) {
-            _terms[patient][reader] = next;
-            emit AccessTermsSet(patient, reader, next.epoch, next.expiresAt);
+        if (epoch != terms.epoch || expiry != terms.expiresAt) {
+            _terms[patient][reader] = Terms(epoch, expiry);
+            emit AccessTermsSet(patient, reader, epoch, expiry);
         }
-        return next.epoch;
+        return epoch;
     }
 
     function _grantOne(address patient, address reader, uint32 epoch, bytes32 reportId, bytes calldata wrappedKey)

@@ -151,12 +151,6 @@ export const TYPES = {
     { name: "nonce", type: "uint256" },
     { name: "deadline", type: "uint256" },
   ],
-  RevokeAllAccess: [
-    { name: "patient", type: "address" },
-    { name: "reader", type: "address" },
-    { name: "nonce", type: "uint256" },
-    { name: "deadline", type: "uint256" },
-  ],
   RekeyReport: [
     { name: "account", type: "address" },
     { name: "reportId", type: "bytes32" },
