@@ -29,7 +29,7 @@ abstract contract AccessGrants is ReportRegistry {
 
     /// @notice A grant of several reports to one reader, as {grantAccessBatch} takes it.
     struct Grant {
-        /// An account with a published encryption key, not the patient.
+        /// The reader (an account with a published encryption key), not the patient.
         address reader;
         /// The reports, all of the granting patient.
         bytes32[] reportIds;
@@ -85,7 +85,7 @@ abstract contract AccessGrants is ReportRegistry {
      * @notice Shares report `reportId` with `reader`, under the current terms with `reader`
      * (a fresh epoch without expiry if those expired). Caller: the report's patient.
      * @param reportId The report.
-     * @param reader An account with a published encryption key.
+     * @param reader The reader: an account with a published encryption key, not the caller.
      * @param wrappedKey The report key wrapped for `reader`.
      */
     function grantAccess(bytes32 reportId, address reader, bytes calldata wrappedKey) external whenNotPaused {
@@ -220,28 +220,30 @@ abstract contract AccessGrants is ReportRegistry {
     }
 
     /**
-     * @dev Checks the reader and returns the epoch grants of `patient` to `reader` go into: a new
-     * one if the terms expired. With `setExpiry`, the terms' expiry becomes `expiresAt`.
-     * Writes the terms (and emits {AccessTermsSet}) only when they change.
+     * @dev Returns the epoch grants of `patient` to `reader` go into: a new one if the terms
+     * expired. With `setExpiry`, the terms' expiry becomes `expiresAt`. Writes the terms (and
+     * emits {AccessTermsSet}) only when they change. The reader's published key is not checked:
+     * the contract cannot check a wrapped key against it anyway, the patient's client wraps to
+     * the key it reads (see {EncryptionKeyRegistry}), and the check would cost a cold read.
      */
     function _openTerms(address patient, address reader, bool setExpiry, uint40 expiresAt)
         private
         returns (uint32)
     {
         if (reader == patient) revert GrantToSelf();
-        _requireKey(reader);
-        Terms memory terms = _terms[patient][reader];
-        (uint32 epoch, uint40 expiry) = (terms.epoch, terms.expiresAt);
-        if (_expired(terms)) (epoch, expiry) = (epoch + 1, 0);
+        Terms storage stored = _terms[patient][reader];
+        (uint32 epoch, uint40 expiry) = (stored.epoch, stored.expiresAt);
+        (uint32 nextEpoch, uint40 nextExpiry) = (epoch, expiry);
+        if (expiry != 0 && expiry <= block.timestamp) (nextEpoch, nextExpiry) = (epoch + 1, 0);
         if (setExpiry) {
             if (expiresAt != 0 && expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt);
-            expiry = expiresAt;
+            nextExpiry = expiresAt;
         }
-        if (epoch != terms.epoch || expiry != terms.expiresAt) {
-            _terms[patient][reader] = Terms(epoch, expiry);
-            emit AccessTermsSet(patient, reader, epoch, expiry);
+        if (nextEpoch != epoch || nextExpiry != expiry) {
+            (stored.epoch, stored.expiresAt) = (nextEpoch, nextExpiry);
+            emit AccessTermsSet(patient, reader, nextEpoch, nextExpiry);
         }
-        return epoch;
+        return nextEpoch;
     }
 
     function _grantOne(address patient, address reader, uint32 epoch, bytes32 reportId, bytes calldata wrappedKey)

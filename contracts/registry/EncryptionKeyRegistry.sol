@@ -107,8 +107,4 @@ abstract contract EncryptionKeyRegistry is SignedActions {
         if (version > 1) _rotations[account] = version - 1;
         emit EncryptionKeyPublished(account, key, version);
     }
-
-    function _requireKey(address account) internal view {
-        if (_keys[account] == bytes32(0)) revert NoEncryptionKey(account);
-    }
 }
