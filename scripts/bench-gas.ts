@@ -73,12 +73,51 @@ async function newAccount(): Promise<Signer> {
   return wallet;
 }
 
+const DEADLINE = 2n ** 48n;
+const domainOf = async (ledger: MedLedger) => ({ name: "MedLedger", version: "1", chainId: 31337n, verifyingContract: await ledger.getAddress() });
+
+/** The patient's EIP-712 binding of its first key `k` (version 1). */
 async function signKey(signer: Signer, ledger: MedLedger, k: string): Promise<string> {
   const account = await signer.getAddress();
-  const domain = { name: "MedLedger", version: "1", chainId: 31337n, verifyingContract: await ledger.getAddress() };
-  const types = { EncryptionKey: [{ name: "account", type: "address" }, { name: "key", type: "bytes32" }, { name: "nonce", type: "uint256" }] };
-  return signer.signTypedData(domain, types, { account, key: k, nonce: await ledger.nonces(account) });
+  const types = {
+    EncryptionKey: [
+      { name: "account", type: "address" },
+      { name: "key", type: "bytes32" },
+      { name: "version", type: "uint32" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  return signer.signTypedData(await domainOf(ledger), types, { account, key: k, version: 1n, nonce: await ledger.nonces(account), deadline: DEADLINE });
 }
+
+interface GrantArgs {
+  reader: string;
+  reportIds: string[];
+  wrappedKeys: string[];
+  expiresAt: bigint;
+}
+
+/** The patient's EIP-712 signature of a GrantAccess message. */
+async function signGrant(signer: Signer, ledger: MedLedger, grant: GrantArgs): Promise<string> {
+  const patient = await signer.getAddress();
+  const types = {
+    GrantAccess: [
+      { name: "patient", type: "address" },
+      { name: "reader", type: "address" },
+      { name: "reportIds", type: "bytes32[]" },
+      { name: "wrappedKeys", type: "bytes[]" },
+      { name: "expiresAt", type: "uint40" },
+      { name: "nonce", type: "uint256" },
+      { name: "deadline", type: "uint256" },
+    ],
+  };
+  return signer.signTypedData(await domainOf(ledger), types, { patient, ...grant, nonce: await ledger.nonces(patient), deadline: DEADLINE });
+}
+
+/** The id of `doctor`'s claim on the file with SHA-256 `sha256Digest`. */
+const claimId = (sha256Digest: string, doctorAddress: string): string =>
+  ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address"], [sha256Digest, doctorAddress]));
 
 interface Measured {
   readonly gas: number;
@@ -133,7 +172,7 @@ const staffProfileBytes = (name: string): number => {
 async function assignedPatient(ledger: MedLedger): Promise<Signer> {
   const patient = await newAccount();
   const k = key(await patient.getAddress());
-  await (await ledger.connect(receptionist).registerPatient(await patient.getAddress(), cid("profile"), k, await signKey(patient, ledger, k))).wait();
+  await (await ledger.connect(receptionist).registerPatient(await patient.getAddress(), cid("profile"), k, DEADLINE, await signKey(patient, ledger, k))).wait();
   await (await ledger.connect(receptionist).assignDoctor(await patient.getAddress(), await doctor.getAddress())).wait();
   return patient;
 }
@@ -142,17 +181,43 @@ async function assignedPatient(ledger: MedLedger): Promise<Signer> {
 async function registeredReport(ledger: MedLedger, patient: Signer, seed: string): Promise<string> {
   const input = report(seed, await patient.getAddress());
   await (await ledger.connect(doctor).registerReport(input)).wait();
-  return input.sha256Digest;
+  return claimId(input.sha256Digest, await doctor.getAddress());
 }
 
-const reportEvent = event(4, 32 + 32 + dyn(36) + dyn(80) + dyn(80));
+/** `count` reports of `patient` by `doctor`, registered in one batch; their claim ids. */
+async function registeredReports(ledger: MedLedger, patient: Signer, seed: string, count: number): Promise<string[]> {
+  const address = await patient.getAddress();
+  const inputs = Array.from({ length: count }, (_, i) => report(`${seed} ${i}`, address));
+  await (await ledger.connect(doctor).registerReports(inputs)).wait();
+  const issuer = await doctor.getAddress();
+  return inputs.map((i) => claimId(i.sha256Digest, issuer));
+}
+
+/** A new account with a published key: a reader. */
+async function newReader(ledger: MedLedger, tag: string): Promise<string> {
+  const reader = await newAccount();
+  await (await ledger.connect(reader).publishEncryptionKey(key(`reader ${tag}`))).wait();
+  return reader.getAddress();
+}
+
+const grantOf = (reader: string, reportIds: string[], expiresAt = 0n): GrantArgs => ({
+  reader,
+  reportIds,
+  wrappedKeys: reportIds.map((id) => wrapped(`g ${reader} ${id}`)),
+  expiresAt,
+});
+
+// ReportRegistered: 3 indexed (sha256, patient, doctor); data: reportId, sha1, supersedes, CID, 2 keys.
+const reportEvent = event(4, 3 * 32 + dyn(36) + dyn(80) + dyn(80));
+const grantEvent = event(4, dyn(80));
 
 const SCENARIOS: readonly Scenario[] = [
   {
     name: "registerReport",
-    // role, pause flag, assignment (cold reads); the report slot (new); ReportRegistered (3 indexed).
-    floorWithoutCalldata: BASE + 3 * COLD + NEW_SLOT + reportEvent,
-    note: "1 new slot + ReportRegistered (36 B CID, 2 x 80 B keys)",
+    // role, pause flag, assignment (cold reads); the assignment's report counter (changed: 2900 after
+    // the cold read); the report slot (new); ReportRegistered (3 indexed).
+    floorWithoutCalldata: BASE + 3 * COLD + 2900 + NEW_SLOT + reportEvent,
+    note: "1 new slot + counter + ReportRegistered (36 B CID, 2 x 80 B keys)",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
       return measure(ledger.connect(doctor).registerReport(report(`single ${tag}`, await patient.getAddress())));
@@ -160,8 +225,8 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "registerReportBatch20PerReport",
-    // per tx: role, pause, assignment (cold once); per report: 1 new slot + event.
-    floorWithoutCalldata: BASE + 3 * COLD + BATCH * (NEW_SLOT + reportEvent),
+    // per tx: role, pause, assignment (cold once), counter (2900 once, then warm 100); per report: 1 new slot + event.
+    floorWithoutCalldata: BASE + 3 * COLD + 2900 + BATCH * (NEW_SLOT + reportEvent + 100),
     note: `batch of ${BATCH}, one patient, per report`,
     per: BATCH,
     async run(ledger, tag) {
@@ -173,8 +238,8 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "amendment",
-    // as registerReport + old report slot and its care (cold reads), supersededBy (new slot), ReportSuperseded.
-    floorWithoutCalldata: BASE + 5 * COLD + 2 * NEW_SLOT + reportEvent + event(3, 0),
+    // as registerReport + old report slot and its care's 2 slots (cold reads), supersededBy (new slot), ReportSuperseded.
+    floorWithoutCalldata: BASE + 6 * COLD + 2900 + 2 * NEW_SLOT + reportEvent + event(3, 0),
     note: "registerReport superseding an earlier report",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -184,9 +249,10 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "grantAccess",
-    // pause, report, care, reader's key (cold reads); the grant (new slot); AccessGranted (3 indexed, 80 B key).
-    floorWithoutCalldata: BASE + 4 * COLD + NEW_SLOT + event(4, dyn(80)),
-    note: "80 B wrapped key",
+    // pause, report, care, (patient, reader) terms (cold reads); the grant bitmap word (new slot);
+    // AccessGranted (3 indexed, 80 B key).
+    floorWithoutCalldata: BASE + 4 * COLD + NEW_SLOT + grantEvent,
+    note: "80 B wrapped key; bitmap word + terms read",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
       const id = await registeredReport(ledger, patient, `grant ${tag}`);
@@ -197,9 +263,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "revokeAccess",
-    // pause, report, care (cold reads); the grant set to zero (5000 incl. cold, refund 4800 capped at 1/5);
-    // AccessRevoked (3 indexed, no data).
-    floorWithoutCalldata: BASE + 3 * COLD + 5000 + event(4, 0) - 4800,
+    // pause, report, care, terms (cold reads); the bitmap word set to zero (5000 incl. cold, refund 4800
+    // capped at 1/5); AccessRevoked (3 indexed, no data).
+    floorWithoutCalldata: BASE + 4 * COLD + 5000 + event(4, 0) - 4800,
     note: "non-zero -> zero slot, with the refund",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -211,18 +277,119 @@ const SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    name: "grantAccessBatch10",
+    // pause, terms, care (cold once); 10 report slots (cold); 1 bitmap word (new) + 9 warm updates;
+    // 10 AccessGranted.
+    floorWithoutCalldata: BASE + 3 * COLD + 10 * COLD + NEW_SLOT + 9 * 100 + 10 * grantEvent,
+    note: "10 reports of one care pair, one reader, no expiry",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const ids = await registeredReports(ledger, patient, `batch grant ${tag}`, 10);
+      const reader = await newReader(ledger, `batch ${tag}`);
+      return measure(ledger.connect(patient).grantAccessBatch(grantOf(reader, ids)));
+    },
+  },
+  {
+    name: "grantAccessBatch10WithExpiry",
+    // as grantAccessBatch10 + the terms slot written (new) + AccessTermsSet.
+    floorWithoutCalldata: BASE + 3 * COLD + 10 * COLD + 2 * NEW_SLOT - COLD + 9 * 100 + 10 * grantEvent + event(3, 64),
+    note: "as above, first expiry of the (patient, reader) terms",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const ids = await registeredReports(ledger, patient, `batch expiry ${tag}`, 10);
+      const reader = await newReader(ledger, `expiry ${tag}`);
+      return measure(ledger.connect(patient).grantAccessBatch(grantOf(reader, ids, 2n ** 39n)));
+    },
+  },
+  {
+    name: "grantAccessRelayedOverhead",
+    // over the direct grantAccessBatch of the same report: ecrecover (3000), the patient's nonce slot
+    // (non-zero since key registration: 2100 cold + 2900), the signature's calldata (counted).
+    floorWithoutCalldata: 3000 + COLD + 2900,
+    note: "grantAccessBySig - grantAccessBatch, 1 report, same state",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const [direct, relayed] = await registeredReports(ledger, patient, `relayed ${tag}`, 2);
+      const readerDirect = await newReader(ledger, `direct ${tag}`);
+      const readerRelayed = await newReader(ledger, `relayed ${tag}`);
+      const d = await measure(ledger.connect(patient).grantAccessBatch(grantOf(readerDirect, [direct!])));
+      const g = grantOf(readerRelayed, [relayed!]);
+      const signature = await signGrant(patient, ledger, g);
+      const r = await measure(ledger.connect(receptionist).grantAccessBySig(await patient.getAddress(), g, DEADLINE, signature));
+      return { gas: r.gas - d.gas, calldata: r.calldata - d.calldata };
+    },
+  },
+  {
+    name: "revokeAllAccess",
+    // pause, patient role, terms (cold reads); the terms slot (new: epoch 1); AllAccessRevoked (3 topics, 1 word).
+    floorWithoutCalldata: BASE + 3 * COLD + NEW_SLOT - COLD + event(3, 32),
+    note: "O(1) whatever was shared",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const ids = await registeredReports(ledger, patient, `revoke all ${tag}`, 10);
+      const reader = await newReader(ledger, `revoke all ${tag}`);
+      await (await ledger.connect(patient).grantAccessBatch(grantOf(reader, ids))).wait();
+      return measure(ledger.connect(patient).revokeAllAccess(reader));
+    },
+  },
+  {
+    name: "rekeyReport",
+    // pause, report, care's 2 slots, version (cold); version slot (new); 1 reader: report, care, terms,
+    // bitmap, key, rotations (mostly warm/cold); ReportRekeyed + ReportKeyRewrapped.
+    floorWithoutCalldata: BASE + 5 * COLD + NEW_SLOT + event(3, 32 + dyn(36) + dyn(80) + dyn(80)) + 4 * COLD + event(3, 64 + dyn(80)),
+    note: "new CID, keys for patient, doctor and 1 remaining reader",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const [id] = await registeredReports(ledger, patient, `rekey ${tag}`, 1);
+      const reader = await newReader(ledger, `rekey ${tag}`);
+      await (await ledger.connect(patient).grantAccess(id!, reader, wrapped(`g ${tag}`))).wait();
+      return measure(
+        ledger.connect(patient).rekeyReport({
+          reportId: id!,
+          cid: cid(`rekeyed ${tag}`),
+          patientKey: wrapped(`rp ${tag}`),
+          doctorKey: wrapped(`rd ${tag}`),
+          readers: [reader],
+          readerKeys: [wrapped(`rr ${tag}`)],
+        }),
+      );
+    },
+  },
+  {
+    name: "rotateEncryptionKey",
+    // pause, key, rotations (cold); the key (changed: 2900), rotations (new slot); EncryptionKeyPublished.
+    floorWithoutCalldata: BASE + 3 * COLD + 2900 + NEW_SLOT - COLD + event(2, 64),
+    note: "first rotation (version 2)",
+    async run(ledger, tag) {
+      const account = await newAccount();
+      await (await ledger.connect(account).publishEncryptionKey(key(`rotate ${tag}`))).wait();
+      return measure(ledger.connect(account).rotateEncryptionKey(key(`rotated ${tag}`), 2));
+    },
+  },
+  {
+    name: "markClaimFraudulent",
+    // admin role, pause, report (cold reads); the flag (new slot); ClaimMarkedFraudulent (3 topics, short reason).
+    floorWithoutCalldata: BASE + 3 * COLD + NEW_SLOT + event(3, dyn(20)),
+    note: "admin resolves a dispute, 20 B reason",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const id = await registeredReport(ledger, patient, `fraud ${tag}`);
+      return measure(ledger.connect(admin).markClaimFraudulent(id, "copied registration"));
+    },
+  },
+  {
     name: "registerPatient",
-    // role, pause (cold reads); patient role, nonce, key, profile length + 2 content words (new slots:
-    // the 36 B CID takes a length slot and 2 content slots); PatientRegistered + EncryptionKeyPublished
-    // + RoleGranted; ~3000 for ecrecover and the EIP-712 hashing.
+    // role, pause (cold reads); patient role, nonce, key, profile length + 2 content words (new
+    // slots: the 36 B CID takes a length slot and 2 content slots); PatientRegistered +
+    // EncryptionKeyPublished (key, version) + RoleGranted; ~3000 for ecrecover and the EIP-712 hashing.
     floorWithoutCalldata:
-      BASE + 2 * COLD + 4 * NEW_SLOT + 2 * 20000 + event(3, dyn(36)) + event(2, 32) + event(4, 0) + 3000,
+      BASE + 2 * COLD + 4 * NEW_SLOT + 2 * 20000 + event(3, dyn(36)) + event(2, 64) + event(4, 0) + 3000,
     note: "EIP-712 signed key, 36 B profile CID",
     async run(ledger) {
       const patient = await newAccount();
       const address = await patient.getAddress();
       const k = key(address);
-      return measure(ledger.connect(receptionist).registerPatient(address, cid("profile"), k, await signKey(patient, ledger, k)));
+      return measure(ledger.connect(receptionist).registerPatient(address, cid("profile"), k, DEADLINE, await signKey(patient, ledger, k)));
     },
   },
   {
@@ -235,16 +402,15 @@ const SCENARIOS: readonly Scenario[] = [
       const patient = await newAccount();
       const address = await patient.getAddress();
       const k = key(address);
-      await (await ledger.connect(receptionist).registerPatient(address, cid("profile"), k, await signKey(patient, ledger, k))).wait();
+      await (await ledger.connect(receptionist).registerPatient(address, cid("profile"), k, DEADLINE, await signKey(patient, ledger, k))).wait();
       return measure(ledger.connect(receptionist).assignDoctor(address, await doctor.getAddress()));
     },
   },
   {
     name: "addDoctor",
-    // admin role, pause (cold reads); staff role word, active+since word, 3 strings (name ≤ 31 B: 1
-    // slot; department: 1; contact > 31 B: length + 2 content slots), doctor role: 7 new slots;
-    // StaffAdded (3 topics, the profile tuple) + RoleGranted.
-    floorWithoutCalldata: BASE + 2 * COLD + 7 * NEW_SLOT + event(3, staffProfileBytes("Dr. New Doctor")) + event(4, 0),
+    // admin role, pause (cold reads); staff role word, active+since word, profile hash, doctor role: 4 new
+    // slots (the profile itself lives in the event only); StaffAdded (3 topics, the profile tuple) + RoleGranted.
+    floorWithoutCalldata: BASE + 2 * COLD + 4 * NEW_SLOT + event(3, staffProfileBytes("Dr. New Doctor")) + event(4, 0),
     note: "addStaff(DOCTOR_ROLE) with a realistic profile",
     async run(ledger) {
       const account = await newAccount();
@@ -253,8 +419,8 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "updateStaff",
-    // admin role, pause, staff role (cold reads); the changed name slot (5000 incl. cold access);
-    // StaffUpdated (2 topics, the whole profile tuple). Unchanged department and contact need no write.
+    // admin role, pause, staff role (cold reads); the changed profile hash (5000 incl. cold access);
+    // StaffUpdated (2 topics, the whole profile tuple).
     floorWithoutCalldata: BASE + 3 * COLD + 5000 + event(2, staffProfileBytes("Dr. Renamed Doc")),
     note: "new name, same department and contact",
     async run(ledger, tag) {
@@ -277,8 +443,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "publishEncryptionKey",
-    // pause (cold read); the key (new slot); EncryptionKeyPublished (2 topics, 1 word).
-    floorWithoutCalldata: BASE + COLD + NEW_SLOT + event(2, 32),
+    // pause (cold read); the key (new slot; the rotation count is not read for a keyless account);
+    // EncryptionKeyPublished (2 topics, key + version).
+    floorWithoutCalldata: BASE + COLD + NEW_SLOT + event(2, 64),
     note: "first key of the account",
     async run(ledger, tag) {
       const account = await newAccount();
@@ -349,8 +516,13 @@ try {
   } else {
     console.log(`\nEvery operation's execution gas (total less calldata) is the same with ${BACKGROUND} more reports on record.`);
   }
+  // What an L2 charges for: the calldata of one registerReport (selector + ABI-encoded ReportInput).
+  const sample = report("calldata sample", ethers.ZeroAddress);
+  const registerReportCalldataBytes = ethers.getBytes(fresh.interface.encodeFunctionData("registerReport", [sample])).length;
+  console.log(`registerReport calldata: ${registerReportCalldataBytes} bytes`);
   mkdirSync(dirname(OUT), { recursive: true });
-  writeFileSync(OUT, `${JSON.stringify(Object.fromEntries(rows.map((r) => [r.name, r.gas])), null, 2)}\n`);
+  const results = { ...Object.fromEntries(rows.map((r) => [r.name, r.gas])), registerReportCalldataBytes };
+  writeFileSync(OUT, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`Wrote ${OUT}`);
 } finally {
   await connection.close();

@@ -5,18 +5,68 @@ import {ReportRegistry} from "./ReportRegistry.sol";
 
 /**
  * @title AccessGrants
- * @notice A patient shares one report with a reader by handing over the report key wrapped for
- * the reader's published encryption key, and can revoke.
- * @dev Revocation is enforced by every MedLedger client (they refuse to open a revoked report)
- * and recorded on chain; it cannot take back what a reader already decrypted.
+ * @notice A patient shares reports with a reader by handing over each report key wrapped for the
+ * reader's published encryption key: one report or many in one transaction, optionally until an
+ * expiry; and revokes one report, or everything shared with a reader at once. Every action can
+ * be signed by the patient and submitted by anyone (see {SignedActions}).
+ * @dev Grants are bits: a report's bit is its sequence number within its (patient, doctor) care
+ * pair, in a 256-bit word keyed by (care id, reader, epoch, seq / 256), so that sharing many
+ * reports of one care pair writes one slot per 256 reports. The (patient, reader) {Terms} hold
+ * the epoch, which "revoke all" increments (every older grant of the pair stops counting, in
+ * O(1)), and an optional expiry common to all the patient's current grants to that reader.
+ * When the terms have expired, the next grant starts a new epoch, so expired grants never revive.
+ * Revocation is enforced by every MedLedger client and recorded on chain; it cannot take back
+ * what a reader already decrypted: {ReportKeys-rekeyReport} re-encrypts for what comes next.
  */
 abstract contract AccessGrants is ReportRegistry {
-    mapping(bytes32 reportId => mapping(address reader => bool)) private _grants;
+    /// @notice Terms of everything `patient` shares with one reader: one slot.
+    struct Terms {
+        /// Grants of older epochs no longer count.
+        uint32 epoch;
+        /// UNIX time from which the grants of this epoch read as expired; 0 = no expiry.
+        uint40 expiresAt;
+    }
+
+    /// @notice A grant of several reports to one reader, as {grantAccessBatch} takes it.
+    struct Grant {
+        /// The reader (an account with a published encryption key), not the patient.
+        address reader;
+        /// The reports, all of the granting patient.
+        bytes32[] reportIds;
+        /// The report keys wrapped for `reader`, one per report.
+        bytes[] wrappedKeys;
+        /// New expiry of everything the patient shares with `reader` (0 = none); future or 0.
+        uint40 expiresAt;
+    }
+
+    /// @notice State of a (report, reader) grant, as {grantOf} returns it.
+    enum GrantStatus {
+        /// No grant in the current epoch.
+        None,
+        /// Granted and not expired.
+        Active,
+        /// Granted, but the terms' expiry has passed.
+        Expired
+    }
+
+    /// @notice EIP-712 type of a patient's signed {grantAccessBatch}.
+    bytes32 public constant GRANT_ACCESS_TYPEHASH = keccak256(
+        "GrantAccess(address patient,address reader,bytes32[] reportIds,bytes[] wrappedKeys,uint40 expiresAt,uint256 nonce,uint256 deadline)"
+    );
+    /// @notice EIP-712 type of a patient's signed {revokeAccess}, or {revokeAllAccess} when `reportId` is zero.
+    bytes32 public constant REVOKE_ACCESS_TYPEHASH =
+        keccak256("RevokeAccess(address patient,address reader,bytes32 reportId,uint256 nonce,uint256 deadline)");
+    mapping(address patient => mapping(address reader => Terms)) private _terms;
+    mapping(bytes32 word => uint256 bits) private _grantBits;
 
     /// @notice `patient` shared report `reportId` with `reader`, the key wrapped as `wrappedKey`.
     event AccessGranted(bytes32 indexed reportId, address indexed patient, address indexed reader, bytes wrappedKey);
     /// @notice `patient` revoked `reader`'s access to report `reportId`.
     event AccessRevoked(bytes32 indexed reportId, address indexed patient, address indexed reader);
+    /// @notice What `patient` shares with `reader` now counts in `epoch` and expires at `expiresAt` (0 = never).
+    event AccessTermsSet(address indexed patient, address indexed reader, uint32 epoch, uint40 expiresAt);
+    /// @notice `patient` revoked everything shared with `reader`; grants now count from `epoch`.
+    event AllAccessRevoked(address indexed patient, address indexed reader, uint32 epoch);
 
     /// @notice Only the report's patient (`account` is not) may share it.
     error NotReportPatient(bytes32 reportId, address account);
@@ -24,45 +74,117 @@ abstract contract AccessGrants is ReportRegistry {
     error GrantToSelf();
     /// @notice `reader` already has access to `reportId`.
     error AlreadyGranted(bytes32 reportId, address reader);
-    /// @notice `reader` has no grant on `reportId`.
+    /// @notice `reader` has no current grant on `reportId`.
     error NotGranted(bytes32 reportId, address reader);
+    /// @notice Two arrays that go together have different lengths.
+    error LengthMismatch();
+    /// @notice An expiry must lie in the future (or be 0 for none).
+    error InvalidExpiry(uint40 expiresAt);
 
     /**
-     * @notice Shares report `reportId` with `reader`. Caller: the report's patient.
+     * @notice Shares report `reportId` with `reader`, under the current terms with `reader`
+     * (a fresh epoch without expiry if those expired). Caller: the report's patient.
      * @param reportId The report.
-     * @param reader An account with a published encryption key.
+     * @param reader The reader: an account with a published encryption key, not the caller.
      * @param wrappedKey The report key wrapped for `reader`.
      */
     function grantAccess(bytes32 reportId, address reader, bytes calldata wrappedKey) external whenNotPaused {
-        address patient = _requireReportPatient(reportId);
-        if (reader == patient) revert GrantToSelf();
-        _requireKey(reader);
-        if (wrappedKey.length == 0) revert MissingWrappedKey();
-        if (_grants[reportId][reader]) revert AlreadyGranted(reportId, reader);
-        _grants[reportId][reader] = true;
-        emit AccessGranted(reportId, patient, reader, wrappedKey);
+        uint32 epoch = _openTerms(msg.sender, reader, false, 0);
+        _grantOne(msg.sender, reader, epoch, reportId, wrappedKey);
+    }
+
+    /**
+     * @notice Shares several reports with one reader and sets the expiry of everything the caller
+     * shares with that reader. Caller: the reports' patient.
+     * @param grant See {Grant}; an empty report list only sets the expiry.
+     */
+    function grantAccessBatch(Grant calldata grant) external whenNotPaused {
+        _grantBatch(msg.sender, grant);
+    }
+
+    /**
+     * @notice {grantAccessBatch} signed by the patient, submitted by anyone.
+     * @param patient The patient, who signed a {GRANT_ACCESS_TYPEHASH} message at their nonce.
+     * @param grant See {Grant}.
+     * @param deadline Last valid UNIX time of the signature.
+     * @param signature The patient's 65-byte ECDSA signature.
+     */
+    function grantAccessBySig(address patient, Grant calldata grant, uint256 deadline, bytes calldata signature)
+        external
+        whenNotPaused
+    {
+        bytes32 structHash = keccak256(
+            abi.encode(
+                GRANT_ACCESS_TYPEHASH,
+                patient,
+                grant.reader,
+                keccak256(abi.encodePacked(grant.reportIds)),
+                _hashBytesArray(grant.wrappedKeys),
+                grant.expiresAt,
+                _useNonce(patient),
+                deadline
+            )
+        );
+        _checkSignature(patient, structHash, deadline, signature);
+        _grantBatch(patient, grant);
     }
 
     /**
      * @notice Revokes `reader`'s access to report `reportId`. Caller: the report's patient.
      * @param reportId The report.
-     * @param reader A reader with a grant.
+     * @param reader A reader with a grant in the current epoch.
      */
     function revokeAccess(bytes32 reportId, address reader) external whenNotPaused {
-        address patient = _requireReportPatient(reportId);
-        if (!_grants[reportId][reader]) revert NotGranted(reportId, reader);
-        _grants[reportId][reader] = false;
-        emit AccessRevoked(reportId, patient, reader);
+        _revoke(msg.sender, reportId, reader);
     }
 
     /**
-     * @notice Whether `reader` holds a current grant on `reportId` (patient and issuer not included).
+     * @notice {revokeAccess} signed by the patient, submitted by anyone; with `reportId` zero,
+     * {revokeAllAccess} (everything the patient shares with `reader`).
+     * @param patient The patient, who signed a {REVOKE_ACCESS_TYPEHASH} message at their nonce.
+     * @param reportId The report, or zero for all.
+     * @param reader A reader with a grant in the current epoch (any account for all).
+     * @param deadline Last valid UNIX time of the signature.
+     * @param signature The patient's 65-byte ECDSA signature.
+     */
+    function revokeAccessBySig(
+        address patient,
+        bytes32 reportId,
+        address reader,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
+        bytes32 structHash =
+            keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, reader, reportId, _useNonce(patient), deadline));
+        _checkSignature(patient, structHash, deadline, signature);
+        if (reportId == bytes32(0)) _revokeAll(patient, reader);
+        else _revoke(patient, reportId, reader);
+    }
+
+    /**
+     * @notice Revokes everything the caller shared with `reader`, in O(1). Caller: a patient.
+     * @param reader Any account.
+     */
+    function revokeAllAccess(address reader) external whenNotPaused {
+        _revokeAll(msg.sender, reader);
+    }
+
+    /**
+     * @notice The state of `reader`'s grant on `reportId`, and when it expires.
      * @param reportId Any report id.
      * @param reader Any account.
-     * @return True while granted.
+     * @return status {GrantStatus}; `None` for an unknown report.
+     * @return expiresAt Expiry of the terms between the report's patient and `reader` (0 = none).
      */
-    function isGranted(bytes32 reportId, address reader) external view returns (bool) {
-        return _grants[reportId][reader];
+    function grantOf(bytes32 reportId, address reader) public view returns (GrantStatus status, uint40 expiresAt) {
+        (uint32 careId, uint24 seq) = _reportSlot(reportId);
+        if (careId == 0) return (GrantStatus.None, 0);
+        Terms memory terms = _terms[_care(careId).patient][reader];
+        if (_grantBits[_grantWord(careId, reader, terms.epoch, seq)] & _grantBit(seq) == 0) {
+            return (GrantStatus.None, terms.expiresAt);
+        }
+        status = _expired(terms) ? GrantStatus.Expired : GrantStatus.Active;
+        expiresAt = terms.expiresAt;
     }
 
     /**
@@ -71,13 +193,104 @@ abstract contract AccessGrants is ReportRegistry {
      * @param reader Any account.
      * @return True if allowed.
      */
-    function canRead(bytes32 reportId, address reader) external view returns (bool) {
+    function canRead(bytes32 reportId, address reader) public view returns (bool) {
         Care storage parties = _reportParties(reportId);
-        return reader == parties.patient || reader == parties.doctor || _grants[reportId][reader];
+        return reader == parties.patient || reader == parties.doctor || _hasActiveGrant(reportId, reader);
     }
 
-    function _requireReportPatient(bytes32 reportId) private view returns (address patient) {
-        patient = _reportParties(reportId).patient;
-        if (msg.sender != patient) revert NotReportPatient(reportId, msg.sender);
+    /// @dev Whether `reader` holds a current, unexpired grant on the registered report `reportId`.
+    function _hasActiveGrant(bytes32 reportId, address reader) internal view returns (bool) {
+        (GrantStatus status, ) = grantOf(reportId, reader);
+        return status == GrantStatus.Active;
+    }
+
+    function _grantBatch(address patient, Grant calldata grant) private {
+        address reader = grant.reader;
+        bytes32[] calldata reportIds = grant.reportIds;
+        bytes[] calldata wrappedKeys = grant.wrappedKeys;
+        uint256 count = reportIds.length;
+        if (wrappedKeys.length != count) revert LengthMismatch();
+        uint32 epoch = _openTerms(patient, reader, true, grant.expiresAt);
+        for (uint256 i; i < count; ) {
+            _grantOne(patient, reader, epoch, reportIds[i], wrappedKeys[i]);
+            unchecked {
+                ++i;
+            }
+        }
+    }
+
+    /**
+     * @dev Returns the epoch grants of `patient` to `reader` go into: a new one if the terms
+     * expired. With `setExpiry`, the terms' expiry becomes `expiresAt`. Writes the terms (and
+     * emits {AccessTermsSet}) only when they change. The reader's published key is not checked:
+     * the contract cannot check a wrapped key against it anyway, the patient's client wraps to
+     * the key it reads (see {EncryptionKeyRegistry}), and the check would cost a cold read.
+     */
+    function _openTerms(address patient, address reader, bool setExpiry, uint40 expiresAt)
+        private
+        returns (uint32)
+    {
+        if (reader == patient) revert GrantToSelf();
+        Terms storage stored = _terms[patient][reader];
+        (uint32 epoch, uint40 expiry) = (stored.epoch, stored.expiresAt);
+        (uint32 nextEpoch, uint40 nextExpiry) = (epoch, expiry);
+        if (expiry != 0 && expiry <= block.timestamp) (nextEpoch, nextExpiry) = (epoch + 1, 0);
+        if (setExpiry) {
+            if (expiresAt != 0 && expiresAt <= block.timestamp) revert InvalidExpiry(expiresAt);
+            nextExpiry = expiresAt;
+        }
+        if (nextEpoch != epoch || nextExpiry != expiry) {
+            (stored.epoch, stored.expiresAt) = (nextEpoch, nextExpiry);
+            emit AccessTermsSet(patient, reader, nextEpoch, nextExpiry);
+        }
+        return nextEpoch;
+    }
+
+    function _grantOne(address patient, address reader, uint32 epoch, bytes32 reportId, bytes calldata wrappedKey)
+        private
+    {
+        (uint32 careId, uint24 seq) = _requireReportPatient(patient, reportId);
+        if (wrappedKey.length == 0) revert MissingWrappedKey();
+        bytes32 word = _grantWord(careId, reader, epoch, seq);
+        uint256 bit = _grantBit(seq);
+        uint256 bits = _grantBits[word];
+        if (bits & bit != 0) revert AlreadyGranted(reportId, reader);
+        _grantBits[word] = bits | bit;
+        emit AccessGranted(reportId, patient, reader, wrappedKey);
+    }
+
+    function _revoke(address patient, bytes32 reportId, address reader) private {
+        (uint32 careId, uint24 seq) = _requireReportPatient(patient, reportId);
+        bytes32 word = _grantWord(careId, reader, _terms[patient][reader].epoch, seq);
+        uint256 bit = _grantBit(seq);
+        uint256 bits = _grantBits[word];
+        if (bits & bit == 0) revert NotGranted(reportId, reader);
+        _grantBits[word] = bits & ~bit;
+        emit AccessRevoked(reportId, patient, reader);
+    }
+
+    function _revokeAll(address patient, address reader) private {
+        _checkRole(PATIENT_ROLE, patient);
+        uint32 epoch = _terms[patient][reader].epoch + 1;
+        _terms[patient][reader] = Terms(epoch, 0);
+        emit AllAccessRevoked(patient, reader, epoch);
+    }
+
+    function _requireReportPatient(address account, bytes32 reportId) private view returns (uint32 careId, uint24 seq) {
+        (careId, seq) = _reportSlot(reportId);
+        if (careId == 0) revert UnknownReport(reportId);
+        if (_care(careId).patient != account) revert NotReportPatient(reportId, account);
+    }
+
+    function _expired(Terms memory terms) private view returns (bool) {
+        return terms.expiresAt != 0 && terms.expiresAt <= block.timestamp;
+    }
+
+    function _grantWord(uint32 careId, address reader, uint32 epoch, uint24 seq) private pure returns (bytes32) {
+        return keccak256(abi.encode(careId, reader, epoch, seq >> 8));
+    }
+
+    function _grantBit(uint24 seq) private pure returns (uint256) {
+        return 1 << (seq & 255);
     }
 }

@@ -1,42 +1,70 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
-import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
-import {Nonces} from "@openzeppelin/contracts/utils/Nonces.sol";
-import {MedLedgerAccess} from "./MedLedgerAccess.sol";
+import {SignedActions} from "./SignedActions.sol";
 
 /**
  * @title EncryptionKeyRegistry
- * @notice Every account's X25519 public key, to which report keys are wrapped.
- * @dev An account publishes its own key, or signs an EIP-712 {EncryptionKey} message that
- * another account submits for it (so a patient with no ETH needs only a signature). The message
- * carries the account's current nonce, so a signature is good once; the domain binds it to this
- * chain and this contract. Contract wallets sign through ERC-1271.
+ * @notice Every account's X25519 public key, to which report keys are wrapped, with its version.
+ * @dev An account publishes its first key (version 1) and rotates it (version + 1) itself, or
+ * signs an EIP-712 {EncryptionKey} binding that anyone submits for it (so a patient with no ETH
+ * needs only a signature). The binding names the new version, the account's nonce and a deadline;
+ * only the account's own 65-byte ECDSA signature is accepted (see {SignedActions}). After a
+ * rotation the account publishes its report keys re-wrapped for the new key (see {ReportKeys}).
+ * The version is stored as the number of rotations, so the first key costs one slot only.
  */
-abstract contract EncryptionKeyRegistry is MedLedgerAccess, EIP712, Nonces {
+abstract contract EncryptionKeyRegistry is SignedActions {
     /// @notice EIP-712 type of a key binding signed by `account`.
     bytes32 public constant ENCRYPTION_KEY_TYPEHASH =
-        keccak256("EncryptionKey(address account,bytes32 key,uint256 nonce)");
+        keccak256("EncryptionKey(address account,bytes32 key,uint32 version,uint256 nonce,uint256 deadline)");
 
     mapping(address account => bytes32) private _keys;
+    mapping(address account => uint32) private _rotations;
 
-    /// @notice `account` now reads with X25519 public key `key`.
-    event EncryptionKeyPublished(address indexed account, bytes32 key);
+    /// @notice `account` now reads with X25519 public key `key`, its `version`-th key (1 = first).
+    event EncryptionKeyPublished(address indexed account, bytes32 key, uint32 version);
 
     /// @notice The zero key is not a public key.
     error InvalidEncryptionKey();
-    /// @notice The signature is not `account`'s over the key binding at its current nonce.
-    error InvalidKeySignature(address account);
+    /// @notice `account`'s next key must carry version `expected`.
+    error KeyVersionMismatch(address account, uint32 expected);
     /// @notice `account` has published no encryption key.
     error NoEncryptionKey(address account);
 
     /**
-     * @notice Publishes the caller's X25519 public key (replacing any earlier one).
+     * @notice Publishes the caller's first X25519 public key (version 1).
      * @param key The 32-byte X25519 public key.
      */
     function publishEncryptionKey(bytes32 key) external whenNotPaused {
-        _setKey(msg.sender, key);
+        _setKey(msg.sender, key, 1);
+    }
+
+    /**
+     * @notice Replaces the caller's key by `key`, version `version` (its current version + 1).
+     * @param key The new 32-byte X25519 public key.
+     * @param version The new version: {keyVersionOf} the caller + 1.
+     */
+    function rotateEncryptionKey(bytes32 key, uint32 version) external whenNotPaused {
+        _setKey(msg.sender, key, version);
+    }
+
+    /**
+     * @notice Publishes or rotates `account`'s key with `account`'s signed {EncryptionKey} binding.
+     * Caller: anyone (a relayer); the binding is what authorises.
+     * @param account The key's owner, who signed.
+     * @param key The new 32-byte X25519 public key.
+     * @param version The new version: {keyVersionOf} `account` + 1 (1 for a first key).
+     * @param deadline Last valid UNIX time of the signature.
+     * @param signature `account`'s 65-byte ECDSA signature over the binding at its current nonce.
+     */
+    function rotateEncryptionKeyBySig(
+        address account,
+        bytes32 key,
+        uint32 version,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
+        _setKeyWithSignature(account, key, version, deadline, signature);
     }
 
     /**
@@ -48,24 +76,35 @@ abstract contract EncryptionKeyRegistry is MedLedgerAccess, EIP712, Nonces {
         return _keys[account];
     }
 
-    /// @dev Checks `signature` by `account` over (`account`, `key`, next nonce), uses the nonce, sets the key.
-    function _setKeyWithSignature(address account, bytes32 key, bytes calldata signature) internal {
-        bytes32 digest = _hashTypedDataV4(
-            keccak256(abi.encode(ENCRYPTION_KEY_TYPEHASH, account, key, _useNonce(account)))
-        );
-        if (!SignatureChecker.isValidSignatureNow(account, digest, signature)) {
-            revert InvalidKeySignature(account);
-        }
-        _setKey(account, key);
+    /**
+     * @notice The version of `account`'s current key: 1 for the first, + 1 per rotation, 0 if none.
+     * @param account Any account.
+     * @return The version.
+     */
+    function keyVersionOf(address account) public view returns (uint32) {
+        return _keys[account] == bytes32(0) ? 0 : _rotations[account] + 1;
     }
 
-    function _setKey(address account, bytes32 key) private {
+    /// @dev Checks `account`'s signed binding of (`key`, `version`), uses the nonce, sets the key.
+    function _setKeyWithSignature(
+        address account,
+        bytes32 key,
+        uint32 version,
+        uint256 deadline,
+        bytes calldata signature
+    ) internal {
+        bytes32 structHash =
+            keccak256(abi.encode(ENCRYPTION_KEY_TYPEHASH, account, key, version, _useNonce(account), deadline));
+        _checkSignature(account, structHash, deadline, signature);
+        _setKey(account, key, version);
+    }
+
+    function _setKey(address account, bytes32 key, uint32 version) private {
         if (key == bytes32(0)) revert InvalidEncryptionKey();
+        uint32 expected = keyVersionOf(account) + 1;
+        if (version != expected) revert KeyVersionMismatch(account, expected);
         _keys[account] = key;
-        emit EncryptionKeyPublished(account, key);
-    }
-
-    function _requireKey(address account) internal view {
-        if (_keys[account] == bytes32(0)) revert NoEncryptionKey(account);
+        if (version > 1) _rotations[account] = version - 1;
+        emit EncryptionKeyPublished(account, key, version);
     }
 }

@@ -8,8 +8,9 @@ import {EncryptionKeyRegistry} from "./EncryptionKeyRegistry.sol";
  * @notice Patients and their doctors, managed by receptionists.
  * @dev Nothing personal is stored: a patient is an address, a reference (IPFS CID, binary form)
  * to their encrypted profile, and their encryption key. Each (patient, doctor) pair gets a
- * 32-bit care id at its first assignment; reports store that id so that a report record fits
- * in one storage slot.
+ * 32-bit care id at its first assignment, and counts the reports issued in it: reports store the
+ * care id and their sequence number within the pair (see {ReportRegistry}), so that a report record
+ * fits in one storage slot and grants can be kept as bitmaps (see {AccessGrants}).
  */
 abstract contract PatientRegistry is EncryptionKeyRegistry {
     /// @notice A (patient, doctor) relation.
@@ -18,10 +19,11 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
         address doctor;
     }
 
-    /// @dev Assignment state of one (patient, doctor) pair; `careId` stays after unassignment.
+    /// @dev Assignment state of one (patient, doctor) pair, one slot; `careId` and `reportCount` stay after unassignment.
     struct Assignment {
         uint32 careId;
         bool active;
+        uint24 reportCount;
     }
 
     mapping(address patient => bytes) private _profiles;
@@ -52,26 +54,31 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
     error NotAssigned(address patient, address doctor);
     /// @notice A doctor cannot be assigned to themselves.
     error SelfAssignment(address account);
+    /// @notice `doctor` issued the most reports a (patient, doctor) pair can hold (2^24 - 1) for `patient`.
+    error TooManyReports(address patient, address doctor);
 
     /**
      * @notice Registers `patient`, with their encrypted profile and their encryption key.
      * @dev `signature` is the patient's EIP-712 {EncryptionKey} signature over `encryptionKey`
-     * at their current nonce, so the patient needs no ETH.
+     * with the patient's next key version ({keyVersionOf} + 1, i.e. 1 for a new account), their
+     * current nonce and `deadline`, so the patient needs no ETH.
      * @param patient The patient's wallet.
      * @param profileCid Binary CID of the patient's encrypted profile on IPFS.
      * @param encryptionKey The patient's X25519 public key.
-     * @param signature The patient's signature binding `encryptionKey` to `patient`.
+     * @param deadline Last valid UNIX time of the signature.
+     * @param signature The patient's 65-byte ECDSA signature binding `encryptionKey` to `patient`.
      */
     function registerPatient(
         address patient,
         bytes calldata profileCid,
         bytes32 encryptionKey,
+        uint256 deadline,
         bytes calldata signature
     ) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
         _requireNonZero(patient);
         if (hasRole(PATIENT_ROLE, patient)) revert AlreadyPatient(patient);
         if (profileCid.length == 0) revert EmptyCid();
-        _setKeyWithSignature(patient, encryptionKey, signature);
+        _setKeyWithSignature(patient, encryptionKey, keyVersionOf(patient) + 1, deadline, signature);
         _grantRole(PATIENT_ROLE, patient);
         _profiles[patient] = profileCid;
         emit PatientRegistered(patient, msg.sender, profileCid);
@@ -145,11 +152,20 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
         return _assignments[patient][doctor].active;
     }
 
-    /// @dev Care id of an active assignment of the caller (a doctor) to `patient`; reverts otherwise.
-    function _activeCareId(address patient, address doctor) internal view returns (uint32) {
-        Assignment memory assignment = _assignments[patient][doctor];
+    /**
+     * @dev For a report `doctor` issues to `patient`: the care id of their active assignment and the
+     * report's sequence number within it (0, 1, ...), counted; reverts if not assigned or full.
+     */
+    function _takeReportSeq(address patient, address doctor) internal returns (uint32 careId, uint24 seq) {
+        Assignment storage stored = _assignments[patient][doctor];
+        Assignment memory assignment = stored;
         if (!assignment.active) revert NotAssigned(patient, doctor);
-        return assignment.careId;
+        seq = assignment.reportCount;
+        if (seq == type(uint24).max) revert TooManyReports(patient, doctor);
+        unchecked {
+            stored.reportCount = seq + 1;
+        }
+        return (assignment.careId, seq);
     }
 
     function _care(uint32 careId) internal view returns (Care storage) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {MedLedgerAccess} from "./MedLedgerAccess.sol";
 
 /**
@@ -8,7 +9,9 @@ import {MedLedgerAccess} from "./MedLedgerAccess.sol";
  * @notice Doctors and receptionists with their public professional profiles, managed by the admin.
  * @dev Deactivation revokes the role but keeps the profile: history stays readable, and a
  * deactivated doctor can no longer register reports. Staff profiles are professional contact
- * details, public by design; no patient data is ever held here.
+ * details, public by design; no patient data is ever held here. The profile itself lives in the
+ * {StaffAdded} and {StaffUpdated} events; storage keeps only its hash, so a client
+ * reading the latest event can check it holds the current profile.
  */
 abstract contract StaffRegistry is MedLedgerAccess {
     /// @notice A staff member's public professional profile.
@@ -25,8 +28,10 @@ abstract contract StaffRegistry is MedLedgerAccess {
     struct StaffMember {
         bytes32 role;
         bool active;
+        /// UNIX time the member was added.
         uint40 since;
-        StaffProfile profile;
+        /// `keccak256(abi.encode(profile))` of the current profile (`keccak256(abi.encode(profile))`, the ABI encoding of the tuple).
+        bytes32 profileHash;
     }
 
     mapping(address account => StaffMember) private _staff;
@@ -71,8 +76,8 @@ abstract contract StaffRegistry is MedLedgerAccess {
         StaffMember storage member = _staff[account];
         member.role = role;
         member.active = true;
-        member.since = uint40(block.timestamp);
-        member.profile = profile;
+        member.since = SafeCast.toUint40(block.timestamp);
+        member.profileHash = _profileHash(profile);
         _grantRole(role, account);
         emit StaffAdded(account, role, profile);
     }
@@ -89,7 +94,7 @@ abstract contract StaffRegistry is MedLedgerAccess {
     {
         _requireStaff(account);
         _requireName(profile);
-        _staff[account].profile = profile;
+        _staff[account].profileHash = _profileHash(profile);
         emit StaffUpdated(account, profile);
     }
 
@@ -124,6 +129,11 @@ abstract contract StaffRegistry is MedLedgerAccess {
      */
     function staffMember(address account) external view returns (StaffMember memory) {
         return _staff[account];
+    }
+
+    /// @dev The hash under which a profile is stored: `keccak256(abi.encode(profile))`.
+    function _profileHash(StaffProfile calldata profile) private pure returns (bytes32) {
+        return keccak256(abi.encode(profile));
     }
 
     function _requireStaff(address account) private view returns (StaffMember storage member) {

@@ -14,7 +14,11 @@ import {
   networkHelpers,
   profile,
   registerPatient,
+  reportIdOf,
   reportInput,
+  signAction,
+  signKey,
+  FAR,
   ROLES,
   staffedLedger,
   wrappedKeyOf,
@@ -23,6 +27,18 @@ import {
 } from "./fixture.ts";
 
 type Call = (ledger: MedLedger, cast: Cast) => Promise<unknown>;
+
+/** Reports r0 and r1 of pat1 by doc1 (registered by the pause fixture). */
+const r0Id = (c: Cast): string => reportIdOf(reportInput("r0", c.pat1.address).sha256Digest, c.doc1.address);
+const r1Id = (c: Cast): string => reportIdOf(reportInput("r1", c.pat1.address).sha256Digest, c.doc1.address);
+const rekeyOf = (reportId: string) => ({
+  reportId,
+  cid: cidOf(`rekeyed ${reportId}`),
+  patientKey: wrappedKeyOf("rekey p"),
+  doctorKey: wrappedKeyOf("rekey d"),
+  readers: [] as string[],
+  readerKeys: [] as string[],
+});
 
 /** Every role-gated write, with the role it needs and a call that would otherwise be valid. */
 const GATED: readonly { name: string; role: keyof typeof ROLES; call: Call }[] = [
@@ -33,6 +49,7 @@ const GATED: readonly { name: string; role: keyof typeof ROLES; call: Call }[] =
   { name: "deactivateStaff", role: "admin", call: (l, c) => l.deactivateStaff(c.doc1.address) },
   { name: "reactivateStaff", role: "admin", call: (l, c) => l.reactivateStaff(c.doc1.address) },
   { name: "anchorAuditLog", role: "admin", call: (l) => l.anchorAuditLog(ethers.id("head"), 1) },
+  { name: "markClaimFraudulent", role: "admin", call: (l) => l.markClaimFraudulent(ethers.id("any claim"), "reason") },
   { name: "beginDefaultAdminTransfer", role: "admin", call: (l, c) => l.beginDefaultAdminTransfer(c.stranger.address) },
   { name: "cancelDefaultAdminTransfer", role: "admin", call: (l) => l.cancelDefaultAdminTransfer() },
   { name: "changeDefaultAdminDelay", role: "admin", call: (l) => l.changeDefaultAdminDelay(60) },
@@ -40,13 +57,14 @@ const GATED: readonly { name: string; role: keyof typeof ROLES; call: Call }[] =
   {
     name: "registerPatient",
     role: "receptionist",
-    call: (l, c) => l.registerPatient(c.pat3.address, cidOf("p3"), keyOf("p3"), "0x"),
+    call: (l, c) => l.registerPatient(c.pat3.address, cidOf("p3"), keyOf("p3"), FAR, "0x"),
   },
   { name: "updatePatientProfile", role: "receptionist", call: (l, c) => l.updatePatientProfile(c.pat1.address, cidOf("new")) },
   { name: "assignDoctor", role: "receptionist", call: (l, c) => l.assignDoctor(c.pat2.address, c.doc2.address) },
   { name: "unassignDoctor", role: "receptionist", call: (l, c) => l.unassignDoctor(c.pat1.address, c.doc1.address) },
   { name: "registerReport", role: "doctor", call: (l, c) => l.registerReport(reportInput("gated", c.pat1.address)) },
   { name: "registerReports", role: "doctor", call: (l, c) => l.registerReports([reportInput("gated", c.pat1.address)]) },
+  { name: "revokeAllAccess", role: "patient", call: (l, c) => l.revokeAllAccess(c.doc2.address) },
 ];
 
 /** One holder of each role, and the stranger holding none. */
@@ -237,23 +255,59 @@ describe("MedLedger: roles and administration", () => {
       { name: "reactivateStaff", call: (l, c) => as(l, c.admin).reactivateStaff(c.doc2.address) },
       { name: "anchorAuditLog", call: (l, c) => as(l, c.admin).anchorAuditLog(ethers.id("head"), 3) },
       { name: "publishEncryptionKey", call: (l, c) => as(l, c.stranger).publishEncryptionKey(keyOf("s")) },
+      { name: "rotateEncryptionKey", call: (l, c) => as(l, c.doc1).rotateEncryptionKey(keyOf("doc1 v2"), 2) },
+      {
+        name: "rotateEncryptionKeyBySig",
+        call: async (l, c) =>
+          as(l, c.stranger).rotateEncryptionKeyBySig(c.pat2.address, keyOf("pat2 v2"), 2, FAR, await signKey(c.pat2, await l.getAddress(), keyOf("pat2 v2"), 1n, { version: 2n })),
+      },
       { name: "registerPatient", call: (l, c) => registerPatient(l, c.rec1, c.pat3) },
       { name: "updatePatientProfile", call: (l, c) => as(l, c.rec1).updatePatientProfile(c.pat1.address, cidOf("new")) },
       { name: "assignDoctor", call: (l, c) => as(l, c.rec1).assignDoctor(c.pat2.address, c.doc3.address) },
       { name: "unassignDoctor", call: (l, c) => as(l, c.rec1).unassignDoctor(c.pat2.address, c.doc1.address) },
       { name: "registerReport", call: (l, c) => as(l, c.doc1).registerReport(reportInput("paused", c.pat1.address)) },
       { name: "registerReports", call: (l, c) => as(l, c.doc1).registerReports([reportInput("paused-batch", c.pat1.address)]) },
-      { name: "grantAccess", call: (l, c) => as(l, c.pat1).grantAccess(reportInput("r0", c.pat1.address).sha256Digest, c.doc3.address, wrappedKeyOf("g")) },
-      { name: "revokeAccess", call: (l, c) => as(l, c.pat1).revokeAccess(reportInput("r0", c.pat1.address).sha256Digest, c.doc2.address) },
+      { name: "markClaimFraudulent", call: (l, c) => as(l, c.admin).markClaimFraudulent(r0Id(c), "test") },
+      { name: "grantAccess", call: (l, c) => as(l, c.pat1).grantAccess(r0Id(c), c.doc3.address, wrappedKeyOf("g")) },
+      {
+        name: "grantAccessBatch",
+        call: (l, c) => as(l, c.pat1).grantAccessBatch({ reader: c.doc1.address, reportIds: [r1Id(c)], wrappedKeys: [wrappedKeyOf("b")], expiresAt: 0 }),
+      },
+      {
+        name: "grantAccessBySig",
+        call: async (l, c) => {
+          const g = { reader: c.doc3.address, reportIds: [r1Id(c)], wrappedKeys: [wrappedKeyOf("s")], expiresAt: 0n };
+          const { signature, deadline } = await signAction(l, c.pat1, "GrantAccess", { patient: c.pat1.address, ...g });
+          return as(l, c.stranger).grantAccessBySig(c.pat1.address, g, deadline, signature);
+        },
+      },
+      { name: "revokeAccess", call: (l, c) => as(l, c.pat1).revokeAccess(r0Id(c), c.doc2.address) },
+      {
+        name: "revokeAccessBySig",
+        call: async (l, c) => {
+          const { signature, deadline } = await signAction(l, c.pat1, "RevokeAccess", { patient: c.pat1.address, reader: c.stranger.address, reportId: ZERO32 });
+          return as(l, c.stranger).revokeAccessBySig(c.pat1.address, ZERO32, c.stranger.address, deadline, signature);
+        },
+      },
+      { name: "revokeAllAccess", call: (l, c) => as(l, c.pat1).revokeAllAccess(c.rec1.address) },
+      { name: "rekeyReport", call: (l, c) => as(l, c.pat1).rekeyReport(rekeyOf(r1Id(c))) },
+      {
+        name: "rekeyReportBySig",
+        call: async (l, c) => {
+          const r = rekeyOf(r1Id(c));
+          const { signature, deadline } = await signAction(l, c.pat1, "RekeyReport", { account: c.pat1.address, ...r });
+          return as(l, c.stranger).rekeyReportBySig(c.pat1.address, r, deadline, signature);
+        },
+      },
+      { name: "rewrapKeys", call: (l, c) => as(l, c.pat1).rewrapKeys([r0Id(c)], [wrappedKeyOf("rewrap")]) },
     ];
 
     async function pausable(): Promise<{ ledger: MedLedger; cast: Cast }> {
       const { ledger, cast } = await staffedLedger();
       // doc2 deactivated (to be reactivated), doc3 with a key; report r0 of pat1 shared with doc2.
       await as(ledger, cast.doc3).publishEncryptionKey(keyOf("doc3"));
-      const r0 = reportInput("r0", cast.pat1.address);
-      await as(ledger, cast.doc1).registerReport(r0);
-      await as(ledger, cast.pat1).grantAccess(r0.sha256Digest, cast.doc2.address, wrappedKeyOf("g2"));
+      await as(ledger, cast.doc1).registerReports([reportInput("r0", cast.pat1.address), reportInput("r1", cast.pat1.address)]);
+      await as(ledger, cast.pat1).grantAccess(r0Id(cast), cast.doc2.address, wrappedKeyOf("g2"));
       await as(ledger, cast.admin).deactivateStaff(cast.doc2.address);
       return { ledger, cast };
     }
@@ -267,7 +321,7 @@ describe("MedLedger: roles and administration", () => {
         await expect(write.call(ledger, cast), write.name).to.be.revertedWithCustomError(ledger, "EnforcedPause");
       }
       // Reads still answer.
-      expect(await ledger.canRead(reportInput("r0", cast.pat1.address).sha256Digest, cast.pat1.address)).to.equal(true);
+      expect(await ledger.canRead(r0Id(cast), cast.pat1.address)).to.equal(true);
       await expect(admin.unpause()).to.emit(ledger, "Unpaused").withArgs(cast.admin.address);
       for (const write of WRITES) {
         const receipt = await (await (write.call(ledger, cast) as Promise<{ wait(): Promise<{ status: number | null }> }>).catch((e: unknown) => {

@@ -129,7 +129,10 @@ describe("MedLedger on anvil", function () {
     const member = await ledger.staffMember(doctor.address);
     expect(member.role).to.equal(role);
     expect(member.active).to.equal(true);
-    expect([...member.profile]).to.deep.equal([profile.name, profile.department, profile.contact]);
+    const hash = connection.ethers.keccak256(
+      connection.ethers.AbiCoder.defaultAbiCoder().encode(["tuple(string,string,string)"], [[profile.name, profile.department, profile.contact]]),
+    );
+    expect(member.profileHash).to.equal(hash);
     expect(await ledger.hasRole(role, doctor.address)).to.equal(true);
   });
 

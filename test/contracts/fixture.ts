@@ -29,7 +29,23 @@ export const ROLES = {
 } as const;
 
 /** `VerificationStatus` of the contract. */
-export const Status = { NotRegistered: 0n, Current: 1n, Superseded: 2n, DigestMismatch: 3n } as const;
+export const Status = { NotRegistered: 0n, Current: 1n, Superseded: 2n, DigestMismatch: 3n, Fraudulent: 4n } as const;
+
+/** `GrantStatus` of the contract. */
+export const GrantStatus = { None: 0n, Active: 1n, Expired: 2n } as const;
+
+/** A deadline no test reaches. */
+export const FAR = 2n ** 48n;
+
+/** The id of `doctor`'s claim on the file with SHA-256 `sha256Digest`, as the contract computes it. */
+export function reportIdOf(sha256Digest: string, doctor: string): string {
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address"], [sha256Digest, doctor]));
+}
+
+/** `keccak256(abi.encode(profile))`: the staff profile hash the contract stores. */
+export function profileHash(p: { name: string; department: string; contact: string }): string {
+  return ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["tuple(string,string,string)"], [[p.name, p.department, p.contact]]));
+}
 
 export interface Cast {
   readonly admin: HardhatEthersSigner;
@@ -105,28 +121,92 @@ export function wrappedKeyOf(seed: string): string {
   return ethers.hexlify(ethers.getBytes(ethers.concat([ethers.id(`a:${seed}`), ethers.id(`b:${seed}`), ethers.id(`c:${seed}`)])).slice(0, 80));
 }
 
-/** EIP-712 signature by `signer` binding `key` to its address at `nonce`. */
+/** The EIP-712 domain of the ledger at `verifyingContract` (on `chainId`, default: the node's). */
+export async function domainOf(verifyingContract: string, chainId?: bigint) {
+  return { name: "MedLedger", version: "1", chainId: chainId ?? (await ethers.provider.getNetwork()).chainId, verifyingContract };
+}
+
+/** EIP-712 types of every signed action, by primary type. */
+export const TYPES = {
+  EncryptionKey: [
+    { name: "account", type: "address" },
+    { name: "key", type: "bytes32" },
+    { name: "version", type: "uint32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  GrantAccess: [
+    { name: "patient", type: "address" },
+    { name: "reader", type: "address" },
+    { name: "reportIds", type: "bytes32[]" },
+    { name: "wrappedKeys", type: "bytes[]" },
+    { name: "expiresAt", type: "uint40" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  RevokeAccess: [
+    { name: "patient", type: "address" },
+    { name: "reader", type: "address" },
+    { name: "reportId", type: "bytes32" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+  RekeyReport: [
+    { name: "account", type: "address" },
+    { name: "reportId", type: "bytes32" },
+    { name: "cid", type: "bytes" },
+    { name: "patientKey", type: "bytes" },
+    { name: "doctorKey", type: "bytes" },
+    { name: "readers", type: "address[]" },
+    { name: "readerKeys", type: "bytes[]" },
+    { name: "nonce", type: "uint256" },
+    { name: "deadline", type: "uint256" },
+  ],
+} as const;
+
+export interface SignOptions {
+  /** Domain overrides (another chain or contract). */
+  chainId?: bigint;
+  verifyingContract?: string;
+  /** Nonce to sign (default: the signer's current nonce on `ledger`). */
+  nonce?: bigint;
+  deadline?: bigint;
+}
+
+/** `signer`'s EIP-712 signature of a `primaryType` message (nonce and deadline added) for `ledger`. */
+export async function signAction(
+  ledger: MedLedger,
+  signer: Signer,
+  primaryType: keyof typeof TYPES,
+  message: Record<string, unknown>,
+  options: SignOptions = {},
+): Promise<{ signature: string; deadline: bigint }> {
+  const address = await signer.getAddress();
+  const deadline = options.deadline ?? FAR;
+  const nonce = options.nonce ?? ((await ledger.nonces(address)) as bigint);
+  const domain = await domainOf(options.verifyingContract ?? (await ledger.getAddress()), options.chainId);
+  const types = { [primaryType]: TYPES[primaryType] as unknown as { name: string; type: string }[] };
+  const signature = await signer.signTypedData(domain, types, { ...message, nonce, deadline });
+  return { signature, deadline };
+}
+
+/** EIP-712 binding by `signer` of `key` as its key `version` at `nonce`, valid until `deadline`. */
 export async function signKey(
   signer: Signer,
   verifyingContract: string,
   key: string,
   nonce: bigint,
-  chainId?: bigint,
+  options: { chainId?: bigint; version?: bigint; deadline?: bigint } = {},
 ): Promise<string> {
-  const domain = {
-    name: "MedLedger",
-    version: "1",
-    chainId: chainId ?? (await ethers.provider.getNetwork()).chainId,
-    verifyingContract,
-  };
-  const types = {
-    EncryptionKey: [
-      { name: "account", type: "address" },
-      { name: "key", type: "bytes32" },
-      { name: "nonce", type: "uint256" },
-    ],
-  };
-  return signer.signTypedData(domain, types, { account: await signer.getAddress(), key, nonce });
+  const domain = await domainOf(verifyingContract, options.chainId);
+  const types = { EncryptionKey: TYPES.EncryptionKey as unknown as { name: string; type: string }[] };
+  return signer.signTypedData(domain, types, {
+    account: await signer.getAddress(),
+    key,
+    version: options.version ?? 1n,
+    nonce,
+    deadline: options.deadline ?? FAR,
+  });
 }
 
 export interface Profile {
@@ -155,8 +235,9 @@ export async function registerPatient(
   const address = await patient.getAddress();
   const key = keyOf(seed ?? address);
   const nonce = await ledger.nonces(address);
-  const signature = await signKey(patient, await ledger.getAddress(), key, nonce);
-  return as(ledger, receptionist).registerPatient(address, cidOf(`profile:${address}`), key, signature);
+  const version = ((await ledger.keyVersionOf(address)) as bigint) + 1n;
+  const signature = await signKey(patient, await ledger.getAddress(), key, nonce, { version });
+  return as(ledger, receptionist).registerPatient(address, cidOf(`profile:${address}`), key, FAR, signature);
 }
 
 export interface ReportInput {
@@ -169,7 +250,7 @@ export interface ReportInput {
   doctorKey: string;
 }
 
-/** A valid report input for `patient` whose digests derive from `seed`. */
+/** A valid report input for `patient` whose digests derive from `seed` (`supersedes`: a claim id). */
 export function reportInput(seed: string, patient: string, supersedes: string = ZERO32): ReportInput {
   const body = ethers.toUtf8Bytes(`report:${seed}`);
   return {

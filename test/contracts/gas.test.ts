@@ -6,10 +6,12 @@
 import { expect } from "chai";
 import { globalOptions } from "hardhat";
 import type { ContractTransactionResponse } from "ethers";
-import { as, ethers, networkHelpers, reportInput, staffedLedger } from "./fixture.ts";
+import { as, ethers, keyOf, networkHelpers, reportIdOf, reportInput, staffedLedger, wrappedKeyOf } from "./fixture.ts";
 
 const REGISTER_REPORT_BUDGET = 75_000;
 const BATCH_PER_REPORT_BUDGET = 40_000;
+const GRANT_BUDGET = 60_000;
+const GRANT_BATCH10_BUDGET = 150_000;
 
 /** Gas of a transaction less its calldata cost (which varies with the zero bytes of the digests). */
 async function executionGas(pending: Promise<ContractTransactionResponse>): Promise<{ total: number; execution: number }> {
@@ -41,6 +43,34 @@ describe("MedLedger: gas", function () {
     if (!globalOptions.coverage) {
       expect(firstSingle.total).to.be.at.most(REGISTER_REPORT_BUDGET);
       expect(firstBatch.total / 20).to.be.at.most(BATCH_PER_REPORT_BUDGET);
+    }
+  });
+
+  it("grantAccess and a grant of 10 reports stay within budget, whatever the number of reports and grants on record", async () => {
+    const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+    const doctor = as(ledger, cast.doc1);
+    const patient = as(ledger, cast.pat1);
+    const readers = cast.all.slice(12, 18);
+    for (const r of readers) await as(ledger, r).publishEncryptionKey(keyOf(r.address));
+    const batchOf = async (tag: string, n: number): Promise<string[]> => {
+      const inputs = Array.from({ length: n }, (_, i) => reportInput(`${tag} ${i}`, cast.pat1.address));
+      await doctor.registerReports(inputs);
+      return inputs.map((i) => reportIdOf(i.sha256Digest, cast.doc1.address));
+    };
+    const grant = (reader: string, ids: string[]) => ({ reader, reportIds: ids, wrappedKeys: ids.map((id) => wrappedKeyOf(id)), expiresAt: 0 });
+    // Word-aligned batches (seq 0..255 and 256..511 of the care pair), so both measure one new bitmap word.
+    const first = await batchOf("first", 256);
+    const firstSingle = await executionGas(patient.grantAccess(first[0]!, readers[0]!.address, wrappedKeyOf("s")));
+    const firstBatch = await executionGas(patient.grantAccessBatch(grant(readers[1]!.address, first.slice(1, 11))));
+    await patient.grantAccessBatch(grant(readers[2]!.address, first.slice(11, 40)));
+    const later = await batchOf("later", 256);
+    const laterSingle = await executionGas(patient.grantAccess(later[0]!, readers[3]!.address, wrappedKeyOf("s")));
+    const laterBatch = await executionGas(patient.grantAccessBatch(grant(readers[4]!.address, later.slice(1, 11))));
+    expect(laterSingle.execution, "grantAccess after 256 more reports").to.equal(firstSingle.execution);
+    expect(laterBatch.execution, "grant of 10 after 256 more reports").to.equal(firstBatch.execution);
+    if (!globalOptions.coverage) {
+      expect(firstSingle.total).to.be.at.most(GRANT_BUDGET);
+      expect(firstBatch.total).to.be.at.most(GRANT_BATCH10_BUDGET);
     }
   });
 });

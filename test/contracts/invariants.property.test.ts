@@ -4,9 +4,11 @@
  * history (events and state at the block before each transaction), not against a model:
  *
  * 1. a report exists only for a patient assigned to its doctor at registration time;
- * 2. report ids (SHA-256 digests) are unique;
+ * 2. claim ids are unique and bound to their issuer (`keccak256(abi.encode(sha256, doctor))`), and
+ *    a registration is only ever refused as a duplicate of the same doctor's own earlier claim;
  * 3. only the admin changes staff roles (and only receptionists grant the patient role);
- * 4. a revoked grant reads as revoked.
+ * 4. a revoked grant (one report, or all of a patient's for a reader) reads as revoked;
+ * 5. a report is only ever superseded by a report of its own issuer.
  */
 import { expect } from "chai";
 import fc from "fast-check";
@@ -20,6 +22,7 @@ import {
   networkHelpers,
   profile,
   registerPatient,
+  reportIdOf,
   reportInput,
   ROLES,
   staffedLedger,
@@ -59,8 +62,9 @@ type Op =
   | { kind: "report"; by: number; patient: number; seed: number; variant: number; supersedes: number | null }
   | { kind: "batch"; by: number; patient: number; seeds: number[] }
   | { kind: "publishKey"; by: number }
-  | { kind: "grant"; by: Sharer; seed: number; reader: number; pick: number | null }
-  | { kind: "revoke"; by: Sharer; seed: number; reader: number; pick: number | null };
+  | { kind: "grant"; by: Sharer; seed: number; issuer: number; reader: number; pick: number | null }
+  | { kind: "revoke"; by: Sharer; seed: number; issuer: number; reader: number; pick: number | null }
+  | { kind: "revokeAll"; by: number; reader: number };
 
 /** Who shares: an account index, or "owner" for the report's patient (looked up on chain). */
 type Sharer = number | "owner";
@@ -92,22 +96,25 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   fc.record({ kind: fc.constant("batch" as const), by: doctor, patient, seeds: fc.array(seed, { minLength: 1, maxLength: 3 }) }),
   fc.record({ kind: fc.constant("publishKey" as const), by: anyone }),
-  { arbitrary: fc.record({ kind: fc.constant("grant" as const), by: sharer, seed, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant("revoke" as const), by: sharer, seed, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("grant" as const), by: sharer, seed, issuer: doctor, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }), weight: 3 },
+  { arbitrary: fc.record({ kind: fc.constant("revoke" as const), by: sharer, seed, issuer: doctor, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }), weight: 3 },
+  fc.record({ kind: fc.constant("revokeAll" as const), by: patient, reader }),
 );
 
 function reportOf(s: number, patient: string, variant: number, supersedes: string): ReturnType<typeof reportInput> {
   const input = reportInput(`seed-${s}`, patient, supersedes);
-  // Same SHA-256 with another SHA-1 (variant 1): must still count as the same report id.
+  // Same SHA-256 with another SHA-1 (variant 1): the same claim id for the same doctor.
   return variant === 0 ? input : { ...input, sha1Digest: ethers.dataSlice(ethers.id(`sha1-${s}-${variant}`), 0, 20) };
 }
 
-const idOf = (s: number): string => reportInput(`seed-${s}`, ethers.ZeroAddress).sha256Digest;
+const shaOf = (s: number): string => reportInput(`seed-${s}`, ethers.ZeroAddress).sha256Digest;
+/** Claim id of report seed `s` by the account with index `doctor`. */
+const idOf = (cast: Cast, s: number, doctor: number): string => reportIdOf(shaOf(s), cast.all[doctor]!.address);
 
-/** Driver memory of one run: reports registered and pairs granted so far, for grants and revokes to aim at. */
+/** Driver memory of one run: claims registered and pairs granted so far, for grants and revokes to aim at. */
 interface Run {
-  readonly reports: number[];
-  readonly granted: { seed: number; reader: number }[];
+  readonly reports: { seed: number; issuer: number }[];
+  readonly granted: { seed: number; issuer: number; reader: number }[];
 }
 
 /**
@@ -116,11 +123,11 @@ interface Run {
  */
 function aimed(o: Op, run: Run): Op {
   if (o.kind === "grant" && o.pick !== null && run.reports.length > 0) {
-    return { ...o, seed: run.reports[o.pick % run.reports.length]! };
+    return { ...o, ...run.reports[o.pick % run.reports.length]! };
   }
   if (o.kind === "revoke" && o.pick !== null && run.granted.length > 0) {
     const target = run.granted[o.pick % run.granted.length]!;
-    return { ...o, seed: target.seed, reader: target.reader };
+    return { ...o, seed: target.seed, issuer: target.issuer, reader: target.reader };
   }
   return o;
 }
@@ -128,7 +135,7 @@ function aimed(o: Op, run: Run): Op {
 async function actorOf(ledger: MedLedger, cast: Cast, o: Op): Promise<HardhatEthersSigner> {
   if (o.by !== "owner") return cast.all[o.by]!;
   if (o.kind !== "grant" && o.kind !== "revoke") throw new Error("only sharing ops have an owner");
-  const [status, report] = await ledger.verify(idOf(o.seed), ZERO20);
+  const [status, report] = await ledger.verify(shaOf(o.seed), ZERO20, cast.all[o.issuer]!.address);
   const owner = status === 0n ? undefined : cast.all.find((s) => s.address === report.patient);
   return owner ?? cast.stranger;
 }
@@ -155,16 +162,18 @@ async function apply(ledger: MedLedger, cast: Cast, o: Op): Promise<void> {
       return void (await by.unassignDoctor(signer(o.patient).address, signer(o.doctor).address));
     case "report":
       return void (await by.registerReport(
-        reportOf(o.seed, signer(o.patient).address, o.variant, o.supersedes === null ? ZERO32 : idOf(o.supersedes)),
+        reportOf(o.seed, signer(o.patient).address, o.variant, o.supersedes === null ? ZERO32 : idOf(cast, o.supersedes, o.by as number)),
       ));
     case "batch":
       return void (await by.registerReports(o.seeds.map((s) => reportOf(s, signer(o.patient).address, 0, ZERO32))));
     case "publishKey":
       return void (await by.publishEncryptionKey(keyOf(`published-${o.by}`)));
     case "grant":
-      return void (await by.grantAccess(idOf(o.seed), signer(o.reader).address, wrappedKeyOf(`g-${o.seed}-${o.reader}`)));
+      return void (await by.grantAccess(idOf(cast, o.seed, o.issuer), signer(o.reader).address, wrappedKeyOf(`g-${o.seed}-${o.reader}`)));
     case "revoke":
-      return void (await by.revokeAccess(idOf(o.seed), signer(o.reader).address));
+      return void (await by.revokeAccess(idOf(cast, o.seed, o.issuer), signer(o.reader).address));
+    case "revokeAll":
+      return void (await by.revokeAllAccess(signer(o.reader).address));
   }
 }
 
@@ -179,10 +188,10 @@ function revertData(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Whether `error` is a revert with one of the ledger's (or its OpenZeppelin bases') custom errors. */
-function isLedgerError(ledger: MedLedger, error: unknown): boolean {
+/** The ledger's (or its OpenZeppelin bases') custom error `error` reverted with, if any. */
+function ledgerError(ledger: MedLedger, error: unknown): ReturnType<MedLedger["interface"]["parseError"]> {
   const data = revertData(error);
-  return data !== undefined && ledger.interface.parseError(data) !== null;
+  return data === undefined ? null : ledger.interface.parseError(data);
 }
 
 interface Decoded {
@@ -233,17 +242,26 @@ describe("MedLedger: invariants under random operation sequences (fast-check)", 
         const fromBlock = (await ethers.provider.getBlockNumber()) + 1;
         let succeeded = 0;
         const run: Run = { reports: [], granted: [] };
+        /** Claims registered so far in this run, as "sha256/doctor". */
+        const claimed = new Set<string>();
         for (const planned of ops) {
           const o = aimed(planned, run);
           try {
             await apply(ledger, cast, o);
             succeeded += 1;
-            if (o.kind === "grant") run.granted.push({ seed: o.seed, reader: o.reader });
-            if (o.kind === "report") run.reports.push(o.seed);
-            if (o.kind === "batch") run.reports.push(...o.seeds);
+            if (o.kind === "grant") run.granted.push({ seed: o.seed, issuer: o.issuer, reader: o.reader });
+            if (o.kind === "report") run.reports.push({ seed: o.seed, issuer: o.by });
+            if (o.kind === "batch") run.reports.push(...o.seeds.map((seed) => ({ seed, issuer: o.by })));
+            if (o.kind === "report") claimed.add(`${shaOf(o.seed)}/${o.by}`);
+            if (o.kind === "batch") for (const seed of o.seeds) claimed.add(`${shaOf(seed)}/${o.by}`);
           } catch (error) {
             // Every refusal must be one of the contract's own errors, never an unexpected failure.
-            if (!isLedgerError(ledger, error)) throw error;
+            const parsed = ledgerError(ledger, error);
+            if (parsed === null) throw error;
+            // A registration is refused as a duplicate only of the same doctor's own claim: nobody squats another's.
+            if (parsed.name === "ReportExists" && o.kind === "report") {
+              expect(claimed.has(`${shaOf(o.seed)}/${o.by}`), "ReportExists only for the caller's own claim").to.equal(true);
+            }
           }
         }
         const logs = await decodedLogs(ledger, fromBlock);
@@ -264,9 +282,10 @@ describe("MedLedger: invariants under random operation sequences (fast-check)", 
         }
         reportsSeen += registered.length;
 
-        // 2. Report ids are unique.
+        // 2. Claim ids are unique and bound to (SHA-256, issuer).
         const ids = registered.map((e) => e.args.reportId as string);
         expect(new Set(ids).size).to.equal(ids.length);
+        for (const e of registered) expect(e.args.reportId).to.equal(reportIdOf(e.args.sha256Digest, e.args.doctor));
 
         // 3. Staff roles change only by the admin's transactions; the patient role only by receptionists'.
         for (const e of [...events(logs, "RoleGranted"), ...events(logs, "RoleRevoked")]) {
@@ -287,19 +306,31 @@ describe("MedLedger: invariants under random operation sequences (fast-check)", 
           }
         }
 
-        // 4. The last word on a (report, reader) pair decides: revoked reads as revoked.
-        const last = new Map<string, { granted: boolean; reportId: string; reader: string }>();
-        for (const e of [...events(logs, "AccessGranted"), ...events(logs, "AccessRevoked")].sort(
+        // 4. The last word on a (report, reader) pair decides: revoked (one, or all of the patient's) reads as revoked.
+        const last = new Map<string, { granted: boolean; reportId: string; reader: string; patient: string }>();
+        for (const e of [...events(logs, "AccessGranted"), ...events(logs, "AccessRevoked"), ...events(logs, "AllAccessRevoked")].sort(
           (a, b) => a.blockNumber - b.blockNumber || a.index - b.index,
         )) {
-          const { reportId, reader } = e.args;
-          last.set(`${reportId}/${reader}`, { granted: e.eventName === "AccessGranted", reportId, reader });
+          if (e.eventName === "AllAccessRevoked") {
+            for (const entry of last.values()) {
+              if (entry.patient === e.args.patient && entry.reader === e.args.reader) entry.granted = false;
+            }
+            continue;
+          }
+          const { reportId, reader, patient } = e.args;
+          last.set(`${reportId}/${reader}`, { granted: e.eventName === "AccessGranted", reportId, reader, patient });
         }
         for (const { granted, reportId, reader } of last.values()) {
-          expect(await ledger.isGranted(reportId, reader)).to.equal(granted);
+          const [grantStatus] = await ledger.grantOf(reportId, reader);
+          expect(grantStatus === 1n).to.equal(granted);
           const { patient, doctor } = await ledger.getReport(reportId);
           expect(await ledger.canRead(reportId, reader)).to.equal(granted || reader === patient || reader === doctor);
           if (!granted) revokedSeen += 1;
+        }
+        // 5. Amendments stay with their author.
+        for (const e of events(logs, "ReportSuperseded")) {
+          const [older, newer] = [await ledger.getReport(e.args.reportId), await ledger.getReport(e.args.by)];
+          expect(newer.doctor, "superseded only by its own issuer").to.equal(older.doctor);
         }
         successes += succeeded;
       }),

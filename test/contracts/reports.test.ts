@@ -1,42 +1,65 @@
-/** Reports: registration (single and batch), amendment chains, getReport, verify, and access grants. */
+/**
+ * Reports as issuer-bound claims: registration (single and batch), amendments by their author only,
+ * getReport, verify, front-running attacks with the node's automine off, disputes and their
+ * resolution by the admin, and times and block numbers past 2^32.
+ */
 import { expect } from "chai";
+import type { ContractTransactionResponse } from "ethers";
 import {
   as,
   ethers,
-  keyOf,
   networkHelpers,
+  reportIdOf,
   reportInput,
-  ROLES,
   staffedLedger,
   Status,
-  wrappedKeyOf,
   ZERO20,
   ZERO32,
+  type MedLedger,
   type ReportInput,
 } from "./fixture.ts";
 
+/** What a verifier holding a file concludes, the way clients must do it (see ReportRegistry.verify). */
+async function verdict(ledger: MedLedger, sha256Digest: string, sha1Digest: string) {
+  const logs = await ledger.queryFilter(ledger.filters.ReportRegistered(sha256Digest));
+  const doctors = [...new Set(logs.map((l) => l.args.doctor as string))];
+  const claims = await Promise.all(
+    doctors.map(async (doctor) => {
+      const [status, report] = await ledger.verify(sha256Digest, sha1Digest, doctor);
+      return { doctor, patient: report.patient as string, status: status as bigint };
+    }),
+  );
+  const matching = claims.filter((c) => c.status === Status.Current || c.status === Status.Superseded);
+  if (matching.length === 0) return { kind: "not genuine" as const, claims };
+  if (matching.length > 1) return { kind: "disputed" as const, claims };
+  return { kind: "genuine" as const, issuer: matching[0]!.doctor, patient: matching[0]!.patient, claims };
+}
+
 describe("MedLedger: reports", () => {
   describe("registerReport", () => {
-    it("records the report and emits it with CID and wrapped keys", async () => {
+    it("records the claim under (SHA-256, doctor) and emits it with CID and wrapped keys", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
       const input = reportInput("r1", cast.pat1.address);
+      const id = reportIdOf(input.sha256Digest, cast.doc1.address);
+      expect(await ledger.reportIdOf(input.sha256Digest, cast.doc1.address)).to.equal(id);
       const tx = await as(ledger, cast.doc1).registerReport(input);
       await expect(tx)
         .to.emit(ledger, "ReportRegistered")
-        .withArgs(input.sha1Digest, cast.pat1.address, cast.doc1.address, input.sha256Digest, ZERO32, input.cid, input.patientKey, input.doctorKey);
+        .withArgs(input.sha256Digest, cast.pat1.address, cast.doc1.address, id, input.sha1Digest, ZERO32, input.cid, input.patientKey, input.doctorKey);
       await expect(tx).to.not.emit(ledger, "ReportSuperseded");
       const block = await ethers.provider.getBlock(tx.blockNumber!);
-      const report = await ledger.getReport(input.sha256Digest);
-      expect(report.reportId).to.equal(input.sha256Digest);
+      const report = await ledger.getReport(id);
+      expect(report.reportId).to.equal(id);
       expect(report.sha1Digest).to.equal(input.sha1Digest);
       expect(report.patient).to.equal(cast.pat1.address);
       expect(report.doctor).to.equal(cast.doc1.address);
       expect(report.registeredAt).to.equal(BigInt(block!.timestamp));
-      expect(report.blockNumber).to.equal(BigInt(tx.blockNumber!));
       expect(report.supersededBy).to.equal(ZERO32);
+      expect(report.version).to.equal(0n);
+      expect(report.fraudulent).to.equal(false);
     });
 
-    it("refuses zero digests, an empty CID, missing wrapped keys and a registered id", async () => {
+    it("refuses zero digests, an empty CID, missing wrapped keys and the caller's own second claim", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
       const doc = as(ledger, cast.doc1);
       const ok = reportInput("r1", cast.pat1.address);
@@ -51,11 +74,9 @@ describe("MedLedger: reports", () => {
         await expect(doc.registerReport({ ...ok, ...change }), error).to.be.revertedWithCustomError(ledger, error);
       }
       await doc.registerReport(ok);
-      await expect(doc.registerReport(ok)).to.be.revertedWithCustomError(ledger, "ReportExists").withArgs(ok.sha256Digest);
-      // Same SHA-256 from another doctor, with another SHA-1: still the same id.
-      await expect(as(ledger, cast.doc2).registerReport({ ...ok, sha1Digest: ethers.dataSlice(ethers.id("x"), 0, 20) }))
-        .to.be.revertedWithCustomError(ledger, "ReportExists")
-        .withArgs(ok.sha256Digest);
+      const id = reportIdOf(ok.sha256Digest, cast.doc1.address);
+      await expect(doc.registerReport(ok)).to.be.revertedWithCustomError(ledger, "ReportExists").withArgs(id);
+      await expect(doc.registerReport({ ...ok, patient: cast.pat2.address })).to.be.revertedWithCustomError(ledger, "ReportExists").withArgs(id);
     });
 
     it("needs a current assignment of the calling doctor to the patient", async () => {
@@ -77,8 +98,32 @@ describe("MedLedger: reports", () => {
       await expect(as(ledger, cast.doc2).registerReport(reportInput("later", cast.pat1.address)))
         .to.be.revertedWithCustomError(ledger, "NotAssigned")
         .withArgs(cast.pat1.address, cast.doc2.address);
-      expect((await ledger.getReport(earlier.sha256Digest)).doctor).to.equal(cast.doc2.address);
-      expect(await ledger.canRead(earlier.sha256Digest, cast.doc2.address)).to.equal(true);
+      const id = reportIdOf(earlier.sha256Digest, cast.doc2.address);
+      expect((await ledger.getReport(id)).doctor).to.equal(cast.doc2.address);
+      expect(await ledger.canRead(id, cast.doc2.address)).to.equal(true);
+    });
+
+    it("refuses a report once the (patient, doctor) pair holds 2^24 - 1 reports (no wrap of the sequence number)", async () => {
+      const { ledger, address, cast } = await networkHelpers.loadFixture(staffedLedger);
+      // Find the assignment slot of (pat1, doc1): care id 1, active, no reports yet.
+      const coder = ethers.AbiCoder.defaultAbiCoder();
+      let slot: string | undefined;
+      for (let base = 0; base < 64 && slot === undefined; base += 1) {
+        const inner = ethers.keccak256(coder.encode(["address", "uint256"], [cast.pat1.address, base]));
+        const candidate = ethers.keccak256(coder.encode(["address", "bytes32"], [cast.doc1.address, inner]));
+        if (BigInt(await ethers.provider.getStorage(address, candidate)) === (1n | (1n << 32n))) slot = candidate;
+      }
+      expect(slot, "assignment slot").to.not.equal(undefined);
+      const full = 1n | (1n << 32n) | (((1n << 24n) - 2n) << 40n);
+      await networkHelpers.setStorageAt(address, slot!, full);
+      const last = reportInput("last", cast.pat1.address);
+      await as(ledger, cast.doc1).registerReport(last);
+      expect((await ledger.getReport(reportIdOf(last.sha256Digest, cast.doc1.address))).patient).to.equal(cast.pat1.address);
+      await expect(as(ledger, cast.doc1).registerReport(reportInput("one too many", cast.pat1.address)))
+        .to.be.revertedWithCustomError(ledger, "TooManyReports")
+        .withArgs(cast.pat1.address, cast.doc1.address);
+      // Other pairs are unaffected.
+      await expect(as(ledger, cast.doc2).registerReport(reportInput("other pair", cast.pat1.address))).to.emit(ledger, "ReportRegistered");
     });
   });
 
@@ -88,10 +133,11 @@ describe("MedLedger: reports", () => {
       const inputs = [reportInput("b1", cast.pat1.address), reportInput("b2", cast.pat2.address), reportInput("b3", cast.pat1.address)];
       const tx = await as(ledger, cast.doc1).registerReports(inputs);
       for (const input of inputs) {
+        const id = reportIdOf(input.sha256Digest, cast.doc1.address);
         await expect(tx)
           .to.emit(ledger, "ReportRegistered")
-          .withArgs(input.sha1Digest, input.patient, cast.doc1.address, input.sha256Digest, ZERO32, input.cid, input.patientKey, input.doctorKey);
-        expect((await ledger.getReport(input.sha256Digest)).patient).to.equal(input.patient);
+          .withArgs(input.sha256Digest, input.patient, cast.doc1.address, id, input.sha1Digest, ZERO32, input.cid, input.patientKey, input.doctorKey);
+        expect((await ledger.getReport(id)).patient).to.equal(input.patient);
       }
     });
 
@@ -101,12 +147,14 @@ describe("MedLedger: reports", () => {
       const duplicate = [good, reportInput("h", cast.pat1.address), good];
       await expect(as(ledger, cast.doc1).registerReports(duplicate))
         .to.be.revertedWithCustomError(ledger, "ReportExists")
-        .withArgs(good.sha256Digest);
+        .withArgs(reportIdOf(good.sha256Digest, cast.doc1.address));
       await expect(as(ledger, cast.doc2).registerReports([good, reportInput("p2", cast.pat2.address)]))
         .to.be.revertedWithCustomError(ledger, "NotAssigned")
         .withArgs(cast.pat2.address, cast.doc2.address);
-      const [status] = await ledger.verify(good.sha256Digest, good.sha1Digest);
-      expect(status).to.equal(Status.NotRegistered);
+      for (const doctor of [cast.doc1, cast.doc2]) {
+        const [status] = await ledger.verify(good.sha256Digest, good.sha1Digest, doctor.address);
+        expect(status).to.equal(Status.NotRegistered);
+      }
     });
 
     it("accepts an empty batch as a no-op", async () => {
@@ -117,39 +165,62 @@ describe("MedLedger: reports", () => {
     it("can amend a report registered earlier in the same batch", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
       const first = reportInput("first", cast.pat1.address);
-      const second = reportInput("second", cast.pat1.address, first.sha256Digest);
+      const firstId = reportIdOf(first.sha256Digest, cast.doc1.address);
+      const second = reportInput("second", cast.pat1.address, firstId);
       await expect(as(ledger, cast.doc1).registerReports([first, second]))
         .to.emit(ledger, "ReportSuperseded")
-        .withArgs(first.sha256Digest, second.sha256Digest);
+        .withArgs(firstId, reportIdOf(second.sha256Digest, cast.doc1.address));
     });
   });
 
   describe("amendments", () => {
-    it("a report supersedes an earlier one of the same patient, by any doctor of the patient", async () => {
+    it("the issuer supersedes their own report, in a chain", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const doc = as(ledger, cast.doc1);
       const original = reportInput("orig", cast.pat1.address);
-      await as(ledger, cast.doc1).registerReport(original);
-      const amendment = reportInput("amend", cast.pat1.address, original.sha256Digest);
-      const tx = await as(ledger, cast.doc2).registerReport(amendment);
-      await expect(tx).to.emit(ledger, "ReportSuperseded").withArgs(original.sha256Digest, amendment.sha256Digest);
+      const originalId = reportIdOf(original.sha256Digest, cast.doc1.address);
+      await doc.registerReport(original);
+      const amendment = reportInput("amend", cast.pat1.address, originalId);
+      const amendmentId = reportIdOf(amendment.sha256Digest, cast.doc1.address);
+      const tx = await doc.registerReport(amendment);
+      await expect(tx).to.emit(ledger, "ReportSuperseded").withArgs(originalId, amendmentId);
       await expect(tx)
         .to.emit(ledger, "ReportRegistered")
         .withArgs(
-          amendment.sha1Digest,
-          cast.pat1.address,
-          cast.doc2.address,
           amendment.sha256Digest,
-          original.sha256Digest,
+          cast.pat1.address,
+          cast.doc1.address,
+          amendmentId,
+          amendment.sha1Digest,
+          originalId,
           amendment.cid,
           amendment.patientKey,
           amendment.doctorKey,
         );
-      expect((await ledger.getReport(original.sha256Digest)).supersededBy).to.equal(amendment.sha256Digest);
-      expect((await ledger.getReport(amendment.sha256Digest)).supersededBy).to.equal(ZERO32);
-      // A chain: the amendment itself can be amended.
-      const third = reportInput("third", cast.pat1.address, amendment.sha256Digest);
-      await as(ledger, cast.doc1).registerReport(third);
-      expect((await ledger.getReport(amendment.sha256Digest)).supersededBy).to.equal(third.sha256Digest);
+      expect((await ledger.getReport(originalId)).supersededBy).to.equal(amendmentId);
+      expect((await ledger.getReport(amendmentId)).supersededBy).to.equal(ZERO32);
+      const third = reportInput("third", cast.pat1.address, amendmentId);
+      await doc.registerReport(third);
+      expect((await ledger.getReport(amendmentId)).supersededBy).to.equal(reportIdOf(third.sha256Digest, cast.doc1.address));
+    });
+
+    it("attack: another doctor of the same patient cannot supersede the issuer's report, whose own correction still works", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const original = reportInput("orig", cast.pat1.address);
+      const originalId = reportIdOf(original.sha256Digest, cast.doc1.address);
+      await as(ledger, cast.doc1).registerReport(original);
+      // doc2 is assigned to pat1 too, and tries to amend doc1's report (and so block doc1's correction).
+      await expect(as(ledger, cast.doc2).registerReport(reportInput("hijack", cast.pat1.address, originalId)))
+        .to.be.revertedWithCustomError(ledger, "NotReportIssuer")
+        .withArgs(originalId, cast.doc2.address);
+      await expect(as(ledger, cast.doc2).registerReports([reportInput("hijack batch", cast.pat1.address, originalId)]))
+        .to.be.revertedWithCustomError(ledger, "NotReportIssuer")
+        .withArgs(originalId, cast.doc2.address);
+      expect((await ledger.getReport(originalId)).supersededBy).to.equal(ZERO32);
+      const correction = reportInput("correction", cast.pat1.address, originalId);
+      await expect(as(ledger, cast.doc1).registerReport(correction))
+        .to.emit(ledger, "ReportSuperseded")
+        .withArgs(originalId, reportIdOf(correction.sha256Digest, cast.doc1.address));
     });
 
     it("refuses an unknown, an already superseded, or another patient's report", async () => {
@@ -160,20 +231,22 @@ describe("MedLedger: reports", () => {
         .to.be.revertedWithCustomError(ledger, "UnknownReport")
         .withArgs(unknown);
       const original = reportInput("orig", cast.pat1.address);
+      const originalId = reportIdOf(original.sha256Digest, cast.doc1.address);
       await doc.registerReport(original);
-      await expect(doc.registerReport(reportInput("for pat2", cast.pat2.address, original.sha256Digest)))
+      await expect(doc.registerReport(reportInput("for pat2", cast.pat2.address, originalId)))
         .to.be.revertedWithCustomError(ledger, "PatientMismatch")
-        .withArgs(original.sha256Digest, cast.pat2.address);
-      const amendment = reportInput("amend", cast.pat1.address, original.sha256Digest);
+        .withArgs(originalId, cast.pat2.address);
+      const amendment = reportInput("amend", cast.pat1.address, originalId);
       await doc.registerReport(amendment);
-      await expect(doc.registerReport(reportInput("again", cast.pat1.address, original.sha256Digest)))
+      await expect(doc.registerReport(reportInput("again", cast.pat1.address, originalId)))
         .to.be.revertedWithCustomError(ledger, "AlreadySuperseded")
-        .withArgs(original.sha256Digest, amendment.sha256Digest);
+        .withArgs(originalId, reportIdOf(amendment.sha256Digest, cast.doc1.address));
       // A report cannot amend itself (it does not exist yet when checked).
       const self = reportInput("self", cast.pat1.address);
-      await expect(doc.registerReport({ ...self, supersedes: self.sha256Digest }))
+      const selfId = reportIdOf(self.sha256Digest, cast.doc1.address);
+      await expect(doc.registerReport({ ...self, supersedes: selfId }))
         .to.be.revertedWithCustomError(ledger, "UnknownReport")
-        .withArgs(self.sha256Digest);
+        .withArgs(selfId);
     });
   });
 
@@ -184,118 +257,177 @@ describe("MedLedger: reports", () => {
       await expect(ledger.getReport(id)).to.be.revertedWithCustomError(ledger, "UnknownReport").withArgs(id);
     });
 
-    it("verify answers NotRegistered, Current, Superseded and DigestMismatch", async () => {
+    it("verify answers NotRegistered, Current, Superseded, DigestMismatch and Fraudulent per claim", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
       const original = reportInput("orig", cast.pat1.address);
-      const [none, empty] = await ledger.verify(original.sha256Digest, original.sha1Digest);
+      const [none, empty] = await ledger.verify(original.sha256Digest, original.sha1Digest, cast.doc1.address);
       expect(none).to.equal(Status.NotRegistered);
       expect(empty.reportId).to.equal(ZERO32);
       expect(empty.patient).to.equal(ethers.ZeroAddress);
 
       await as(ledger, cast.doc1).registerReport(original);
-      const [current, record] = await ledger.verify(original.sha256Digest, original.sha1Digest);
+      const originalId = reportIdOf(original.sha256Digest, cast.doc1.address);
+      const [current, record] = await ledger.verify(original.sha256Digest, original.sha1Digest, cast.doc1.address);
       expect(current).to.equal(Status.Current);
-      expect(record.reportId).to.equal(original.sha256Digest);
+      expect(record.reportId).to.equal(originalId);
       expect(record.doctor).to.equal(cast.doc1.address);
+      // Another doctor made no claim on this file.
+      const [otherDoctor] = await ledger.verify(original.sha256Digest, original.sha1Digest, cast.doc2.address);
+      expect(otherDoctor).to.equal(Status.NotRegistered);
 
-      const [mismatch, same] = await ledger.verify(original.sha256Digest, ethers.dataSlice(ethers.id("forged"), 0, 20));
+      const [mismatch, same] = await ledger.verify(original.sha256Digest, ethers.dataSlice(ethers.id("forged"), 0, 20), cast.doc1.address);
       expect(mismatch).to.equal(Status.DigestMismatch);
       expect(same.sha1Digest).to.equal(original.sha1Digest);
 
-      const amendment = reportInput("amend", cast.pat1.address, original.sha256Digest);
+      const amendment = reportInput("amend", cast.pat1.address, originalId);
       await as(ledger, cast.doc1).registerReport(amendment);
-      const [superseded, old] = await ledger.verify(original.sha256Digest, original.sha1Digest);
+      const [superseded, old] = await ledger.verify(original.sha256Digest, original.sha1Digest, cast.doc1.address);
       expect(superseded).to.equal(Status.Superseded);
-      expect(old.supersededBy).to.equal(amendment.sha256Digest);
-      const [mismatchOld] = await ledger.verify(original.sha256Digest, ZERO20);
+      expect(old.supersededBy).to.equal(reportIdOf(amendment.sha256Digest, cast.doc1.address));
+      const [mismatchOld] = await ledger.verify(original.sha256Digest, ZERO20, cast.doc1.address);
       expect(mismatchOld).to.equal(Status.DigestMismatch);
-      const [currentNew] = await ledger.verify(amendment.sha256Digest, amendment.sha1Digest);
+      const [currentNew] = await ledger.verify(amendment.sha256Digest, amendment.sha1Digest, cast.doc1.address);
       expect(currentNew).to.equal(Status.Current);
+
+      await as(ledger, cast.admin).markClaimFraudulent(originalId, "test");
+      const [fraudulent, marked] = await ledger.verify(original.sha256Digest, original.sha1Digest, cast.doc1.address);
+      expect(fraudulent).to.equal(Status.Fraudulent);
+      expect(marked.fraudulent).to.equal(true);
+      const [fraudulentMismatch] = await ledger.verify(original.sha256Digest, ZERO20, cast.doc1.address);
+      expect(fraudulentMismatch, "fraud is reported before any digest detail").to.equal(Status.Fraudulent);
     });
   });
 
-  describe("access grants", () => {
-    async function withReport() {
+  describe("front-running (automine off): a copied registration cannot squat the genuine one", () => {
+    /** doc2 (the victim) registers `genuine` for pat1; doc1 (assigned to pat1 and pat2) copies it with a higher fee. */
+    async function race(copy: (genuine: ReportInput, cast: Awaited<ReturnType<typeof staffedLedger>>["cast"]) => ReportInput) {
       const deployed = await staffedLedger();
-      const report = reportInput("shared", deployed.cast.pat1.address);
-      await as(deployed.ledger, deployed.cast.doc1).registerReport(report);
-      return { ...deployed, reportId: report.sha256Digest };
+      const { ledger, cast } = deployed;
+      const genuine = reportInput("victim's report", cast.pat1.address);
+      const provider = ethers.provider;
+      await provider.send("evm_setAutomine", [false]);
+      let victimTx: ContractTransactionResponse;
+      let attackTx: ContractTransactionResponse;
+      try {
+        victimTx = await as(ledger, cast.doc2).registerReport(genuine, {
+          gasLimit: 300_000,
+          maxFeePerGas: ethers.parseUnits("20", "gwei"),
+          maxPriorityFeePerGas: ethers.parseUnits("1", "gwei"),
+        });
+        // The attacker sees the pending transaction in the mempool and copies its input.
+        const pending = await provider.getTransaction(victimTx.hash);
+        const seen = ledger.interface.decodeFunctionData("registerReport", pending!.data)[0] as ReportInput;
+        const copied = copy({
+          sha256Digest: seen.sha256Digest,
+          sha1Digest: seen.sha1Digest,
+          patient: seen.patient,
+          supersedes: seen.supersedes,
+          cid: seen.cid,
+          patientKey: seen.patientKey,
+          doctorKey: seen.doctorKey,
+        }, cast);
+        attackTx = await as(ledger, cast.doc1).registerReport(copied, {
+          gasLimit: 300_000,
+          maxFeePerGas: ethers.parseUnits("200", "gwei"),
+          maxPriorityFeePerGas: ethers.parseUnits("100", "gwei"),
+        });
+        await provider.send("evm_mine", []);
+      } finally {
+        await provider.send("evm_setAutomine", [true]);
+      }
+      const victim = (await victimTx.wait())!;
+      const attack = (await attackTx.wait())!;
+      expect(attack.blockNumber).to.equal(victim.blockNumber);
+      expect(attack.index, "the copy was mined first").to.be.lessThan(victim.index);
+      expect(attack.status).to.equal(1);
+      expect(victim.status, "the genuine registration succeeded").to.equal(1);
+      return { ...deployed, genuine };
     }
 
-    it("grant, read, revoke, read again, grant again", async () => {
-      const { ledger, cast, reportId } = await networkHelpers.loadFixture(withReport);
-      const patient = as(ledger, cast.pat1);
-      const wrapped = wrappedKeyOf("for doc2");
-      expect(await ledger.canRead(reportId, cast.doc2.address)).to.equal(false);
-      await expect(patient.grantAccess(reportId, cast.doc2.address, wrapped))
-        .to.emit(ledger, "AccessGranted")
-        .withArgs(reportId, cast.pat1.address, cast.doc2.address, wrapped);
-      expect(await ledger.isGranted(reportId, cast.doc2.address)).to.equal(true);
-      expect(await ledger.canRead(reportId, cast.doc2.address)).to.equal(true);
-      await expect(patient.revokeAccess(reportId, cast.doc2.address))
-        .to.emit(ledger, "AccessRevoked")
-        .withArgs(reportId, cast.pat1.address, cast.doc2.address);
-      expect(await ledger.isGranted(reportId, cast.doc2.address)).to.equal(false);
-      expect(await ledger.canRead(reportId, cast.doc2.address)).to.equal(false);
-      await expect(patient.grantAccess(reportId, cast.doc2.address, wrapped)).to.emit(ledger, "AccessGranted");
-      expect(await ledger.canRead(reportId, cast.doc2.address)).to.equal(true);
+    it("identical copy: both claims stand, the file reads as disputed (never genuine for the copier) until the admin marks the copy", async () => {
+      const { ledger, cast, genuine } = await race((g) => g);
+      const victimId = reportIdOf(genuine.sha256Digest, cast.doc2.address);
+      const copyId = reportIdOf(genuine.sha256Digest, cast.doc1.address);
+      const [victimStatus, victimClaim] = await ledger.verify(genuine.sha256Digest, genuine.sha1Digest, cast.doc2.address);
+      expect(victimStatus).to.equal(Status.Current);
+      expect([victimClaim.doctor, victimClaim.patient]).to.deep.equal([cast.doc2.address, cast.pat1.address]);
+      const before = await verdict(ledger, genuine.sha256Digest, genuine.sha1Digest);
+      expect(before.kind).to.equal("disputed");
+      expect(before.claims.map((c) => c.doctor).sort()).to.deep.equal([cast.doc1.address, cast.doc2.address].sort());
+
+      await expect(as(ledger, cast.admin).markClaimFraudulent(copyId, "copied doc2's pending registration"))
+        .to.emit(ledger, "ClaimMarkedFraudulent")
+        .withArgs(copyId, cast.admin.address, "copied doc2's pending registration");
+      const after = await verdict(ledger, genuine.sha256Digest, genuine.sha1Digest);
+      expect(after).to.deep.include({ kind: "genuine", issuer: cast.doc2.address, patient: cast.pat1.address });
+      const [copyStatus] = await ledger.verify(genuine.sha256Digest, genuine.sha1Digest, cast.doc1.address);
+      expect(copyStatus).to.equal(Status.Fraudulent);
+      // The trail keeps both claims.
+      expect(await ledger.queryFilter(ledger.filters.ReportRegistered(genuine.sha256Digest))).to.have.length(2);
+      expect((await ledger.getReport(victimId)).fraudulent).to.equal(false);
+      expect((await ledger.getReport(copyId)).fraudulent).to.equal(true);
     });
 
-    it("canRead: the patient and the issuing doctor always, others never without a grant", async () => {
-      const { ledger, cast, reportId } = await networkHelpers.loadFixture(withReport);
-      expect(await ledger.canRead(reportId, cast.pat1.address)).to.equal(true);
-      expect(await ledger.canRead(reportId, cast.doc1.address)).to.equal(true);
-      for (const other of [cast.doc2, cast.pat2, cast.rec1, cast.admin, cast.stranger]) {
-        expect(await ledger.canRead(reportId, other.address), other.address).to.equal(false);
-        expect(await ledger.isGranted(reportId, other.address)).to.equal(false);
-      }
-      // Even after deactivation, the issuing doctor keeps reading what they wrote.
-      await as(ledger, cast.admin).deactivateStaff(cast.doc1.address);
-      expect(await ledger.canRead(reportId, cast.doc1.address)).to.equal(true);
+    it("copy for another patient: the genuine claim names the real patient; the dispute shows both; the admin resolves", async () => {
+      const { ledger, cast, genuine } = await race((g, c) => ({ ...g, patient: c.pat2.address }));
+      const [victimStatus, victimClaim] = await ledger.verify(genuine.sha256Digest, genuine.sha1Digest, cast.doc2.address);
+      expect(victimStatus).to.equal(Status.Current);
+      expect(victimClaim.patient).to.equal(cast.pat1.address);
+      const [copyStatus, copyClaim] = await ledger.verify(genuine.sha256Digest, genuine.sha1Digest, cast.doc1.address);
+      expect(copyStatus).to.equal(Status.Current);
+      expect(copyClaim.patient).to.equal(cast.pat2.address);
+      expect((await verdict(ledger, genuine.sha256Digest, genuine.sha1Digest)).kind).to.equal("disputed");
+      await as(ledger, cast.admin).markClaimFraudulent(copyClaim.reportId, "");
+      expect(await verdict(ledger, genuine.sha256Digest, genuine.sha1Digest)).to.deep.include({
+        kind: "genuine",
+        issuer: cast.doc2.address,
+        patient: cast.pat1.address,
+      });
+    });
+
+    it("copy with a wrong SHA-1: the file verifies as genuine for the victim; the copy is a digest mismatch", async () => {
+      const { ledger, cast, genuine } = await race((g) => ({ ...g, sha1Digest: ethers.dataSlice(ethers.id("wrong sha1"), 0, 20) }));
+      const [victimStatus] = await ledger.verify(genuine.sha256Digest, genuine.sha1Digest, cast.doc2.address);
+      expect(victimStatus).to.equal(Status.Current);
+      const [copyStatus] = await ledger.verify(genuine.sha256Digest, genuine.sha1Digest, cast.doc1.address);
+      expect(copyStatus).to.equal(Status.DigestMismatch);
+      expect(await verdict(ledger, genuine.sha256Digest, genuine.sha1Digest)).to.deep.include({
+        kind: "genuine",
+        issuer: cast.doc2.address,
+        patient: cast.pat1.address,
+      });
+    });
+  });
+
+  describe("markClaimFraudulent", () => {
+    it("refuses an unknown claim and a second mark", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const admin = as(ledger, cast.admin);
       const unknown = ethers.id("none");
-      await expect(ledger.canRead(unknown, cast.pat1.address)).to.be.revertedWithCustomError(ledger, "UnknownReport").withArgs(unknown);
-      expect(await ledger.isGranted(unknown, cast.pat1.address)).to.equal(false);
+      await expect(admin.markClaimFraudulent(unknown, "x")).to.be.revertedWithCustomError(ledger, "UnknownReport").withArgs(unknown);
+      const input = reportInput("r", cast.pat1.address);
+      await as(ledger, cast.doc1).registerReport(input);
+      const id = reportIdOf(input.sha256Digest, cast.doc1.address);
+      await admin.markClaimFraudulent(id, "x");
+      await expect(admin.markClaimFraudulent(id, "y")).to.be.revertedWithCustomError(ledger, "AlreadyFraudulent").withArgs(id);
     });
+  });
 
-    it("only the report's patient grants and revokes", async () => {
-      const { ledger, cast, reportId } = await networkHelpers.loadFixture(withReport);
-      await as(ledger, cast.pat1).grantAccess(reportId, cast.doc2.address, wrappedKeyOf("k"));
-      for (const other of [cast.doc1, cast.doc2, cast.pat2, cast.rec1, cast.admin, cast.stranger]) {
-        await expect(as(ledger, other).grantAccess(reportId, cast.doc2.address, wrappedKeyOf("k")))
-          .to.be.revertedWithCustomError(ledger, "NotReportPatient")
-          .withArgs(reportId, other.address);
-        await expect(as(ledger, other).revokeAccess(reportId, cast.doc2.address))
-          .to.be.revertedWithCustomError(ledger, "NotReportPatient")
-          .withArgs(reportId, other.address);
-      }
-      const unknown = ethers.id("none");
-      await expect(as(ledger, cast.pat1).grantAccess(unknown, cast.doc2.address, wrappedKeyOf("k")))
-        .to.be.revertedWithCustomError(ledger, "UnknownReport")
-        .withArgs(unknown);
-      await expect(as(ledger, cast.pat1).revokeAccess(unknown, cast.doc2.address))
-        .to.be.revertedWithCustomError(ledger, "UnknownReport")
-        .withArgs(unknown);
-    });
-
-    it("refuses a grant to self, to a keyless reader, without a wrapped key, or twice; a revoke without a grant", async () => {
-      const { ledger, cast, reportId } = await networkHelpers.loadFixture(withReport);
-      const patient = as(ledger, cast.pat1);
-      await expect(patient.grantAccess(reportId, cast.pat1.address, wrappedKeyOf("k"))).to.be.revertedWithCustomError(ledger, "GrantToSelf");
-      await expect(patient.grantAccess(reportId, cast.stranger.address, wrappedKeyOf("k")))
-        .to.be.revertedWithCustomError(ledger, "NoEncryptionKey")
-        .withArgs(cast.stranger.address);
-      await expect(patient.grantAccess(reportId, cast.doc2.address, "0x")).to.be.revertedWithCustomError(ledger, "MissingWrappedKey");
-      await expect(patient.revokeAccess(reportId, cast.doc2.address))
-        .to.be.revertedWithCustomError(ledger, "NotGranted")
-        .withArgs(reportId, cast.doc2.address);
-      await patient.grantAccess(reportId, cast.doc2.address, wrappedKeyOf("k"));
-      await expect(patient.grantAccess(reportId, cast.doc2.address, wrappedKeyOf("k2")))
-        .to.be.revertedWithCustomError(ledger, "AlreadyGranted")
-        .withArgs(reportId, cast.doc2.address);
-      // Anyone with a published key can be a reader, not only staff.
-      await as(ledger, cast.stranger).publishEncryptionKey(keyOf("stranger"));
-      await expect(patient.grantAccess(reportId, cast.stranger.address, wrappedKeyOf("s"))).to.emit(ledger, "AccessGranted");
-      expect(await ledger.hasRole(ROLES.patient, cast.stranger.address)).to.equal(false);
+  describe("times and block numbers never wrap", () => {
+    it("records the exact time past 2^32 seconds, and registers past block 2^32", async () => {
+      const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
+      const at = 2n ** 32n + 12_345n;
+      await networkHelpers.time.setNextBlockTimestamp(at);
+      const input = reportInput("year 2106+", cast.pat1.address);
+      await as(ledger, cast.doc1).registerReport(input);
+      expect((await ledger.getReport(reportIdOf(input.sha256Digest, cast.doc1.address))).registeredAt).to.equal(at);
+      // 2^32 + 1 more blocks in one call.
+      await ethers.provider.send("hardhat_mine", [ethers.toQuantity(2n ** 32n + 1n)]);
+      expect(BigInt(await ethers.provider.getBlockNumber())).to.be.greaterThan(2n ** 32n);
+      const later = reportInput("past block 2^32", cast.pat1.address);
+      const tx = await as(ledger, cast.doc1).registerReport(later);
+      const block = await ethers.provider.getBlock(tx.blockNumber!);
+      expect((await ledger.getReport(reportIdOf(later.sha256Digest, cast.doc1.address))).registeredAt).to.equal(BigInt(block!.timestamp));
     });
   });
 });
