@@ -94,7 +94,7 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
       execFileSync("sha256sum", [path]);
     });
     const verify = await medianMs(7, async () => {
-      const result = await verifyDigests(reader, await digestPath(path));
+      const result = await verifyDigests(reader, await digestPath(path), "file");
       if (result.status !== "genuine") throw new Error("bench file not genuine");
     });
     figures.verify10MBMedianMs = verify;

@@ -28,6 +28,8 @@ export const EXIT = {
   notRegistered: 1,
   usage: 2,
   mismatch: 3,
+  /** A verification without the file: something is on record, the file is needed to confirm it. */
+  fileNeeded: 4,
 } as const;
 
 /** Errors that mean "wrong invocation or cannot reach the network" → exit 2; other refusals → 1. */

@@ -1,7 +1,8 @@
 /**
  * Retry safety for uploads: after the encrypted report is stored on IPFS, the prepared
- * registration is saved as `<state dir>/pending/<reportId>.json` until the chain has it. A rerun of
- * the same command finds it by the file's SHA-256 and registers it without encrypting or
+ * registration is saved as `<state dir>/pending/<source SHA-256>.json` until the chain has it. A
+ * rerun of the same command finds it by the SHA-256 of the file as given (the issued file carries
+ * a fresh serial, so its digest differs) and registers it without serialising, encrypting or
  * uploading again. The state dir is MEDLEDGER_STATE_DIR, by default `.medledger` in the current
  * directory. The entry holds only public data (digests, CID, wrapped keys): no secret.
  */
@@ -15,12 +16,13 @@ import type { PreparedReport } from "#core/reports/upload.ts";
 const hex = (digits?: number) => z.string().regex(digits ? new RegExp(`^0x[0-9a-fA-F]{${digits}}$`) : /^0x[0-9a-fA-F]*$/);
 
 const pendingSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   chainId: z.number().int().positive(),
   contract: hex(40),
   savedAt: z.string(),
   prepared: z.object({
     reportId: hex(64),
+    sha256: hex(64),
     sha1: hex(40),
     patient: hex(40),
     doctor: hex(40),
@@ -29,33 +31,43 @@ const pendingSchema = z.object({
     patientKey: hex(),
     doctorKey: hex(),
     size: z.number().int().positive(),
+    serial: z.string().min(1),
+    sourceSha256: hex(64),
   }),
+  /** Where the issued file (the one with the serial) was written. */
+  issuedPath: z.string().optional(),
 });
+
+export interface PendingUpload {
+  readonly prepared: PreparedReport;
+  readonly issuedPath?: string;
+}
 
 /** The folder holding pending uploads. */
 export function pendingDir(env: NodeJS.ProcessEnv, cwd: string): string {
   return join(env.MEDLEDGER_STATE_DIR ?? join(cwd, ".medledger"), "pending");
 }
 
-export function pendingPath(dir: string, reportId: Hex): string {
-  return join(dir, `${reportId.toLowerCase()}.json`);
+export function pendingPath(dir: string, sourceSha256: Hex): string {
+  return join(dir, `${sourceSha256.toLowerCase()}.json`);
 }
 
-/** Saves `prepared` (atomically: write then rename); returns the file's path. */
-export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport): Promise<string> {
+/** Saves `prepared` (atomically: write then rename; never the issued bytes); returns the file's path. */
+export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport, issuedPath?: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  const path = pendingPath(dir, prepared.reportId);
-  const body = { v: 1, chainId: deployment.chainId, contract: deployment.address, savedAt: new Date().toISOString(), prepared };
+  const path = pendingPath(dir, prepared.sourceSha256);
+  const { issuedFile: _bytes, ...kept } = prepared;
+  const body = { v: 2, chainId: deployment.chainId, contract: deployment.address, savedAt: new Date().toISOString(), prepared: kept, ...(issuedPath ? { issuedPath } : {}) };
   await writeFile(`${path}.tmp`, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await rename(`${path}.tmp`, path);
   return path;
 }
 
-/** The pending upload of `reportId` for this deployment, or undefined (missing, damaged or for another deployment). */
-export async function loadPending(dir: string, deployment: Deployment, reportId: Hex): Promise<PreparedReport | undefined> {
+/** The pending upload of the file with SHA-256 `sourceSha256` (as given) for this deployment, or undefined (missing, damaged or for another deployment). */
+export async function loadPending(dir: string, deployment: Deployment, sourceSha256: Hex): Promise<PendingUpload | undefined> {
   let text: string;
   try {
-    text = await readFile(pendingPath(dir, reportId), "utf8");
+    text = await readFile(pendingPath(dir, sourceSha256), "utf8");
   } catch {
     return undefined;
   }
@@ -69,10 +81,11 @@ export async function loadPending(dir: string, deployment: Deployment, reportId:
   if (!parsed.success) return undefined;
   const entry = parsed.data;
   if (entry.chainId !== deployment.chainId || entry.contract.toLowerCase() !== deployment.address.toLowerCase()) return undefined;
-  if (entry.prepared.reportId.toLowerCase() !== reportId.toLowerCase()) return undefined;
+  if (entry.prepared.sourceSha256.toLowerCase() !== sourceSha256.toLowerCase()) return undefined;
   const p = entry.prepared;
-  return {
+  const prepared: PreparedReport = {
     reportId: p.reportId.toLowerCase() as Hex,
+    sha256: p.sha256.toLowerCase() as Hex,
     sha1: p.sha1 as Hex,
     patient: p.patient as Address,
     doctor: p.doctor as Address,
@@ -81,9 +94,12 @@ export async function loadPending(dir: string, deployment: Deployment, reportId:
     patientKey: p.patientKey as Hex,
     doctorKey: p.doctorKey as Hex,
     size: p.size,
+    serial: p.serial,
+    sourceSha256: p.sourceSha256.toLowerCase() as Hex,
   };
+  return { prepared, ...(entry.issuedPath ? { issuedPath: entry.issuedPath } : {}) };
 }
 
-export async function removePending(dir: string, reportId: Hex): Promise<void> {
-  await rm(pendingPath(dir, reportId), { force: true });
+export async function removePending(dir: string, sourceSha256: Hex): Promise<void> {
+  await rm(pendingPath(dir, sourceSha256), { force: true });
 }

@@ -21,6 +21,7 @@ export type MedLedgerErrorCode =
   | "USER_REJECTED"
   | "NO_ACCESS"
   | "ACCESS_REVOKED"
+  | "ACCESS_EXPIRED"
   | "UNKNOWN_REPORT"
   | "NO_ENCRYPTION_KEY"
   | "UNSUPPORTED_WALLET"

@@ -1,5 +1,6 @@
 /** `medledger report …`: upload, amend, read, list, share, revoke. */
-import { readFile, writeFile } from "node:fs/promises";
+import { access, readFile, writeFile } from "node:fs/promises";
+import { basename, dirname, extname, join } from "node:path";
 import type { Command } from "commander";
 import type { Address, Hex } from "viem";
 import { digestFile } from "#core/crypto/digests.ts";
@@ -16,14 +17,21 @@ import { parseAddress, parseReportId } from "#core/validation.ts";
 import { fileSize } from "../files.ts";
 
 const UPLOAD_STEPS: Readonly<Record<UploadStep, string>> = {
-  checking: "Checking the file, the patient's assignment and the encryption keys…",
-  hashing: "Hashing the file (SHA-256 and SHA-1)…",
+  checking: "Checking the file type, the patient's assignment and the encryption keys…",
+  hashing: "Adding the report serial and hashing the issued file (SHA-256 and SHA-1)…",
   encrypting: "Encrypting it (AES-256-GCM, a fresh key wrapped for the patient and you)…",
   uploading: "Uploading the ciphertext to IPFS…",
   signing: "Signing and sending the registration transaction…",
   confirming: "Waiting for the confirmation…",
   done: "Done.",
 };
+
+const ISSUED_HELP = [
+  "",
+  "The file is issued first: a report serial is added to it, and that ISSUED file (scan.issued.pdf)",
+  "is what is registered, so it is the one to give the patient or print; the original no longer verifies.",
+  "If registering fails after the upload, rerun the same command: the upload is reused, not repeated.",
+].join("\n");
 
 const READ_STEPS: Readonly<Record<ReadStep, string>> = {
   locating: "Locating the report and your key…",
@@ -38,6 +46,24 @@ interface UploadJob {
   readonly path: string;
   readonly patient: Address;
   readonly supersedes: Hex | null;
+  /** Where to write the issued file (default: next to the input, `scan.pdf` → `scan.issued.pdf`). */
+  readonly out?: string;
+  readonly force?: boolean;
+}
+
+/** `scan.pdf` → `scan.issued.pdf` (same folder). */
+export function issuedPathFor(path: string): string {
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}.issued${ext || ".pdf"}`);
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Upload (or amend) with retry safety: reuse a pending prepared upload of the same file if there is one. */
@@ -46,28 +72,40 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
   const size = await fileSize(job.path, "Check the path of the report file.");
   checkFileSize(size, config.maxFileBytes);
   const file = new Uint8Array(await readFile(job.path));
-  const { sha256: reportId } = await digestFile(file);
+  const { sha256: sourceSha256 } = await digestFile(file);
   const dir = pendingDir(run.env, run.cwd);
   const onProgress = ({ step }: { step: UploadStep }) => {
     if (step !== "done") out.step(UPLOAD_STEPS[step]);
   };
 
-  const pending = await loadPending(dir, ledger.deployment, reportId);
+  const pending = await loadPending(dir, ledger.deployment, sourceSha256);
   const reusable =
     pending &&
-    pending.patient.toLowerCase() === job.patient.toLowerCase() &&
-    pending.doctor.toLowerCase() === ctx.account.address.toLowerCase() &&
-    (pending.supersedes ?? null) === (job.supersedes ?? null);
+    pending.prepared.patient.toLowerCase() === job.patient.toLowerCase() &&
+    pending.prepared.doctor.toLowerCase() === ctx.account.address.toLowerCase() &&
+    (pending.prepared.supersedes ?? null) === (job.supersedes ?? null);
   let prepared: PreparedReport;
+  let issuedPath: string;
   if (reusable) {
-    prepared = pending;
-    out.line(`Found the upload of an earlier attempt (CID ${pending.cid}): registering it without uploading again.`);
+    prepared = pending.prepared;
+    issuedPath = pending.issuedPath ?? job.out ?? issuedPathFor(job.path);
+    out.line(`Found the upload of an earlier attempt (CID ${prepared.cid}, serial ${prepared.serial}): registering it without uploading again.`);
   } else {
+    issuedPath = job.out ?? issuedPathFor(job.path);
+    if (!job.force && (await exists(issuedPath))) {
+      throw new MedLedgerError("INVALID_INPUT", `${issuedPath} already exists.`, "Choose another --out file for the issued report, or add --force to overwrite it.");
+    }
     const { published } = await openPublishedIdentity(ledger);
     if (published) out.step("Published your encryption key (first use of this account).");
     prepared = await prepareReport(ledger, await openStore(config), { file, patient: job.patient, supersedes: job.supersedes }, { onProgress, maxBytes: config.maxFileBytes });
+    if (!prepared.issuedFile) throw new MedLedgerError("INVALID_INPUT", "The issued file is missing.", "Retry the upload.");
+    try {
+      await writeFile(issuedPath, prepared.issuedFile);
+    } catch (error) {
+      throw new MedLedgerError("INVALID_INPUT", `Cannot write the issued report to ${issuedPath}.`, "Check the folder exists and is writable, or choose another --out file.", { cause: error });
+    }
   }
-  const savedAt = await savePending(dir, ledger.deployment, prepared);
+  const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath);
 
   let result: Awaited<ReturnType<typeof submitReport>>;
   try {
@@ -83,12 +121,15 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     }
     throw error;
   }
-  await removePending(dir, prepared.reportId);
+  await removePending(dir, prepared.sourceSha256);
   const record = result.record;
   out.result(
     {
       ok: true,
       reportId: record.reportId,
+      serial: prepared.serial,
+      issuedFile: issuedPath,
+      sha256: record.sha256,
       sha1: record.sha1,
       cid: record.cid,
       patient: record.patient,
@@ -102,13 +143,18 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     },
     [
       result.transactionHash ? `Registered report ${record.reportId}.` : `Report ${record.reportId} was already registered (an earlier attempt went through).`,
-      `  File        ${job.path} (${formatBytes(prepared.size)})`,
+      `  Serial      ${prepared.serial}`,
+      `  Issued file ${issuedPath} (${formatBytes(prepared.size)})`,
+      `  SHA-256     ${record.sha256}`,
       `  SHA-1       ${record.sha1}`,
       `  Patient     ${record.patient}`,
       `  Doctor      ${record.doctor}`,
       `  IPFS CID    ${record.cid}`,
       ...(record.supersedes ? [`  Amends      ${record.supersedes}`] : []),
       ...(result.transactionHash ? [`  Transaction ${result.transactionHash} (block ${record.blockNumber})`] : []),
+      "",
+      `Give the patient (or print) ${issuedPath}: it carries the report serial ${prepared.serial} and is the file that verifies.`,
+      `The original ${job.path} does not verify as this report: do not hand it out.`,
     ],
   );
 }
@@ -120,6 +166,7 @@ function status(record: ReportRecord): string {
 function recordJson(record: ReportRecord, relation?: string) {
   return {
     reportId: record.reportId,
+    sha256: record.sha256,
     sha1: record.sha1,
     patient: record.patient,
     doctor: record.doctor,
@@ -127,6 +174,7 @@ function recordJson(record: ReportRecord, relation?: string) {
     supersedes: record.supersedes,
     supersededBy: record.supersededBy,
     registeredAt: record.registeredAt,
+    fraudulent: record.fraudulent,
     blockNumber: record.blockNumber,
     transactionHash: record.transactionHash,
     ...(relation ? { relation } : {}),
@@ -138,39 +186,51 @@ export function registerReportCommands(program: Command, run: CliRun): void {
 
   report
     .command("upload")
-    .description("Encrypt a report file, store it on IPFS and register it for a patient (as their assigned doctor).")
-    .argument("<file>", "the report file (PDF, image, …)")
+    .description("Issue a report file (adds its serial), encrypt it, store it on IPFS and register it for a patient (as their assigned doctor).")
+    .argument("<file>", "the report file: PDF, PNG or JPEG")
     .requiredOption("--patient <address>", "the patient's account")
-    .addHelpText("after", "\nIf registering fails after the upload, rerun the same command: the upload is reused, not repeated.")
+    .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
+    .option("--force", "overwrite the issued file if it exists")
+    .addHelpText("after", ISSUED_HELP)
     .action(async (path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; out?: string; force?: boolean }>();
       const out = createPrinter(run, Boolean(opts.json));
       const patient = parseAddress(opts.patient, "patient");
       const ctx = await openWriter(run, opts);
-      await runUpload(run, ctx, out, { path, patient, supersedes: null });
+      await runUpload(run, ctx, out, { path, patient, supersedes: null, out: opts.out, force: opts.force });
     });
 
   report
     .command("amend")
-    .description("Upload a corrected file that supersedes report <id> (same patient).")
-    .argument("<id>", "the report id (SHA-256) being amended")
-    .argument("<file>", "the corrected report file")
+    .description("Upload a corrected file that supersedes your report <id> (same patient; only its issuing doctor can amend it).")
+    .argument("<id>", "the report id being amended")
+    .argument("<file>", "the corrected report file: PDF, PNG or JPEG")
+    .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
+    .option("--force", "overwrite the issued file if it exists")
+    .addHelpText("after", ISSUED_HELP)
     .action(async (id: string, path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string; force?: boolean }>();
       const out = createPrinter(run, Boolean(opts.json));
       const reportId = parseReportId(id);
       const ctx = await openWriter(run, opts);
       const original = await getReportRecord(ctx.ledger, reportId);
+      if (original.doctor.toLowerCase() !== ctx.account.address.toLowerCase()) {
+        throw new MedLedgerError(
+          "NO_ACCESS",
+          `Report ${reportId} was issued by another doctor (${original.doctor}); only the doctor who issued a report can amend it.`,
+          "Ask the issuing doctor to amend it, or register a new report of your own.",
+        );
+      }
       if (original.supersededBy) {
         throw new MedLedgerError("INVALID_INPUT", `Report ${reportId} was already amended by ${original.supersededBy}.`, `Amend the latest version instead: medledger report amend ${original.supersededBy} <file>`);
       }
-      await runUpload(run, ctx, out, { path, patient: original.patient, supersedes: reportId });
+      await runUpload(run, ctx, out, { path, patient: original.patient, supersedes: reportId, out: opts.out, force: opts.force });
     });
 
   report
     .command("read")
     .description("Download, decrypt and check a report you may read (as its patient, its doctor or a reader it was shared with).")
-    .argument("<id>", "the report id (SHA-256)")
+    .argument("<id>", "the report id")
     .requiredOption("--out <file>", "where to write the decrypted file")
     .option("--force", "overwrite --out if it exists")
     .action(async (id: string, _o: unknown, cmd: Command) => {
@@ -251,7 +311,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
   report
     .command("share")
     .description("Let another account read one of your reports (as its patient).")
-    .argument("<id>", "the report id (SHA-256)")
+    .argument("<id>", "the report id")
     .requiredOption("--with <address>", "the reader's account (they must have published their key)")
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { with: string }>();
@@ -267,7 +327,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
   report
     .command("revoke")
     .description("Withdraw a reader's access to one of your reports (as its patient).")
-    .argument("<id>", "the report id (SHA-256)")
+    .argument("<id>", "the report id")
     .requiredOption("--from <address>", "the reader's account")
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { from: string }>();
@@ -282,7 +342,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
   report
     .command("shares")
     .description("Who a report was shared with, and whether each grant is current.")
-    .argument("<id>", "the report id (SHA-256)")
+    .argument("<id>", "the report id")
     .action(async (id: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
       const out = createPrinter(run, Boolean(opts.json));

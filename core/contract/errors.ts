@@ -37,8 +37,8 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
   SelfAssignment: ["A doctor cannot be assigned to themselves.", "Pick another doctor."],
   InvalidDigest: ["The report's digest is empty.", "Retry with the report file."],
   MissingWrappedKey: ["A wrapped report key is missing.", "Retry the upload or share."],
-  ReportExists: ["This exact file is already registered as a report.", "Nothing to upload: use verify to see its record, or amend it with a new file."],
-  UnknownReport: ["No report has this id.", "Check the report id (the SHA-256 of the file)."],
+  ReportExists: ["You already registered this exact file as a report.", "Nothing to upload: use verify to see its record, or amend it with a new file."],
+  UnknownReport: ["No report has this id.", "Check the report id (as shown in the report list)."],
   AlreadySuperseded: ["This report was already amended.", "Amend the latest version instead."],
   PatientMismatch: ["The report being amended belongs to another patient.", "Amend a report of the same patient."],
   NotReportPatient: ["Only the report's patient can share it or revoke access.", "Sign in as the patient."],
@@ -46,6 +46,17 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
   AlreadyGranted: ["This reader already has access to the report.", "Nothing to do."],
   NotGranted: ["This reader has no access to revoke.", "Nothing to do."],
   InvalidAnchor: ["The audit anchor is empty.", "Anchor a non-empty activity log."],
+  InvalidSignature: ["The signature is not valid for this account, network and contract, or it was already used.", "Ask the account holder to sign again on this network (a new registration code, for a patient)."],
+  UnsupportedSignature: ["This signature is not a plain wallet signature: MedLedger accepts only ordinary (ECDSA) account signatures, not smart-contract wallets.", "Sign with an ordinary account (MetaMask, Rabby, Frame, a hardware wallet)."],
+  ExpiredSignature: ["The signed request has expired.", "Ask the account holder to sign it again (a new registration code, for a patient)."],
+  KeyVersionMismatch: ["This encryption key does not follow the account's current key version (it was already published or rotated meanwhile).", "Unlock your key again and retry; for a patient, create a new registration code."],
+  TooManyReports: ["This doctor has registered the maximum number of reports for this patient.", "Ask the hospital's administrator for help."],
+  NotReportIssuer: ["Only the doctor who issued a report can amend it.", "Ask the issuing doctor to amend it, or register a new report of your own."],
+  AlreadyFraudulent: ["This report claim is already marked fraudulent.", "Nothing to do."],
+  LengthMismatch: ["The lists of reports and keys do not have the same length.", "Retry the action; if it persists, report it to the hospital's administrator."],
+  InvalidExpiry: ["The access end date is in the past.", "Choose an end date in the future, or no end date."],
+  NotReportParty: ["Only the report's patient or its issuing doctor can do this.", "Sign in as the patient or the issuing doctor."],
+  NotReader: ["You cannot read this report, so you cannot renew its key.", "Ask the patient to share it with you again."],
 };
 
 export function describeRevert(errorName: string): readonly [string, string] {

@@ -43,16 +43,19 @@ const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => bytesToHex(a) === b
  * Asks the wallet to sign the identity message and derives the key pair from the signature.
  * With `reader`, the result is compared with the key the account published: a different key is
  * refused (KEY_MISMATCH); with no key published yet (or no `reader`), the wallet signs a second time
- * and both signatures must agree, or the wallet is refused as non-deterministic.
+ * and both signatures must agree, or the wallet is refused as non-deterministic. The message signed
+ * carries `keyVersion`: by default the account's current key version on chain (1 without `reader`).
  */
 export async function unlockIdentity(
   walletClient: IdentityWallet,
   deployment: Deployment,
   reader?: LedgerReader,
-  keyVersion: number = FIRST_KEY_VERSION,
+  keyVersion?: number,
 ): Promise<EncryptionIdentity> {
   const address = walletClient.account.address;
-  const signature = await signIdentity(walletClient, deployment, keyVersion);
+  // Without an explicit version, the account's current one (the first if it has none yet).
+  const version = keyVersion ?? (reader ? Math.max(FIRST_KEY_VERSION, await readLedger(reader, "keyVersionOf", [address])) : FIRST_KEY_VERSION);
+  const signature = await signIdentity(walletClient, deployment, version);
   const { publicKey, secretKey } = deriveEncryptionKeyPair(signature);
   const published = reader ? await publishedKeyOf(reader, address) : undefined;
   if (published) {
@@ -63,7 +66,7 @@ export async function unlockIdentity(
         "Unlock with the wallet (and account) you used before. If your wallet signs differently each time, it cannot be used for MedLedger.",
       );
     }
-  } else if ((await signIdentity(walletClient, deployment, keyVersion)) !== signature) {
+  } else if ((await signIdentity(walletClient, deployment, version)) !== signature) {
     throw new MedLedgerError(
       "UNSUPPORTED_WALLET",
       "This wallet signs the same message differently each time, so it cannot keep a stable encryption key: your reports would become unreadable.",

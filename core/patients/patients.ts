@@ -31,7 +31,7 @@ export async function registerPatient(
   const all = readers.some((r) => r.address.toLowerCase() === request.account.toLowerCase()) ? readers : [patientReader, ...readers];
   const { cid, cidBytes } = await storePatientProfile(store, profile, all);
   options.onProgress?.("registering");
-  const { hash } = await writeLedger(ledger, "registerPatient", [request.account, bytesToHex(cidBytes), request.encryptionKey, request.signature]);
+  const { hash } = await writeLedger(ledger, "registerPatient", [request.account, bytesToHex(cidBytes), request.encryptionKey, BigInt(request.deadline), request.signature]);
   return { hash, profileCid: cid };
 }
 

@@ -15,35 +15,60 @@ import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 
 const hex = (bytes: number) => z.string().check(z.regex(new RegExp(`^0x[0-9a-fA-F]{${bytes * 2}}$`)));
 
+/** How long a registration code stays good: the reception has this long to register the patient. */
+export const REGISTRATION_VALIDITY_SECONDS = 7 * 24 * 60 * 60;
+
 export const registrationRequestSchema = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   chainId: z.int().check(z.positive()),
   contract: hex(20),
   account: hex(20),
   encryptionKey: hex(32),
+  /** The key version the binding publishes (the account's current version + 1). */
+  keyVersion: z.int().check(z.positive()),
+  /** Last valid Unix second of the signature. */
+  deadline: z.int().check(z.positive()),
   signature: z.string().check(z.regex(/^0x[0-9a-fA-F]+$/)),
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema> & { account: Address; contract: Address; encryptionKey: Hex; signature: Hex };
 
-/** Patient side: signs the key binding at the account's current nonce. */
+/** The chain's current time (Unix seconds): deadlines are checked against it, not the local clock. */
+async function chainTime(ledger: LedgerReader): Promise<number> {
+  try {
+    return Number((await ledger.publicClient.getBlock({ blockTag: "latest" })).timestamp);
+  } catch (error) {
+    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: "Reading the chain's time" });
+  }
+}
+
+/**
+ * Patient side: signs the key binding of the next key version at the account's current nonce,
+ * good for {@link REGISTRATION_VALIDITY_SECONDS}.
+ */
 export async function createRegistrationRequest(
   ledger: LedgerReader,
   walletClient: WalletClient<Transport, Chain | undefined, Account>,
   identity: EncryptionIdentity,
 ): Promise<RegistrationRequest> {
   const account = walletClient.account.address;
-  const nonce = await readLedger(ledger, "nonces", [account]);
+  const [nonce, currentVersion, now] = await Promise.all([
+    readLedger(ledger, "nonces", [account]),
+    readLedger(ledger, "keyVersionOf", [account]),
+    chainTime(ledger),
+  ]);
+  const keyVersion = currentVersion + 1;
+  const deadline = now + REGISTRATION_VALIDITY_SECONDS;
   const encryptionKey = bytesToHex(identity.publicKey);
   let signature: Hex;
   try {
     signature = await walletClient.signTypedData({
       account: walletClient.account,
-      ...keyBindingTypedData(ledger.deployment, { account, key: encryptionKey, nonce }),
+      ...keyBindingTypedData(ledger.deployment, { account, key: encryptionKey, version: keyVersion, nonce, deadline: BigInt(deadline) }),
     });
   } catch (error) {
     throw toLedgerError(error, { action: "Signing your registration" });
   }
-  return { v: 1, chainId: ledger.deployment.chainId, contract: ledger.deployment.address, account, encryptionKey, signature };
+  return { v: 2, chainId: ledger.deployment.chainId, contract: ledger.deployment.address, account, encryptionKey, keyVersion, deadline, signature };
 }
 
 /** A compact text form of the request, to paste or show as a QR code. */
@@ -59,6 +84,9 @@ export function decodeRegistrationRequest(text: string, ledger: LedgerReader): R
   } catch {
     throw new MedLedgerError("INVALID_INPUT", "This is not a MedLedger registration code.", "Ask the patient to create their registration code again on the Patient page and paste all of it.");
   }
+  if ((parsed as { v?: unknown } | null)?.v === 1) {
+    throw new MedLedgerError("INVALID_INPUT", "This registration code was made by an older version of MedLedger and can no longer be used.", "Ask the patient to create a new registration code on the Patient page.");
+  }
   const result = registrationRequestSchema.safeParse(parsed);
   if (!result.success) {
     throw new MedLedgerError("INVALID_INPUT", "The registration code is incomplete or damaged.", "Ask the patient to create their registration code again and paste all of it.");
@@ -66,6 +94,13 @@ export function decodeRegistrationRequest(text: string, ledger: LedgerReader): R
   const request = result.data as RegistrationRequest;
   if (request.chainId !== ledger.deployment.chainId || request.contract.toLowerCase() !== ledger.deployment.address.toLowerCase()) {
     throw new MedLedgerError("WRONG_CHAIN", `The registration code was made for chain ${request.chainId}, contract ${request.contract}.`, "Ask the patient to create it on this MedLedger network.");
+  }
+  if (request.deadline * 1000 < Date.now()) {
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `This registration code expired on ${new Date(request.deadline * 1000).toUTCString()}.`,
+      "Ask the patient to create a new registration code on the Patient page.",
+    );
   }
   return request;
 }

@@ -1,20 +1,20 @@
 /**
  * Reading a report as its patient, its issuing doctor or a current grantee:
  * find the wrapped key → unwrap → fetch the ciphertext → decrypt → check both digests against
- * the chain → the original bytes.
+ * the chain → the issued bytes. The report id is the claim id, bound into the ciphertext and the
+ * wrapped keys.
  */
 import type { Address, Hex } from "viem";
 import { hexToBytes } from "viem";
 import { digestFile } from "../crypto/digests.ts";
 import { decryptReport } from "../crypto/reportCipher.ts";
 import { unwrapKey } from "../crypto/keyWrap.ts";
-import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
 import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import type { ContentStore } from "../ipfs/types.ts";
-import { getReportRecord, type ReportRecord } from "./records.ts";
+import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 
 export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";
@@ -37,13 +37,19 @@ function same(a: Address, b: Address): boolean {
 export async function wrappedKeyFor(ledger: LedgerReader, record: ReportRecord, reader: Address): Promise<Hex> {
   if (same(reader, record.patient)) return record.patientKey;
   if (same(reader, record.doctor)) return record.doctorKey;
-  const grants = await getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reportId: record.reportId, reader } });
+  const [grants, grant] = await Promise.all([
+    getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reportId: record.reportId, reader } }),
+    grantOf(ledger, record.reportId, reader),
+  ]);
   const latest = grants.at(-1);
   if (!latest) {
     throw new MedLedgerError("NO_ACCESS", "This report was not shared with you.", "Ask the patient to share it with your account.");
   }
-  const granted = await readLedger(ledger, "isGranted", [record.reportId, reader]);
-  if (!granted) {
+  if (grant.status === "expired") {
+    const when = grant.expiresAt === null ? "" : ` on ${new Date(grant.expiresAt * 1000).toUTCString()}`;
+    throw new MedLedgerError("ACCESS_EXPIRED", `Your access to this report expired${when}.`, "Ask the patient to share it again if you still need it.");
+  }
+  if (grant.status !== "active") {
     throw new MedLedgerError("ACCESS_REVOKED", "The patient revoked your access to this report.", "Ask the patient to share it again if you still need it.");
   }
   return latest.args.wrappedKey;
@@ -71,7 +77,7 @@ export async function readReport(
   key.fill(0);
   progress("verifying");
   const digests = await digestFile(bytes);
-  if (digests.sha256 !== record.reportId || digests.sha1 !== record.sha1) {
+  if (digests.sha256 !== record.sha256 || digests.sha1 !== record.sha1) {
     throw new MedLedgerError(
       "DIGEST_MISMATCH",
       "The decrypted file does not match the digests registered on chain; it is not the genuine report.",

@@ -1,16 +1,22 @@
-/** Reports as the ledger records them: the ReportRegistered events joined with supersession and block times. */
+/**
+ * Reports as the ledger records them: the ReportRegistered events joined with the on-chain record
+ * of each claim (registration time, amendment, fraud mark, key version). A report's id is its
+ * claim id ({@link claimIdOf}); its file is identified by `sha256`.
+ */
 import type { Address, Hash, Hex, TransactionReceipt } from "viem";
 import { parseEventLogs, zeroHash } from "viem";
 import { medLedgerAbi } from "../contract/generated/medLedger.ts";
 import { readLedger } from "../contract/calls.ts";
-import { blockTimestamps, getLedgerEvents, type LedgerLog } from "../contract/events.ts";
+import { getLedgerEvents, type LedgerLog } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError, isMedLedgerError } from "../errors.ts";
 import { cidFromBytes } from "../ipfs/cid.ts";
 
 export interface ReportRecord {
-  /** SHA-256 of the plaintext file. */
+  /** The claim id: keccak256(abi.encode(sha256, doctor)). */
   readonly reportId: Hex;
+  /** SHA-256 of the issued file. */
+  readonly sha256: Hex;
   readonly sha1: Hex;
   readonly patient: Address;
   readonly doctor: Address;
@@ -23,10 +29,15 @@ export interface ReportRecord {
   /** The report key wrapped for the patient and for the doctor. */
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** Block of the registration event (for ordering; times come from `registeredAt`). */
   readonly blockNumber: bigint;
   readonly transactionHash: Hash;
-  /** Unix seconds. */
+  /** Unix seconds, as the contract recorded them. */
   readonly registeredAt: number;
+  /** The administrator marked this claim fraudulent (a settled dispute). */
+  readonly fraudulent: boolean;
+  /** Key version of the report: 0 as registered, + 1 per re-key. */
+  readonly version: number;
 }
 
 export interface ReportFilter {
@@ -35,26 +46,42 @@ export interface ReportFilter {
 }
 
 type RegisteredLog = LedgerLog<"ReportRegistered">;
+export type StoredReport = Awaited<ReturnType<typeof readLedger<"getReport">>>;
 
 function orNull(value: Hex): Hex | null {
   return value === zeroHash ? null : value;
 }
 
-function toRecord(log: RegisteredLog, supersededBy: Hex | null, registeredAt: number): ReportRecord {
+function toRecord(log: RegisteredLog, stored: StoredReport): ReportRecord {
   return {
     reportId: log.args.reportId,
+    sha256: log.args.sha256Digest,
     sha1: log.args.sha1Digest,
     patient: log.args.patient,
     doctor: log.args.doctor,
     cid: cidFromBytes(log.args.cid),
     supersedes: orNull(log.args.supersedes),
-    supersededBy,
+    supersededBy: orNull(stored.supersededBy),
     patientKey: log.args.patientKey,
     doctorKey: log.args.doctorKey,
     blockNumber: log.blockNumber,
     transactionHash: log.transactionHash,
-    registeredAt,
+    registeredAt: Number(stored.registeredAt),
+    fraudulent: stored.fraudulent,
+    version: Number(stored.version),
   };
+}
+
+/** The on-chain record of claim `reportId`; UNKNOWN_REPORT if there is none. */
+export async function getStoredReport(ledger: LedgerReader, reportId: Hex): Promise<StoredReport> {
+  try {
+    return await readLedger(ledger, "getReport", [reportId]);
+  } catch (error) {
+    if (isMedLedgerError(error, "CONTRACT_REVERT")) {
+      throw new MedLedgerError("UNKNOWN_REPORT", `No report ${reportId} is registered.`, "Check the report id (as shown in the report list).", { cause: error });
+    }
+    throw error;
+  }
 }
 
 /** Reports of a patient and/or a doctor (all reports with no filter), newest first. */
@@ -62,40 +89,35 @@ export async function listReports(ledger: LedgerReader, filter: ReportFilter = {
   const args: Record<string, Address> = {};
   if (filter.patient) args.patient = filter.patient;
   if (filter.doctor) args.doctor = filter.doctor;
-  const [logs, superseded] = await Promise.all([
-    getLedgerEvents(ledger, { eventName: "ReportRegistered", args }),
-    getLedgerEvents(ledger, { eventName: "ReportSuperseded" }),
-  ]);
-  const supersededBy = new Map<Hex, Hex>(superseded.map((log) => [log.args.reportId, log.args.by]));
-  const times = await blockTimestamps(ledger, logs.map((log) => log.blockNumber));
-  return logs
-    .map((log) => toRecord(log, supersededBy.get(log.args.reportId) ?? null, times.get(log.blockNumber) ?? 0))
-    .reverse();
+  const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
+  return recordsOf(ledger, logs);
 }
 
-/** One report by id, located through the block number its on-chain record keeps. */
-export async function getReportRecord(ledger: LedgerReader, reportId: Hex): Promise<ReportRecord> {
-  let stored: Awaited<ReturnType<typeof readLedger<"getReport">>>;
-  try {
-    stored = await readLedger(ledger, "getReport", [reportId]);
-  } catch (error) {
-    if (isMedLedgerError(error, "CONTRACT_REVERT")) {
-      throw new MedLedgerError("UNKNOWN_REPORT", `No report ${reportId} is registered.`, "Check the report id (the SHA-256 of the report file).", { cause: error });
-    }
-    throw error;
-  }
-  const block = BigInt(stored.blockNumber);
-  const logs = await getLedgerEvents(ledger, {
-    eventName: "ReportRegistered",
-    args: { patient: stored.patient },
-    fromBlock: block,
-    toBlock: block,
-  });
+/** Every claim on the file with SHA-256 `sha256` (by the indexed topic), oldest first. */
+export async function listClaimsOf(ledger: LedgerReader, sha256: Hex): Promise<ReportRecord[]> {
+  const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args: { sha256Digest: sha256 } });
+  return (await recordsOf(ledger, logs)).reverse();
+}
+
+/** The records of registration logs, newest first: one contract read per claim, no block reads. */
+async function recordsOf(ledger: LedgerReader, logs: readonly RegisteredLog[]): Promise<ReportRecord[]> {
+  const stored = await Promise.all(logs.map((log) => readLedger(ledger, "getReport", [log.args.reportId])));
+  return logs.map((log, i) => toRecord(log, stored[i]!)).reverse();
+}
+
+/**
+ * One report by claim id: its record from the contract, its registration event located by the
+ * indexed topics (patient and doctor, or SHA-256 and doctor when the file's SHA-256 is known).
+ */
+export async function getReportRecord(ledger: LedgerReader, reportId: Hex, known: { readonly sha256?: Hex } = {}): Promise<ReportRecord> {
+  const stored = await getStoredReport(ledger, reportId);
+  const args: Record<string, Hex> = known.sha256 ? { sha256Digest: known.sha256, doctor: stored.doctor } : { patient: stored.patient, doctor: stored.doctor };
+  const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
   const log = logs.find((l) => l.args.reportId === reportId);
   if (!log) {
-    throw new MedLedgerError("UNKNOWN_REPORT", `The node has no event for report ${reportId} in block ${block}.`, "Use a node with full event history (an archive or the original node).");
+    throw new MedLedgerError("UNKNOWN_REPORT", `The node has no registration event for report ${reportId}.`, "Use a node with full event history (an archive or the original node).");
   }
-  return toRecord(log, orNull(stored.supersededBy), stored.registeredAt);
+  return toRecord(log, stored);
 }
 
 /** The record of `reportId` from the receipt of the transaction that registered it (no event scan). */
@@ -103,14 +125,29 @@ export async function recordFromReceipt(ledger: LedgerReader, receipt: Transacti
   const logs = parseEventLogs({ abi: medLedgerAbi, logs: receipt.logs, eventName: "ReportRegistered" });
   const log = logs.find((l) => l.args.reportId === reportId && l.address.toLowerCase() === ledger.deployment.address.toLowerCase());
   if (!log) return getReportRecord(ledger, reportId);
-  const times = await blockTimestamps(ledger, [receipt.blockNumber]);
-  return toRecord(log as unknown as RegisteredLog, null, times.get(receipt.blockNumber) ?? 0);
+  return toRecord(log as unknown as RegisteredLog, await getStoredReport(ledger, reportId));
 }
 
-/** Reports other accounts currently may read because `reader` holds a grant, newest first. */
+/** The grant states of the contract's `grantOf`. */
+export const GRANT_STATUS = ["none", "active", "expired"] as const;
+export type GrantState = (typeof GRANT_STATUS)[number];
+
+export interface GrantInfo {
+  readonly status: GrantState;
+  /** Unix seconds the access ends (null: no end). */
+  readonly expiresAt: number | null;
+}
+
+/** `reader`'s grant on report `reportId`: none (never or revoked), active or expired. */
+export async function grantOf(ledger: LedgerReader, reportId: Hex, reader: Address): Promise<GrantInfo> {
+  const [status, expiresAt] = await readLedger(ledger, "grantOf", [reportId, reader]);
+  return { status: GRANT_STATUS[status] ?? "none", expiresAt: expiresAt === 0 ? null : Number(expiresAt) };
+}
+
+/** Reports other accounts currently may read because `reader` holds an active grant, newest first. */
 export async function listReportsSharedWith(ledger: LedgerReader, reader: Address): Promise<ReportRecord[]> {
   const granted = await getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reader } });
-  const ids = [...new Set(granted.map((log) => log.args.reportId))];
-  const current = await Promise.all(ids.map((id) => readLedger(ledger, "isGranted", [id, reader])));
-  return Promise.all(ids.filter((_, i) => current[i]).map((id) => getReportRecord(ledger, id)));
+  const ids = [...new Set(granted.map((log) => log.args.reportId))].reverse();
+  const grants = await Promise.all(ids.map((id) => grantOf(ledger, id, reader)));
+  return Promise.all(ids.filter((_, i) => grants[i]!.status === "active").map((id) => getReportRecord(ledger, id)));
 }

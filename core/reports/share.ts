@@ -2,12 +2,12 @@
 import type { Address, Hash, Hex } from "viem";
 import { bytesToHex, hexToBytes } from "viem";
 import { unwrapKey, wrapKey } from "../crypto/keyWrap.ts";
-import { writeLedger, readLedger } from "../contract/calls.ts";
+import { writeLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader, LedgerWriter } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
-import { getReportRecord } from "./records.ts";
+import { getReportRecord, grantOf } from "./records.ts";
 
 /** Shares report `reportId` with `reader`. Caller: the patient, with their unlocked identity. */
 export async function shareReport(ledger: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity): Promise<Hash> {
@@ -39,8 +39,8 @@ export interface ShareState {
 export async function listShares(ledger: LedgerReader, reportId: Hex): Promise<ShareState[]> {
   const grants = await getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reportId } });
   const readers = [...new Set(grants.map((log) => log.args.reader))];
-  const active = await Promise.all(readers.map((reader) => readLedger(ledger, "isGranted", [reportId, reader])));
-  return readers.map((reader, i) => ({ reader, active: active[i] === true }));
+  const states = await Promise.all(readers.map((reader) => grantOf(ledger, reportId, reader)));
+  return readers.map((reader, i) => ({ reader, active: states[i]!.status === "active" }));
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * Uploading a report, in two resumable halves:
- *  1. {@link prepareReport}: hash → encrypt (fresh key) → wrap the key for patient and doctor →
- *     store the ciphertext on IPFS. Its result is plain data the caller keeps.
- *  2. {@link submitReport}: register on chain. Idempotent by digest: if the report is already
+ *  1. {@link prepareReport}: check the type by content (PDF, PNG, JPEG) → issue the file (embed a
+ *     fresh report serial, core/documents/serial.ts) → hash the ISSUED bytes → encrypt (fresh key)
+ *     → wrap the key for patient and doctor → store the ciphertext on IPFS. Its result is plain
+ *     data the caller keeps; the issued file is the one to give the patient (the file as given no
+ *     longer verifies: its digests are not the registered ones).
+ *  2. {@link submitReport}: register on chain. Idempotent by claim: if the report is already
  *     registered (a retry after a lost confirmation), it returns the existing record.
  * A rejected or failed transaction loses nothing: submit the same prepared report again, without
  * hashing, encrypting or uploading again.
@@ -10,6 +13,8 @@
 import type { Address, Hash, Hex } from "viem";
 import { bytesToHex, zeroHash } from "viem";
 import { digestFile } from "../crypto/digests.ts";
+import { issueReportFile } from "../documents/serial.ts";
+import { requireReportType } from "../documents/types.ts";
 import { encryptReport, generateReportKey } from "../crypto/reportCipher.ts";
 import { wrapKey } from "../crypto/keyWrap.ts";
 import { readLedger, writeLedger } from "../contract/calls.ts";
@@ -19,6 +24,7 @@ import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey } from "../identity/encryptionKey.ts";
 import { cidToHex } from "../ipfs/cid.ts";
 import type { ContentStore } from "../ipfs/types.ts";
+import { claimIdOf } from "./claimId.ts";
 import { getReportRecord, recordFromReceipt, type ReportRecord } from "./records.ts";
 import { checkFileSize, DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 
@@ -30,7 +36,9 @@ export interface UploadProgress {
 
 /** Everything needed to register a report; produced once, reusable for retries. */
 export interface PreparedReport {
+  /** The claim id ({@link claimIdOf}): the report's id on chain, in the ciphertext and the wrapped keys. */
   readonly reportId: Hex;
+  readonly sha256: Hex;
   readonly sha1: Hex;
   readonly patient: Address;
   readonly doctor: Address;
@@ -38,7 +46,14 @@ export interface PreparedReport {
   readonly cid: string;
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** Size of the issued file. */
   readonly size: number;
+  /** The report serial embedded in the issued file (shown to the doctor and the patient). */
+  readonly serial: string;
+  /** SHA-256 of the file as given, before the serial: how a retry finds this prepared upload again. */
+  readonly sourceSha256: Hex;
+  /** The issued bytes (the file with its serial): what was hashed and encrypted. Never persisted. */
+  readonly issuedFile?: Uint8Array;
 }
 
 export interface ReportUploadInput {
@@ -53,7 +68,10 @@ export interface UploadOptions {
   readonly maxBytes?: number;
 }
 
-/** Steps 1–4: checks, hash, encrypt, store. Sends no transaction. */
+/**
+ * Steps 1–4: checks, issue (serial), hash, encrypt, store. Sends no transaction. Call it once per
+ * upload: a retry submits the same prepared report and never re-serialises.
+ */
 export async function prepareReport(
   ledger: LedgerWriter,
   store: ContentStore,
@@ -64,6 +82,7 @@ export async function prepareReport(
   const doctor = accountOf(ledger);
   progress({ step: "checking" });
   checkFileSize(input.file.byteLength, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
+  requireReportType(input.file);
   // The assignment first: for a patient who is not yours, that is the reason to give.
   const assigned = await readLedger(ledger, "isAssigned", [input.patient, doctor]);
   if (!assigned) {
@@ -78,25 +97,44 @@ export async function prepareReport(
     requirePublishedKey(ledger, doctor, "doctor (you)"),
   ]);
   const supersedes = input.supersedes ?? null;
-  if (supersedes) await checkAmendable(ledger, supersedes, input.patient);
+  if (supersedes) await checkAmendable(ledger, supersedes, input.patient, doctor);
 
   progress({ step: "hashing" });
-  const { sha1, sha256: reportId } = await digestFile(input.file);
-  const existing = await readLedger(ledger, "verify", [reportId, sha1]);
+  const sourceSha256 = (await digestFile(input.file)).sha256;
+  const issued = await issueReportFile(input.file);
+  checkFileSize(issued.bytes.byteLength, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
+  const file = issued.bytes;
+  const { sha1, sha256 } = await digestFile(file);
+  const reportId = claimIdOf(sha256, doctor);
+  const existing = await readLedger(ledger, "verify", [sha256, sha1, doctor]);
   if (existing[0] !== 0) {
-    throw new MedLedgerError("INVALID_INPUT", `This exact file is already registered as report ${reportId}.`, "Nothing to upload: open or verify the existing report, or amend it with a corrected file.");
+    throw new MedLedgerError("INVALID_INPUT", `You already registered this exact file as report ${reportId}.`, "Nothing to upload: open or verify the existing report, or amend it with a corrected file.");
   }
 
   progress({ step: "encrypting" });
   const key = generateReportKey();
-  const ciphertext = await encryptReport(input.file, key, reportId);
+  const ciphertext = await encryptReport(file, key, reportId);
   const patientKey = bytesToHex(wrapKey(key, patientPublicKey, { reportId, reader: input.patient }));
   const doctorKey = bytesToHex(wrapKey(key, doctorPublicKey, { reportId, reader: doctor }));
   key.fill(0);
 
   progress({ step: "uploading" });
   const cid = await store.add(ciphertext);
-  return { reportId, sha1, patient: input.patient, doctor, supersedes, cid, patientKey, doctorKey, size: input.file.byteLength };
+  return {
+    reportId,
+    sha256,
+    sha1,
+    patient: input.patient,
+    doctor,
+    supersedes,
+    cid,
+    patientKey,
+    doctorKey,
+    size: file.byteLength,
+    serial: issued.serial,
+    sourceSha256,
+    issuedFile: file,
+  };
 }
 
 export interface SubmitResult {
@@ -140,7 +178,7 @@ export async function uploadReport(
 
 function toInput(prepared: PreparedReport) {
   return {
-    sha256Digest: prepared.reportId,
+    sha256Digest: prepared.sha256,
     sha1Digest: prepared.sha1,
     patient: prepared.patient,
     supersedes: prepared.supersedes ?? zeroHash,
@@ -151,17 +189,24 @@ function toInput(prepared: PreparedReport) {
 }
 
 async function findRegistered(ledger: LedgerWriter, prepared: PreparedReport): Promise<ReportRecord | undefined> {
-  const [status] = await readLedger(ledger, "verify", [prepared.reportId, prepared.sha1]);
+  const [status] = await readLedger(ledger, "verify", [prepared.sha256, prepared.sha1, prepared.doctor]);
   if (status === 0) return undefined;
-  const record = await getReportRecord(ledger, prepared.reportId);
+  const record = await getReportRecord(ledger, prepared.reportId, { sha256: prepared.sha256 });
   if (record.patient.toLowerCase() !== prepared.patient.toLowerCase() || record.sha1 !== prepared.sha1) {
-    throw new MedLedgerError("INVALID_INPUT", `A report with this file's SHA-256 is already registered for another record.`, "Verify the file to see its record.");
+    throw new MedLedgerError("INVALID_INPUT", `You already registered a report with this file's SHA-256 for another record.`, "Verify the file to see its record.");
   }
   return record;
 }
 
-async function checkAmendable(ledger: LedgerWriter, reportId: Hex, patient: Address): Promise<void> {
+async function checkAmendable(ledger: LedgerWriter, reportId: Hex, patient: Address, doctor: Address): Promise<void> {
   const record = await getReportRecord(ledger, reportId);
+  if (record.doctor.toLowerCase() !== doctor.toLowerCase()) {
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      `Report ${reportId} was issued by another doctor (${record.doctor}); only the doctor who issued a report can amend it.`,
+      "Ask the issuing doctor to amend it, or register a new report of your own.",
+    );
+  }
   if (record.patient.toLowerCase() !== patient.toLowerCase()) {
     throw new MedLedgerError("INVALID_INPUT", `Report ${reportId} belongs to another patient.`, "Amend a report of the same patient.");
   }

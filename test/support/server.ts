@@ -14,6 +14,7 @@ import { createSiweMessage, type SiweMessage } from "viem/siwe";
 import type { LocalAccount } from "viem/accounts";
 import { writeLedger, readLedger } from "#core/contract/calls.ts";
 import { keyBindingTypedData } from "#core/contract/keyBinding.ts";
+import { claimIdOf } from "#core/reports/claimId.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { addStaff } from "#core/staff/staff.ts";
@@ -151,8 +152,9 @@ async function registerPatient(ledger: LedgerFixture, handle: string): Promise<v
   const account = patient.walletClient.account.address;
   const key = bytesToHex(randomBytes(32));
   const nonce = await readLedger(patient, "nonces", [account]);
-  const signature = await patient.walletClient.signTypedData({ account: patient.walletClient.account, ...keyBindingTypedData(ledger.deployment, { account, key, nonce }) });
-  await writeLedger(ledger.as("receptionist1"), "registerPatient", [account, bytesToHex(randomBytes(36)), key, signature]);
+  const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
+  const signature = await patient.walletClient.signTypedData({ account: patient.walletClient.account, ...keyBindingTypedData(ledger.deployment, { account, key, version: 1, nonce, deadline }) });
+  await writeLedger(ledger.as("receptionist1"), "registerPatient", [account, bytesToHex(randomBytes(36)), key, deadline, signature]);
 }
 
 export interface Clinic {
@@ -178,10 +180,11 @@ export async function clinic(): Promise<Clinic> {
   await writeLedger(reception, "assignDoctor", [addressOf("patient1"), addressOf("doctor1")]);
   await writeLedger(reception, "assignDoctor", [addressOf("patient2"), addressOf("doctor1")]);
   await writeLedger(reception, "assignDoctor", [addressOf("patient2"), addressOf("doctor2")]);
-  const reportId = bytesToHex(randomBytes(32));
+  const sha256 = bytesToHex(randomBytes(32));
+  const reportId = claimIdOf(sha256, addressOf("doctor1"));
   await writeLedger(ledger.as("doctor1"), "registerReport", [
     {
-      sha256Digest: reportId,
+      sha256Digest: sha256,
       sha1Digest: bytesToHex(randomBytes(20)),
       patient: addressOf("patient1"),
       supersedes: `0x${"00".repeat(32)}`,

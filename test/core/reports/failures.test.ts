@@ -14,7 +14,8 @@ import { verifyReport } from "#core/verify/verify.ts";
 import { freePort } from "#local-stack/processes.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
-import { addressOf, expectCode, setUpClinic } from "#test/support/story.ts";
+import { addressOf, expectCode, reportPdf, setUpClinic } from "#test/support/story.ts";
+import { claimIdOf } from "#core/reports/claimId.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 
 describe("Core failure handling", function () {
@@ -22,7 +23,7 @@ describe("Core failure handling", function () {
   let ledger: LedgerFixture;
   let ipfs: IpfsFixture;
   let identities: Map<string, EncryptionIdentity>;
-  const file = (text: string) => new TextEncoder().encode(`%PDF-1.7 demo report ${text} ${Math.random()}`);
+  const file = (text: string) => reportPdf(text);
 
   before(async () => {
     ledger = await inProcessLedger();
@@ -40,9 +41,15 @@ describe("Core failure handling", function () {
     await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: new Uint8Array(2048).fill(7), patient }, { maxBytes: 1024 }), "FILE_TOO_LARGE");
   });
 
+  it("refuses a file that is not a PDF, PNG or JPEG, by its content", async () => {
+    const patient = addressOf(ledger, "patient1");
+    await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: new TextEncoder().encode("Blood pressure 120/80, plain text"), patient }), "UNSUPPORTED_FILE_TYPE");
+    await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]), patient }), "UNSUPPORTED_FILE_TYPE");
+  });
+
   it("refuses an upload for a patient not assigned to the doctor, saying why", async () => {
     try {
-      await prepareReport(ledger.as("doctor2"), ipfs.store, { file: file("x"), patient: addressOf(ledger, "patient1") });
+      await prepareReport(ledger.as("doctor2"), ipfs.store, { file: await file("x"), patient: addressOf(ledger, "patient1") });
       expect.fail("should refuse");
     } catch (error) {
       expect((error as { code: string }).code).to.equal("NO_ACCESS");
@@ -51,7 +58,11 @@ describe("Core failure handling", function () {
   });
 
   it("a failed transaction keeps the prepared upload; a retry registers it without uploading again, and is idempotent", async () => {
-    const prepared = await prepareReport(ledger.as("doctor1"), ipfs.store, { file: file("retry"), patient: addressOf(ledger, "patient1") });
+    const source = await file("retry");
+    const prepared = await prepareReport(ledger.as("doctor1"), ipfs.store, { file: source, patient: addressOf(ledger, "patient1") });
+    expect(prepared.sourceSha256).to.equal((await digestFile(source)).sha256);
+    expect(prepared.sha256).to.equal((await digestFile(prepared.issuedFile!)).sha256);
+    expect(prepared.sha256).to.not.equal(prepared.sourceSha256);
     await writeLedger(ledger.as("admin"), "pause", []);
     try {
       await submitReport(ledger.as("doctor1"), prepared);
@@ -67,25 +78,28 @@ describe("Core failure handling", function () {
     const again = await submitReport(ledger.as("doctor1"), prepared);
     expect(again.transactionHash).to.equal(undefined);
     expect(again.record.reportId).to.equal(prepared.reportId);
+    // The retried registration is the file issued once, with its one serial.
+    expect((await verifyReport(ledger.reader(), { kind: "file", file: prepared.issuedFile! })).status).to.equal("genuine");
+    expect((await verifyReport(ledger.reader(), { kind: "file", file: source })).status).to.equal("not-registered");
   });
 
-  it("refuses to upload a file that is already registered", async () => {
-    const bytes = file("dup");
-    const prepared = await prepareReport(ledger.as("doctor1"), ipfs.store, { file: bytes, patient: addressOf(ledger, "patient1") });
+  it("refuses to upload an issued file that is already registered (it keeps its serial)", async () => {
+    const prepared = await prepareReport(ledger.as("doctor1"), ipfs.store, { file: await file("dup"), patient: addressOf(ledger, "patient1") });
     await submitReport(ledger.as("doctor1"), prepared);
-    await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: bytes, patient: addressOf(ledger, "patient1") }), "INVALID_INPUT");
+    await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: prepared.issuedFile!, patient: addressOf(ledger, "patient1") }), "INVALID_INPUT");
   });
 
   it("detects a decrypted file whose digests differ from the chain", async () => {
     // A faulty client registers the digests of one file but stores the encryption of another.
-    const claimed = file("claimed");
-    const actual = file("actual");
+    const claimed = await file("claimed");
+    const actual = await file("actual");
     const { sha1, sha256 } = await digestFile(claimed);
-    const key = generateReportKey();
-    const ciphertext = await encryptReport(actual, key, sha256);
-    const cid = await ipfs.store.add(ciphertext);
     const patient = addressOf(ledger, "patient1");
     const doctor = addressOf(ledger, "doctor1");
+    const reportId = claimIdOf(sha256, doctor);
+    const key = generateReportKey();
+    const ciphertext = await encryptReport(actual, key, reportId);
+    const cid = await ipfs.store.add(ciphertext);
     const patientKey = (await publishedKeyOf(ledger.reader(), patient))!;
     const doctorKey = (await publishedKeyOf(ledger.reader(), doctor))!;
     await writeLedger(ledger.as("doctor1"), "registerReport", [{
@@ -94,10 +108,10 @@ describe("Core failure handling", function () {
       patient,
       supersedes: zeroHash,
       cid: cidToHex(cid),
-      patientKey: bytesToHex(wrapKey(key, patientKey, { reportId: sha256, reader: patient })),
-      doctorKey: bytesToHex(wrapKey(key, doctorKey, { reportId: sha256, reader: doctor })),
+      patientKey: bytesToHex(wrapKey(key, patientKey, { reportId, reader: patient })),
+      doctorKey: bytesToHex(wrapKey(key, doctorKey, { reportId, reader: doctor })),
     }]);
-    await expectCode(readReport(ledger.reader(), ipfs.store, sha256, identities.get("patient1")!), "DIGEST_MISMATCH");
+    await expectCode(readReport(ledger.reader(), ipfs.store, reportId, identities.get("patient1")!), "DIGEST_MISMATCH");
   });
 
   it("an unknown report id and an unknown CID give specific errors", async () => {
@@ -110,7 +124,7 @@ describe("Core failure handling", function () {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
     try {
-      await createKuboStore(url).add(file("x"));
+      await createKuboStore(url).add(await file("x"));
       expect.fail("should fail");
     } catch (error) {
       expect((error as { code: string }).code).to.equal("IPFS_UNREACHABLE");

@@ -1,14 +1,17 @@
 "use client";
-/** The visible state of a {@link ReportUpload}: its steps, the retry note, the error and the result. */
-import type { ReactNode } from "react";
+/**
+ * The visible state of a {@link ReportUpload}: its steps, the retry note, the error and the
+ * result, with the report serial and the issued file to download (the one to give the patient).
+ */
+import { useCallback, type ReactNode } from "react";
 import type { SubmitResult } from "#core/reports/upload.ts";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { StepList } from "../Progress.tsx";
-import type { ReportUpload } from "./useReportUpload.ts";
+import type { IssuedDownload, ReportUpload } from "./useReportUpload.ts";
 
 export const UPLOAD_STEPS = [
-  { id: "checking", label: "Checking the patient and keys" },
-  { id: "hashing", label: "Computing SHA-1 and SHA-256" },
+  { id: "checking", label: "Checking the file type, the patient and keys" },
+  { id: "hashing", label: "Adding the report serial, computing SHA-1 and SHA-256" },
   { id: "encrypting", label: "Encrypting in the browser" },
   { id: "uploading", label: "Storing the ciphertext on IPFS" },
   { id: "signing", label: "Signing the registration" },
@@ -16,13 +19,36 @@ export const UPLOAD_STEPS = [
 ] as const;
 
 export function UploadStatus({ upload, errorTitle, success }: { upload: ReportUpload; errorTitle: string; success: (done: SubmitResult) => ReactNode }) {
-  const { step, busy, prepared, error, done } = upload;
+  const { step, busy, prepared, error, done, issued } = upload;
   return (
     <>
       {step ? <StepList steps={UPLOAD_STEPS} current={step} /> : null}
       {prepared && !busy && error ? <Notice kind="info">The encrypted file is already on IPFS ({prepared.cid}); retrying only sends the registration.</Notice> : null}
       <ErrorBox error={error} title={errorTitle} />
       {done ? <Notice kind="success">{success(done)}</Notice> : null}
+      {done && issued ? <IssuedFile issued={issued} /> : null}
     </>
+  );
+}
+
+function IssuedFile({ issued }: { issued: IssuedDownload }) {
+  const download = useCallback(() => {
+    const url = URL.createObjectURL(new Blob([issued.bytes.slice()]));
+    const link = document.createElement("a");
+    link.href = url;
+    link.download = issued.fileName;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }, [issued]);
+  return (
+    <div className="card" data-testid="issued-file">
+      <p>
+        Report serial <strong className="mono" data-testid="issued-serial">{issued.serial}</strong>
+      </p>
+      <p className="small">
+        The issued file carries this serial and is the one registered: give it to the patient or print it. The file you chose no longer verifies.
+      </p>
+      <button type="button" className="btn" onClick={download} data-testid="download-issued">Download the issued file</button>
+    </div>
   );
 }

@@ -1,8 +1,10 @@
 "use client";
 /**
  * One report upload (a new report or an amendment), in the core's two resumable halves: prepare
- * (check → hash → encrypt → store on IPFS) and submit (register on chain). A failed or rejected
- * registration keeps the prepared report, so retrying the same request only registers it again.
+ * (check → issue with a serial → hash → encrypt → store on IPFS) and submit (register on chain). A
+ * failed or rejected registration keeps the prepared report, so retrying the same request only
+ * registers it again (never re-serialises). After success the issued file (with its serial) is
+ * kept for download: it is the file to give the patient.
  */
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
@@ -28,12 +30,27 @@ export interface ReportUpload {
   readonly prepared: PreparedReport | null;
   readonly error: unknown;
   readonly done: SubmitResult | null;
+  /** After success: the issued file (the one with the serial, the one that verifies) to download. */
+  readonly issued: IssuedDownload | null;
   /** Uploads and registers; after a failure, the same request only registers again. */
   upload(request: UploadRequest): Promise<SubmitResult | undefined>;
   /** Shows an error found before uploading (e.g. a missing file). */
   fail(error: unknown): void;
   /** Whether `request` would only retry the registration (its file is already encrypted on IPFS). */
   isPreparedFor(request: UploadRequest | null): boolean;
+}
+
+export interface IssuedDownload {
+  readonly serial: string;
+  /** `scan.pdf` → `scan.issued.pdf`. */
+  readonly fileName: string;
+  readonly bytes: Uint8Array;
+}
+
+/** `scan.pdf` → `scan.issued.pdf`. */
+export function issuedFileName(name: string): string {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? `${name.slice(0, dot)}.issued${name.slice(dot)}` : `${name}.issued`;
 }
 
 /** What identifies "the same upload" for a retry. */
@@ -51,12 +68,14 @@ export function useReportUpload(): ReportUpload {
   const [prepared, setPrepared] = useState<{ key: string; report: PreparedReport } | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [done, setDone] = useState<SubmitResult | null>(null);
+  const [issued, setIssued] = useState<IssuedDownload | null>(null);
 
   const upload = useCallback(
     async (request: UploadRequest) => {
       setBusy(true);
       setError(null);
       setDone(null);
+      setIssued(null);
       const key = requestKey(request);
       try {
         const writer = await getWriter();
@@ -69,6 +88,7 @@ export function useReportUpload(): ReportUpload {
         }
         const result = await submitReport(writer, report, { onProgress });
         setDone(result);
+        setIssued(report.issuedFile ? { serial: report.serial, fileName: issuedFileName(request.file.name), bytes: report.issuedFile } : null);
         setPrepared(null);
         await refresh();
         return result;
@@ -85,10 +105,11 @@ export function useReportUpload(): ReportUpload {
 
   const fail = useCallback((caught: unknown) => {
     setDone(null);
+    setIssued(null);
     setError(caught);
   }, []);
 
   const isPreparedFor = useCallback((request: UploadRequest | null) => request !== null && prepared?.key === requestKey(request), [prepared]);
 
-  return { step, busy, prepared: prepared?.report ?? null, error, done, upload, fail, isPreparedFor };
+  return { step, busy, prepared: prepared?.report ?? null, error, done, issued, upload, fail, isPreparedFor };
 }
