@@ -1,4 +1,4 @@
-/** `medledger report …`: upload, amend, read, list, share, revoke. */
+/** `medledger report …`: upload, amend, read, list, share (one, several, all; until a date), revoke (one or all). */
 import { access, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
 import type { Command } from "commander";
@@ -8,7 +8,7 @@ import { MedLedgerError } from "#core/errors.ts";
 import { checkFileSize, formatBytes } from "#core/reports/limits.ts";
 import { readReport, type ReadStep } from "#core/reports/read.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
-import { listShares, revokeShare, shareReport } from "#core/reports/share.ts";
+import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
 import { prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
 import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions, type WriterContext } from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
@@ -310,33 +310,70 @@ export function registerReportCommands(program: Command, run: CliRun): void {
 
   report
     .command("share")
-    .description("Let another account read one of your reports (as its patient).")
-    .argument("<id>", "the report id")
+    .description("Let another account read some or all of your reports (as their patient), in one transaction, optionally until a date.")
+    .argument("[ids...]", "the report ids (or --all)")
     .requiredOption("--with <address>", "the reader's account (they must have published their key)")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { with: string }>();
+    .option("--all", "share every one of your reports")
+    .option("--expires <YYYY-MM-DD|never>", "last day of access (UTC) for everything you share with this reader; `never` removes an end date (default: keep the current one)")
+    .action(async (ids: string[], _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { with: string; all?: boolean; expires?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
-      const reportId = parseReportId(id);
+      if (opts.all && ids.length > 0) {
+        throw new MedLedgerError("INVALID_INPUT", "Give report ids or --all, not both.", "Use `medledger report share --all --with <address>` to share every report.");
+      }
+      if (!opts.all && ids.length === 0) {
+        throw new MedLedgerError("INVALID_INPUT", "No report to share was given.", "Name one or more report ids, or pass --all.");
+      }
+      const reports = opts.all ? "all" : ids.map((id) => parseReportId(id));
       const reader = parseAddress(opts.with, "reader");
+      const expiresAt = opts.expires === undefined ? undefined : opts.expires.trim().toLowerCase() === "never" ? null : expiryOfDay(opts.expires);
       const ctx = await openWriter(run, opts);
       const identity = await openIdentity(ctx.ledger);
-      const hash = await shareReport(ctx.ledger, reportId, reader, identity);
-      out.result({ ok: true, reportId, reader, transactionHash: hash }, [`Shared report ${reportId} with ${reader}.`, `  Transaction ${hash}`]);
+      const result = await shareReports(ctx.ledger, identity, { reader, reports, expiresAt });
+      const until = result.expiresAt === 0 ? "no end date" : `until ${formatTime(result.expiresAt)}`;
+      out.result(
+        {
+          ok: true,
+          ...(reports !== "all" && reports.length === 1 ? { reportId: reports[0] } : {}),
+          reader,
+          shared: result.shared,
+          alreadyShared: result.alreadyShared,
+          expiresAt: result.expiresAt === 0 ? null : result.expiresAt,
+          transactionHash: result.transactionHashes[0] ?? null,
+          transactionHashes: result.transactionHashes,
+        },
+        [
+          result.shared.length === 0
+            ? `Nothing new to share with ${reader}${result.alreadyShared.length > 0 ? ` (${result.alreadyShared.length} already shared)` : ""}.`
+            : `Shared ${result.shared.length === 1 ? `report ${result.shared[0]}` : `${result.shared.length} reports`} with ${reader}, ${until}.`,
+          ...(result.shared.length > 0 && result.alreadyShared.length > 0 ? [`  ${result.alreadyShared.length} already shared (now ${until}).`] : []),
+          ...result.transactionHashes.map((hash) => `  Transaction ${hash}`),
+        ],
+      );
     });
 
   report
     .command("revoke")
-    .description("Withdraw a reader's access to one of your reports (as its patient).")
-    .argument("<id>", "the report id")
+    .description("Withdraw a reader's access to one of your reports, or to all of them (as their patient).")
+    .argument("[id]", "the report id (SHA-256), or --all")
     .requiredOption("--from <address>", "the reader's account")
-    .action(async (id: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string }>();
+    .option("--all", "revoke everything you ever shared with this reader")
+    .action(async (id: string | undefined, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string; all?: boolean }>();
       const out = createPrinter(run, Boolean(opts.json));
-      const reportId = parseReportId(id);
+      if (Boolean(opts.all) === (id !== undefined)) {
+        throw new MedLedgerError("INVALID_INPUT", "Give one report id, or --all.", "Use `medledger report revoke <id> --from <address>`, or `--all --from <address>` for everything.");
+      }
       const reader = parseAddress(opts.from, "reader");
       const ctx = await openWriter(run, opts);
+      if (id === undefined) {
+        const hash = await revokeAllShares(ctx.ledger, reader);
+        out.result({ ok: true, reportId: null, reader, all: true, transactionHash: hash }, [`Revoked everything you shared with ${reader}.`, `  Transaction ${hash}`]);
+        return;
+      }
+      const reportId = parseReportId(id);
       const hash = await revokeShare(ctx.ledger, reportId, reader);
-      out.result({ ok: true, reportId, reader, transactionHash: hash }, [`Revoked ${reader}'s access to report ${reportId}.`, `  Transaction ${hash}`]);
+      out.result({ ok: true, reportId, reader, all: false, transactionHash: hash }, [`Revoked ${reader}'s access to report ${reportId}.`, `  Transaction ${hash}`]);
     });
 
   report
@@ -349,10 +386,17 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       const reportId = parseReportId(id);
       const { ledger } = await openReader(run, opts);
       await getReportRecord(ledger, reportId);
-      const shares = await listShares(ledger, reportId);
+      const [shares, readers] = await Promise.all([listShares(ledger, reportId), listReportReaders(ledger, reportId)]);
+      const current = new Map(readers.map((r) => [r.reader, r]));
+      const access = (reader: Address): string => {
+        const grant = current.get(reader);
+        if (!grant) return "revoked";
+        const until = grant.expiresAt === null ? "" : ` until ${formatTime(grant.expiresAt)}`;
+        return grant.status === "active" ? `current${until}` : `expired${until.replace(" until", "")}`;
+      };
       out.result(
-        { ok: true, reportId, shares },
-        shares.length === 0 ? ["Not shared with anyone."] : table(["READER", "ACCESS"], shares.map((s) => [s.reader, s.active ? "current" : "revoked"])),
+        { ok: true, reportId, shares, readers },
+        shares.length === 0 ? ["Not shared with anyone."] : table(["READER", "ACCESS"], shares.map((s) => [s.reader, access(s.reader)])),
       );
     });
 }

@@ -16,6 +16,7 @@ import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
+import { readerKeyOf } from "./versions.ts";
 
 export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";
 
@@ -66,12 +67,13 @@ export async function readReport(
   const progress = options.onProgress ?? (() => {});
   progress("locating");
   const record = await getReportRecord(ledger, reportId);
-  const wrapped = await wrappedKeyFor(ledger, record, identity.address);
+  // The current version (after any re-key): its CID and the key wrapped for this reader.
+  const current = await readerKeyOf(ledger, record, identity.address);
   progress("unwrapping");
-  const key = unwrapKey(hexToBytes(wrapped), identity.secretKey, { reportId, reader: identity.address });
+  const key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId, reader: identity.address });
   progress("downloading");
   // The ciphertext adds a small header and the tag to the file.
-  const ciphertext = await store.cat(record.cid, { maxBytes: (options.maxBytes ?? DEFAULT_MAX_FILE_BYTES) + 1024 });
+  const ciphertext = await store.cat(current.cid, { maxBytes: (options.maxBytes ?? DEFAULT_MAX_FILE_BYTES) + 1024 });
   progress("decrypting");
   const bytes = await decryptReport(ciphertext, key, reportId);
   key.fill(0);

@@ -1,0 +1,206 @@
+/**
+ * Which encryption of a report is current, and which wrapped key opens it for a given reader.
+ *
+ * A report starts at version 0 (the ciphertext and keys of its registration). Each re-key
+ * (`ReportRekeyed`) records a new version with a new CID and new keys for the patient and the
+ * doctor, and re-wraps the key for each remaining reader (`ReportKeyRewrapped`). After a key
+ * rotation a reader re-publishes the keys they may read for their new key (`ReportKeyRewrapped`
+ * again). A grant (`AccessGranted`) wraps the version current when it was made: the newest
+ * `ReportRekeyed` before it in log order. The key that opens the current version for a reader is
+ * the newest of those entries of the current version; the key version it was wrapped to is the
+ * reader's published key at that point of the log (`EncryptionKeyPublished`).
+ */
+import type { Address, Hex } from "viem";
+import { getLedgerEvents, type LedgerLog } from "../contract/events.ts";
+import type { LedgerReader } from "../contract/ledger.ts";
+import { MedLedgerError } from "../errors.ts";
+import { cidFromBytes } from "../ipfs/cid.ts";
+import { grantOf } from "./records.ts";
+
+/** What a report's registration says about its first encryption (a `ReportRecord` has all of it). */
+export interface RegisteredEncryption {
+  readonly reportId: Hex;
+  readonly patient: Address;
+  readonly doctor: Address;
+  /** CID of the ciphertext registered with the report (version 0). */
+  readonly cid: string;
+  readonly patientKey: Hex;
+  readonly doctorKey: Hex;
+  /** Block of the registration. */
+  readonly blockNumber: bigint;
+}
+
+/** The current encryption of a report. */
+export interface ReportVersion {
+  readonly reportId: Hex;
+  /** 0 at registration, + 1 per re-key. */
+  readonly version: number;
+  /** CID of the current ciphertext. */
+  readonly cid: string;
+  /** The current report key wrapped for the patient and for the issuing doctor. */
+  readonly patientKey: Hex;
+  readonly doctorKey: Hex;
+}
+
+/** How a reader came by a wrapped key. */
+export type ReaderRelation = "patient" | "doctor" | "grantee";
+
+/** The wrapped key that opens the current version of a report for one reader. */
+export interface ReaderKey extends ReportVersion {
+  readonly reader: Address;
+  readonly relation: ReaderRelation;
+  /** The report key of `version`, wrapped for `reader`. */
+  readonly wrappedKey: Hex;
+  /** The version of the reader's encryption key it was wrapped to (0 if the reader had none then). */
+  readonly keyVersion: number;
+}
+
+/** A point in the event log, to order entries of different events. */
+interface LogPosition {
+  readonly blockNumber: bigint;
+  readonly logIndex: number;
+}
+
+function before(a: LogPosition, b: LogPosition): boolean {
+  return a.blockNumber === b.blockNumber ? a.logIndex < b.logIndex : a.blockNumber < b.blockNumber;
+}
+
+const same = (a: Address, b: Address): boolean => a.toLowerCase() === b.toLowerCase();
+
+interface VersionEntry extends ReportVersion {
+  /** Where the version was recorded (before everything for version 0). */
+  readonly at: LogPosition;
+}
+
+function newestRekeys(logs: readonly LedgerLog<"ReportRekeyed">[]): Map<Hex, LedgerLog<"ReportRekeyed">> {
+  const newest = new Map<Hex, LedgerLog<"ReportRekeyed">>();
+  for (const log of logs) {
+    const known = newest.get(log.args.reportId);
+    if (!known || known.args.version < log.args.version) newest.set(log.args.reportId, log);
+  }
+  return newest;
+}
+
+function versionEntry(registered: RegisteredEncryption, rekey: LedgerLog<"ReportRekeyed"> | undefined): VersionEntry {
+  if (!rekey) {
+    const { reportId, cid, patientKey, doctorKey } = registered;
+    // The start of the registration's block: a grant cannot come before the registration, and the keys were wrapped before it was sent.
+    return { reportId, version: 0, cid, patientKey, doctorKey, at: { blockNumber: registered.blockNumber, logIndex: -1 } };
+  }
+  return {
+    reportId: registered.reportId,
+    version: rekey.args.version,
+    cid: cidFromBytes(rekey.args.cid),
+    patientKey: rekey.args.patientKey,
+    doctorKey: rekey.args.doctorKey,
+    at: rekey,
+  };
+}
+
+async function rekeysOf(ledger: LedgerReader, reportIds: readonly Hex[]): Promise<LedgerLog<"ReportRekeyed">[]> {
+  if (reportIds.length === 0) return [];
+  return getLedgerEvents(ledger, { eventName: "ReportRekeyed", args: reportIds.length === 1 ? { reportId: reportIds[0] } : {} });
+}
+
+/** The current encryption (version, CID, keys for patient and doctor) of each report given. */
+export async function currentVersions(ledger: LedgerReader, reports: readonly RegisteredEncryption[]): Promise<Map<Hex, ReportVersion>> {
+  const newest = newestRekeys(await rekeysOf(ledger, reports.map((r) => r.reportId)));
+  return new Map(
+    reports.map((report) => {
+      const { at: _at, ...version } = versionEntry(report, newest.get(report.reportId));
+      return [report.reportId, version];
+    }),
+  );
+}
+
+/** The current encryption of one report. */
+export async function currentVersion(ledger: LedgerReader, report: RegisteredEncryption): Promise<ReportVersion> {
+  return (await currentVersions(ledger, [report])).get(report.reportId)!;
+}
+
+/** The reader's encryption-key version at each point of the log. */
+function keyVersionAt(published: readonly LedgerLog<"EncryptionKeyPublished">[], at: LogPosition): number {
+  let version = 0;
+  for (const log of published) {
+    if (before(at, log)) break;
+    version = log.args.version;
+  }
+  return version;
+}
+
+/**
+ * For each report `reader` is a party to or was given, the wrapped key of its current version
+ * (reports with no such key are absent: never shared, or shared only before the latest re-key).
+ * Grant status is not checked here: {@link readerKeyOf} does, for a single report.
+ * Five event queries however many reports there are.
+ */
+export async function currentKeysFor(
+  ledger: LedgerReader,
+  reader: Address,
+  reports: readonly RegisteredEncryption[],
+): Promise<Map<Hex, ReaderKey>> {
+  const ids = reports.map((r) => r.reportId);
+  const [rekeys, rewrapped, granted, published] = await Promise.all([
+    rekeysOf(ledger, ids),
+    getLedgerEvents(ledger, { eventName: "ReportKeyRewrapped", args: { reader } }),
+    getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reader } }),
+    getLedgerEvents(ledger, { eventName: "EncryptionKeyPublished", args: { account: reader } }),
+  ]);
+  const newest = newestRekeys(rekeys);
+  const keys = new Map<Hex, ReaderKey>();
+  for (const report of reports) {
+    const current = versionEntry(report, newest.get(report.reportId));
+    const relation: ReaderRelation = same(reader, report.patient) ? "patient" : same(reader, report.doctor) ? "doctor" : "grantee";
+    const { at: versionAt, ...version } = current;
+    let best: { wrappedKey: Hex; at: LogPosition; keyVersion?: number } | undefined;
+    const consider = (wrappedKey: Hex, at: LogPosition, keyVersion?: number) => {
+      if (!best || before(best.at, at)) best = { wrappedKey, at, keyVersion };
+    };
+    if (relation === "patient") consider(current.patientKey, versionAt);
+    if (relation === "doctor") consider(current.doctorKey, versionAt);
+    for (const log of granted) {
+      if (log.args.reportId === report.reportId && before(versionAt, log)) consider(log.args.wrappedKey, log);
+    }
+    for (const log of rewrapped) {
+      if (log.args.reportId === report.reportId && log.args.reportVersion === current.version) consider(log.args.wrappedKey, log, log.args.keyVersion);
+    }
+    if (!best) continue;
+    const at = best.at;
+    keys.set(report.reportId, {
+      ...version,
+      reader,
+      relation,
+      wrappedKey: best.wrappedKey,
+      keyVersion: best.keyVersion ?? keyVersionAt(published, at),
+    });
+  }
+  return keys;
+}
+
+/**
+ * The key that opens the current version of `report` for `reader` (with that version's CID),
+ * checking that a grantee's grant is current. Fails with NO_ACCESS (never shared, or not since the
+ * latest re-key), ACCESS_EXPIRED or ACCESS_REVOKED. What core/reports/read.ts reads with.
+ */
+export async function readerKeyOf(ledger: LedgerReader, report: RegisteredEncryption, reader: Address): Promise<ReaderKey> {
+  const key = (await currentKeysFor(ledger, reader, [report])).get(report.reportId);
+  if (key && key.relation !== "grantee") return key;
+  const grant = await grantOf(ledger, report.reportId, reader);
+  if (grant.status === "active" && key) return key;
+  if (grant.status === "expired") {
+    const when = grant.expiresAt === null ? "" : ` on ${new Date(grant.expiresAt * 1000).toUTCString()}`;
+    throw new MedLedgerError("ACCESS_EXPIRED", `Your access to this report expired${when}.`, "Ask the patient to share it again if you still need it.");
+  }
+  if (grant.status === "active") {
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "This report was re-encrypted since it was shared with you, and its new key was not given to you.",
+      "Ask the patient to share it with you again.",
+    );
+  }
+  const everGranted = await getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reportId: report.reportId, reader } });
+  if (everGranted.length > 0) {
+    throw new MedLedgerError("ACCESS_REVOKED", "The patient revoked your access to this report.", "Ask the patient to share it again if you still need it.");
+  }
+  throw new MedLedgerError("NO_ACCESS", "This report was not shared with you.", "Ask the patient to share it with your account.");
+}
