@@ -75,5 +75,17 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         throw new MedLedgerError("UNKNOWN_CID", `The IPFS node at ${apiUrl} does not have ${cid}.`, "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.", { cause: error });
       }
     },
+    async unpin(cid) {
+      const parsed = parseCid(cid);
+      try {
+        await client.pin.rm(parsed, { recursive: true });
+        return true;
+      } catch (error) {
+        if (isUnreachable(error)) throw unreachable(apiUrl, error);
+        // Kubo's answer for a CID it does not pin (already unpinned, or never stored here).
+        if (/not pinned/i.test(messageOf(error))) return false;
+        throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} could not unpin ${cid}: ${messageOf(error)}`, "Unpin it later with `ipfs pin rm`; the report's new version is registered.", { cause: error });
+      }
+    },
   };
 }

@@ -12,4 +12,9 @@ export interface ContentStore {
   add(bytes: Uint8Array): Promise<string>;
   /** The bytes of `cid`. */
   cat(cid: string, options?: CatOptions): Promise<Uint8Array>;
+  /**
+   * Stops keeping `cid` (a superseded ciphertext, after a re-key): the node may then drop it. True
+   * if it was pinned, false if it was not (idempotent). Optional: a read-only store cannot.
+   */
+  unpin?(cid: string): Promise<boolean>;
 }

@@ -68,6 +68,12 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
         throw new MedLedgerError("UNKNOWN_CID", `The embedded IPFS node does not have ${cid}.`, "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.", { cause: error });
       }
     },
+    async unpin(cid) {
+      const parsed = parseCid(cid);
+      if (!(await helia.pins.isPinned(parsed))) return false;
+      for await (const unpinned of helia.pins.rm(parsed)) void unpinned;
+      return true;
+    },
     async isPinned(cid) {
       return helia.pins.isPinned(parseCid(cid));
     },

@@ -1,6 +1,6 @@
 /**
  * A Kubo-RPC-compatible HTTP endpoint over the embedded node — the subset MedLedger uses:
- * `add`, `cat`, `version` and `id` under /api/v0. Bound to 127.0.0.1 only, with CORS for the web
+ * `add`, `cat`, `pin/rm`, `version` and `id` under /api/v0. Bound to 127.0.0.1 only, with CORS for the web
  * app's origins, so the browser, the CLI and the scripts all talk to IPFS through
  * kubo-rpc-client whichever backend runs. Errors are answered the way Kubo does
  * (`{ Message, Code, Type: "error" }`, status 500). Node only.
@@ -107,8 +107,18 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
         res.end(slice);
         return;
       }
+      case "/api/v0/pin/rm": {
+        const cid = url.searchParams.get("arg");
+        if (!cid) throw new HttpError(400, "argument \"ipfs-path\" is required");
+        if (!store.unpin) throw new HttpError(404, "the embedded node's store cannot unpin");
+        const bare = cid.replace(/^\/ipfs\//, "");
+        // Kubo's answer (status 500) for a CID it does not pin.
+        if (!(await store.unpin(bare))) throw new HttpError(500, `${bare}: not pinned or pinned indirectly`);
+        sendJson(res, { Pins: [bare] });
+        return;
+      }
       default:
-        throw new HttpError(404, `${url.pathname} is not served by the embedded node (add, cat, version, id are)`);
+        throw new HttpError(404, `${url.pathname} is not served by the embedded node (add, cat, pin/rm, version, id are)`);
     }
   };
 

@@ -5,6 +5,7 @@ import { keyBindingTypes } from "#core/contract/keyBinding.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import { unlockIdentity, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { readReport } from "#core/reports/read.ts";
+import { revokeAndRekey } from "#core/reports/rekey.ts";
 import { revokeAllShares, shareReports } from "#core/reports/share.ts";
 import { parseSignedAction, relayedSender, signPatientAction, submitSignedAction } from "#core/relay/signedAction.ts";
 import { grantAccessTypes, rekeyReportTypes, revokeAccessTypes } from "#core/relay/typedData.ts";
@@ -62,6 +63,21 @@ describe("Patients never need ETH: signed actions submitted by a relayer", funct
       expect(same((await readReport(ledger.reader(), ipfs.store, report.reportId, id("doctor2"))).bytes, report.file)).to.equal(true);
     }
     expect((await readLedger(ledger.reader(), "grantOf", [reports[0]!.reportId, doctor2]))[1]).to.equal(Math.floor(until.getTime() / 1000));
+    expect(await balance()).to.equal(0n);
+  });
+
+  it("revokes and re-keys a report through the relayer: the remaining reader opens the new version", async () => {
+    const stranger = addressOf(ledger, "stranger");
+    const send = relayedSender(patient, relayer);
+    await shareReports(patient, identity, { reader: stranger, reports: [reports[0]!.reportId] }, send);
+    const rekeyed = await revokeAndRekey(patient, ipfs.store, reports[0]!.reportId, stranger, identity, { send });
+    expect(rekeyed.version).to.equal(1);
+    expect(rekeyed.readers).to.deep.equal([addressOf(ledger, "doctor2")]);
+    expect(rekeyed.unpinned).to.equal(true);
+    await expectCode(readReport(ledger.reader(), ipfs.store, reports[0]!.reportId, id("stranger")), "ACCESS_REVOKED");
+    for (const reader of [identity, id("doctor1"), id("doctor2")]) {
+      expect(same((await readReport(ledger.reader(), ipfs.store, reports[0]!.reportId, reader)).bytes, reports[0]!.file)).to.equal(true);
+    }
     expect(await balance()).to.equal(0n);
   });
 
