@@ -1,8 +1,9 @@
-/** `medledger keys …`: the signer's X25519 encryption key (derived from a signature) and its publication. */
+/** `medledger keys …`: the signer's X25519 encryption key (derived from a signature), its publication and its rotation. */
 import type { Command } from "commander";
 import { bytesToHex } from "viem";
 import { MedLedgerError } from "#core/errors.ts";
 import { publishedKeyOf } from "#core/identity/encryptionKey.ts";
+import { finishRotation, REWRAP_BATCH_SIZE, rotateEncryptionKey, type RotationStep } from "#core/identity/rotation.ts";
 import { hasSigner, openPublishedIdentity, openReader, openWriter, type GlobalOptions } from "../context.ts";
 import { createPrinter, type CliRun } from "../output.ts";
 import { parseAddress } from "#core/validation.ts";
@@ -23,6 +24,40 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
         published ? `Published the encryption key of ${account.address}.` : `The encryption key of ${account.address} is already published.`,
         `  Key ${key}`,
       ]);
+    });
+
+  keys
+    .command("rotate")
+    .description("Replace your encryption key by the next version and re-wrap every report key you hold for it (only when you ask: e.g. after a device was lost).")
+    .option("--finish", "rotate nothing: only re-wrap what an interrupted rotation left on an older key")
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { finish?: boolean }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const { ledger, account } = await openWriter(run, opts);
+      const onProgress = (step: RotationStep, detail?: { readonly done: number; readonly total: number }) => {
+        if (step === "unlocking") out.step("Unlocking your current key and the next one (your wallet signs three times)…");
+        if (step === "publishing") out.step("Publishing the new key…");
+        if (step === "collecting") out.step("Finding the report keys still wrapped to an older key…");
+        if (step === "rewrapping" && detail) out.step(`Re-wrapping report keys ${detail.done + 1}–${Math.min(detail.total, detail.done + REWRAP_BATCH_SIZE)} of ${detail.total}…`);
+      };
+      const result = opts.finish ? await finishRotation(ledger, onProgress) : await rotateEncryptionKey(ledger, { onProgress });
+      const key = bytesToHex((await publishedKeyOf(ledger, account.address))!);
+      out.result(
+        {
+          ok: true,
+          account: account.address,
+          keyVersion: result.keyVersion,
+          previousVersion: "previousVersion" in result ? result.previousVersion : null,
+          encryptionKey: key,
+          rewrapped: result.rewrapped,
+          transactionHashes: "publishTransactionHash" in result ? [result.publishTransactionHash, ...result.transactionHashes] : result.transactionHashes,
+        },
+        [
+          "previousVersion" in result ? `Rotated the encryption key of ${account.address} to version ${result.keyVersion}.` : `Your encryption key is version ${result.keyVersion}.`,
+          `  Key ${key}`,
+          `  Re-wrapped ${result.rewrapped.length} report key${result.rewrapped.length === 1 ? "" : "s"} for it; you read everything with it from now on.`,
+        ],
+      );
     });
 
   keys
