@@ -44,7 +44,7 @@ describe("medledger CLI: errors and configuration", function () {
     const upload = await runCli(["report", "upload", "--help"]);
     expect(upload.stdout).to.contain("--patient <address>");
     const verify = await runCli(["verify", "--help"]);
-    expect(verify.stdout).to.contain("Exit codes: 0 genuine");
+    expect(verify.stdout).to.contain("Exit codes: 0 the file is genuine").and.contain("4 on record");
   });
 
   it("usage errors exit 2: unknown command, missing option, invalid address", async () => {

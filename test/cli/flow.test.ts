@@ -35,6 +35,9 @@ describe("medledger CLI: the whole story", function () {
   const grantee = address("stranger");
   let reportFile: string;
   let reportBytes: Uint8Array;
+  /** The issued file (with its serial): the one registered, read back and verified. */
+  let issuedFile: string;
+  let issuedBytes: Uint8Array;
   let reportId: Hex;
 
   before(async () => {
@@ -42,7 +45,7 @@ describe("medledger CLI: the whole story", function () {
     reportBytes = await pdf("Echocardiogram", ["Normal left ventricular function.", "No valve disease."]);
     reportFile = join(cli.dir, "echo.pdf");
     writeFileSync(reportFile, reportBytes);
-    reportId = sha256(reportBytes);
+    issuedFile = join(cli.dir, "echo.issued.pdf");
   });
   after(async () => {
     await cli?.stop();
@@ -141,17 +144,26 @@ describe("medledger CLI: the whole story", function () {
     expect(stranger.stderr).to.contain("cannot open the profile");
   });
 
-  it("the doctor uploads a report, step by step", async () => {
+  it("the doctor uploads a report, step by step; the issued file (with its serial) is written next to it", async () => {
     const upload = ok(await cli.run(["--as", "doctor1", "report", "upload", reportFile, "--patient", patient]));
-    for (const step of ["Checking", "Hashing", "Encrypting", "Uploading", "Signing", "Waiting for the confirmation"]) {
+    for (const step of ["Checking", "Adding the report serial", "Encrypting", "Uploading", "Signing", "Waiting for the confirmation"]) {
       expect(upload.stdout).to.contain(step);
     }
-    expect(upload.stdout).to.contain(`Registered report ${reportId}.`);
+    reportId = /Registered report (0x[0-9a-f]{64})\./.exec(upload.stdout)![1] as Hex;
+    issuedBytes = new Uint8Array(readFileSync(issuedFile));
+    const serial = /Serial\s+(ML(?:-[0-9A-F]{4}){8})/.exec(upload.stdout)![1]!;
+    expect(upload.stdout).to.contain(`Give the patient (or print) ${issuedFile}: it carries the report serial ${serial}`).and.contain("does not verify");
+    expect(upload.stdout).to.contain(sha256(issuedBytes));
     expect(readdirSync(join(cli.dir, "state", "pending"))).to.deep.equal([]);
 
+    // The same source again would overwrite the issued file: refused before anything is uploaded.
     const again = await cli.run(["--as", "doctor1", "report", "upload", reportFile, "--patient", patient]);
     expect(again.code).to.equal(2);
-    expect(again.stderr).to.contain("already registered");
+    expect(again.stderr).to.contain("already exists").and.contain("--out");
+    // The issued file itself is already registered.
+    const issuedAgain = await cli.run(["--as", "doctor1", "report", "upload", issuedFile, "--patient", patient]);
+    expect(issuedAgain.code).to.equal(2);
+    expect(issuedAgain.stderr).to.contain("already registered");
   });
 
   it("lists the report for the patient, the doctor and by filter", async () => {
@@ -171,7 +183,7 @@ describe("medledger CLI: the whole story", function () {
       const out = join(cli.dir, `read-${handle}.pdf`);
       const read = ok(await cli.run(["--as", handle, "report", "read", reportId, "--out", out]));
       expect(read.stdout).to.contain("both digests match the chain");
-      expect(Buffer.from(readFileSync(out)).equals(Buffer.from(reportBytes))).to.equal(true);
+      expect(Buffer.from(readFileSync(out)).equals(Buffer.from(issuedBytes))).to.equal(true);
     }
     const exists = await cli.run(["--as", "patient1", "report", "read", reportId, "--out", join(cli.dir, "read-patient1.pdf")]);
     expect(exists.code).to.equal(2);
@@ -191,7 +203,7 @@ describe("medledger CLI: the whole story", function () {
     expect(notPatient.stderr).to.contain("Only the report's patient can share it.");
 
     ok(await cli.run(["--as", "stranger", "report", "read", reportId, "--out", out]));
-    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(reportBytes))).to.equal(true);
+    expect(Buffer.from(readFileSync(out)).equals(Buffer.from(issuedBytes))).to.equal(true);
     const listed = json<{ reports: { reportId: string; relation: string }[] }>(ok(await cli.run(["--as", "stranger", "--json", "report", "list"])));
     expect(listed.reports.map((r) => [r.reportId, r.relation])).to.deep.equal([[reportId, "shared with you"]]);
 
@@ -204,14 +216,17 @@ describe("medledger CLI: the whole story", function () {
     expect(existsSync(join(cli.dir, "again.pdf"))).to.equal(false);
   });
 
-  it("anyone verifies: the original is genuine (0), a one-byte change is not registered (1); digest lookups", async () => {
-    const genuine = ok(await cli.run(["verify", reportFile]));
+  it("anyone verifies: the issued file is genuine (0), the original and a one-byte change are not registered (1); digests are only on record (4)", async () => {
+    const genuine = ok(await cli.run(["verify", issuedFile]));
     expect(genuine.stdout).to.contain("GENUINE").and.contain(reportId).and.contain("Dr. Ada Lovelace");
-    const data = json<{ status: string; record: { reportId: string; patient: string; doctor: string } }>(ok(await cli.run(["verify", reportFile, "--json"])));
+    const data = json<{ status: string; record: { reportId: string; patient: string; doctor: string } }>(ok(await cli.run(["verify", issuedFile, "--json"])));
     expect(data.status).to.equal("genuine");
     expect(data.record).to.include({ reportId, patient, doctor });
+    const original = await cli.run(["verify", reportFile]);
+    expect(original.code).to.equal(1);
+    expect(original.stdout).to.contain("NOT REGISTERED");
 
-    const changed = Uint8Array.from(reportBytes);
+    const changed = Uint8Array.from(issuedBytes);
     changed[200] = (changed[200] ?? 0) ^ 0x01;
     const changedFile = join(cli.dir, "changed.pdf");
     writeFileSync(changedFile, changed);
@@ -219,9 +234,12 @@ describe("medledger CLI: the whole story", function () {
     expect(forged.code).to.equal(1);
     expect(forged.stdout).to.contain("NOT REGISTERED");
 
-    expect((await cli.run(["verify", "--sha256", reportId])).code).to.equal(0);
-    const bySha1 = json(ok(await cli.run(["verify", "--json", "--sha1", sha1(reportBytes)])));
-    expect(bySha1.status).to.equal("genuine");
+    const bySha256 = await cli.run(["verify", "--sha256", sha256(issuedBytes)]);
+    expect(bySha256.code).to.equal(4);
+    expect(bySha256.stdout).to.contain("ON RECORD").and.contain("Dr. Ada Lovelace").and.contain("check the file itself");
+    const bySha1 = await cli.run(["verify", "--json", "--sha1", sha1(issuedBytes)]);
+    expect(bySha1.code).to.equal(4);
+    expect(json(bySha1)).to.include({ status: "partial", ok: false });
     expect((await cli.run(["verify", "--sha1", sha1(changed)])).code).to.equal(1);
     const badDigest = await cli.run(["verify", "--sha256", "abc"]);
     expect(badDigest.code).to.equal(2);
@@ -232,13 +250,14 @@ describe("medledger CLI: the whole story", function () {
     const corrected = await pdf("Echocardiogram (corrected)", ["Normal left ventricular function.", "Mild mitral regurgitation."]);
     const correctedFile = join(cli.dir, "echo-corrected.pdf");
     writeFileSync(correctedFile, corrected);
-    const amended = json(ok(await cli.run(["--as", "doctor1", "--json", "report", "amend", reportId, correctedFile])));
-    expect(amended).to.include({ ok: true, reportId: sha256(corrected), supersedes: reportId, patient });
+    const amended = json<{ reportId: string; issuedFile: string; sha256: string }>(ok(await cli.run(["--as", "doctor1", "--json", "report", "amend", reportId, correctedFile])));
+    expect(amended).to.include({ ok: true, supersedes: reportId, patient, issuedFile: join(cli.dir, "echo-corrected.issued.pdf") });
+    expect(amended.sha256).to.equal(sha256(readFileSync(amended.issuedFile)));
 
-    const old = await cli.run(["verify", reportFile]);
+    const old = await cli.run(["verify", issuedFile]);
     expect(old.code).to.equal(3);
-    expect(old.stdout).to.contain(`SUPERSEDED: this file is registered, but it was amended by report ${sha256(corrected)}.`);
-    expect((await cli.run(["verify", correctedFile])).code).to.equal(0);
+    expect(old.stdout).to.contain("SUPERSEDED").and.contain(`Amended by  ${amended.reportId}`);
+    expect((await cli.run(["verify", amended.issuedFile])).code).to.equal(0);
 
     const twice = await cli.run(["--as", "doctor1", "report", "amend", reportId, correctedFile]);
     expect(twice.code).to.equal(2);
@@ -258,8 +277,8 @@ describe("medledger CLI: the whole story", function () {
     const bytes = await pdf("Holter ECG", ["Sinus rhythm throughout.", "Rare isolated ectopic beats."]);
     const file = join(cli.dir, "holter.pdf");
     writeFileSync(file, bytes);
-    const id = sha256(bytes);
-    const pendingFile = join(cli.dir, "state", "pending", `${id}.json`);
+    // The pending upload is keyed by the file as given (the issued one carries a fresh serial).
+    const pendingFile = join(cli.dir, "state", "pending", `${sha256(bytes)}.json`);
 
     await setPaused(true);
     let failed: CliResult;
@@ -272,16 +291,19 @@ describe("medledger CLI: the whole story", function () {
     expect(failed.stdout).to.contain("Uploading the ciphertext to IPFS");
     expect(failed.stderr).to.contain("Error: MedLedger is paused by its administrator").and.contain("rerun the same command");
     expect(existsSync(pendingFile)).to.equal(true);
-    const pending = JSON.parse(readFileSync(pendingFile, "utf8")) as { prepared: { cid: string; reportId: string } };
-    expect(pending.prepared.reportId).to.equal(id);
+    const pending = JSON.parse(readFileSync(pendingFile, "utf8")) as { prepared: { cid: string; reportId: string; serial: string; sourceSha256: string; issuedFile?: unknown } };
+    expect(pending.prepared.sourceSha256).to.equal(sha256(bytes));
+    expect(pending.prepared).to.not.have.property("issuedFile");
+    const issued = join(cli.dir, "holter.issued.pdf");
+    expect(existsSync(issued), "the issued file is written before the registration").to.equal(true);
 
-    const retried = json<{ cid: string; reportId: string; reusedPendingUpload: boolean; transactionHash: string | null }>(
+    const retried = json<{ cid: string; reportId: string; serial: string; reusedPendingUpload: boolean; transactionHash: string | null }>(
       ok(await cli.run(["--as", "doctor1", "--json", "report", "upload", file, "--patient", patient])),
     );
-    expect(retried).to.include({ reportId: id, reusedPendingUpload: true, cid: pending.prepared.cid });
+    expect(retried).to.include({ reportId: pending.prepared.reportId, serial: pending.prepared.serial, reusedPendingUpload: true, cid: pending.prepared.cid, issuedFile: issued });
     expect(retried.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(existsSync(pendingFile)).to.equal(false);
-    expect((await cli.run(["verify", file])).code).to.equal(0);
+    expect((await cli.run(["verify", issued])).code).to.equal(0);
   });
 
   it("the receptionist unassigns the doctor: the profile is re-sealed without them, as the web app does", async () => {
@@ -313,8 +335,8 @@ describe("medledger CLI: the whole story", function () {
       expect(seen.profile.name).to.equal("Alice Martin");
     }
 
-    const file = join(cli.dir, "late.txt");
-    writeFileSync(file, "A late note.\n");
+    const file = join(cli.dir, "late.pdf");
+    writeFileSync(file, await pdf("A late note", ["Written after the unassignment."]));
     const refused = await cli.run(["--as", "doctor1", "report", "upload", file, "--patient", patient]);
     expect(refused.code).to.equal(1);
     expect(refused.stderr).to.contain("is not assigned to you");
