@@ -7,6 +7,7 @@ import { digestFile } from "#core/crypto/digests.ts";
 import { MedLedgerError } from "#core/errors.ts";
 import { checkFileSize, formatBytes } from "#core/reports/limits.ts";
 import { readReport, type ReadStep } from "#core/reports/read.ts";
+import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
 import { prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
@@ -39,6 +40,15 @@ const READ_STEPS: Readonly<Record<ReadStep, string>> = {
   downloading: "Downloading the ciphertext from IPFS…",
   decrypting: "Decrypting…",
   verifying: "Checking both digests against the chain…",
+  done: "Done.",
+};
+
+const REKEY_STEPS: Readonly<Record<RekeyStep, string>> = {
+  decrypting: "Decrypting the current version and checking it against the chain…",
+  encrypting: "Encrypting it again under a new key (wrapped for you, the doctor and the remaining readers)…",
+  uploading: "Uploading the new ciphertext to IPFS…",
+  signing: "Signing and sending the re-key transaction…",
+  unpinning: "Unpinning the old ciphertext…",
   done: "Done.",
 };
 
@@ -358,9 +368,13 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .argument("[id]", "the report id (SHA-256), or --all")
     .requiredOption("--from <address>", "the reader's account")
     .option("--all", "revoke everything you ever shared with this reader")
+    .option("--rekey", "then re-encrypt the report under a new key, so a key the reader kept opens nothing new (one report only)")
     .action(async (id: string | undefined, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string; all?: boolean }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string; all?: boolean; rekey?: boolean }>();
       const out = createPrinter(run, Boolean(opts.json));
+      if (opts.all && opts.rekey) {
+        throw new MedLedgerError("INVALID_INPUT", "--rekey re-encrypts one report: it does not go with --all.", "Revoke everything with --all, then re-key the reports that matter one by one.");
+      }
       if (Boolean(opts.all) === (id !== undefined)) {
         throw new MedLedgerError("INVALID_INPUT", "Give one report id, or --all.", "Use `medledger report revoke <id> --from <address>`, or `--all --from <address>` for everything.");
       }
@@ -372,6 +386,33 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         return;
       }
       const reportId = parseReportId(id);
+      if (opts.rekey) {
+        const identity = await openIdentity(ctx.ledger);
+        const result = await revokeAndRekey(ctx.ledger, await openStore(ctx.config), reportId, reader, identity, {
+          maxBytes: ctx.config.maxFileBytes,
+          onProgress: (step) => {
+            if (step !== "done") out.step(REKEY_STEPS[step]);
+          },
+        });
+        out.result(
+          {
+            ok: true,
+            reportId,
+            reader,
+            all: false,
+            transactionHash: result.revokeTransactionHash ?? null,
+            rekey: { version: result.version, cid: result.cid, previousCid: result.previousCid, readers: result.readers, transactionHash: result.transactionHash, unpinned: result.unpinned },
+          },
+          [
+            `Revoked ${reader}'s access to report ${reportId} and re-encrypted it (version ${result.version}).`,
+            `  New IPFS CID ${result.cid}${result.unpinned ? ` (the old one, ${result.previousCid}, is unpinned)` : ""}`,
+            `  Still shared with ${result.readers.length === 0 ? "nobody else" : result.readers.join(", ")}`,
+            ...(result.revokeTransactionHash ? [`  Transaction ${result.revokeTransactionHash}`] : []),
+            `  Transaction ${result.transactionHash}`,
+          ],
+        );
+        return;
+      }
       const hash = await revokeShare(ctx.ledger, reportId, reader);
       out.result({ ok: true, reportId, reader, all: false, transactionHash: hash }, [`Revoked ${reader}'s access to report ${reportId}.`, `  Transaction ${hash}`]);
     });

@@ -50,22 +50,30 @@ export async function listShares(ledger: LedgerReader, reportId: Hex): Promise<S
 
 /**
  * The shares of every report of `patient` (report id → readers, current or revoked), from the
- * grant and revoke events: two queries however many reports there are.
+ * grant and revoke events (a "revoke all" ends every share with that reader): three queries
+ * however many reports there are. Expiry is not in the events: {@link listReportReaders} tells it.
  */
 export async function listSharesOfPatient(ledger: LedgerReader, patient: Address): Promise<Map<Hex, ShareState[]>> {
-  const [granted, revoked] = await Promise.all([
+  const [granted, revoked, revokedAll] = await Promise.all([
     getLedgerEvents(ledger, { eventName: "AccessGranted", args: { patient } }),
     getLedgerEvents(ledger, { eventName: "AccessRevoked", args: { patient } }),
+    getLedgerEvents(ledger, { eventName: "AllAccessRevoked", args: { patient } }),
   ]);
-  const events = [
-    ...granted.map((log) => ({ log, active: true })),
-    ...revoked.map((log) => ({ log, active: false })),
-  ].sort((a, b) => (a.log.blockNumber === b.log.blockNumber ? a.log.logIndex - b.log.logIndex : a.log.blockNumber < b.log.blockNumber ? -1 : 1));
+  type Change = { readonly at: { readonly blockNumber: bigint; readonly logIndex: number }; readonly reader: Address; readonly reportId: Hex | null; readonly active: boolean };
+  const changes: Change[] = [
+    ...granted.map((log) => ({ at: log, reader: log.args.reader, reportId: log.args.reportId, active: true })),
+    ...revoked.map((log) => ({ at: log, reader: log.args.reader, reportId: log.args.reportId, active: false })),
+    ...revokedAll.map((log) => ({ at: log, reader: log.args.reader, reportId: null, active: false })),
+  ].sort((a, b) => (a.at.blockNumber === b.at.blockNumber ? a.at.logIndex - b.at.logIndex : a.at.blockNumber < b.at.blockNumber ? -1 : 1));
   const state = new Map<Hex, Map<Address, boolean>>();
-  for (const { log, active } of events) {
-    const readers = state.get(log.args.reportId) ?? new Map<Address, boolean>();
-    readers.set(log.args.reader, active);
-    state.set(log.args.reportId, readers);
+  for (const change of changes) {
+    if (change.reportId === null) {
+      for (const readers of state.values()) if (readers.has(change.reader)) readers.set(change.reader, false);
+      continue;
+    }
+    const readers = state.get(change.reportId) ?? new Map<Address, boolean>();
+    readers.set(change.reader, change.active);
+    state.set(change.reportId, readers);
   }
   return new Map([...state].map(([reportId, readers]) => [reportId, [...readers].map(([reader, active]) => ({ reader, active }))]));
 }

@@ -4,7 +4,7 @@ import { medLedgerAbi } from "#core/contract/generated/medLedger.ts";
 import { readLedger } from "#core/contract/calls.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { readReport } from "#core/reports/read.ts";
-import { expirySeconds, listReportReaders, prepareShare, revokeAllShares, shareReport, shareReports } from "#core/reports/share.ts";
+import { expirySeconds, listReportReaders, listSharesOfPatient, prepareShare, revokeAllShares, shareReport, shareReports } from "#core/reports/share.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
 import { advanceTime, issueReports, same, type IssuedReport } from "#test/support/sharing.ts";
@@ -98,6 +98,9 @@ describe("Sharing at scale: batches, expiry, revoke-all, the readers of a report
     }
     await expectCode(readReport(ledger.reader(), ipfs.store, reports[1]!.reportId, id("doctor2")), "ACCESS_REVOKED");
     expect((await listReportReaders(ledger.reader(), reports[1]!.reportId)).map((r) => r.reader)).to.deep.equal([]);
+    const history = await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"));
+    for (const report of reports) expect(history.get(report.reportId)?.find((s) => s.reader === doctor2)?.active, report.reportId).to.equal(false);
+    expect(history.get(reports[0]!.reportId)?.find((s) => s.reader === stranger)?.active).to.equal(true);
     expect(same((await readReport(ledger.reader(), ipfs.store, reports[0]!.reportId, id("stranger"))).bytes, reports[0]!.file)).to.equal(true);
     await expectCode(revokeAllShares(ledger.as("patient1"), addressOf(ledger, "patient1")), "INVALID_INPUT");
   });
