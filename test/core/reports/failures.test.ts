@@ -1,15 +1,15 @@
 /** Every user-facing failure of the core flows gives a specific MedLedgerError, and loses nothing. */
 import { expect } from "chai";
-import { bytesToHex, createPublicClient, http, zeroHash, type Hex } from "viem";
+import { bytesToHex, createPublicClient, hexToBytes, http, zeroHash, type Hex } from "viem";
 import { writeLedger, assertLedgerReachable } from "#core/contract/calls.ts";
 import { digestFile } from "#core/crypto/digests.ts";
 import { encryptReport, generateReportKey } from "#core/crypto/reportCipher.ts";
-import { wrapKey } from "#core/crypto/keyWrap.ts";
+import { unwrapKey, wrapKey } from "#core/crypto/keyWrap.ts";
 import { publishedKeyOf } from "#core/identity/encryptionKey.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { cidToHex } from "#core/ipfs/cid.ts";
 import { readReport } from "#core/reports/read.ts";
-import { prepareReport, submitReport } from "#core/reports/upload.ts";
+import { prepareReport, submitReport, uploadReport } from "#core/reports/upload.ts";
 import { verifyReport } from "#core/verify/verify.ts";
 import { freePort } from "#local-stack/processes.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
@@ -112,6 +112,28 @@ describe("Core failure handling", function () {
       doctorKey: bytesToHex(wrapKey(key, doctorKey, { reportId, reader: doctor })),
     }]);
     await expectCode(readReport(ledger.reader(), ipfs.store, reportId, identities.get("patient1")!), "DIGEST_MISMATCH");
+  });
+
+  it("a reader whose access expired is told so, with the date (not as a revocation)", async () => {
+    const { reportId, prepared } = await uploadReport(ledger.as("doctor1"), ipfs.store, { file: await file("expiring"), patient: addressOf(ledger, "patient1") });
+    const patient = identities.get("patient1")!;
+    const reader = addressOf(ledger, "doctor2");
+    const key = unwrapKey(hexToBytes(prepared.patientKey), patient.secretKey, { reportId, reader: patient.address });
+    const wrapped = bytesToHex(wrapKey(key, (await publishedKeyOf(ledger.reader(), reader))!, { reportId, reader }));
+    const block = await ledger.reader().publicClient.getBlock();
+    const expiresAt = Number(block.timestamp) + 3600;
+    await writeLedger(ledger.as("patient1"), "grantAccessBatch", [{ reader, reportIds: [reportId], wrappedKeys: [wrapped], expiresAt }]);
+    expect((await readReport(ledger.reader(), ipfs.store, reportId, identities.get("doctor2")!)).bytes).to.deep.equal(prepared.issuedFile);
+    const node = ledger.reader().publicClient as unknown as { request(args: { method: string; params: unknown[] }): Promise<unknown> };
+    await node.request({ method: "evm_increaseTime", params: [7200] });
+    await node.request({ method: "evm_mine", params: [] });
+    try {
+      await readReport(ledger.reader(), ipfs.store, reportId, identities.get("doctor2")!);
+      expect.fail("read after expiry");
+    } catch (error) {
+      expect((error as { code?: string }).code).to.equal("ACCESS_EXPIRED");
+      expect((error as Error).message).to.equal(`Your access to this report expired on ${new Date(expiresAt * 1000).toUTCString()}.`);
+    }
   });
 
   it("an unknown report id and an unknown CID give specific errors", async () => {
