@@ -40,7 +40,7 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
         if (step === "collecting") out.step("Finding the report keys still wrapped to an older key…");
         if (step === "rewrapping" && detail) out.step(`Re-wrapping report keys ${detail.done + 1}–${Math.min(detail.total, detail.done + REWRAP_BATCH_SIZE)} of ${detail.total}…`);
       };
-      const result = opts.finish ? await finishRotation(ledger, onProgress) : await rotateEncryptionKey(ledger, { onProgress });
+      const result = opts.finish ? await finishRotation(ledger, { onProgress }) : await rotateEncryptionKey(ledger, { onProgress });
       const key = bytesToHex((await publishedKeyOf(ledger, account.address))!);
       out.result(
         {

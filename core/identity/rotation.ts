@@ -6,7 +6,9 @@
  * the user's own reports as patient or issuing doctor, and what others shared with them — is
  * re-wrapped for the new key and published with `rewrapKeys`, {@link REWRAP_BATCH_SIZE} per
  * transaction, so the user reads everything afterwards. An interrupted rotation is finished with
- * {@link finishRotation}, which re-wraps only and rotates nothing.
+ * {@link finishRotation}, which re-wraps only and rotates nothing. A patient without ETH rotates
+ * through a relayer: `rewrapKeys` has no signed form, so their own reports are re-keyed instead
+ * ({@link RelayedRewrap}).
  */
 import type { Address, Hash, Hex } from "viem";
 import { bytesToHex, hexToBytes } from "viem";
@@ -16,8 +18,10 @@ import { readLedger, writeLedger } from "../contract/calls.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import { accountOf, type LedgerReader, type LedgerWriter } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
+import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, grantOf, listReports, type ReportRecord } from "../reports/records.ts";
-import { currentKeysFor } from "../reports/versions.ts";
+import { rekeyReport } from "../reports/rekey.ts";
+import { currentKeysFor, type ReaderKey } from "../reports/versions.ts";
 import { unlockIdentity, type EncryptionIdentity } from "./encryptionKey.ts";
 
 /** Most report keys one `rewrapKeys` transaction carries (an event each, ~8k gas). */
@@ -25,17 +29,45 @@ export const REWRAP_BATCH_SIZE = 100;
 
 export type RotationStep = "unlocking" | "publishing" | "collecting" | "rewrapping" | "done";
 
+export type RotationProgress = (step: RotationStep, detail?: { readonly done: number; readonly total: number }) => void;
+
+/**
+ * For an account that pays no gas: `rewrapKeys` has no signed form, so its own reports (as
+ * patient or issuing doctor) are re-keyed instead (core/reports/rekey.ts, a new ciphertext each,
+ * stored in `store`), through `send` (relayed). Reports others shared with it cannot be re-wrapped
+ * that way: they are returned as `pending` (the account re-wraps them once it has ETH, or asks for
+ * them to be shared again).
+ */
+export interface RelayedRewrap {
+  readonly send: ActionSender;
+  readonly store: ContentStore;
+}
+
+export interface RewrapOptions {
+  /** Older identities already unlocked, by key version. */
+  readonly known?: readonly { readonly version: number; readonly identity: EncryptionIdentity }[];
+  readonly onProgress?: RotationProgress;
+  /** Re-key through a relayer instead of sending `rewrapKeys` (see {@link RelayedRewrap}). */
+  readonly relayed?: RelayedRewrap;
+}
+
 export interface RotationOptions {
   /** How the new key is published: the account's own transaction by default, or relayed. */
   readonly send?: ActionSender;
-  readonly onProgress?: (step: RotationStep, detail?: { readonly done: number; readonly total: number }) => void;
+  readonly onProgress?: RotationProgress;
+  /** With a relayed `send`, where re-keyed reports are stored: nothing is then sent as the account's own transaction. */
+  readonly rekeyThrough?: ContentStore;
 }
 
 export interface RewrapResult {
   /** The key version everything is now wrapped to. */
   readonly keyVersion: number;
-  /** Reports whose key was re-wrapped for it. */
+  /** Reports whose key was re-wrapped for it (with `rewrapKeys`). */
   readonly rewrapped: readonly Hex[];
+  /** Reports re-keyed for it instead (relayed rotation). */
+  readonly rekeyed: readonly Hex[];
+  /** Reports still wrapped to an older key (relayed rotation, shared with the account). */
+  readonly pending: readonly Hex[];
   readonly transactionHashes: readonly Hash[];
 }
 
@@ -87,15 +119,11 @@ export async function readableReports(ledger: LedgerReader, reader: Address): Pr
 /**
  * Re-wraps for the account's current key (`current`) every report key still wrapped to one of its
  * older keys, unlocking each older version the first time it is needed (or taking it from
- * `known`), and publishes them with `rewrapKeys` in batches. The account's own transactions:
- * the contract has no signed form of `rewrapKeys`.
+ * `options.known`), and publishes them with `rewrapKeys` in batches of {@link REWRAP_BATCH_SIZE}
+ * as the account's own transactions — or, with `options.relayed`, re-keys them through a relayer.
  */
-export async function rewrapForCurrentKey(
-  ledger: LedgerWriter,
-  current: EncryptionIdentity,
-  known: readonly { readonly version: number; readonly identity: EncryptionIdentity }[] = [],
-  onProgress: RotationOptions["onProgress"] = () => {},
-): Promise<RewrapResult> {
+export async function rewrapForCurrentKey(ledger: LedgerWriter, current: EncryptionIdentity, options: RewrapOptions = {}): Promise<RewrapResult> {
+  const onProgress = options.onProgress ?? (() => {});
   const account = accountOf(ledger);
   const keyVersion = await readLedger(ledger, "keyVersionOf", [account]);
   if (keyVersion === 0 || !same(current.address, account)) {
@@ -105,15 +133,21 @@ export async function rewrapForCurrentKey(
   const records = await readableReports(ledger, account);
   const keys = await currentKeysFor(ledger, account, records);
   const stale = [...keys.values()].filter((key) => key.keyVersion < keyVersion);
-  const identities = new Map<number, EncryptionIdentity>(known.map((k) => [k.version, k.identity]));
+  const identities = new Map<number, EncryptionIdentity>((options.known ?? []).map((k) => [k.version, k.identity]));
+  const identityOf = async (version: number): Promise<EncryptionIdentity> => {
+    let identity = identities.get(version);
+    if (!identity) {
+      identity = await unlockKeyVersion(ledger, version);
+      identities.set(version, identity);
+    }
+    return identity;
+  };
+  if (options.relayed) return rekeyRelayed(ledger, keyVersion, stale, identityOf, options.relayed, onProgress);
+
   const reportIds: Hex[] = [];
   const wrappedKeys: Hex[] = [];
   for (const key of stale) {
-    let identity = identities.get(key.keyVersion);
-    if (!identity) {
-      identity = await unlockKeyVersion(ledger, key.keyVersion);
-      identities.set(key.keyVersion, identity);
-    }
+    const identity = await identityOf(key.keyVersion);
     const context = { reportId: key.reportId, reader: account };
     const reportKey = unwrapKey(hexToBytes(key.wrappedKey), identity.secretKey, context);
     wrappedKeys.push(bytesToHex(wrapKey(reportKey, current.publicKey, context)));
@@ -127,7 +161,30 @@ export async function rewrapForCurrentKey(
     transactionHashes.push((await writeLedger(ledger, "rewrapKeys", [batch[0], batch[1]])).hash);
   }
   onProgress("done", { done: reportIds.length, total: reportIds.length });
-  return { keyVersion, rewrapped: reportIds, transactionHashes };
+  return { keyVersion, rewrapped: reportIds, rekeyed: [], pending: [], transactionHashes };
+}
+
+/** The relayed form of the re-wrap: re-key the account's own reports, leave the others pending. */
+async function rekeyRelayed(
+  ledger: LedgerWriter,
+  keyVersion: number,
+  stale: readonly ReaderKey[],
+  identityOf: (version: number) => Promise<EncryptionIdentity>,
+  relayed: RelayedRewrap,
+  onProgress: RotationProgress,
+): Promise<RewrapResult> {
+  const own = stale.filter((key) => key.relation !== "grantee");
+  const rekeyed: Hex[] = [];
+  const transactionHashes: Hash[] = [];
+  for (const [i, key] of own.entries()) {
+    onProgress("rewrapping", { done: i, total: own.length });
+    const result = await rekeyReport(ledger, relayed.store, key.reportId, await identityOf(key.keyVersion), { send: relayed.send });
+    rekeyed.push(key.reportId);
+    transactionHashes.push(result.transactionHash);
+  }
+  onProgress("done", { done: own.length, total: own.length });
+  const pending = stale.filter((key) => key.relation === "grantee").map((key) => key.reportId);
+  return { keyVersion, rewrapped: [], rekeyed, pending, transactionHashes };
 }
 
 /**
@@ -148,7 +205,11 @@ export async function rotateEncryptionKey(ledger: LedgerWriter, options: Rotatio
   const identity = await unlockIdentity(ledger.walletClient, ledger.deployment, undefined, previousVersion + 1);
   progress("publishing");
   const { hash } = await send({ kind: "encryptionKey", key: bytesToHex(identity.publicKey), version: previousVersion + 1 });
-  const rewrapped = await rewrapForCurrentKey(ledger, identity, [{ version: previousVersion, identity: previous }], progress);
+  const rewrapped = await rewrapForCurrentKey(ledger, identity, {
+    known: [{ version: previousVersion, identity: previous }],
+    onProgress: progress,
+    relayed: options.rekeyThrough ? { send, store: options.rekeyThrough } : undefined,
+  });
   return { ...rewrapped, previousVersion, publishTransactionHash: hash, identity };
 }
 
@@ -156,8 +217,8 @@ export async function rotateEncryptionKey(ledger: LedgerWriter, options: Rotatio
  * Finishes an interrupted rotation: re-wraps for the current key whatever is still wrapped to an
  * older one. Rotates nothing.
  */
-export async function finishRotation(ledger: LedgerWriter, onProgress?: RotationOptions["onProgress"]): Promise<RewrapResult> {
+export async function finishRotation(ledger: LedgerWriter, options: Omit<RewrapOptions, "known"> = {}): Promise<RewrapResult> {
   const keyVersion = await readLedger(ledger, "keyVersionOf", [accountOf(ledger)]);
   const current = await unlockIdentity(ledger.walletClient, ledger.deployment, ledger, Math.max(keyVersion, 1));
-  return rewrapForCurrentKey(ledger, current, [], onProgress);
+  return rewrapForCurrentKey(ledger, current, options);
 }

@@ -176,8 +176,8 @@ async function wrapForReader(ledger: LedgerReader, identity: EncryptionIdentity,
     } catch (error) {
       throw new MedLedgerError(
         "WRONG_KEY",
-        `Your current encryption key cannot open report ${record.reportId}: it is still wrapped for your key version ${current.keyVersion}.`,
-        "Finish your key rotation first (`medledger keys rotate`, or Rotate key in the app), then share again.",
+        `Your encryption key cannot open report ${record.reportId}: its key is wrapped to your key version ${current.keyVersion}.`,
+        "Unlock your current key; if you rotated it, finish the rotation first (`medledger keys rotate --finish`), then share again.",
         { cause: error },
       );
     }

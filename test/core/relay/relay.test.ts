@@ -4,6 +4,7 @@ import { readLedger } from "#core/contract/calls.ts";
 import { keyBindingTypes } from "#core/contract/keyBinding.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import { unlockIdentity, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { rotateEncryptionKey } from "#core/identity/rotation.ts";
 import { readReport } from "#core/reports/read.ts";
 import { revokeAndRekey } from "#core/reports/rekey.ts";
 import { revokeAllShares, shareReports } from "#core/reports/share.ts";
@@ -116,6 +117,22 @@ describe("Patients never need ETH: signed actions submitted by a relayer", funct
     await relayedSender(newcomer, relayer)({ kind: "encryptionKey", key: bytesToHex(next.publicKey), version: 2 });
     expect(await readLedger(ledger.reader(), "keyVersionOf", [newcomer.walletClient.account.address])).to.equal(2);
     expect(await ledger.reader().publicClient.getBalance({ address: newcomer.walletClient.account.address })).to.equal(0n);
+  });
+
+  it("rotates the unfunded patient's key through the relayer: their reports are re-keyed for the new key", async () => {
+    const send = relayedSender(patient, relayer);
+    const rotated = await rotateEncryptionKey(patient, { send, rekeyThrough: ipfs.store });
+    expect(rotated.keyVersion).to.equal(2);
+    expect(rotated.rewrapped).to.deep.equal([]);
+    expect([...rotated.rekeyed].sort()).to.deep.equal(reports.map((r) => r.reportId).sort());
+    expect(rotated.pending).to.deep.equal([]);
+    for (const report of reports) {
+      expect(same((await readReport(ledger.reader(), ipfs.store, report.reportId, rotated.identity)).bytes, report.file)).to.equal(true);
+      expect(same((await readReport(ledger.reader(), ipfs.store, report.reportId, id("doctor1"))).bytes, report.file)).to.equal(true);
+    }
+    await expectCode(readReport(ledger.reader(), ipfs.store, reports[0]!.reportId, identity), "WRONG_KEY");
+    expect(await balance()).to.equal(0n);
+    identity = rotated.identity;
   });
 
   it("without the relayer the same share could not be sent: the patient has no ETH for gas", async () => {
