@@ -127,7 +127,11 @@ export async function rewrapForCurrentKey(ledger: LedgerWriter, current: Encrypt
   const account = accountOf(ledger);
   const keyVersion = await readLedger(ledger, "keyVersionOf", [account]);
   if (keyVersion === 0 || !same(current.address, account)) {
-    throw new MedLedgerError("NO_ENCRYPTION_KEY", "Your account has no encryption key on record to re-wrap for.", "Publish your key first (`medledger keys publish`).");
+    throw new MedLedgerError(
+      "NO_ENCRYPTION_KEY",
+      "Your account has no encryption key on record to re-wrap for.",
+      "Publish your key first (`medledger keys publish`).",
+    );
   }
   onProgress("collecting");
   const records = await readableReports(ledger, account);
@@ -197,7 +201,11 @@ export async function rotateEncryptionKey(ledger: LedgerWriter, options: Rotatio
   const account = accountOf(ledger);
   const previousVersion = await readLedger(ledger, "keyVersionOf", [account]);
   if (previousVersion === 0) {
-    throw new MedLedgerError("NO_ENCRYPTION_KEY", "Your account has no encryption key to rotate yet.", "Publish your first key instead (`medledger keys publish`).");
+    throw new MedLedgerError(
+      "NO_ENCRYPTION_KEY",
+      "Your account has no encryption key to rotate yet.",
+      "Publish your first key instead (`medledger keys publish`).",
+    );
   }
   progress("unlocking");
   // The current key, checked against the published one; the next, signed twice (deterministic wallet).

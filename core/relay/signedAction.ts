@@ -79,7 +79,11 @@ export async function signPatientAction(signer: LedgerWriter, action: LedgerActi
 export async function submitSignedAction(relayer: LedgerWriter, request: SignedAction): Promise<WriteResult> {
   const { deployment } = relayer;
   if (request.chainId !== deployment.chainId || !isAddressEqual(request.contract, deployment.address)) {
-    throw new MedLedgerError("WRONG_CHAIN", `The signed request was made for chain ${request.chainId}, contract ${request.contract}.`, "Sign it again on this MedLedger network.");
+    throw new MedLedgerError(
+      "WRONG_CHAIN",
+      `The signed request was made for chain ${request.chainId}, contract ${request.contract}.`,
+      "Sign it again on this MedLedger network.",
+    );
   }
   const deadline = BigInt(request.deadline);
   if (BigInt(await nowOnChain(relayer)) > deadline) {
@@ -136,7 +140,11 @@ const signedActionSchema = z.object({
 export function parseSignedAction(json: unknown): SignedAction {
   const result = signedActionSchema.safeParse(json);
   if (!result.success) {
-    throw new MedLedgerError("INVALID_INPUT", "This is not a well-formed signed MedLedger request.", "Sign the action again in the MedLedger app and resend all of it.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      "This is not a well-formed signed MedLedger request.",
+      "Sign the action again in the MedLedger app and resend all of it.",
+    );
   }
   return result.data as SignedAction;
 }

@@ -89,7 +89,11 @@ export async function rekeyReport(
   const send = options.send ?? directSender(ledger);
   const record = await getReportRecord(ledger, reportId);
   if (!same(identity.address, record.patient) && !same(identity.address, record.doctor)) {
-    throw new MedLedgerError("NO_ACCESS", "Only the report's patient or its issuing doctor can re-encrypt it.", "Sign in as the patient or the issuing doctor.");
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "Only the report's patient or its issuing doctor can re-encrypt it.",
+      "Sign in as the patient or the issuing doctor.",
+    );
   }
   const without = options.without ?? [];
   const [patientPublic, doctorPublic, granted] = await Promise.all([

@@ -104,7 +104,12 @@ async function rekeysOf(ledger: LedgerReader, reportIds: readonly Hex[]): Promis
 
 /** The current encryption (version, CID, keys for patient and doctor) of each report given. */
 export async function currentVersions(ledger: LedgerReader, reports: readonly RegisteredEncryption[]): Promise<Map<Hex, ReportVersion>> {
-  const newest = newestRekeys(await rekeysOf(ledger, reports.map((r) => r.reportId)));
+  const newest = newestRekeys(
+    await rekeysOf(
+      ledger,
+      reports.map((r) => r.reportId),
+    ),
+  );
   return new Map(
     reports.map((report) => {
       const { at: _at, ...version } = versionEntry(report, newest.get(report.reportId));
@@ -134,11 +139,7 @@ function keyVersionAt(published: readonly LedgerLog<"EncryptionKeyPublished">[],
  * Grant status is not checked here: {@link readerKeyOf} does, for a single report.
  * Five event queries however many reports there are.
  */
-export async function currentKeysFor(
-  ledger: LedgerReader,
-  reader: Address,
-  reports: readonly RegisteredEncryption[],
-): Promise<Map<Hex, ReaderKey>> {
+export async function currentKeysFor(ledger: LedgerReader, reader: Address, reports: readonly RegisteredEncryption[]): Promise<Map<Hex, ReaderKey>> {
   const ids = reports.map((r) => r.reportId);
   const [rekeys, rewrapped, granted, published] = await Promise.all([
     rekeysOf(ledger, ids),

@@ -33,7 +33,17 @@ describe("medledger CLI: sharing at scale, revoke and re-key, key rotation", fun
     ok(await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Alice Martin", "--doctor", address("doctor1")]));
     for (const title of ["Echocardiogram", "Stress test"]) {
       const file = join(cli.dir, `${title}.pdf`);
-      writeFileSync(file, await makeReportPdf({ title, patientName: "Alice Martin", doctorName: "Dr. Ada Lovelace", department: "Cardiology", date: "2026-11-20", findings: ["Normal."] }));
+      writeFileSync(
+        file,
+        await makeReportPdf({
+          title,
+          patientName: "Alice Martin",
+          doctorName: "Dr. Ada Lovelace",
+          department: "Cardiology",
+          date: "2026-11-20",
+          findings: ["Normal."],
+        }),
+      );
       const upload = json<{ reportId: Hex }>(ok(await cli.run(["--as", "doctor1", "--json", "report", "upload", file, "--patient", patient])));
       reportIds.push(upload.reportId);
     }
@@ -75,7 +85,9 @@ describe("medledger CLI: sharing at scale, revoke and re-key, key rotation", fun
   });
 
   it("rotates the patient's key; every report still opens", async () => {
-    const rotated = json<{ keyVersion: number; previousVersion: number; rewrapped: Hex[] }>(ok(await cli.run(["--as", "patient1", "--json", "keys", "rotate"])));
+    const rotated = json<{ keyVersion: number; previousVersion: number; rewrapped: Hex[] }>(
+      ok(await cli.run(["--as", "patient1", "--json", "keys", "rotate"])),
+    );
     expect(rotated).to.include({ keyVersion: 2, previousVersion: 1 });
     expect([...rotated.rewrapped].sort()).to.deep.equal([...reportIds].sort());
     for (const [i, id] of reportIds.entries()) ok(await readAs("patient1", id, `rotated-${i}.pdf`));

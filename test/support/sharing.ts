@@ -41,7 +41,11 @@ export async function issueReports(ledger: LedgerFixture, store: ContentStore, c
 /** A writer for a fresh random account that was never funded. */
 export function unfundedWriter(ledger: LedgerFixture): LedgerWriter {
   const template = ledger.as("admin");
-  const walletClient = createWalletClient({ account: privateKeyToAccount(generatePrivateKey()), chain: template.walletClient.chain, transport: ledger.transport });
+  const walletClient = createWalletClient({
+    account: privateKeyToAccount(generatePrivateKey()),
+    chain: template.walletClient.chain,
+    transport: ledger.transport,
+  });
   return { publicClient: template.publicClient, walletClient, deployment: ledger.deployment, rpcUrl: ledger.rpcUrl };
 }
 

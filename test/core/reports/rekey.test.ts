@@ -42,7 +42,9 @@ describe("Revoke and re-key: the next version opens for the remaining readers on
       reader: addressOf(ledger, "stranger"),
     });
     const steps: string[] = [];
-    const result = await revokeAndRekey(ledger.as("patient1"), ipfs.store, report.reportId, addressOf(ledger, "stranger"), id("patient1"), { onProgress: (step) => steps.push(step) });
+    const result = await revokeAndRekey(ledger.as("patient1"), ipfs.store, report.reportId, addressOf(ledger, "stranger"), id("patient1"), {
+      onProgress: (step) => steps.push(step),
+    });
     expect(steps).to.deep.equal(["decrypting", "encrypting", "uploading", "signing", "unpinning", "done"]);
     expect(result.version).to.equal(1);
     expect(result.readers).to.deep.equal([addressOf(ledger, "doctor2")]);

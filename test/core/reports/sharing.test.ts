@@ -34,7 +34,11 @@ describe("Sharing at scale: batches, expiry, revoke-all, the readers of a report
   it("shares several reports with one reader in one transaction, until an expiry", async () => {
     const doctor2 = addressOf(ledger, "doctor2");
     const expiresAt = new Date(Date.now() + 30 * DAY * 1000);
-    const result = await shareReports(ledger.as("patient1"), id("patient1"), { reader: doctor2, reports: [reports[0]!.reportId, reports[1]!.reportId], expiresAt });
+    const result = await shareReports(ledger.as("patient1"), id("patient1"), {
+      reader: doctor2,
+      reports: [reports[0]!.reportId, reports[1]!.reportId],
+      expiresAt,
+    });
     expect(result.transactionHashes).to.have.length(1);
     expect(result.shared).to.deep.equal([reports[0]!.reportId, reports[1]!.reportId]);
     const receipt = await ledger.reader().publicClient.getTransactionReceipt({ hash: result.transactionHashes[0]! });
@@ -65,12 +69,35 @@ describe("Sharing at scale: batches, expiry, revoke-all, the readers of a report
     await expectCode(shareReports(ledger.as("patient1"), id("patient1"), { reader: addressOf(ledger, "patient2"), reports: "all" }), "NO_ENCRYPTION_KEY");
     expect(() => expirySeconds(new Date(Date.now() - 1000), Math.floor(Date.now() / 1000))).to.throw(/not in the future/);
     await expectCode(
-      shareReports(ledger.as("patient1"), id("patient1"), { reader: addressOf(ledger, "stranger"), reports: "all", expiresAt: new Date(Date.now() - DAY * 1000) }),
+      shareReports(ledger.as("patient1"), id("patient1"), {
+        reader: addressOf(ledger, "stranger"),
+        reports: "all",
+        expiresAt: new Date(Date.now() - DAY * 1000),
+      }),
       "INVALID_INPUT",
     );
     await expectCode(shareReports(ledger.as("patient1"), id("patient1"), { reader: addressOf(ledger, "patient1"), reports: "all" }), "INVALID_INPUT");
     await expectCode(prepareShare(ledger.reader(), id("doctor1"), { reader: addressOf(ledger, "stranger"), reports: [reports[0]!.reportId] }), "NO_ACCESS");
     await expectCode(shareReports(ledger.as("patient1"), id("patient1"), { reader: addressOf(ledger, "stranger"), reports: [] }), "INVALID_INPUT");
+  });
+
+  it("changes or removes the end date of everything shared with a reader", async () => {
+    const stranger = addressOf(ledger, "stranger");
+    const until = new Date(Date.now() + 10 * DAY * 1000);
+    await shareReports(ledger.as("patient1"), id("patient1"), { reader: stranger, reports: [reports[1]!.reportId], expiresAt: until });
+    expect((await listReportReaders(ledger.reader(), reports[1]!.reportId)).find((r) => r.reader === stranger)?.expiresAt).to.equal(
+      Math.floor(until.getTime() / 1000),
+    );
+    // Already shared: only the end date changes (an empty grant), here removed.
+    const cleared = await shareReports(ledger.as("patient1"), id("patient1"), { reader: stranger, reports: [reports[1]!.reportId], expiresAt: null });
+    expect(cleared.shared).to.deep.equal([]);
+    expect(cleared.transactionHashes).to.have.length(1);
+    expect((await listReportReaders(ledger.reader(), reports[1]!.reportId)).find((r) => r.reader === stranger)).to.deep.equal({
+      reader: stranger,
+      status: "active",
+      expiresAt: null,
+    });
+    await revokeAllShares(ledger.as("patient1"), stranger);
   });
 
   it("lets access expire, then revokes everything shared with a reader at once", async () => {
