@@ -1,6 +1,6 @@
 /**
  * Encryption of a report file: AES-256-GCM under a fresh random key, with a fresh random 96-bit
- * nonce, the report id (SHA-256 of the plaintext) bound as associated data so a ciphertext cannot
+ * nonce, the report id (the claim id, core/reports/claimId.ts) bound as associated data so a ciphertext cannot
  * pass for another report. WebCrypto does the bulk work (10 MB: 11.7 ms against 335 ms for
  * @noble/ciphers, measured here; again on a loaded machine, Node 24, encrypt/decrypt: 10 MB
  * 8.5/20 ms against 653/568 ms, 50 MB 228/388 ms against 3.8/4.5 s); @noble/ciphers is the

@@ -43,7 +43,7 @@ export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
         return await readLedger(ledger, "canRead", [reportId, reader]);
       } catch (error) {
         if (revertName(error) === "UnknownReport") {
-          throw new MedLedgerError("UNKNOWN_REPORT", `No report has the id ${reportId}.`, "Check the report id (the SHA-256 of the file).");
+          throw new MedLedgerError("UNKNOWN_REPORT", `No report has the id ${reportId}.`, "Check the report id (as shown in the report list).");
         }
         throw error;
       }

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser, Locator } from "playwright-core";
+import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
@@ -29,6 +30,8 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
   const patient2 = demoPerson("patient2");
   const patient5 = demoPerson("patient5");
   let corrected: Buffer;
+  /** The corrected file as issued (with its serial), downloaded after the amendment. */
+  let issuedCorrected: Buffer;
   let amendedId: string;
 
   /** The session of demo person `handle` on `path`, wallet connected and key unlocked. */
@@ -175,8 +178,9 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     await form.getByRole("button", { name: "Retry registration" }).click();
     await form.getByText("Amendment registered").waitFor({ timeout: 120_000 });
     expect(adds, "the ciphertext was stored once").to.have.length(1);
+    issuedCorrected = await downloadBytes(page, form.getByTestId("download-issued"));
 
-    const newId = `0x${createHash("sha256").update(corrected).digest("hex")}`;
+    const newId = claimIdOf(`0x${createHash("sha256").update(issuedCorrected).digest("hex")}`, doctor1.address);
     const newRow = issued.locator(`tr[data-report="${newId}"]`);
     await newRow.waitFor();
     expect(await newRow.locator(".badge").textContent()).to.equal("current");
@@ -190,14 +194,14 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
   it("the patient sees the amendment: the corrected report is current and opens, the original is superseded", async function () {
     const { page } = await as("patient2", "/patient");
     const reports = page.getByTestId("patient-reports");
-    const newId = `0x${createHash("sha256").update(corrected).digest("hex")}`;
+    const newId = claimIdOf(`0x${createHash("sha256").update(issuedCorrected).digest("hex")}`, doctor1.address);
     const newRow = reports.locator(`tr[data-report="${newId}"]`);
     await newRow.waitFor();
     expect(await newRow.locator(".badge").textContent()).to.equal("current");
     expect(await newRow.getByTestId("amends").locator("[title]").getAttribute("title")).to.equal(amendedId);
     expect(await reports.locator(`tr[data-report="${amendedId}"] .badge`).textContent()).to.equal("superseded");
     const bytes = await downloadBytes(page, newRow.getByRole("button", { name: "Open" }));
-    expect(Buffer.compare(bytes, corrected)).to.equal(0);
+    expect(Buffer.compare(bytes, issuedCorrected)).to.equal(0);
     await screenshot(page, "care-patient-amendment");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
   });

@@ -21,6 +21,8 @@ describe("web app: the full story (browser)", function () {
   let browser: Browser;
   const sessions = new Map<string, AppSession>();
   let pdf: Buffer;
+  /** The issued file (with its serial), downloaded after the upload: the one registered. */
+  let issued: Buffer;
   const patient = demoPerson("patient1");
   const doctor = demoPerson("doctor1");
   const secondDoctor = demoPerson("doctor2");
@@ -122,6 +124,11 @@ describe("web app: the full story (browser)", function () {
     await form.getByRole("button", { name: "Retry registration" }).click();
     await form.getByText(`Report registered for ${patient.displayName}`).waitFor({ timeout: 120_000 });
     expect(adds, "the ciphertext was stored once").to.have.length(1);
+    // The serial is shown, and the issued file (the one to give the patient) downloads.
+    expect(await d.page.getByTestId("issued-serial").textContent()).to.match(/^ML(-[0-9A-F]{4}){8}$/);
+    issued = await downloadBytes(d.page, d.page.getByTestId("download-issued"));
+    expect(issued.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+    expect(Buffer.compare(issued, pdf), "the issued file carries the serial").to.not.equal(0);
     expect(d.page.url()).to.contain("/doctor");
     await d.page.getByTestId("issued-reports").locator("tbody tr").first().waitFor();
     await screenshot(d.page, "doctor-uploaded");
@@ -133,7 +140,7 @@ describe("web app: the full story (browser)", function () {
     const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
     await row.waitFor();
     const bytes = await downloadBytes(p.page, row.getByRole("button", { name: "Open" }));
-    expect(Buffer.compare(bytes, pdf)).to.equal(0);
+    expect(Buffer.compare(bytes, issued)).to.equal(0);
     await screenshot(p.page, "patient-reports");
   });
 
@@ -151,7 +158,7 @@ describe("web app: the full story (browser)", function () {
     const shared = d2.page.getByTestId("shared-reports").locator("tbody tr").first();
     await shared.waitFor();
     const bytes = await downloadBytes(d2.page, shared.getByRole("button", { name: "Open" }));
-    expect(Buffer.compare(bytes, pdf)).to.equal(0);
+    expect(Buffer.compare(bytes, issued)).to.equal(0);
   });
 
   it("the patient revokes, and the second doctor no longer has the report", async function () {
@@ -168,24 +175,30 @@ describe("web app: the full story (browser)", function () {
     expect(await shared.textContent()).to.contain("No reports.");
   });
 
-  it("the verify page accepts the original and rejects a one-byte-changed copy", async function () {
+  it("the verify page accepts the issued file, rejects the original and a one-byte-changed copy; a link is only 'on record'", async function () {
     const visitor = await openSession(browser, stack);
     try {
       await goto(visitor.page, stack, "/verify");
-      await visitor.page.getByTestId("verify-file").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: pdf });
+      await visitor.page.getByTestId("verify-file").setInputFiles({ name: "report.pdf", mimeType: "application/pdf", buffer: issued });
       const genuine = visitor.page.locator('[data-testid="verdict"][data-status="genuine"]');
       await genuine.waitFor();
       // The doctor's staff name is read from the chain after the verdict.
       await genuine.getByTestId("verdict-doctor").getByText(`${doctor.displayName}, ${doctor.department}`).waitFor();
       await screenshot(visitor.page, "verify-genuine");
-      // The verification link (also shown as a QR code) opens the page pre-filled, with the same answer.
+      // The verification link (also shown as a QR code) opens the page pre-filled: without the file it says what is on record.
       const link = await genuine.getByTestId("verify-link").getAttribute("href");
       expect(link).to.match(/\/verify\?sha256=0x[0-9a-f]{64}&sha1=0x[0-9a-f]{40}$/);
       await visitor.page.goto(link!, { waitUntil: "networkidle" });
-      await visitor.page.locator('[data-testid="verdict"][data-status="genuine"]').waitFor();
+      const onRecord = visitor.page.locator('[data-testid="verdict"][data-status="on-record"]');
+      await onRecord.waitFor();
+      expect(await onRecord.textContent()).to.contain("check the file itself").and.contain(doctor.displayName);
 
       await goto(visitor.page, stack, "/verify");
-      const altered = Buffer.from(pdf);
+      await visitor.page.getByTestId("verify-file").setInputFiles({ name: "original.pdf", mimeType: "application/pdf", buffer: pdf });
+      await visitor.page.locator('[data-testid="verdict"][data-status="not-registered"]').waitFor();
+
+      await goto(visitor.page, stack, "/verify");
+      const altered = Buffer.from(issued);
       const middle = Math.floor(altered.length / 2);
       altered[middle] = (altered[middle] ?? 0) ^ 0x01;
       await visitor.page.getByTestId("verify-file").setInputFiles({ name: "altered.pdf", mimeType: "application/pdf", buffer: altered });

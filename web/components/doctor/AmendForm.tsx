@@ -55,7 +55,7 @@ export function AmendForm({ report, patientName, onClose }: { report: ReportReco
         success={(done) => (
           <>
             Amendment registered: <AddressText value={done.reportId} copy label="new report id" /> supersedes <AddressText value={report.reportId} label="amended report id" />.
-            <VerifyLink sha256={done.record.reportId} sha1={done.record.sha1} />
+            <VerifyLink sha256={done.record.sha256} sha1={done.record.sha1} />
           </>
         )}
       />

@@ -96,7 +96,7 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
         success={(done) => (
           <>
             Report registered for {myPatients.nameOf(done.record.patient)}: <AddressText value={done.reportId} copy label="report id" />
-            <VerifyLink sha256={done.record.reportId} sha1={done.record.sha1} />
+            <VerifyLink sha256={done.record.sha256} sha1={done.record.sha1} />
           </>
         )}
       />
