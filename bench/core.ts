@@ -20,6 +20,7 @@ import { prepareReport, submitReport, type PreparedReport } from "#core/reports/
 import { addStaff } from "#core/staff/staff.ts";
 import { verifyDigests } from "#core/verify/verify.ts";
 import { digestPath } from "#core/node/files.ts";
+import { benchReportPdf } from "./reportFiles.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { startLocalStack } from "#local-stack/index.ts";
@@ -69,7 +70,7 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
       // Register and read: fresh files, prepared outside the timed part.
       const prepared: { file: Uint8Array; prepared: PreparedReport }[] = [];
       for (let i = 0; i <= runs; i++) {
-        const f = new Uint8Array(randomBytes(size));
+        const f = await benchReportPdf(size);
         prepared.push({ file: f, prepared: await prepareReport(doctor, store, { file: f, patient: patientAddress }, { maxBytes: config.maxFileBytes }) });
       }
       figures[`register${label}MedianMs`] = await medianMs(runs, (i) => submitReport(doctor, prepared[i + 1]!.prepared));
@@ -77,7 +78,7 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
         readReport(reader, store, prepared[i + 1]!.prepared.reportId, ids.get("patient1")!, { maxBytes: config.maxFileBytes }),
       );
       figures[`upload${label}MedianMs`] = await medianMs(runs, async () => {
-        const f = new Uint8Array(randomBytes(size));
+        const f = await benchReportPdf(size);
         const p = await prepareReport(doctor, store, { file: f, patient: patientAddress }, { maxBytes: config.maxFileBytes });
         await submitReport(doctor, p);
       });
@@ -86,9 +87,9 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
 
     // Verification of a 10 MB file from disk against sha1sum + sha256sum of the same file.
     const path = join(dataDir, "report-10MB.bin");
-    const tenMB = new Uint8Array(randomBytes(10 * 1024 * 1024));
-    writeFileSync(path, tenMB);
-    await submitReport(doctor, await prepareReport(doctor, store, { file: tenMB, patient: patientAddress }, { maxBytes: config.maxFileBytes }));
+    const tenMB = await prepareReport(doctor, store, { file: await benchReportPdf(10 * 1024 * 1024), patient: patientAddress }, { maxBytes: config.maxFileBytes });
+    writeFileSync(path, tenMB.issuedFile!); // the issued file (with its serial) is the one that verifies
+    await submitReport(doctor, tenMB);
     const coreutils = await medianMs(7, async () => {
       execFileSync("sha1sum", [path]);
       execFileSync("sha256sum", [path]);

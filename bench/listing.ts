@@ -12,6 +12,7 @@ import { createLedgerWriter } from "#core/node/clients.ts";
 import { assignDoctor, registerPatient } from "#core/patients/patients.ts";
 import { createRegistrationRequest } from "#core/patients/registration.ts";
 import { prepareReport, submitReports, type PreparedReport } from "#core/reports/upload.ts";
+import { benchReportPdf } from "./reportFiles.ts";
 import { addStaff } from "#core/staff/staff.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
 import type { LocalStack } from "#local-stack/index.ts";
@@ -38,7 +39,7 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
   log(`seeding ${REPORTS} reports for one patient`);
   let batch: PreparedReport[] = [];
   for (let i = 0; i < REPORTS; i++) {
-    const file = new TextEncoder().encode(`%PDF-1.7 benchmark report ${i} of ${REPORTS} ${Date.now()}`);
+    const file = await benchReportPdf(256);
     batch.push(await prepareReport(doctor, store, { file, patient: patient.walletClient.account.address }));
     if (batch.length === 20) {
       await submitReports(doctor, batch);
