@@ -170,6 +170,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
 }
 
 function status(record: ReportRecord): string {
+  if (record.fraudulent) return "marked fraudulent by the administrator";
   return record.supersededBy ? `amended by ${record.supersededBy.slice(0, 10)}…` : "current";
 }
 

@@ -75,7 +75,7 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
               <td>{nameOf(report.doctor)}</td>
               <td><AddressText value={report.reportId} copy label="report id" /></td>
               <td>
-                {report.supersededBy ? <span className="badge">superseded</span> : <span className="badge badge-ok">current</span>}
+                {report.fraudulent ? <span className="badge" title="This claim was marked fraudulent by the administrator">marked fraudulent</span> : report.supersededBy ? <span className="badge">superseded</span> : <span className="badge badge-ok">current</span>}
                 {report.supersedes ? <span className="small muted" data-testid="amends"> amends <AddressText value={report.supersedes} label="amended report id" /></span> : null}
               </td>
               <td>
