@@ -8,6 +8,7 @@ import { bytesToHex } from "viem";
 import * as z from "zod/mini";
 import { readLedger } from "../contract/calls.ts";
 import { toLedgerError } from "../contract/errors.ts";
+import { nowOnChain } from "../contract/clock.ts";
 import { keyBindingTypedData } from "../contract/keyBinding.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
@@ -32,15 +33,6 @@ export const registrationRequestSchema = z.object({
 });
 export type RegistrationRequest = z.infer<typeof registrationRequestSchema> & { account: Address; contract: Address; encryptionKey: Hex; signature: Hex };
 
-/** The chain's current time (Unix seconds): deadlines are checked against it, not the local clock. */
-async function chainTime(ledger: LedgerReader): Promise<number> {
-  try {
-    return Number((await ledger.publicClient.getBlock({ blockTag: "latest" })).timestamp);
-  } catch (error) {
-    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: "Reading the chain's time" });
-  }
-}
-
 /**
  * Patient side: signs the key binding of the next key version at the account's current nonce,
  * good for {@link REGISTRATION_VALIDITY_SECONDS}.
@@ -54,7 +46,7 @@ export async function createRegistrationRequest(
   const [nonce, currentVersion, now] = await Promise.all([
     readLedger(ledger, "nonces", [account]),
     readLedger(ledger, "keyVersionOf", [account]),
-    chainTime(ledger),
+    nowOnChain(ledger),
   ]);
   const keyVersion = currentVersion + 1;
   const deadline = now + REGISTRATION_VALIDITY_SECONDS;
