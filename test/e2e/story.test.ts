@@ -215,7 +215,7 @@ describe("web app: the full story (browser)", function () {
     await unlockKey(d.page);
     const form = d.page.getByRole("form", { name: "Upload a report" });
     await form.getByLabel("Patient").fill(patient.address);
-    await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "other.pdf", mimeType: "application/pdf", buffer: Buffer.from("%PDF-1.4 another report") });
+    await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "other.pdf", mimeType: "application/pdf", buffer: pdf });
     await form.getByRole("button", { name: "Encrypt, store and register" }).click();
     const alert = form.locator(".alert-error");
     await alert.waitFor();
