@@ -4,7 +4,16 @@ import { medLedgerAbi } from "#core/contract/generated/medLedger.ts";
 import { readLedger } from "#core/contract/calls.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { readReport } from "#core/reports/read.ts";
-import { expirySeconds, listReportReaders, listSharesOfPatient, prepareShare, revokeAllShares, shareReport, shareReports } from "#core/reports/share.ts";
+import {
+  expiryOfDay,
+  expirySeconds,
+  listReportReaders,
+  listSharesOfPatient,
+  prepareShare,
+  revokeAllShares,
+  shareReport,
+  shareReports,
+} from "#core/reports/share.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
 import { advanceTime, issueReports, same, type IssuedReport } from "#test/support/sharing.ts";
@@ -68,6 +77,8 @@ describe("Sharing at scale: batches, expiry, revoke-all, the readers of a report
   it("checks the reader has published a key, the date lies ahead and the reports are the patient's", async () => {
     await expectCode(shareReports(ledger.as("patient1"), id("patient1"), { reader: addressOf(ledger, "patient2"), reports: "all" }), "NO_ENCRYPTION_KEY");
     expect(() => expirySeconds(new Date(Date.now() - 1000), Math.floor(Date.now() / 1000))).to.throw(/not in the future/);
+    expect(expiryOfDay("2027-06-30").toISOString()).to.equal("2027-07-01T00:00:00.000Z");
+    for (const bad of ["2027-02-30", "30/06/2027", "2027-6-30", ""]) expect(() => expiryOfDay(bad), bad).to.throw(/is not a date/);
     await expectCode(
       shareReports(ledger.as("patient1"), id("patient1"), {
         reader: addressOf(ledger, "stranger"),
