@@ -137,7 +137,7 @@ function keyVersionAt(published: readonly LedgerLog<"EncryptionKeyPublished">[],
  * For each report `reader` is a party to or was given, the wrapped key of its current version
  * (reports with no such key are absent: never shared, or shared only before the latest re-key).
  * Grant status is not checked here: {@link readerKeyOf} does, for a single report.
- * Five event queries however many reports there are.
+ * Four event queries however many reports there are.
  */
 export async function currentKeysFor(ledger: LedgerReader, reader: Address, reports: readonly RegisteredEncryption[]): Promise<Map<Hex, ReaderKey>> {
   const ids = reports.map((r) => r.reportId);
