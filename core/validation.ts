@@ -107,11 +107,11 @@ export function parseDigestOf(kind: DigestKind, text: string): Hex {
 export const parseSha1 = (text: string): Hex => parseDigestOf("sha1", text);
 export const parseSha256 = (text: string): Hex => parseDigestOf("sha256", text);
 
-/** A report id (the file's SHA-256): 64 hex digits, with or without 0x. */
+/** A report id (a claim id, core/reports/claimId.ts): 64 hex digits, with or without 0x. */
 export function parseReportId(text: string): Hex {
   const digest = digestOf(text);
   if (digest?.kind === "sha256") return digest.value;
-  throw new MedLedgerError("INVALID_INPUT", `"${text}" is not a report id.`, "A report id is the file's SHA-256: 64 hex digits (as listed with the report).");
+  throw new MedLedgerError("INVALID_INPUT", `"${text}" is not a report id.`, "A report id has 64 hex digits, as listed with the report (medledger report list).");
 }
 
 const digestSchema = (kind: DigestKind, message: string) =>
