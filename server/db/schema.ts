@@ -12,8 +12,9 @@ export const ACTIVITY_KINDS = ["login", "logout", "session_expired", "report_ope
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** Appointment states; `requested` and `confirmed` hold the doctor's slot. */
-export const APPOINTMENT_STATUSES = ["requested", "confirmed", "declined", "cancelled"] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from "#core/appointments/rules.ts";
+
+export { APPOINTMENT_STATUSES, type AppointmentStatus };
 
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));

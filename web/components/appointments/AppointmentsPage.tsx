@@ -9,7 +9,7 @@ import { useState } from "react";
 import type { Address } from "viem";
 import type { Roles } from "#core/accounts/roles.ts";
 import { apiRequest } from "#web/lib/api.ts";
-import { isOpen, type AppointmentJson } from "#web/lib/appointments.ts";
+import { awaitsAnswerFrom, isOpen, type AppointmentJson } from "#web/lib/appointments.ts";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useSessionLossWatch } from "#web/lib/session.tsx";
@@ -41,7 +41,7 @@ function Appointments({ me, roles }: { me: Address; roles: Roles }) {
   const all = list.data?.appointments ?? [];
   // "Upcoming" as of the list's last read (refetched every 15 s), not of each render.
   const upcoming = all.filter((a) => isOpen(a) && Date.parse(a.slotEnd) > list.dataUpdatedAt);
-  const toAnswer = upcoming.filter((a) => a.status === "requested" && (roles.receptionist || (roles.doctor && a.doctor.toLowerCase() === me.toLowerCase())));
+  const toAnswer = upcoming.filter((a) => awaitsAnswerFrom(a, me, roles));
   const closed = all.filter((a) => !upcoming.includes(a));
   const staff = roles.doctor || roles.receptionist;
 

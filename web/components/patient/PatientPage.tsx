@@ -7,6 +7,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
+import { shareableDoctors } from "#core/staff/eligibility.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { listReports, type ReportRecord } from "#core/reports/records.ts";
@@ -53,7 +54,7 @@ function ShareForm({ report, identity }: { report: ReportRecord; identity: Encry
   const staff = useStaff();
   const [doctor, setDoctor] = useState("");
   const share = useLedgerAction(doShare);
-  const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
+  const doctors = shareableDoctors(staff.data ?? [], report.doctor);
   return (
     <>
       <form

@@ -7,6 +7,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
+import { assignableDoctors } from "#core/staff/eligibility.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
 import { enrolPatient, type EnrolProgress, type EnrolStep } from "#core/patients/enrol.ts";
@@ -46,7 +47,7 @@ const ENROL_STEP_TEXT: Readonly<Record<EnrolStep, string>> = {
 
 function useActiveDoctors() {
   const staff = useStaff();
-  return (staff.data ?? []).filter((m) => m.role === "doctor" && m.active);
+  return assignableDoctors(staff.data ?? []);
 }
 
 function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
