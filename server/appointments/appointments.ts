@@ -124,6 +124,27 @@ async function withFreeSlot<T>(db: Db, doctor: Address, slotStart: Date, slotEnd
   }
 }
 
+/**
+ * Refuses a patient's request beyond `cap` open ones (requested, not yet answered, slot still
+ * ahead), so no patient can hold a doctor's whole calendar. Runs in the booking transaction under
+ * a per-patient lock (always taken after the per-doctor lock), so concurrent requests cannot
+ * overshoot.
+ */
+async function requireRequestQuota(tx: Db, patient: string, now: Date, cap: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(1297, hashtext(${patient}))`);
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(appointments)
+    .where(and(eq(appointments.patient, patient), eq(appointments.status, "requested"), gt(appointments.slotStart, now)));
+  if ((row?.n ?? 0) >= cap) {
+    throw new MedLedgerError(
+      "QUOTA_EXCEEDED",
+      `You already have ${cap} appointment requests waiting for an answer, the most one patient can have open at once.`,
+      "Wait until the doctor or the reception answers one, or cancel one you no longer need.",
+    );
+  }
+}
+
 /** A patient requests `input.doctor`, who must be assigned to them on chain. */
 export async function requestAppointment(ctx: ServerContext, caller: Caller, input: unknown): Promise<Appointment> {
   const { doctor, slotStart, slotEnd } = parseInput(appointmentRequestSchema, input);
@@ -150,6 +171,7 @@ export async function requestAppointment(ctx: ServerContext, caller: Caller, inp
     updatedAt: now,
   };
   await withFreeSlot(ctx.db, doctor, slotStart, slotEnd, undefined, async (tx) => {
+    await requireRequestQuota(tx, me, now, ctx.limits.openAppointmentRequests);
     await tx.insert(appointments).values(row);
   });
   return toAppointment(row);
