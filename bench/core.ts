@@ -1,5 +1,5 @@
 /**
- * Core benchmark on the local stack (Hardhat node over HTTP, embedded IPFS behind its Kubo RPC
+ * Core benchmark on the local stack (anvil over HTTP, embedded IPFS behind its Kubo RPC
  * API — what a user of `npm start` gets): hash, encrypt, store, register and read for 1 KB … 50 MB,
  * a whole 1 MB upload, verification of 10 MB against coreutils, and memory while hashing a stream.
  */

@@ -37,7 +37,11 @@ export type MedLedgerErrorCode =
   | "BAD_SIGNATURE"
   | "NOT_FOUND"
   | "SLOT_TAKEN"
-  | "CONFLICT";
+  | "CONFLICT"
+  | "RATE_LIMITED"
+  | "QUOTA_EXCEEDED"
+  | "BODY_TOO_LARGE"
+  | "UNSUPPORTED_MEDIA_TYPE";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

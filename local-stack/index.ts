@@ -1,25 +1,32 @@
 /**
- * The local stack: a Hardhat node, the MedLedger contract deployed to it, the embedded IPFS node
- * behind a Kubo-RPC endpoint, optional demo data and the web app. Used by `npm start`, the CLI
- * and browser tests, and the benchmarks.
+ * The local stack: a local chain (anvil, its state kept in the data folder), the MedLedger
+ * contract deployed to it, the embedded IPFS node behind a Kubo-RPC endpoint, optional demo data
+ * and the web app. Used by `npm start`, the CLI and browser tests, and the benchmarks.
+ *
+ * State is all or nothing (local-stack/state.ts): chain, IPFS and database are kept together in
+ * the data folder and reused by the next start when they still belong together; otherwise — or
+ * with `fresh` — all three start afresh, and only then is the contract deployed and the demo seeded.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createPublicClient, http } from "viem";
 import type { Deployment } from "#core/contract/ledger.ts";
-import { LOCAL_DEFAULTS } from "#core/config.ts";
 import { deploymentPath, PROJECT_ROOT } from "#core/node/config.ts";
-import { openHeliaStore } from "./ipfs/heliaStore.ts";
+import { startChain } from "./chain.ts";
+import { openHeliaStore, type HeliaStore } from "./ipfs/heliaStore.ts";
 import { startKuboRpcServer } from "./ipfs/kuboRpcServer.ts";
 import { deployLocal } from "./deploy.ts";
-import { BIN, childEnv, portInUse, startProcess, waitUntil, type ManagedProcess } from "./processes.ts";
+import { BIN, childEnv, portHolder, portInUse, startProcess, waitUntil, type ManagedProcess } from "./processes.ts";
+import { anyState, checkKept, precheck, readRecord, statePaths, wipeState, writeRecord } from "./state.ts";
 
 export interface LocalStackOptions {
   readonly rpcPort?: number;
   readonly ipfsPort?: number;
   readonly webPort?: number;
-  /** Where the IPFS node keeps its blocks. */
+  /** Where the chain, the IPFS node and the embedded database keep their state (default `.data/`). */
   readonly dataDir?: string;
+  /** Discard the state kept in `dataDir` and start afresh (`npm start -- --fresh`). */
+  readonly fresh?: boolean;
   /** Seed demo staff, patients and reports. */
   readonly seed?: boolean;
   /** Serve the production web app (built by `npm run build:web`). */
@@ -28,6 +35,8 @@ export interface LocalStackOptions {
   readonly writeDeploymentFile?: boolean;
   /** Progress lines. */
   readonly log?: (line: string) => void;
+  /** Environment of the web server and of the database choice (DATABASE_URL); default process.env. */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 export interface LocalStack {
@@ -35,12 +44,30 @@ export interface LocalStack {
   readonly ipfsApiUrl: string;
   readonly webUrl?: string;
   readonly deployment: Deployment;
+  /** Whether the demo data is there (seeded now, or in the kept state). */
+  readonly seeded: boolean;
+  /** Whether the state of the last run was kept, and if not, why not. */
+  readonly state: StackState;
   stop(): Promise<void>;
 }
 
-async function ensureFree(port: number, what: string): Promise<void> {
+export type StackState = { readonly kept: true; readonly dataDir: string } | { readonly kept: false; readonly dataDir: string; readonly reason: string };
+
+/** The one line `npm start` prints about the state. */
+export function describeState(state: StackState): string {
+  return state.kept
+    ? `State: kept from the last run in ${state.dataDir} (chain, IPFS, database) — \`npm start -- --fresh\` to start over`
+    : `State: fresh (${state.reason}); kept in ${state.dataDir} for the next run`;
+}
+
+async function ensureFree(port: number, what: string, flag: string): Promise<void> {
   if (await portInUse(port)) {
-    throw new Error(`Port ${port} (${what}) is already in use. Stop whatever listens there (another \`npm start\`?) or choose another port.`);
+    const holder = portHolder(port);
+    const who = holder ? ` by process ${holder.pid} (${holder.command || "?"})` : "";
+    const how = holder
+      ? `Stop it with \`kill ${holder.pid}\` (a stale \`npm start\`?)`
+      : "Stop whatever listens there (a stale `npm start`? `ss -ltnp` names it)";
+    throw new Error(`Port ${port} (${what}) is already in use${who}. ${how}, or choose another port (npm start -- ${flag} <port>).`);
   }
 }
 
@@ -50,43 +77,84 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const ipfsPort = options.ipfsPort ?? 5001;
   const webPort = options.webPort ?? 3000;
   const dataDir = options.dataDir ?? join(PROJECT_ROOT, ".data");
+  const env = options.env ?? process.env;
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
     stops.length = 0;
   };
   try {
-    await ensureFree(rpcPort, "Ethereum node");
-    await ensureFree(ipfsPort, "IPFS API");
-    if (options.web) await ensureFree(webPort, "web app");
+    await ensureFree(rpcPort, "Ethereum node", "--rpc-port");
+    await ensureFree(ipfsPort, "IPFS API", "--ipfs-port");
+    if (options.web) await ensureFree(webPort, "web app", "--web-port");
 
-    log(`starting the Hardhat node on 127.0.0.1:${rpcPort}`);
-    const rpcUrl = `http://127.0.0.1:${rpcPort}`;
-    const node = startProcess("hardhat node", join(BIN, "hardhat"), ["node", "--hostname", "127.0.0.1", "--port", String(rpcPort)], childEnv());
-    stops.push(() => node.stop());
-    const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
-    await waitUntil("the Hardhat node answers", async () => (await probe.getChainId()) === LOCAL_DEFAULTS.chainId, node);
-
-    log("deploying MedLedger");
-    const deployment = await deployLocal(rpcUrl);
-    if (options.writeDeploymentFile ?? true) {
-      const file = deploymentPath(deployment.chainId);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify({ chainId: deployment.chainId, address: deployment.address, deployBlock: Number(deployment.deployBlock) }, null, 2)}\n`);
-    }
-    log(`MedLedger at ${deployment.address} (chain ${deployment.chainId})`);
-
-    log(`starting the embedded IPFS node (${join(dataDir, "ipfs")}) with a Kubo RPC API on 127.0.0.1:${ipfsPort}`);
+    const paths = statePaths(dataDir);
     mkdirSync(dataDir, { recursive: true });
-    const store = await openHeliaStore(join(dataDir, "ipfs"));
+    // Keep the last run's state only when every part of it is there and fits together.
+    let reason: string | undefined = options.fresh ? "--fresh" : anyState(dataDir) ? precheck(dataDir, env) : "nothing kept yet";
+    if (reason !== undefined) await wipeState(dataDir, { env, log });
+
+    log(`starting the chain (anvil) on 127.0.0.1:${rpcPort}${reason === undefined ? `, from ${paths.chainState}` : ""}`);
+    let chain = await startChain({ port: rpcPort, stateFile: paths.chainState }).catch(async (error: unknown) => {
+      if (reason !== undefined) throw error;
+      reason = `anvil could not load ${paths.chainState}: ${error instanceof Error ? error.message.split("\n").slice(-1)[0] : String(error)}`;
+      log(`${reason}: starting afresh`);
+      await wipeState(dataDir, { env, log });
+      return startChain({ port: rpcPort, stateFile: paths.chainState });
+    });
+    stops.push(() => chain.node.stop());
+    const rpcUrl = chain.rpcUrl;
+
+    log(`starting the embedded IPFS node (${paths.ipfs}) with a Kubo RPC API on 127.0.0.1:${ipfsPort}`);
+    let store: HeliaStore = await openHeliaStore(paths.ipfs);
     stops.push(() => store.close());
+
+    if (reason === undefined) {
+      reason = await checkKept(dataDir, rpcUrl, store, env);
+      if (reason !== undefined) {
+        // Never half: stop what was opened, discard all of it, and start all of it anew.
+        log(`the kept state does not fit together (${reason}): starting afresh`);
+        await store.close();
+        await chain.node.stop();
+        stops.length = 0;
+        await wipeState(dataDir, { env, log });
+        chain = await startChain({ port: rpcPort, stateFile: paths.chainState });
+        stops.push(() => chain.node.stop());
+        store = await openHeliaStore(paths.ipfs);
+        stops.push(() => store.close());
+      }
+    }
     const ipfs = await startKuboRpcServer({ store, host: "127.0.0.1", port: ipfsPort });
     stops.push(() => ipfs.close());
 
-    if (options.seed) {
-      const { seedDemo } = await import("./seed/seed.ts");
-      await seedDemo({ rpcUrl, ipfsApiUrl: ipfs.url, deployment, log });
+    let deployment: Deployment;
+    let seeded = options.seed ?? false;
+    if (reason === undefined) {
+      const record = readRecord(dataDir)!;
+      deployment = { chainId: record.chainId, address: record.address, deployBlock: BigInt(record.deployBlock) };
+      seeded = record.seeded;
+    } else {
+      log("deploying MedLedger");
+      deployment = await deployLocal(rpcUrl);
+      if (options.seed) {
+        const { seedDemo } = await import("./seed/seed.ts");
+        await seedDemo({ rpcUrl, ipfsApiUrl: ipfs.url, deployment, log });
+      }
+      // Recorded last: a start interrupted before this point leaves no record, and the next
+      // start discards the half-made state.
+      const block = await createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) }).getBlock({ blockNumber: deployment.deployBlock });
+      writeRecord(dataDir, deployment, block.hash, seeded, env);
     }
+    if (options.writeDeploymentFile ?? true) {
+      const file = deploymentPath(deployment.chainId);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(
+        file,
+        `${JSON.stringify({ chainId: deployment.chainId, address: deployment.address, deployBlock: Number(deployment.deployBlock) }, null, 2)}\n`,
+      );
+    }
+    log(`MedLedger at ${deployment.address} (chain ${deployment.chainId})`);
+    const state: StackState = reason === undefined ? { kept: true, dataDir } : { kept: false, dataDir, reason };
 
     let webUrl: string | undefined;
     if (options.web) {
@@ -96,19 +164,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         "next start",
         join(BIN, "next"),
         ["start", "web", "--hostname", "127.0.0.1", "--port", String(webPort)],
-        childEnv({
-          MEDLEDGER_RPC_URL: rpcUrl,
-          MEDLEDGER_CHAIN_ID: String(deployment.chainId),
-          MEDLEDGER_CONTRACT: deployment.address,
-          MEDLEDGER_DEPLOY_BLOCK: String(deployment.deployBlock),
-          MEDLEDGER_IPFS_API_URL: ipfs.url,
-          MEDLEDGER_DATA_DIR: dataDir,
-        }),
+        childEnv(
+          {
+            MEDLEDGER_RPC_URL: rpcUrl,
+            MEDLEDGER_CHAIN_ID: String(deployment.chainId),
+            MEDLEDGER_CONTRACT: deployment.address,
+            MEDLEDGER_DEPLOY_BLOCK: String(deployment.deployBlock),
+            MEDLEDGER_IPFS_API_URL: ipfs.url,
+            MEDLEDGER_DATA_DIR: dataDir,
+          },
+          env,
+        ),
       );
       stops.push(() => web.stop());
       await waitUntil("the web app answers", async () => (await fetch(webUrl!)).status < 500, web);
     }
-    return { rpcUrl, ipfsApiUrl: ipfs.url, webUrl, deployment, stop };
+    return { rpcUrl, ipfsApiUrl: ipfs.url, webUrl, deployment, seeded, state, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -3,6 +3,7 @@ import type { Address } from "viem";
 import type { Roles } from "#core/accounts/roles.ts";
 import type { ChainAccess } from "./chain/access.ts";
 import type { Db } from "./db/open.ts";
+import type { ServerLimits } from "./limits/config.ts";
 
 export interface ServerContext {
   readonly db: Db;
@@ -11,12 +12,14 @@ export interface ServerContext {
   readonly now: () => Date;
   /** How long a session lasts at most (default 8 h). */
   readonly sessionTtlMs: number;
-  /** How long an issued sign-in nonce stays usable (default 10 min). */
+  /** How long an issued sign-in nonce stays usable (default 5 min). */
   readonly nonceTtlMs: number;
+  /** Body sizes, rate limits, caps and quotas (DEFAULT_LIMITS in limits/config.ts). */
+  readonly limits: ServerLimits;
 }
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;
-export const DEFAULT_NONCE_TTL_MS = 10 * 60 * 1000;
+export const DEFAULT_NONCE_TTL_MS = 5 * 60 * 1000;
 
 /** The signed-in caller of a request, with roles freshly read from the contract. */
 export interface Caller {

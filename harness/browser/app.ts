@@ -60,3 +60,36 @@ export async function connectDevWallet(page: Page, handle: string): Promise<void
   await dialog.getByRole("button", { name: "Use dev wallet" }).click();
   await page.getByTestId("connected-address").waitFor();
 }
+
+/** One session per demo person, reused across a suite's tests: opened on first use with the test wallet connected, then navigated. */
+export interface SessionPool {
+  /** The session of demo person `handle`, on `path`, wallet connected. */
+  as(handle: string, path: string): Promise<AppSession>;
+  readonly sessions: ReadonlyMap<string, AppSession>;
+  closeAll(): Promise<void>;
+}
+
+export function sessionPool(env: () => { browser: Browser; stack: E2EStack }): SessionPool {
+  const sessions = new Map<string, AppSession>();
+  return {
+    sessions,
+    async as(handle, path) {
+      const { browser, stack } = env();
+      let session = sessions.get(handle);
+      if (!session) {
+        session = await openSession(browser, stack, { person: handle });
+        sessions.set(handle, session);
+        await goto(session.page, stack, path);
+        await connectTestWallet(session.page);
+      } else {
+        await goto(session.page, stack, path);
+        await session.page.getByTestId("connected-address").waitFor();
+      }
+      return session;
+    },
+    async closeAll() {
+      for (const session of sessions.values()) await session.close();
+      sessions.clear();
+    },
+  };
+}

@@ -1,5 +1,5 @@
 /**
- * Everything a browser test needs, on free ports: a local chain (Hardhat node) with MedLedger
+ * Everything a browser test needs, on free ports: a local chain (anvil) with MedLedger
  * deployed, the embedded IPFS node behind its Kubo-RPC endpoint, and the PRODUCTION web app
  * (`next start web`, built first if stale) configured for them at run time — started by
  * local-stack/index.ts `startLocalStack`, in a temporary data folder, writing no deployment file.

@@ -11,6 +11,7 @@ import { getAddress, type Address } from "viem";
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
 import { addressSchema } from "#core/validation.ts";
+import { allowedAppointmentActions, canSeeAppointment, isAppointmentStaff } from "#core/appointments/rules.ts";
 import type { Caller, ServerContext } from "../context.ts";
 import type { Db } from "../db/open.ts";
 import { APPOINTMENT_STATUSES, appointments, type AppointmentStatus } from "../db/schema.ts";
@@ -123,6 +124,27 @@ async function withFreeSlot<T>(db: Db, doctor: Address, slotStart: Date, slotEnd
   }
 }
 
+/**
+ * Refuses a patient's request beyond `cap` open ones (requested, not yet answered, slot still
+ * ahead), so no patient can hold a doctor's whole calendar. Runs in the booking transaction under
+ * a per-patient lock (always taken after the per-doctor lock), so concurrent requests cannot
+ * overshoot.
+ */
+async function requireRequestQuota(tx: Db, patient: string, now: Date, cap: number): Promise<void> {
+  await tx.execute(sql`select pg_advisory_xact_lock(1297, hashtext(${patient}))`);
+  const [row] = await tx
+    .select({ n: sql<number>`count(*)::int` })
+    .from(appointments)
+    .where(and(eq(appointments.patient, patient), eq(appointments.status, "requested"), gt(appointments.slotStart, now)));
+  if ((row?.n ?? 0) >= cap) {
+    throw new MedLedgerError(
+      "QUOTA_EXCEEDED",
+      `You already have ${cap} appointment requests waiting for an answer, the most one patient can have open at once.`,
+      "Wait until the doctor or the reception answers one, or cancel one you no longer need.",
+    );
+  }
+}
+
 /** A patient requests `input.doctor`, who must be assigned to them on chain. */
 export async function requestAppointment(ctx: ServerContext, caller: Caller, input: unknown): Promise<Appointment> {
   const { doctor, slotStart, slotEnd } = parseInput(appointmentRequestSchema, input);
@@ -149,6 +171,7 @@ export async function requestAppointment(ctx: ServerContext, caller: Caller, inp
     updatedAt: now,
   };
   await withFreeSlot(ctx.db, doctor, slotStart, slotEnd, undefined, async (tx) => {
+    await requireRequestQuota(tx, me, now, ctx.limits.openAppointmentRequests);
     await tx.insert(appointments).values(row);
   });
   return toAppointment(row);
@@ -181,23 +204,20 @@ export async function listAppointments(ctx: ServerContext, caller: Caller, filte
   return rows.map(toAppointment);
 }
 
-const OPEN: readonly AppointmentStatus[] = ["requested", "confirmed"];
 
 /** Confirm / decline / reschedule (that doctor or any receptionist) or cancel (also the patient). */
 export async function updateAppointment(ctx: ServerContext, caller: Caller, input: unknown): Promise<Appointment> {
   const update = parseInput(appointmentUpdateSchema, input);
   const [row] = await ctx.db.select().from(appointments).where(eq(appointments.id, update.id));
   const me = caller.address.toLowerCase();
-  const isDoctor = caller.roles.doctor && row?.doctor === me;
-  const isPatient = caller.roles.patient && row?.patient === me;
-  const staff = isDoctor || caller.roles.receptionist;
-  if (!row || !(staff || isPatient)) {
+  const parties = row && { patient: row.patient as Address, doctor: row.doctor as Address, status: row.status as AppointmentStatus };
+  if (!row || !parties || !canSeeAppointment(parties, caller.address, caller.roles)) {
     throw new MedLedgerError("NOT_FOUND", "No such appointment is visible to you.", "Reload the list of appointments.");
   }
-  if (!staff && update.action !== "cancel") {
+  if (!isAppointmentStaff(parties, caller.address, caller.roles) && update.action !== "cancel") {
     throw new MedLedgerError("NO_ACCESS", "Only the doctor or the reception can confirm, decline or reschedule an appointment.", "You can cancel it, or ask the reception.");
   }
-  if (!OPEN.includes(row.status as AppointmentStatus) || (update.action === "confirm" && row.status !== "requested")) {
+  if (!allowedAppointmentActions(parties, caller.address, caller.roles).includes(update.action)) {
     throw new MedLedgerError("CONFLICT", `The appointment is already ${row.status}.`, "Reload the list of appointments.");
   }
   const now = ctx.now();

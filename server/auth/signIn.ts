@@ -47,8 +47,12 @@ function refusal(response: SiweResponse): MedLedgerError {
   return new MedLedgerError("INVALID_INPUT", `The sign-in message is not valid (${type || "unknown reason"}).`, "Sign in again from the MedLedger page.");
 }
 
-/** Verifies a signed sign-in message, consumes its nonce, opens a session and logs the login. */
-export async function signIn(ctx: ServerContext, request: SignInRequest, origin: SignInOrigin): Promise<SignInResult> {
+/**
+ * Verifies a signed sign-in message, consumes its nonce, opens a session and logs the login.
+ * `admit`, if given, runs once the signature is verified and before the nonce is consumed (the
+ * API's per-account rate limit: only the account's own signatures count against it).
+ */
+export async function signIn(ctx: ServerContext, request: SignInRequest, origin: SignInOrigin, admit?: (address: Address) => Promise<void>): Promise<SignInResult> {
   const message = parseMessage(request.message);
   if (message.domain.toLowerCase() !== origin.host.toLowerCase()) {
     throw new MedLedgerError("DOMAIN_MISMATCH", `The sign-in message was made for ${message.domain}, not for ${origin.host}.`, "Sign in from this site's own page; never sign messages for one site on another.");
@@ -65,8 +69,9 @@ export async function signIn(ctx: ServerContext, request: SignInRequest, origin:
     { suppressExceptions: true },
   );
   if (!response.success) throw refusal(response);
-  await consumeNonce(ctx, message.nonce);
   const address: Address = getAddress(message.address);
+  await admit?.(address);
+  await consumeNonce(ctx, message.nonce);
   const ttlEnd = now.getTime() + ctx.sessionTtlMs;
   const messageEnd = message.expirationTime ? Date.parse(message.expirationTime) : Number.POSITIVE_INFINITY;
   const session = await createSession(ctx, address, now, new Date(Math.min(ttlEnd, messageEnd)));

@@ -5,15 +5,16 @@
  * Change this file, then run `npm run db:generate` (drizzle-kit) to add a migration.
  */
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Kinds of activity the log records. */
 export const ACTIVITY_KINDS = ["login", "logout", "session_expired", "report_opened"] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
 
 /** Appointment states; `requested` and `confirmed` hold the doctor's slot. */
-export const APPOINTMENT_STATUSES = ["requested", "confirmed", "declined", "cancelled"] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+import { APPOINTMENT_STATUSES, type AppointmentStatus } from "#core/appointments/rules.ts";
+
+export { APPOINTMENT_STATUSES, type AppointmentStatus };
 
 const timestampMs = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: "date" });
 const inList = (values: readonly string[]) => sql.raw(values.map((v) => `'${v}'`).join(", "));
@@ -65,12 +66,43 @@ export const sessions = pgTable(
   (t) => [index("sessions_address_idx").on(t.address), check("sessions_end_reason_check", sql`${t.endReason} in ('logout', 'expired')`)],
 );
 
-/** Single-use sign-in nonces issued by the server. */
-export const nonces = pgTable("nonces", {
-  value: text("value").primaryKey(),
-  issuedAt: timestampMs("issued_at").notNull(),
-  usedAt: timestampMs("used_at"),
-});
+/**
+ * Single-use sign-in nonces issued by the server. Bounded: a nonce lives a few minutes, the
+ * number outstanding is capped (in all and per client network), and expired rows are deleted in
+ * bulk by a periodic sweep (server/limits/sweep.ts).
+ */
+export const nonces = pgTable(
+  "nonces",
+  {
+    value: text("value").primaryKey(),
+    issuedAt: timestampMs("issued_at").notNull(),
+    expiresAt: timestampMs("expires_at").notNull(),
+    usedAt: timestampMs("used_at"),
+    /** The client network the nonce was issued to (see server/limits/clientAddress.ts). */
+    client: text("client").notNull(),
+  },
+  (t) => [index("nonces_expires_at_idx").on(t.expiresAt), index("nonces_client_expires_at_idx").on(t.client, t.expiresAt)],
+);
+
+/**
+ * Token buckets of the rate limits, shared by every server process on the same database.
+ * Times are epoch milliseconds of the server clock. A row whose `full_ms` has passed is a full
+ * bucket, the same as no row: the sweep deletes those in bulk.
+ */
+export const rateLimits = pgTable(
+  "rate_limits",
+  {
+    /** "<rule>:<client network or account>". */
+    key: text("key").primaryKey(),
+    tokens: doublePrecision("tokens").notNull(),
+    updatedMs: doublePrecision("updated_ms").notNull(),
+    /** By then the bucket is full again even if nothing more is taken. */
+    fullMs: doublePrecision("full_ms").notNull(),
+    /** Whether the last take succeeded. */
+    allowed: boolean("allowed").notNull(),
+  },
+  (t) => [index("rate_limits_full_ms_idx").on(t.fullMs)],
+);
 
 /** Appointment requests between a patient and one of their assigned doctors. */
 export const appointments = pgTable(

@@ -3,21 +3,30 @@
  * Next.js route files stay one line each and tests can call the very same handlers.
  *
  * Every error is `{error:{code,message,hint}}` with a 4xx status for the caller's mistakes.
+ * Hardening (numbers in ../limits/config.ts): state-changing routes need this site's Origin (403)
+ * and a JSON Content-Type (415); bodies are read with a per-route byte cap (413); nonce, login,
+ * report-opened and appointment changes are rate limited per client network and per account
+ * (429 + Retry-After, token buckets in the database); every response carries the security headers.
  */
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
 import { addressSchema, reportIdSchema } from "#core/validation.ts";
-import { activityToCsv, allActivity, appendActivity, auditHead, listActivity } from "../activity/log.ts";
+import { activityToCsv, allActivity, auditHead, listActivity } from "../activity/log.ts";
+import { logReportOpened } from "../activity/openings.ts";
 import { verifyEntries } from "../activity/verify.ts";
 import { listAppointments, parseInput, requestAppointment, updateAppointment } from "../appointments/appointments.ts";
 import { issueNonce } from "../auth/nonces.ts";
 import { checkSession, logout, requireCaller, sweepExpiredSessions } from "../auth/sessions.ts";
 import { signIn, signInRequestSchema } from "../auth/signIn.ts";
-import { heldRoles } from "../chain/access.ts";
 import type { Caller, ServerContext } from "../context.ts";
 import { ACTIVITY_KINDS } from "../db/schema.ts";
+import { clientOf } from "../limits/clientAddress.ts";
+import { enforce } from "../limits/enforce.ts";
+import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
-import { errorResponse, json, readJson } from "./responses.ts";
+import { requireDeclaredBody, requireJsonContentType, requireSameOrigin } from "./guards.ts";
+import { errorResponse, json } from "./responses.ts";
+import { secureApiResponse } from "./securityHeaders.ts";
 
 export type Handler = (request: Request) => Promise<Response>;
 
@@ -62,21 +71,6 @@ function origin(request: Request, trustProxy: boolean): { host: string; scheme: 
   };
 }
 
-/** Refuses cross-site state changes (on top of SameSite=Lax). */
-function checkSameOrigin(request: Request, host: string): void {
-  const from = request.headers.get("origin");
-  if (!from || from === "null") return;
-  let fromHost: string;
-  try {
-    fromHost = new URL(from).host;
-  } catch {
-    fromHost = "";
-  }
-  if (fromHost.toLowerCase() !== host.toLowerCase()) {
-    throw new MedLedgerError("NO_ACCESS", "Cross-site requests are refused.", "Use MedLedger from its own page.");
-  }
-}
-
 function copyCookies(from: Response, to: Response): Response {
   for (const cookie of from.headers.getSetCookie()) to.headers.append("set-cookie", cookie);
   return to;
@@ -94,34 +88,78 @@ const activityQuerySchema = z.object({
 
 const reportOpenedSchema = z.object({ reportId: reportIdSchema });
 
+type CookieSession = Awaited<ReturnType<typeof readCookieSession>>;
+
+/** What a route's work gets besides the request. */
+interface RequestContext {
+  readonly cookie: CookieSession;
+  readonly where: { readonly host: string; readonly scheme: string };
+  /** The parsed JSON body; undefined when there is none. */
+  readonly body: unknown;
+  /** The client network (the subject of per-IP limits). */
+  readonly client: string;
+}
+
+interface RouteSpec {
+  /** POST/PATCH: Origin and Content-Type are checked. */
+  readonly stateChanging: boolean;
+  readonly maxBodyBytes: (ctx: ServerContext) => number;
+}
+
+const READ: RouteSpec = { stateChanging: false, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.none };
+const CHANGE_NO_BODY: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.none };
+const LOGIN: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.login };
+const REPORT_OPENED: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.reportOpened };
+const APPOINTMENT_CHANGE: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.appointments };
+
 /** Builds the API handlers over `options.ctx`. */
 export function createApi(options: ApiOptions): Api {
   const { ctx, sessionSecret } = options;
   const trustProxy = options.trustProxy ?? false;
+  const buckets = ctx.limits.buckets;
 
-  /** Runs `work` with the request's cookie session; errors become JSON error responses. */
-  function handler(work: (request: Request, cookie: Awaited<ReturnType<typeof readCookieSession>>, where: { host: string; scheme: string }) => Promise<Response>, stateChanging: boolean): Handler {
+  /**
+   * Runs `work` with the request's cookie session and its JSON body (undefined when empty);
+   * errors become JSON error responses; every response carries the security headers. A
+   * state-changing request must come from this site and declare a JSON body (403 / 415, checked
+   * before the body is read); every body is read with the route's byte cap (413).
+   */
+  function handler(route: RouteSpec, work: (request: Request, context: RequestContext) => Promise<Response>): Handler {
     return async (request) => {
       const jar = new Response(null);
       try {
         const where = origin(request, trustProxy);
-        if (stateChanging) checkSameOrigin(request, where.host);
+        if (route.stateChanging) {
+          requireSameOrigin(request, where.host);
+          requireJsonContentType(request);
+        }
+        const bytes = await readBodyCapped(request, route.maxBodyBytes(ctx));
+        if (route.stateChanging) requireDeclaredBody(request, bytes.byteLength);
+        const body = parseJsonBytes(bytes);
         const cookie = await readCookieSession(request, jar, cookieOptions(sessionSecret, where.scheme === "https", ctx.sessionTtlMs));
-        return copyCookies(jar, await work(request, cookie, where));
+        return secureApiResponse(copyCookies(jar, await work(request, { cookie, where, body, client: clientOf(request) })));
       } catch (error) {
-        return copyCookies(jar, errorResponse(error));
+        return secureApiResponse(copyCookies(jar, errorResponse(error)));
       }
     };
   }
 
   /** The caller; a dead session also clears the cookie. */
-  async function caller(cookie: Awaited<ReturnType<typeof readCookieSession>>): Promise<Caller> {
+  async function caller(cookie: CookieSession): Promise<Caller> {
     try {
       return await requireCaller(ctx, cookie.sid);
     } catch (error) {
       if (cookie.sid) cookie.destroy();
       throw error;
     }
+  }
+
+  /** The caller of an appointment change, within the per-network and per-account rate limits. */
+  async function appointmentCaller(cookie: CookieSession, client: string): Promise<Caller> {
+    await enforce(ctx, buckets.appointmentsClient, client, "Too many appointment changes from this network");
+    const who = await caller(cookie);
+    await enforce(ctx, buckets.appointmentsAccount, who.address.toLowerCase(), "Too many appointment changes by this account");
+    return who;
   }
 
   function requireAdmin(who: Caller): void {
@@ -131,27 +169,31 @@ export function createApi(options: ApiOptions): Api {
   }
 
   return {
-    nonce: handler(async (_request, _cookie, where) => {
-      const issued = await issueNonce(ctx);
+    nonce: handler(CHANGE_NO_BODY, async (_request, { where, client }) => {
+      await enforce(ctx, buckets.nonceClient, client, "Too many sign-in attempts from this network");
+      const issued = await issueNonce(ctx, client);
       return json({ nonce: issued.nonce, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, domain: where.host, chainId: ctx.chain.chainId }, 201);
-    }, true),
+    }),
 
-    login: handler(async (request, cookie, where) => {
-      const body = parseInput(signInRequestSchema, await readJson(request));
-      const { session, roles } = await signIn(ctx, body, where);
+    login: handler(LOGIN, async (_request, { cookie, where, body: input, client }) => {
+      await enforce(ctx, buckets.loginClient, client, "Too many sign-in attempts from this network");
+      const body = parseInput(signInRequestSchema, input);
+      const { session, roles } = await signIn(ctx, body, where, (address) =>
+        enforce(ctx, buckets.loginAccount, address.toLowerCase(), "Too many sign-ins to this account", "Wait a moment, then sign in again."),
+      );
       if (cookie.sid && cookie.sid !== session.id) await logout(ctx, cookie.sid);
       cookie.sid = session.id;
       await cookie.save();
       return json({ signedIn: true, address: session.address, chainId: session.chainId, roles, issuedAt: session.issuedAt, expiresAt: session.expiresAt });
-    }, true),
+    }),
 
-    logout: handler(async (_request, cookie) => {
+    logout: handler(CHANGE_NO_BODY, async (_request, { cookie }) => {
       const ended = cookie.sid ? await logout(ctx, cookie.sid) : false;
       cookie.destroy();
       return json({ signedIn: false, ended });
-    }, true),
+    }),
 
-    session: handler(async (_request, cookie) => {
+    session: handler(READ, async (_request, { cookie }) => {
       if (!cookie.sid) return json({ signedIn: false });
       const state = await checkSession(ctx, cookie.sid);
       if (state.state !== "active") {
@@ -161,9 +203,9 @@ export function createApi(options: ApiOptions): Api {
       const { session } = state;
       const roles = await ctx.chain.roles(session.address);
       return json({ signedIn: true, address: session.address, chainId: session.chainId, roles, issuedAt: session.issuedAt, expiresAt: session.expiresAt });
-    }, false),
+    }),
 
-    activity: handler(async (request, cookie) => {
+    activity: handler(READ, async (request, { cookie }) => {
       requireAdmin(await caller(cookie));
       const query = parseInput(activityQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
       await sweepExpiredSessions(ctx);
@@ -184,40 +226,42 @@ export function createApi(options: ApiOptions): Api {
         });
       }
       return json({ entries, head: await auditHead(ctx.db) });
-    }, false),
+    }),
 
-    activityVerify: handler(async (_request, cookie) => {
+    activityVerify: handler(READ, async (_request, { cookie }) => {
       requireAdmin(await caller(cookie));
       const verification = verifyEntries(await allActivity(ctx.db), await ctx.chain.auditAnchors());
       return json(verification);
-    }, false),
+    }),
 
-    reportOpened: handler(async (request, cookie) => {
+    reportOpened: handler(REPORT_OPENED, async (_request, { cookie, body, client }) => {
+      await enforce(ctx, buckets.reportOpenedClient, client, "Too many report openings from this network");
       const who = await caller(cookie);
-      const { reportId } = parseInput(reportOpenedSchema, await readJson(request));
+      await enforce(ctx, buckets.reportOpenedAccount, who.address.toLowerCase(), "Too many report openings by this account");
+      const { reportId } = parseInput(reportOpenedSchema, body);
       if (!(await ctx.chain.canRead(reportId, who.address))) {
         throw new MedLedgerError("NO_ACCESS", "You have no access to this report.", "Ask the patient to share it with you.");
       }
-      const entry = await appendActivity(ctx.db, { actor: who.address, roles: heldRoles(who.roles), kind: "report_opened", reportId, sessionId: who.sessionId, at: ctx.now() });
-      return json({ logged: true, seq: entry.seq, at: entry.at }, 201);
-    }, true),
+      const opened = await logReportOpened(ctx, who, reportId);
+      return json(opened.logged ? { logged: true, seq: opened.seq, at: opened.at } : { logged: false, coalesced: true, seq: opened.seq, at: opened.at }, opened.logged ? 201 : 200);
+    }),
 
-    appointmentsList: handler(async (request, cookie) => {
+    appointmentsList: handler(READ, async (request, { cookie }) => {
       const who = await caller(cookie);
       const appointments = await listAppointments(ctx, who, Object.fromEntries(new URL(request.url).searchParams));
       return json({ appointments });
-    }, false),
+    }),
 
-    appointmentsCreate: handler(async (request, cookie) => {
-      const who = await caller(cookie);
-      const appointment = await requestAppointment(ctx, who, await readJson(request));
+    appointmentsCreate: handler(APPOINTMENT_CHANGE, async (_request, { cookie, body, client }) => {
+      const who = await appointmentCaller(cookie, client);
+      const appointment = await requestAppointment(ctx, who, body);
       return json({ appointment }, 201);
-    }, true),
+    }),
 
-    appointmentsUpdate: handler(async (request, cookie) => {
-      const who = await caller(cookie);
-      const appointment = await updateAppointment(ctx, who, await readJson(request));
+    appointmentsUpdate: handler(APPOINTMENT_CHANGE, async (_request, { cookie, body, client }) => {
+      const who = await appointmentCaller(cookie, client);
+      const appointment = await updateAppointment(ctx, who, body);
       return json({ appointment });
-    }, true),
+    }),
   };
 }

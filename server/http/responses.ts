@@ -1,5 +1,6 @@
 /** JSON responses of the API, and the mapping of MedLedgerError codes to HTTP statuses. */
 import { MedLedgerError, type MedLedgerErrorCode } from "#core/errors.ts";
+import { RateLimitedError } from "../limits/refusals.ts";
 
 /** The body of every error response. */
 export interface ApiErrorBody {
@@ -22,6 +23,10 @@ const STATUS: Partial<Record<MedLedgerErrorCode, number>> = {
   UNKNOWN_REPORT: 404,
   SLOT_TAKEN: 409,
   CONFLICT: 409,
+  BODY_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  QUOTA_EXCEEDED: 429,
   RPC_UNREACHABLE: 502,
   NO_CONTRACT: 502,
   CONTRACT_REVERT: 502,
@@ -40,22 +45,17 @@ export function json(body: unknown, status = 200, headers: HeadersInit = {}): Re
   return new Response(text, { status, headers: h });
 }
 
-/** `{error:{code,message,hint}}` with the code's status; unexpected errors are logged, never shown. */
+/**
+ * `{error:{code,message,hint}}` with the code's status (and Retry-After for a rate limit);
+ * unexpected errors are logged, never shown.
+ */
 export function errorResponse(error: unknown): Response {
   if (error instanceof MedLedgerError) {
     const body: ApiErrorBody = { error: { code: error.code, message: error.message, hint: error.hint } };
-    return json(body, statusOf(error.code));
+    const headers: Record<string, string> = error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : {};
+    return json(body, statusOf(error.code), headers);
   }
   console.error("[medledger api] unexpected error:", error);
   const body: ApiErrorBody = { error: { code: "INTERNAL", message: "The server failed to handle this request.", hint: "Retry; if it keeps failing, check the server's log." } };
   return json(body, 500);
-}
-
-/** Parses a JSON request body; a malformed body is INVALID_INPUT. */
-export async function readJson(request: Request): Promise<unknown> {
-  try {
-    return await request.json();
-  } catch {
-    throw new MedLedgerError("INVALID_INPUT", "The request body is not valid JSON.", "Send a JSON body.");
-  }
 }

@@ -11,6 +11,7 @@ import { createLedgerReader } from "#core/node/clients.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
+import { DEFAULT_LIMITS } from "../limits/config.ts";
 import { createApi, type Api, type Handler } from "./api.ts";
 import { sessionSecret } from "./cookie.ts";
 import { errorResponse } from "./responses.ts";
@@ -28,7 +29,7 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });
   console.info(`[medledger] database: ${database.backend} (${database.location})`);
-  const ctx: ServerContext = { db: database.db, chain, now: () => new Date(), sessionTtlMs: DEFAULT_SESSION_TTL_MS, nonceTtlMs: DEFAULT_NONCE_TTL_MS };
+  const ctx: ServerContext = { db: database.db, chain, now: () => new Date(), sessionTtlMs: DEFAULT_SESSION_TTL_MS, nonceTtlMs: DEFAULT_NONCE_TTL_MS, limits: DEFAULT_LIMITS };
   return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
 }
 

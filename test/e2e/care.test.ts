@@ -11,7 +11,7 @@ import { after, before, describe, it } from "mocha";
 import type { Browser, Locator } from "playwright-core";
 import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
-import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
 import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
@@ -23,7 +23,8 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
   this.timeout(600_000);
   let stack: E2EStack;
   let browser: Browser;
-  const sessions = new Map<string, AppSession>();
+  const pool = sessionPool(() => ({ browser, stack }));
+  const sessions = pool.sessions;
   const doctor1 = demoPerson("doctor1");
   const doctor2 = demoPerson("doctor2");
   const patient1 = demoPerson("patient1");
@@ -36,16 +37,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
 
   /** The session of demo person `handle` on `path`, wallet connected and key unlocked. */
   async function as(handle: string, path: string): Promise<AppSession> {
-    let session = sessions.get(handle);
-    if (!session) {
-      session = await openSession(browser, stack, { person: handle });
-      sessions.set(handle, session);
-      await goto(session.page, stack, path);
-      await connectTestWallet(session.page);
-    } else {
-      await goto(session.page, stack, path);
-      await session.page.getByTestId("connected-address").waitFor();
-    }
+    const session = await pool.as(handle, path);
     await unlockKey(session.page);
     return session;
   }
@@ -68,7 +60,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
   });
 
   after(async function () {
-    for (const session of sessions.values()) await session.close();
+    await pool.closeAll();
     await browser?.close();
     await stack?.stop();
   });

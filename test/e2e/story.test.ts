@@ -10,7 +10,7 @@ import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
-import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
+import { goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
 import { addDemoStaff, demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
@@ -19,7 +19,8 @@ describe("web app: the full story (browser)", function () {
   this.timeout(600_000);
   let stack: E2EStack;
   let browser: Browser;
-  const sessions = new Map<string, AppSession>();
+  const pool = sessionPool(() => ({ browser, stack }));
+  const sessions = pool.sessions;
   let pdf: Buffer;
   /** The issued file (with its serial), downloaded after the upload: the one registered. */
   let issued: Buffer;
@@ -27,20 +28,7 @@ describe("web app: the full story (browser)", function () {
   const doctor = demoPerson("doctor1");
   const secondDoctor = demoPerson("doctor2");
 
-  /** The session of demo person `handle`, opened on `path` with their wallet connected. */
-  async function as(handle: string, path: string): Promise<AppSession> {
-    let session = sessions.get(handle);
-    if (!session) {
-      session = await openSession(browser, stack, { person: handle });
-      sessions.set(handle, session);
-      await goto(session.page, stack, path);
-      await connectTestWallet(session.page);
-    } else {
-      await goto(session.page, stack, path);
-      await session.page.getByTestId("connected-address").waitFor();
-    }
-    return session;
-  }
+  const as = (handle: string, path: string): Promise<AppSession> => pool.as(handle, path);
 
   before(async function () {
     stack = await startE2EStack();
@@ -58,7 +46,7 @@ describe("web app: the full story (browser)", function () {
   });
 
   after(async function () {
-    for (const session of sessions.values()) await session.close();
+    await pool.closeAll();
     await browser?.close();
     await stack?.stop();
   });

@@ -68,7 +68,7 @@ function routeSuite(backend: TestBackend): void {
       process.env.MEDLEDGER_DEPLOY_BLOCK = String(ledger.deployment.deployBlock);
       process.env.MEDLEDGER_DATA_DIR = dataDir;
       process.env.SESSION_SECRET = "a-test-secret-that-is-long-enough-0123456789";
-      const fixed = await POST!(new Request("http://localhost:3000/api/auth/nonce", { method: "POST" }));
+      const fixed = await POST!(new Request("http://localhost:3000/api/auth/nonce", { method: "POST", headers: { origin: "http://localhost:3000" } }));
       expect(fixed.status).to.equal(201);
     });
 

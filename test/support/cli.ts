@@ -1,6 +1,6 @@
 /**
  * Drives the `medledger` CLI as a user would: `node cli/bin.ts …` as a child process (the project's
- * Node first on PATH) against a real local stack (Hardhat node, deployed contract, embedded IPFS
+ * Node first on PATH) against a real local stack (anvil, deployed contract, embedded IPFS
  * behind its Kubo RPC API), each test run in fresh temporary folders and free ports.
  */
 import { spawn } from "node:child_process";

@@ -22,6 +22,7 @@ import { chainAccessFromLedger } from "#server/chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "#server/context.ts";
 import { openDatabase, type Database } from "#server/db/open.ts";
 import { createApi, type Api } from "#server/http/api.ts";
+import { DEFAULT_LIMITS } from "#server/limits/config.ts";
 import { inProcessLedger, type LedgerFixture } from "./ledgers.ts";
 
 /** The PostgreSQL server of the PostgreSQL variant (captured at load: tests may change the variable). */
@@ -211,6 +212,7 @@ export function server(db: Database, ledger: LedgerFixture, overrides: Partial<S
     now: clock.now,
     sessionTtlMs: DEFAULT_SESSION_TTL_MS,
     nonceTtlMs: DEFAULT_NONCE_TTL_MS,
+    limits: DEFAULT_LIMITS,
     ...overrides,
   };
   return { api: createApi({ ctx, sessionSecret: randomBytes(32).toString("hex") }), ctx, clock };

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { AccountSummary } from "../components/RoleGate.tsx";
+import { AccountSummary } from "../components/AccountSummary.tsx";
 
 export default function HomePage() {
   return (

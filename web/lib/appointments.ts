@@ -3,10 +3,14 @@
  * date + start time + duration (local time), grouping by day, and who may do what.
  */
 import type { Address } from "viem";
-import type { Roles } from "#core/accounts/roles.ts";
+import { holdsSlot, type AppointmentStatus } from "#core/appointments/rules.ts";
 
-export const APPOINTMENT_STATUSES = ["requested", "confirmed", "declined", "cancelled"] as const;
-export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+export {
+  allowedAppointmentActions as allowedActions,
+  awaitsAnswerFrom,
+  type AppointmentAction,
+  type AppointmentStatus,
+} from "#core/appointments/rules.ts";
 
 /** One appointment of GET/POST/PATCH /api/appointments (dates as ISO strings). */
 export interface AppointmentJson {
@@ -23,7 +27,6 @@ export interface AppointmentJson {
   readonly updatedAt: string;
 }
 
-export type AppointmentAction = "confirm" | "decline" | "cancel" | "reschedule";
 
 /** Durations offered by the forms, in minutes. */
 export const DURATIONS = [15, 30, 45, 60, 90] as const;
@@ -66,19 +69,7 @@ export function groupByDay(items: readonly AppointmentJson[]): DayGroup[] {
 
 /** Whether the appointment still holds the doctor's slot. */
 export function isOpen(item: Pick<AppointmentJson, "status">): boolean {
-  return item.status === "requested" || item.status === "confirmed";
-}
-
-/** The actions `me` (with `roles`) may take on `item`, as the server allows them. */
-export function allowedActions(item: AppointmentJson, me: Address, roles: Roles): AppointmentAction[] {
-  if (!isOpen(item)) return [];
-  const mine = (a: string) => a.toLowerCase() === me.toLowerCase();
-  const staff = roles.receptionist || (roles.doctor && mine(item.doctor));
-  const actions: AppointmentAction[] = [];
-  if (staff && item.status === "requested") actions.push("confirm");
-  if (staff) actions.push("reschedule", "decline");
-  if (staff || (roles.patient && mine(item.patient))) actions.push("cancel");
-  return actions;
+  return holdsSlot(item.status);
 }
 
 /** "09:30–10:00". */

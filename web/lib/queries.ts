@@ -1,6 +1,6 @@
 "use client";
 /**
- * react-query hooks over the core's reads. Keys start with "ledger" so a write can refresh them all.
+ * react-query hooks over the core's reads, keyed by queryKeys.ts (under "ledger": a write refreshes them all).
  * The staff reads load core/staff/staff.ts (and its zod schemas) on demand: the header uses them on
  * every page, and they need not be part of the first load.
  */
@@ -12,12 +12,13 @@ import { readLedger } from "#core/contract/calls.ts";
 import type { StaffMember } from "#core/staff/staff.ts";
 import { DEMO_PEOPLE, isLocalChain } from "#core/dev/demoAccounts.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
+import { queryKeys } from "./queryKeys.ts";
 
 /** The roles the contract grants `account` (undefined while not connected). */
 export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
   const reader = useLedgerReader();
   return useQuery({
-    queryKey: ["ledger", "roles", account],
+    queryKey: queryKeys.ledger.roles(account),
     queryFn: () => getRoles(reader, account!),
     enabled: account !== undefined,
   });
@@ -25,13 +26,13 @@ export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
 
 export function useStaff(): UseQueryResult<StaffMember[]> {
   const reader = useLedgerReader();
-  return useQuery({ queryKey: ["ledger", "staff"], queryFn: async () => (await import("#core/staff/staff.ts")).listStaff(reader) });
+  return useQuery({ queryKey: queryKeys.ledger.staff(), queryFn: async () => (await import("#core/staff/staff.ts")).listStaff(reader) });
 }
 
 export function useStaffMember(account: Address | undefined): UseQueryResult<StaffMember | null> {
   const reader = useLedgerReader();
   return useQuery({
-    queryKey: ["ledger", "staffMember", account],
+    queryKey: queryKeys.ledger.staffMember(account),
     queryFn: async () => (await (await import("#core/staff/staff.ts")).getStaffMember(reader, account!)) ?? null,
     enabled: account !== undefined,
   });
@@ -39,13 +40,13 @@ export function useStaffMember(account: Address | undefined): UseQueryResult<Sta
 
 export function usePaused(): UseQueryResult<boolean> {
   const reader = useLedgerReader();
-  return useQuery({ queryKey: ["ledger", "paused"], queryFn: () => readLedger(reader, "paused") });
+  return useQuery({ queryKey: queryKeys.ledger.paused(), queryFn: () => readLedger(reader, "paused") });
 }
 
 /** Refetches every ledger query (after a transaction). */
 export function useRefreshLedger(): () => Promise<void> {
   const client = useQueryClient();
-  return useCallback(() => client.invalidateQueries({ queryKey: ["ledger"] }), [client]);
+  return useCallback(() => client.invalidateQueries({ queryKey: queryKeys.ledger.all() }), [client]);
 }
 
 /** A display name for an address: staff names from the chain, demo names on the local chain, else shortened. */

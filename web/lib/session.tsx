@@ -7,13 +7,15 @@
  * by every component through `useSession()`.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { createContext, useCallback, useContext, useEffect, useMemo, type ReactNode } from "react";
 import type { Address, Hex } from "viem";
 import type { Roles } from "#core/accounts/roles.ts";
 import { MedLedgerError } from "#core/errors.ts";
 import { apiRequest } from "./api.ts";
 import { useLedgerWriter, useWallet } from "./ledgerContext.tsx";
+import { queryKeys } from "./queryKeys.ts";
 import { buildSignInMessage, type NonceAnswer } from "./signInMessage.ts";
+import { useAction } from "./useAction.ts";
 import { toUserError } from "./userError.ts";
 
 /** What GET /api/auth/session and POST /api/auth/login answer for a live session. */
@@ -57,11 +59,7 @@ export interface SessionContextValue {
   clearError(): void;
 }
 
-/** Query keys of session-bound API reads start with this (refetched at sign-in, dropped at sign-out). */
-export const API_QUERY_ROOT = "medledger-api";
-
 const SessionContext = createContext<SessionContextValue | null>(null);
-const SESSION_KEY = ["medledger-session"] as const;
 /** setTimeout's largest delay. */
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -77,10 +75,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const client = useQueryClient();
   const wallet = useWallet();
   const getWriter = useLedgerWriter();
-  const [pending, setPending] = useState<"signing-in" | "signing-out" | null>(null);
-  const [failure, setFailure] = useState<{ action: "sign-in" | "sign-out"; error: unknown } | null>(null);
   const query = useQuery({
-    queryKey: SESSION_KEY,
+    queryKey: queryKeys.session(),
     queryFn: ({ signal }) => apiRequest<SessionState>("/api/auth/session", { signal }),
     staleTime: 30_000,
     refetchOnWindowFocus: true,
@@ -91,63 +87,68 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const expiresAt = session?.signedIn ? Date.parse(session.expiresAt) : undefined;
   useEffect(() => {
     if (expiresAt === undefined) return;
-    const timer = setTimeout(() => void client.invalidateQueries({ queryKey: SESSION_KEY }), Math.min(Math.max(expiresAt - Date.now() + 1000, 0), MAX_TIMER_MS));
+    const timer = setTimeout(() => void client.invalidateQueries({ queryKey: queryKeys.session() }), Math.min(Math.max(expiresAt - Date.now() + 1000, 0), MAX_TIMER_MS));
     return () => clearTimeout(timer);
   }, [client, expiresAt]);
 
+  const signingIn = useAction(
+    async () => {
+      try {
+        const writer = await getWriter();
+        const account = writer.walletClient.account;
+        const nonce = await apiRequest<NonceAnswer>("/api/auth/nonce", { method: "POST" });
+        const message = buildSignInMessage(nonce, account.address, window.location.origin);
+        const signature: Hex = await writer.walletClient.signMessage({ account, message });
+        const signedIn = await apiRequest<SignedInSession>("/api/auth/login", { method: "POST", body: { message, signature } });
+        client.setQueryData<SessionState>(queryKeys.session(), signedIn);
+        return true;
+      } catch (caught) {
+        throw signInFailure(caught);
+      }
+    },
+    { invalidates: [queryKeys.api.all()] },
+  );
+  const signingOut = useAction(async () => {
+    await apiRequest<{ signedIn: false }>("/api/auth/logout", { method: "POST" });
+    client.setQueryData<SessionState>(queryKeys.session(), { signedIn: false });
+    client.removeQueries({ queryKey: queryKeys.api.all() });
+  });
+
+  // One failure is shown at a time: starting either action clears the other's.
+  const { run: runSignIn, reset: resetSignIn } = signingIn;
+  const { run: runSignOut, reset: resetSignOut } = signingOut;
   const signIn = useCallback(async () => {
-    setPending("signing-in");
-    setFailure(null);
-    try {
-      const writer = await getWriter();
-      const account = writer.walletClient.account;
-      const nonce = await apiRequest<NonceAnswer>("/api/auth/nonce", { method: "POST" });
-      const message = buildSignInMessage(nonce, account.address, window.location.origin);
-      const signature: Hex = await writer.walletClient.signMessage({ account, message });
-      const signedIn = await apiRequest<SignedInSession>("/api/auth/login", { method: "POST", body: { message, signature } });
-      client.setQueryData<SessionState>(SESSION_KEY, signedIn);
-      await client.invalidateQueries({ queryKey: [API_QUERY_ROOT] });
-      return true;
-    } catch (caught) {
-      setFailure({ action: "sign-in", error: signInFailure(caught) });
-      return false;
-    } finally {
-      setPending(null);
-    }
-  }, [client, getWriter]);
-
+    resetSignOut();
+    return (await runSignIn()) === true;
+  }, [runSignIn, resetSignOut]);
   const signOut = useCallback(async () => {
-    setPending("signing-out");
-    setFailure(null);
-    try {
-      await apiRequest<{ signedIn: false }>("/api/auth/logout", { method: "POST" });
-      client.setQueryData<SessionState>(SESSION_KEY, { signedIn: false });
-      client.removeQueries({ queryKey: [API_QUERY_ROOT] });
-    } catch (caught) {
-      setFailure({ action: "sign-out", error: caught });
-    } finally {
-      setPending(null);
-    }
-  }, [client]);
+    resetSignIn();
+    await runSignOut();
+  }, [runSignOut, resetSignIn]);
 
-  const refresh = useCallback(() => client.invalidateQueries({ queryKey: SESSION_KEY }), [client]);
-  const clearError = useCallback(() => setFailure(null), []);
+  const refresh = useCallback(() => client.invalidateQueries({ queryKey: queryKeys.session() }), [client]);
+  const clearError = useCallback(() => {
+    resetSignIn();
+    resetSignOut();
+  }, [resetSignIn, resetSignOut]);
 
+  const failedAction = signingIn.error ? "sign-in" : signingOut.error ? "sign-out" : null;
+  const pending = signingIn.pending ? "signing-in" : signingOut.pending ? "signing-out" : null;
   const value = useMemo<SessionContextValue>(
     () => ({
       session,
       loadError: query.error,
       signedInAsWallet: session?.signedIn === true && wallet.address !== undefined && session.address.toLowerCase() === wallet.address.toLowerCase(),
       pending,
-      error: failure?.error ?? null,
-      failedAction: failure?.action ?? null,
+      error: signingIn.error ?? signingOut.error ?? null,
+      failedAction,
       endedBecause: session && !session.signedIn && session.reason === "expired" ? "expired" : null,
       signIn,
       signOut,
       refresh,
       clearError,
     }),
-    [session, query.error, wallet.address, pending, failure, signIn, signOut, refresh, clearError],
+    [session, query.error, wallet.address, pending, signingIn.error, signingOut.error, failedAction, signIn, signOut, refresh, clearError],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -157,6 +158,15 @@ export function useSession(): SessionContextValue {
   const value = useContext(SessionContext);
   if (!value) throw new Error("useSession must be used inside <SessionProvider>.");
   return value;
+}
+
+/** Reads the session again when the server says it is gone (an API read failed), so the page asks to sign in. */
+export function useSessionLossWatch(error: unknown): void {
+  const { refresh } = useSession();
+  const code = error ? toUserError(error).code : undefined;
+  useEffect(() => {
+    if (code === "NOT_SIGNED_IN" || code === "SESSION_EXPIRED") void refresh();
+  }, [code, refresh]);
 }
 
 /**

@@ -13,7 +13,7 @@ import {
   newReportSerial,
   readReportSerial,
 } from "#core/documents/serial.ts";
-import { jpegImage, pngImage, startsWithBytes } from "./fixtures.ts";
+import { jpegImage, pngImage, startsWithBytes } from "#test/support/documents.ts";
 
 type Crc32Module = typeof crc32Module;
 const CRC32: Crc32Module =

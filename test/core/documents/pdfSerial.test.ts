@@ -27,7 +27,7 @@ import {
   serologyReport,
   simplePdf,
   startsWithBytes,
-} from "./fixtures.ts";
+} from "#test/support/documents.ts";
 
 const FINDINGS = [
   "NON-REACTIVE (negative)",

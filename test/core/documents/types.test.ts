@@ -13,7 +13,7 @@ import {
   detectReportType,
   requireReportType,
 } from "#core/documents/types.ts";
-import { jpegImage, pngImage, simplePdf } from "./fixtures.ts";
+import { jpegImage, pngImage, simplePdf } from "#test/support/documents.ts";
 
 const text = (s: string) => new TextEncoder().encode(s);
 

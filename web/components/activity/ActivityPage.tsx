@@ -5,43 +5,28 @@
  * on-chain events into one chronological view; filters, CSV export, verification and anchoring.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useEffect, useMemo, useState } from "react";
-import { isAddress } from "viem";
+import { useMemo, useState } from "react";
+import { addressProblem } from "#core/validation.ts";
 import { getTimeline } from "#core/contract/events.ts";
 import { activityParams, mergeActivity, timelineFilter, type ActivityAnswer } from "#web/lib/activity.ts";
 import { apiRequest, withQuery } from "#web/lib/api.ts";
 import { useLedgerReader, usePublicConfig } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
-import { API_QUERY_ROOT, useSession } from "#web/lib/session.tsx";
-import { toUserError } from "#web/lib/userError.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useSessionLossWatch } from "#web/lib/session.tsx";
+import { AccessGate } from "../AccessGate.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
-import { SessionGate } from "../session/SessionGate.tsx";
-import { SessionStatus } from "../session/SessionStatus.tsx";
 import { ActivityFilters, EMPTY_FILTER, type ActivityFilterState } from "./ActivityFilters.tsx";
 import { ActivityTable } from "./ActivityTable.tsx";
 import { LogIntegrity } from "./LogIntegrity.tsx";
 
 export function ActivityPage() {
   return (
-    <SessionGate roles={["admin"]} purpose="see the activity log">
-      {() => (
-        <>
-          <SessionStatus />
-          <ActivityView />
-        </>
-      )}
-    </SessionGate>
+    <AccessGate roles={["admin"]} session purpose="see the activity log">
+      {() => <ActivityView />}
+    </AccessGate>
   );
-}
-
-/** Reads the session again when the server says it is gone, so the page asks to sign in. */
-function useSessionLossWatch(error: unknown): void {
-  const { refresh } = useSession();
-  const code = error ? toUserError(error).code : undefined;
-  useEffect(() => {
-    if (code === "NOT_SIGNED_IN" || code === "SESSION_EXPIRED") void refresh();
-  }, [code, refresh]);
 }
 
 function ActivityView() {
@@ -49,20 +34,20 @@ function ActivityView() {
   const config = usePublicConfig();
   const nameOf = useNameOf();
   const [filter, setFilter] = useState<ActivityFilterState>(EMPTY_FILTER);
-  const userError = filter.user && !isAddress(filter.user.trim(), { strict: false }) ? "Enter an account address: 0x followed by 40 hexadecimal digits" : undefined;
+  const userError = filter.user ? addressProblem(filter.user) : undefined;
   const effective = userError ? { ...filter, user: "" } : { ...filter, user: filter.user.trim() };
   const params = activityParams(effective);
   const onChainShown = filter.source !== "off-chain" && !filter.role && !filter.kind;
 
   const offChain = useQuery({
-    queryKey: [API_QUERY_ROOT, "activity", params],
+    queryKey: queryKeys.api.activity(params),
     queryFn: ({ signal }) => apiRequest<ActivityAnswer>(withQuery("/api/activity", params), { signal }),
     placeholderData: keepPreviousData,
     enabled: !userError,
   });
   const tl = timelineFilter(effective);
   const onChain = useQuery({
-    queryKey: ["ledger", "timeline", tl],
+    queryKey: queryKeys.ledger.timeline(tl),
     queryFn: () => getTimeline(reader, tl),
     placeholderData: keepPreviousData,
     enabled: onChainShown && !userError,

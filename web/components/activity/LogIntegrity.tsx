@@ -3,12 +3,12 @@
  * "Verify log" (the server checks every hash-chain link and every on-chain anchor) and "Anchor on
  * chain" (the admin's wallet sends anchorAuditLog(head, entries) for the log's current head).
  */
-import { useState } from "react";
 import type { Hex } from "viem";
 import { writeLedger } from "#core/contract/calls.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { AuditVerificationJson } from "#web/lib/activity.ts";
 import { apiRequest } from "#web/lib/api.ts";
+import { useAction } from "#web/lib/useAction.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
@@ -24,27 +24,13 @@ export function LogIntegrity({ head, onChanged }: {
   /** Called after an anchor was mined (to reload the activity). */
   onChanged: () => void;
 }) {
-  const [verifying, setVerifying] = useState(false);
-  const [verification, setVerification] = useState<AuditVerificationJson | null>(null);
-  const [verifyError, setVerifyError] = useState<unknown>(null);
+  const verifying = useAction(() => apiRequest<AuditVerificationJson>("/api/activity/verify"));
   const anchoring = useLedgerAction(anchor);
-
-  const verify = async () => {
-    setVerifying(true);
-    setVerifyError(null);
-    setVerification(null);
-    try {
-      setVerification(await apiRequest<AuditVerificationJson>("/api/activity/verify"));
-    } catch (caught) {
-      setVerifyError(caught);
-    } finally {
-      setVerifying(false);
-    }
-  };
+  const verification = verifying.result;
 
   const sendAnchor = async () => {
     if (!head || head.entries === 0) return;
-    setVerification(null);
+    verifying.reset(); // the last verification is out of date
     const done = await anchoring.run(head.head, head.entries);
     if (done) onChanged();
   };
@@ -58,7 +44,7 @@ export function LogIntegrity({ head, onChanged }: {
         {head ? <> The log holds {head.entries} {head.entries === 1 ? "entry" : "entries"}; its head is <AddressText value={head.head} copy label="log head" />.</> : null}
       </p>
       <div className="row">
-        <button type="button" className="btn" disabled={verifying} onClick={() => void verify()}>Verify log</button>
+        <button type="button" className="btn" disabled={verifying.pending} onClick={() => void verifying.run()}>Verify log</button>
         <button
           type="button"
           className="btn btn-primary"
@@ -67,10 +53,10 @@ export function LogIntegrity({ head, onChanged }: {
         >
           Anchor on chain
         </button>
-        {verifying ? <Spinner label="Checking every entry and anchor…" /> : null}
+        {verifying.pending ? <Spinner label="Checking every entry and anchor…" /> : null}
         {anchoring.pending ? <Spinner label="Waiting for your wallet and the transaction…" /> : null}
       </div>
-      <ErrorBox error={verifyError} title="The log could not be verified" />
+      <ErrorBox error={verifying.error} title="The log could not be verified" />
       {verification ? <VerificationResult result={verification} /> : null}
       <ErrorBox error={anchoring.error} title="The log was not anchored" />
       {anchoring.result ? (

@@ -1,12 +1,12 @@
 "use client";
-import { RoleGate } from "../RoleGate.tsx";
+import { AccessGate } from "../AccessGate.tsx";
 import { AuditTimeline } from "./AuditTimeline.tsx";
 import { PauseControl } from "./PauseControl.tsx";
 import { StaffManager } from "./StaffManager.tsx";
 
 export function AdminPage() {
   return (
-    <RoleGate role="admin">
+    <AccessGate roles={["admin"]} purpose="use the administrator page">
       {() => (
         <>
           <PauseControl />
@@ -14,6 +14,6 @@ export function AdminPage() {
           <AuditTimeline />
         </>
       )}
-    </RoleGate>
+    </AccessGate>
   );
 }

@@ -6,11 +6,15 @@ import type { Address } from "viem";
 import { getTimeline, type LedgerEventName, type TimelineFilter } from "#core/contract/events.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
 import { dayToSeconds, describeEvent, TIMELINE_EVENT_NAMES } from "#web/lib/timeline.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
+import { Table } from "../Table.tsx";
+
+const COLUMNS = ["When", "Who", "What", "Event", "Transaction"];
 
 export function AuditTimeline() {
   const reader = useLedgerReader();
@@ -25,9 +29,9 @@ export function AuditTimeline() {
     from: dayToSeconds(from, false),
     to: dayToSeconds(to, true),
   };
-  const all = useQuery({ queryKey: ["ledger", "timeline", {}], queryFn: () => getTimeline(reader) });
+  const all = useQuery({ queryKey: queryKeys.ledger.timeline(), queryFn: () => getTimeline(reader) });
   const filtered = useQuery({
-    queryKey: ["ledger", "timeline", filter],
+    queryKey: queryKeys.ledger.timeline(filter),
     queryFn: () => getTimeline(reader, filter),
     placeholderData: keepPreviousData,
   });
@@ -57,24 +61,17 @@ export function AuditTimeline() {
       <ErrorBox error={filtered.error} />
       {filtered.data && filtered.data.length === 0 ? <p className="muted">No events match.</p> : null}
       {filtered.data && filtered.data.length > 0 ? (
-        <div className="table-wrap">
-          <table data-testid="audit-table">
-            <thead>
-              <tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">Event</th><th scope="col">Transaction</th></tr>
-            </thead>
-            <tbody>
-              {filtered.data.map((entry) => (
-                <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName}>
-                  <td><time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time><br /><span className="muted small">block {entry.blockNumber.toString()}</span></td>
-                  <td>{nameOf(entry.actor)}<br /><AddressText value={entry.actor} /></td>
-                  <td>{describeEvent(entry, nameOf)}</td>
-                  <td><span className="badge">{entry.eventName}</span></td>
-                  <td><AddressText value={entry.transactionHash} copy label="transaction hash" /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table testId="audit-table" columns={COLUMNS}>
+          {filtered.data.map((entry) => (
+            <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName}>
+              <td><time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time><br /><span className="muted small">block {entry.blockNumber.toString()}</span></td>
+              <td>{nameOf(entry.actor)}<br /><AddressText value={entry.actor} /></td>
+              <td>{describeEvent(entry, nameOf)}</td>
+              <td><span className="badge">{entry.eventName}</span></td>
+              <td><AddressText value={entry.transactionHash} copy label="transaction hash" /></td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );

@@ -12,6 +12,7 @@ import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
+import { Table } from "../Table.tsx";
 
 const newStaffSchema = z.extend(staffProfileSchema, {
   account: addressSchema,
@@ -98,6 +99,8 @@ function EditStaffForm({ member, onDone }: { member: StaffMember; onDone: () => 
   );
 }
 
+const COLUMNS = ["Name", "Role", "Department", "Contact", "Account", "Status", "Since", <span className="visually-hidden">Actions</span>];
+
 export function StaffManager() {
   const staff = useStaff();
   const [editing, setEditing] = useState<Address | null>(null);
@@ -113,40 +116,33 @@ export function StaffManager() {
       <ErrorBox error={staff.error} />
       {staff.data && staff.data.length === 0 ? <p className="muted">No staff yet. Add the first doctor or receptionist below.</p> : null}
       {staff.data && staff.data.length > 0 ? (
-        <div className="table-wrap">
-          <table data-testid="staff-table">
-            <thead>
-              <tr><th scope="col">Name</th><th scope="col">Role</th><th scope="col">Department</th><th scope="col">Contact</th><th scope="col">Account</th><th scope="col">Status</th><th scope="col">Since</th><th scope="col"><span className="visually-hidden">Actions</span></th></tr>
-            </thead>
-            <tbody>
-              {staff.data.map((member) => (
-                <tr key={member.account} data-account={member.account}>
-                  <td>{member.profile.name}</td>
-                  <td>{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>
-                  <td>{member.profile.department || "—"}</td>
-                  <td>{member.profile.contact || "—"}</td>
-                  <td><AddressText value={member.account} copy /></td>
-                  <td>{member.active ? <span className="badge badge-ok">active</span> : <span className="badge badge-off">deactivated</span>}</td>
-                  <td>{formatDate(member.since)}</td>
-                  <td>
-                    <div className="row">
-                      <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>Edit</button>
-                      <button
-                        type="button"
-                        className={member.active ? "btn btn-small btn-danger" : "btn btn-small"}
-                        disabled={toggle.pending}
-                        aria-label={`${member.active ? "Deactivate" : "Reactivate"} ${member.profile.name}`}
-                        onClick={() => void toggle.run(member.account, !member.active)}
-                      >
-                        {member.active ? "Deactivate" : "Reactivate"}
-                      </button>
-                    </div>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table testId="staff-table" columns={COLUMNS}>
+          {staff.data.map((member) => (
+            <tr key={member.account} data-account={member.account}>
+              <td>{member.profile.name}</td>
+              <td>{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>
+              <td>{member.profile.department || "—"}</td>
+              <td>{member.profile.contact || "—"}</td>
+              <td><AddressText value={member.account} copy /></td>
+              <td>{member.active ? <span className="badge badge-ok">active</span> : <span className="badge badge-off">deactivated</span>}</td>
+              <td>{formatDate(member.since)}</td>
+              <td>
+                <div className="row">
+                  <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>Edit</button>
+                  <button
+                    type="button"
+                    className={member.active ? "btn btn-small btn-danger" : "btn btn-small"}
+                    disabled={toggle.pending}
+                    aria-label={`${member.active ? "Deactivate" : "Reactivate"} ${member.profile.name}`}
+                    onClick={() => void toggle.run(member.account, !member.active)}
+                  >
+                    {member.active ? "Deactivate" : "Reactivate"}
+                  </button>
+                </div>
+              </td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
       {staff.isPending ? <Spinner label="Reading the staff list from the chain…" /> : null}
       {toggle.pending ? <Spinner label="Updating the staff member…" /> : null}

@@ -18,6 +18,8 @@ import {
   type AppointmentJson,
   type AppointmentStatus,
 } from "#web/lib/appointments.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useAction } from "#web/lib/useAction.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -35,12 +37,11 @@ export function StatusBadge({ status }: { status: AppointmentStatus }) {
   return <span className={BADGE[status]} data-testid="appointment-status">{status}</span>;
 }
 
-export function AppointmentList({ items, me, roles, nameOf, onChanged, emptyText }: {
+export function AppointmentList({ items, me, roles, nameOf, emptyText }: {
   items: readonly AppointmentJson[];
   me: Address;
   roles: Roles;
   nameOf: (account: string) => string;
-  onChanged: () => void;
   emptyText: string;
 }) {
   if (items.length === 0) return <p className="muted">{emptyText}</p>;
@@ -51,7 +52,7 @@ export function AppointmentList({ items, me, roles, nameOf, onChanged, emptyText
           <h3 id={`day-${group.day}`}>{dayLabel(group.day)}</h3>
           <ul className={styles.list}>
             {group.items.map((item) => (
-              <AppointmentItem key={item.id} item={item} me={me} roles={roles} nameOf={nameOf} onChanged={onChanged} />
+              <AppointmentItem key={item.id} item={item} me={me} roles={roles} nameOf={nameOf} />
             ))}
           </ul>
         </section>
@@ -60,6 +61,8 @@ export function AppointmentList({ items, me, roles, nameOf, onChanged, emptyText
   );
 }
 
+const AFTER_CHANGE = [queryKeys.api.appointments()];
+
 const ACTION_LABEL: Readonly<Record<AppointmentAction, string>> = {
   confirm: "Confirm",
   reschedule: "Reschedule",
@@ -67,31 +70,24 @@ const ACTION_LABEL: Readonly<Record<AppointmentAction, string>> = {
   cancel: "Cancel appointment",
 };
 
-function AppointmentItem({ item, me, roles, nameOf, onChanged }: {
+function AppointmentItem({ item, me, roles, nameOf }: {
   item: AppointmentJson;
   me: Address;
   roles: Roles;
   nameOf: (account: string) => string;
-  onChanged: () => void;
 }) {
-  const [pending, setPending] = useState<AppointmentAction | null>(null);
-  const [error, setError] = useState<unknown>(null);
   const [form, setForm] = useState<"reschedule" | "decline" | "cancel" | null>(null);
   const actions = allowedActions(item, me, roles);
   const isPatient = item.patient.toLowerCase() === me.toLowerCase();
 
+  const change = useAction(
+    (_, action: AppointmentAction, extra: Record<string, string>) =>
+      apiRequest<{ appointment: AppointmentJson }>("/api/appointments", { method: "PATCH", body: { id: item.id, action, ...extra } }),
+    { invalidates: AFTER_CHANGE },
+  );
+  const pending = change.pending;
   const act = async (action: AppointmentAction, extra: Record<string, string> = {}) => {
-    setPending(action);
-    setError(null);
-    try {
-      await apiRequest<{ appointment: AppointmentJson }>("/api/appointments", { method: "PATCH", body: { id: item.id, action, ...extra } });
-      setForm(null);
-      onChanged();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setPending(null);
-    }
+    if (await change.run(action, extra)) setForm(null);
   };
 
   return (
@@ -111,7 +107,7 @@ function AppointmentItem({ item, me, roles, nameOf, onChanged }: {
               key={action}
               type="button"
               className={action === "confirm" ? "btn btn-small btn-primary" : action === "cancel" || action === "decline" ? "btn btn-small btn-danger" : "btn btn-small"}
-              disabled={pending !== null}
+              disabled={pending}
               aria-expanded={action === "confirm" ? undefined : form === action}
               onClick={() => (action === "confirm" ? void act("confirm") : setForm(form === action ? null : action))}
             >
@@ -121,11 +117,11 @@ function AppointmentItem({ item, me, roles, nameOf, onChanged }: {
           {pending ? <Spinner label="Saving…" /> : null}
         </div>
       ) : null}
-      {form === "reschedule" ? <RescheduleForm item={item} pending={pending !== null} onSubmit={(slot, reason) => void act("reschedule", { ...slot, ...(reason ? { reason } : {}) })} /> : null}
+      {form === "reschedule" ? <RescheduleForm item={item} pending={pending} onSubmit={(slot, reason) => void act("reschedule", { ...slot, ...(reason ? { reason } : {}) })} /> : null}
       {form === "decline" || form === "cancel" ? (
-        <ReasonForm action={form} pending={pending !== null} onSubmit={(reason) => void act(form, reason ? { reason } : {})} />
+        <ReasonForm action={form} pending={pending} onSubmit={(reason) => void act(form, reason ? { reason } : {})} />
       ) : null}
-      <ErrorBox error={error} title="The appointment was not changed" />
+      <ErrorBox error={change.error} title="The appointment was not changed" />
     </li>
   );
 }

@@ -8,48 +8,41 @@ import { apiRequest } from "#web/lib/api.ts";
 import { localDay, timeRange, type AppointmentJson } from "#web/lib/appointments.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useAction } from "#web/lib/useAction.ts";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { checkSlot, SlotFields, type SlotInput } from "./SlotFields.tsx";
 import styles from "./appointments.module.css";
 
-export function RequestForm({ patient, onRequested }: { patient: Address; onRequested: () => void }) {
+const AFTER_REQUEST = [queryKeys.api.appointments()];
+
+export function RequestForm({ patient }: { patient: Address }) {
   const reader = useLedgerReader();
   const nameOf = useNameOf();
   const staff = useStaff();
-  const doctors = useQuery({ queryKey: ["ledger", "assignedDoctors", patient], queryFn: () => assignedDoctors(reader, patient) });
+  const doctors = useQuery({ queryKey: queryKeys.ledger.assignedDoctors(patient), queryFn: () => assignedDoctors(reader, patient) });
   const [doctor, setDoctor] = useState("");
   const [slot, setSlot] = useState<SlotInput>({ day: "", time: "", minutes: 30 });
   const [errors, setErrors] = useState<Partial<Record<"doctor" | "day" | "time", string>>>({});
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const [done, setDone] = useState<AppointmentJson | null>(null);
+  const request = useAction(async (_, slot: { slotStart: string; slotEnd: string }, doctor: string) => {
+    const { appointment } = await apiRequest<{ appointment: AppointmentJson }>("/api/appointments", { method: "POST", body: { doctor, ...slot } });
+    return appointment;
+  }, { invalidates: AFTER_REQUEST });
+  const done = request.result;
 
   const departmentOf = (account: string) => staff.data?.find((m) => m.account.toLowerCase() === account.toLowerCase())?.profile.department;
   const chosen = doctor || (doctors.data?.length === 1 ? doctors.data[0] : "") || "";
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    setDone(null);
+    request.reset();
     const checked = checkSlot(slot, new Date());
     const next = { ...(checked.ok ? {} : checked.errors), ...(chosen ? {} : { doctor: "Pick one of your doctors" }) };
     setErrors(next);
     if (!checked.ok || !chosen) return;
-    setPending(true);
-    try {
-      const { appointment } = await apiRequest<{ appointment: AppointmentJson }>("/api/appointments", {
-        method: "POST",
-        body: { doctor: chosen, ...checked.slot },
-      });
-      setDone(appointment);
-      onRequested();
-    } catch (caught) {
-      setError(caught);
-    } finally {
-      setPending(false);
-    }
+    await request.run(checked.slot, chosen);
   };
 
   return (
@@ -71,15 +64,15 @@ export function RequestForm({ patient, onRequested }: { patient: Address; onRequ
           <div className="row">
             <SlotFields value={slot} onChange={setSlot} errors={errors} minDay={localDay(new Date())} />
           </div>
-          <ErrorBox error={error} title="The appointment was not requested" />
+          <ErrorBox error={request.error} title="The appointment was not requested" />
           {done ? (
             <Notice kind="success">
               Requested {nameOf(done.doctor)} on {new Date(done.slotStart).toLocaleDateString()} {timeRange(done)}. The doctor or the reception will confirm it.
             </Notice>
           ) : null}
           <div className="row">
-            <button type="submit" className="btn btn-primary" disabled={pending}>Request appointment</button>
-            {pending ? <Spinner label="Sending the request…" /> : null}
+            <button type="submit" className="btn btn-primary" disabled={request.pending}>Request appointment</button>
+            {request.pending ? <Spinner label="Sending the request…" /> : null}
           </div>
         </form>
       ) : null}

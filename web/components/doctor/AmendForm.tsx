@@ -26,7 +26,7 @@ export function AmendForm({ report, patientName, onClose }: { report: ReportReco
       upload.fail(new MedLedgerError("INVALID_INPUT", "No corrected file is chosen.", "Choose the corrected report file (PDF or image)."));
       return;
     }
-    await upload.upload(request);
+    await upload.run(request);
   };
 
   return (
@@ -38,16 +38,16 @@ export function AmendForm({ report, patientName, onClose }: { report: ReportReco
       </p>
       <div className="field">
         <label htmlFor="amend-file">Corrected file (PDF or image)</label>
-        <input id="amend-file" ref={fileInput} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={upload.done !== null} />
+        <input id="amend-file" ref={fileInput} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={upload.result !== undefined} />
         {file ? <span className="help">{file.name} · {formatBytes(file.size)}</span> : null}
       </div>
       <div className="row">
-        {upload.done ? null : (
-          <button type="submit" className="btn btn-primary" disabled={upload.busy}>
-            {upload.isPreparedFor(request) && !upload.busy ? "Retry registration" : "Encrypt, store and register the amendment"}
+        {upload.result ? null : (
+          <button type="submit" className="btn btn-primary" disabled={upload.pending}>
+            {upload.isPreparedFor(request) && !upload.pending ? "Retry registration" : "Encrypt, store and register the amendment"}
           </button>
         )}
-        <button type="button" className="btn" disabled={upload.busy} onClick={onClose}>{upload.done ? "Close" : "Cancel"}</button>
+        <button type="button" className="btn" disabled={upload.pending} onClick={onClose}>{upload.result ? "Close" : "Cancel"}</button>
       </div>
       <UploadStatus
         upload={upload}

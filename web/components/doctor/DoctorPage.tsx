@@ -12,10 +12,11 @@ import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { AccessGate } from "../AccessGate.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { ReportList } from "../ReportList.tsx";
-import { RoleGate } from "../RoleGate.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
 import { AmendForm } from "./AmendForm.tsx";
 import { MyPatients } from "./MyPatients.tsx";
@@ -31,8 +32,8 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
   const reader = useLedgerReader();
   const nameOf = useNameOf();
   const [amending, setAmending] = useState<ReportRecord | null>(null);
-  const issued = useQuery({ queryKey: ["ledger", "reports", "doctor", address], queryFn: () => listReports(reader, { doctor: address }) });
-  const shared = useQuery({ queryKey: ["ledger", "reports", "sharedWith", address], queryFn: () => listReportsSharedWith(reader, address) });
+  const issued = useQuery({ queryKey: queryKeys.ledger.reports.byDoctor(address), queryFn: () => listReports(reader, { doctor: address }) });
+  const shared = useQuery({ queryKey: queryKeys.ledger.reports.sharedWith(address), queryFn: () => listReportsSharedWith(reader, address) });
   return (
     <>
       <section className="card" aria-labelledby="issued-title">
@@ -65,12 +66,12 @@ function DoctorWork({ address, identity }: { address: Address; identity: Encrypt
 
 export function DoctorPage() {
   return (
-    <RoleGate role="doctor">
+    <AccessGate roles={["doctor"]} purpose="use the doctor page">
       {(address) => (
         <UnlockKey address={address} publish why="Reports are encrypted for your key, and patients' reports can only be wrapped for you once it is published.">
           {(identity) => <DoctorWork address={address} identity={identity} />}
         </UnlockKey>
       )}
-    </RoleGate>
+    </AccessGate>
   );
 }

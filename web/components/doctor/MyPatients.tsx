@@ -3,7 +3,10 @@
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
+import { Table } from "../Table.tsx";
 import type { MyPatient, MyPatients as MyPatientsState } from "./useMyPatients.ts";
+
+const COLUMNS = ["Name", "Born", "Contact", "Notes", "Account"];
 
 function ProfileCells({ patient }: { patient: MyPatient }) {
   if (patient.profile) {
@@ -33,21 +36,14 @@ export function MyPatients({ state }: { state: MyPatientsState }) {
       <ErrorBox error={error} />
       {patients?.length === 0 ? <p className="muted" data-testid="my-patients">No patients are assigned to you yet.</p> : null}
       {patients && patients.length > 0 ? (
-        <div className="table-wrap">
-          <table data-testid="my-patients">
-            <thead>
-              <tr><th scope="col">Name</th><th scope="col">Born</th><th scope="col">Contact</th><th scope="col">Notes</th><th scope="col">Account</th></tr>
-            </thead>
-            <tbody>
-              {patients.map((p) => (
-                <tr key={p.account} data-patient={p.account} data-profile={p.profile ? "open" : p.profile === null ? "not-shared" : "loading"}>
-                  <ProfileCells patient={p} />
-                  <td><AddressText value={p.account} copy /></td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <Table testId="my-patients" columns={COLUMNS}>
+          {patients.map((p) => (
+            <tr key={p.account} data-patient={p.account} data-profile={p.profile ? "open" : p.profile === null ? "not-shared" : "loading"}>
+              <ProfileCells patient={p} />
+              <td><AddressText value={p.account} copy /></td>
+            </tr>
+          ))}
+        </Table>
       ) : null}
     </section>
   );

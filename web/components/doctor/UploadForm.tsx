@@ -42,7 +42,7 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
       upload.fail(new MedLedgerError("INVALID_INPUT", "No report file is chosen.", "Choose the report file (PDF or image) to upload."));
       return;
     }
-    if (await upload.upload(request)) {
+    if (await upload.run(request)) {
       setFile(null);
       setFileInputKey((k) => k + 1);
     }
@@ -86,8 +86,8 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
         {file ? <span className="help">{file.name} · {formatBytes(file.size)}</span> : null}
       </div>
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={upload.busy}>
-          {upload.isPreparedFor(request) && !upload.busy ? "Retry registration" : "Encrypt, store and register"}
+        <button type="submit" className="btn btn-primary" disabled={upload.pending}>
+          {upload.isPreparedFor(request) && !upload.pending ? "Retry registration" : "Encrypt, store and register"}
         </button>
       </div>
       <UploadStatus

@@ -19,14 +19,14 @@ export const UPLOAD_STEPS = [
 ] as const;
 
 export function UploadStatus({ upload, errorTitle, success }: { upload: ReportUpload; errorTitle: string; success: (done: SubmitResult) => ReactNode }) {
-  const { step, busy, prepared, error, done, issued } = upload;
+  const { step, pending, prepared, error, result, issued } = upload;
   return (
     <>
       {step ? <StepList steps={UPLOAD_STEPS} current={step} /> : null}
-      {prepared && !busy && error ? <Notice kind="info">The encrypted file is already on IPFS ({prepared.cid}); retrying only sends the registration.</Notice> : null}
+      {prepared && !pending && error ? <Notice kind="info">The encrypted file is already on IPFS ({prepared.cid}); retrying only sends the registration.</Notice> : null}
       <ErrorBox error={error} title={errorTitle} />
-      {done ? <Notice kind="success">{success(done)}</Notice> : null}
-      {done && issued ? <IssuedFile issued={issued} /> : null}
+      {result ? <Notice kind="success">{success(result)}</Notice> : null}
+      {result && issued ? <IssuedFile issued={issued} /> : null}
     </>
   );
 }

@@ -16,6 +16,7 @@ import { loadPatientProfile, type PatientProfile } from "#core/patients/profile.
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
 
 export interface MyPatient {
   readonly account: Address;
@@ -39,11 +40,10 @@ export function useMyPatients(doctor: Address, identity: EncryptionIdentity): My
   const reader = useLedgerReader();
   const store = useContentStore();
   const fallbackName = useNameOf();
-  const assigned = useQuery({ queryKey: ["ledger", "doctorPatients", doctor], queryFn: () => patientsOfDoctor(reader, doctor) });
+  const assigned = useQuery({ queryKey: queryKeys.ledger.doctorPatients(doctor), queryFn: () => patientsOfDoctor(reader, doctor) });
   const profiles = useQueries({
     queries: (assigned.data ?? []).map((patient) => ({
-      // Under "ledger": refreshed after every write (a re-sealed profile has a new CID).
-      queryKey: ["ledger", "patientProfileFor", patient, identity.address],
+      queryKey: queryKeys.ledger.patientProfileFor(patient, identity.address),
       queryFn: async (): Promise<PatientProfile | null> => {
         const cid = cidFromBytes(await readLedger(reader, "patientProfile", [patient]));
         try {

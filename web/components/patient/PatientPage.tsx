@@ -7,14 +7,19 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
+import { shareableDoctors } from "#core/staff/eligibility.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { listReports, type ReportRecord } from "#core/reports/records.ts";
 import type { ShareState } from "#core/reports/share.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
-import { useLedgerReader, useLedgerWriter, useWallet } from "#web/lib/ledgerContext.tsx";
-import { useNameOf, useRoles, useStaff } from "#web/lib/queries.ts";
+import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
+import { useNameOf, useStaff } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useAction } from "#web/lib/useAction.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
+import { AccessGate } from "../AccessGate.tsx";
+import { ActionButton } from "../ActionButton.tsx";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
@@ -49,7 +54,7 @@ function ShareForm({ report, identity }: { report: ReportRecord; identity: Encry
   const staff = useStaff();
   const [doctor, setDoctor] = useState("");
   const share = useLedgerAction(doShare);
-  const doctors = (staff.data ?? []).filter((m) => m.role === "doctor" && m.active && m.account.toLowerCase() !== report.doctor.toLowerCase());
+  const doctors = shareableDoctors(staff.data ?? [], report.doctor);
   return (
     <>
       <form
@@ -96,9 +101,9 @@ function SharedWith({ report, active }: { report: ReportRecord; active: readonly
 function MyReports({ address, identity }: { address: Address; identity: EncryptionIdentity }) {
   const reader = useLedgerReader();
   const nameOf = useNameOf();
-  const reports = useQuery({ queryKey: ["ledger", "reports", "patient", address], queryFn: () => listReports(reader, { patient: address }) });
+  const reports = useQuery({ queryKey: queryKeys.ledger.reports.ofPatient(address), queryFn: () => listReports(reader, { patient: address }) });
   // One query for the shares of all the patient's reports, not one per report.
-  const shares = useQuery({ queryKey: ["ledger", "shares", "patient", address], queryFn: async () => (await sharing()).listSharesOfPatient(reader, address) });
+  const shares = useQuery({ queryKey: queryKeys.ledger.sharesOfPatient(address), queryFn: async () => (await sharing()).listSharesOfPatient(reader, address) });
   return (
     <section className="card" aria-labelledby="my-reports">
       <h2 id="my-reports">My reports</h2>
@@ -116,9 +121,13 @@ function RegistrationCode({ address }: { address: Address }) {
   const reader = useLedgerReader();
   const getWriter = useLedgerWriter();
   const { unlock } = useIdentity(address);
-  const [code, setCode] = useState<string | null>(null);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const creating = useAction(async () => {
+    const identity = await unlock();
+    const writer = await getWriter();
+    const { createRegistrationRequest, encodeRegistrationRequest } = await import("#core/patients/registration.ts");
+    return encodeRegistrationRequest(await createRegistrationRequest(reader, writer.walletClient, identity));
+  });
+  const code = creating.result;
   return (
     <section className="card" aria-labelledby="register-title" data-testid="registration">
       <h2 id="register-title">Become a patient</h2>
@@ -126,31 +135,7 @@ function RegistrationCode({ address }: { address: Address }) {
         Your account <AddressText value={address} copy /> is not registered as a patient. The hospital&apos;s reception registers you: create your
         registration code below (your wallet signs twice, nothing is sent and nothing costs ether) and give it to the reception.
       </p>
-      <div className="row">
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={pending}
-          onClick={async () => {
-            setPending(true);
-            setError(null);
-            try {
-              const identity = await unlock();
-              const writer = await getWriter();
-              const { createRegistrationRequest, encodeRegistrationRequest } = await import("#core/patients/registration.ts");
-              setCode(encodeRegistrationRequest(await createRegistrationRequest(reader, writer.walletClient, identity)));
-            } catch (caught) {
-              setError(caught);
-            } finally {
-              setPending(false);
-            }
-          }}
-        >
-          Create my registration code
-        </button>
-        {pending ? <Spinner label="Waiting for the wallet…" /> : null}
-      </div>
-      <ErrorBox error={error} />
+      <ActionButton action={creating} pendingLabel="Waiting for the wallet…">Create my registration code</ActionButton>
       {code ? (
         <div className="field">
           <label htmlFor="registration-code">Your registration code (give it to the reception)</label>
@@ -163,17 +148,13 @@ function RegistrationCode({ address }: { address: Address }) {
 }
 
 export function PatientPage() {
-  const wallet = useWallet();
-  const roles = useRoles(wallet.address);
-  if (!wallet.isConnected || !wallet.address) return <div className="card"><p>Connect your wallet to see your reports (button at the top right).</p></div>;
-  if (wallet.wrongNetwork) return <div className="card"><p>Switch your wallet to MedLedger&apos;s network first (see the banner above).</p></div>;
-  if (roles.isPending) return <Spinner label="Reading your roles from the contract…" />;
-  if (roles.error) return <ErrorBox error={roles.error} />;
-  const address = wallet.address;
-  if (!roles.data.patient) return <RegistrationCode address={address} />;
   return (
-    <UnlockKey address={address} publish={false} why="Your reports are encrypted for your key.">
-      {(identity) => <MyReports address={address} identity={identity} />}
-    </UnlockKey>
+    <AccessGate roles={["patient"]} purpose="see your reports" withoutRole={(address) => <RegistrationCode address={address} />}>
+      {(address) => (
+        <UnlockKey address={address} publish={false} why="Your reports are encrypted for your key.">
+          {(identity) => <MyReports address={address} identity={identity} />}
+        </UnlockKey>
+      )}
+    </AccessGate>
   );
 }

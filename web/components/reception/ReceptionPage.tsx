@@ -7,6 +7,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
+import { assignableDoctors } from "#core/staff/eligibility.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
 import { enrolPatient, type EnrolProgress, type EnrolStep } from "#core/patients/enrol.ts";
@@ -18,13 +19,15 @@ import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
+import { AccessGate } from "../AccessGate.tsx";
 import { AddressText } from "../AddressText.tsx";
 import { ResealStatus, useReseal } from "./ResealStatus.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextArea, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
-import { RoleGate } from "../RoleGate.tsx";
+import { Table } from "../Table.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
 
 const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
@@ -44,7 +47,7 @@ const ENROL_STEP_TEXT: Readonly<Record<EnrolStep, string>> = {
 
 function useActiveDoctors() {
   const staff = useStaff();
-  return (staff.data ?? []).filter((m) => m.role === "doctor" && m.active);
+  return assignableDoctors(staff.data ?? []);
 }
 
 function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
@@ -108,7 +111,7 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
 function usePatientName(patient: PatientSummary, identity: EncryptionIdentity): string | undefined {
   const store = useContentStore();
   const profile = useQuery({
-    queryKey: ["ipfs", "profile", patient.profileCid, identity.address],
+    queryKey: queryKeys.ipfs.profileName(patient.profileCid, identity.address),
     queryFn: async () => (await loadPatientProfile(store, patient.profileCid, identity)).name,
     retry: false,
     staleTime: Infinity,
@@ -122,7 +125,7 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const doctors = useActiveDoctors();
   const nameOf = useNameOf();
   const [doctor, setDoctor] = useState("");
-  const assigned = useQuery({ queryKey: ["ledger", "assigned", patient.account], queryFn: () => assignedDoctors(reader, patient.account) });
+  const assigned = useQuery({ queryKey: queryKeys.ledger.assignedDoctors(patient.account), queryFn: () => assignedDoctors(reader, patient.account) });
   const store = useContentStore();
   const assign = useLedgerAction(doChange);
   const unassign = useLedgerAction(doChange);
@@ -168,9 +171,11 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   );
 }
 
+const PATIENT_COLUMNS = ["Patient", "Registered by", "Doctors", "Assign"];
+
 function PatientList({ identity }: { identity: EncryptionIdentity }) {
   const reader = useLedgerReader();
-  const patients = useQuery({ queryKey: ["ledger", "patients"], queryFn: () => listPatients(reader) });
+  const patients = useQuery({ queryKey: queryKeys.ledger.patients(), queryFn: () => listPatients(reader) });
   return (
     <section className="card" aria-labelledby="patients-title">
       <h2 id="patients-title">Patients</h2>
@@ -178,12 +183,9 @@ function PatientList({ identity }: { identity: EncryptionIdentity }) {
       <ErrorBox error={patients.error} />
       {patients.data?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
       {patients.data && patients.data.length > 0 ? (
-        <div className="table-wrap">
-          <table data-testid="patients-table">
-            <thead><tr><th scope="col">Patient</th><th scope="col">Registered by</th><th scope="col">Doctors</th><th scope="col">Assign</th></tr></thead>
-            <tbody>{patients.data.map((p) => <PatientRow key={p.account} patient={p} identity={identity} />)}</tbody>
-          </table>
-        </div>
+        <Table testId="patients-table" columns={PATIENT_COLUMNS}>
+          {patients.data.map((p) => <PatientRow key={p.account} patient={p} identity={identity} />)}
+        </Table>
       ) : null}
     </section>
   );
@@ -191,7 +193,7 @@ function PatientList({ identity }: { identity: EncryptionIdentity }) {
 
 export function ReceptionPage() {
   return (
-    <RoleGate role="receptionist">
+    <AccessGate roles={["receptionist"]} purpose="use the receptionist page">
       {(address) => (
         <UnlockKey address={address} publish why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published.">
           {(identity) => (
@@ -202,6 +204,6 @@ export function ReceptionPage() {
           )}
         </UnlockKey>
       )}
-    </RoleGate>
+    </AccessGate>
   );
 }

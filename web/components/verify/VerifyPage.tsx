@@ -4,12 +4,12 @@
  * SHA-1 and SHA-256 are compared with the ledger; or a pasted digest is looked up. A link with
  * ?sha256=…&sha1=… (e.g. from a QR code) opens pre-filled and answers at once.
  */
-import { useMutation } from "@tanstack/react-query";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { formatBytes } from "#core/reports/limits.ts";
-import { verifyReport, type VerificationReport, type VerifyInput } from "#core/verify/verify.ts";
+import { verifyReport, type VerifyInput, type VerifyStep } from "#core/verify/verify.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -25,30 +25,26 @@ export function VerifyPage() {
   const linked = Boolean(link.sha256 || link.sha1);
   const [tab, setTab] = useState<Tab>(linked ? "digest" : "file");
   const [fileInfo, setFileInfo] = useState<{ name: string; size: number } | null>(null);
-  const [phase, setPhase] = useState<"hashing" | "checking" | null>(null);
   const [digestText, setDigestText] = useState(link.sha256 ?? link.sha1 ?? "");
   const [dragging, setDragging] = useState(false);
   const prefilled = useRef(false);
 
-  const check = useMutation<VerificationReport, unknown, VerifyInput>({
-    mutationFn: (input) => verifyReport(reader, input, { onProgress: setPhase }),
-    onSettled: () => setPhase(null),
-  });
+  const check = useAction((progress: Progress<VerifyStep>, input: VerifyInput) => verifyReport(reader, input, { onProgress: progress }));
 
-  const { mutate } = check;
+  const { run } = check;
   useEffect(() => {
     if (prefilled.current) return;
     const sha256 = params.get("sha256") ?? undefined;
     const sha1 = params.get("sha1") ?? undefined;
     if (!sha256 && !sha1) return;
     prefilled.current = true;
-    mutate({ kind: "link", sha1, sha256 });
-  }, [params, mutate]);
+    void run({ kind: "link", sha1, sha256 });
+  }, [params, run]);
 
   const onFile = (file: File | undefined) => {
     if (!file) return;
     setFileInfo({ name: file.name, size: file.size });
-    check.mutate({ kind: "file", file, name: file.name });
+    void check.run({ kind: "file", file, name: file.name });
   };
 
   const onDrop = (event: DragEvent) => {
@@ -59,7 +55,7 @@ export function VerifyPage() {
 
   const onDigest = (event: FormEvent) => {
     event.preventDefault();
-    check.mutate({ kind: "digest", digest: digestText });
+    void check.run({ kind: "digest", digest: digestText });
   };
 
   return (
@@ -91,13 +87,13 @@ export function VerifyPage() {
       ) : (
         <form id="panel-digest" role="tabpanel" aria-labelledby="tab-digest" className="form" onSubmit={onDigest}>
           <TextField label="SHA-256 or SHA-1 digest" value={digestText} onChange={(e) => setDigestText(e.target.value)} help="64 hexadecimal digits for SHA-256, 40 for SHA-1." spellCheck={false} autoComplete="off" className="mono" />
-          <div className="row"><button type="submit" className="btn btn-primary" disabled={check.isPending}>Look up</button></div>
+          <div className="row"><button type="submit" className="btn btn-primary" disabled={check.pending}>Look up</button></div>
         </form>
       )}
-      {phase === "hashing" ? <Spinner label="Computing the file's digests in your browser…" /> : null}
-      {phase === "checking" ? <Spinner label="Asking the ledger…" /> : null}
+      {check.step === "hashing" ? <Spinner label="Computing the file's digests in your browser…" /> : null}
+      {check.step === "checking" ? <Spinner label="Asking the ledger…" /> : null}
       <ErrorBox error={check.error} />
-      {check.data && !check.isPending ? <Verdict result={check.data} /> : null}
+      {check.result ? <Verdict result={check.result} /> : null}
     </>
   );
 }

@@ -1,0 +1,57 @@
+/**
+ * Every limit of the web server in one place: body sizes, token buckets, caps and quotas. The
+ * numbers are the defaults of a running server; tests and benchmarks may pass their own.
+ */
+
+/** A token bucket: `burst` requests at once, refilled at `perMinute` requests a minute. */
+export interface BucketRule {
+  /** Names the bucket in the database key (e.g. "login-ip") and in logs. */
+  readonly name: string;
+  readonly burst: number;
+  readonly perMinute: number;
+}
+
+export interface ServerLimits {
+  /** Largest request body per route, in bytes; larger bodies are refused with 413. */
+  readonly bodyBytes: {
+    readonly login: number;
+    readonly appointments: number;
+    readonly reportOpened: number;
+    /** Routes that take no body (nonce, logout) and every GET. */
+    readonly none: number;
+  };
+  /** Nonces issued and not yet expired, at most: in all, and per client network. */
+  readonly outstandingNonces: { readonly global: number; readonly perClient: number };
+  readonly buckets: {
+    readonly nonceClient: BucketRule;
+    readonly loginClient: BucketRule;
+    readonly loginAccount: BucketRule;
+    readonly reportOpenedClient: BucketRule;
+    readonly reportOpenedAccount: BucketRule;
+    readonly appointmentsClient: BucketRule;
+    readonly appointmentsAccount: BucketRule;
+  };
+  /** Open (requested, still in the future) appointment requests a patient may hold at once. */
+  readonly openAppointmentRequests: number;
+  /** A second opening of the same report by the same account within this window is not logged again. */
+  readonly reportOpenedCoalesceMs: number;
+  /** How often (per process) expired nonces and idle buckets are deleted, in bulk. */
+  readonly sweepIntervalMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, none: 1024 },
+  outstandingNonces: { global: 10_000, perClient: 60 },
+  buckets: {
+    nonceClient: { name: "nonce-ip", burst: 30, perMinute: 30 },
+    loginClient: { name: "login-ip", burst: 30, perMinute: 30 },
+    loginAccount: { name: "login-account", burst: 10, perMinute: 10 },
+    reportOpenedClient: { name: "opened-ip", burst: 120, perMinute: 120 },
+    reportOpenedAccount: { name: "opened-account", burst: 30, perMinute: 30 },
+    appointmentsClient: { name: "appointments-ip", burst: 60, perMinute: 30 },
+    appointmentsAccount: { name: "appointments-account", burst: 20, perMinute: 10 },
+  },
+  openAppointmentRequests: 5,
+  reportOpenedCoalesceMs: 60 * 1000,
+  sweepIntervalMs: 30 * 1000,
+};

@@ -1,0 +1,50 @@
+/**
+ * Every react-query key of the app, in one place. Keys are prefixes of each other on purpose:
+ *  - `ledger.all()` covers every read of the chain (and what is derived from it): a write refreshes them all;
+ *  - `api.all()` covers the reads of MedLedger's server that need a sign-in session: refetched at
+ *    sign-in, dropped at sign-out;
+ *  - `ipfs.*` is content addressed (a CID never changes) and `qrCode` is computed locally: never refreshed by a write.
+ * Query with the leaf keys; invalidate with a leaf or with the prefix of a group.
+ */
+import type { Address } from "viem";
+import type { TimelineFilter } from "#core/contract/events.ts";
+
+export const queryKeys = {
+  ledger: {
+    all: () => ["ledger"] as const,
+    roles: (account: Address | undefined) => ["ledger", "roles", account] as const,
+    staff: () => ["ledger", "staff"] as const,
+    staffMember: (account: Address | undefined) => ["ledger", "staffMember", account] as const,
+    paused: () => ["ledger", "paused"] as const,
+    patients: () => ["ledger", "patients"] as const,
+    /** The doctors assigned to `patient`. */
+    assignedDoctors: (patient: Address) => ["ledger", "assignedDoctors", patient] as const,
+    /** The patients assigned to `doctor`. */
+    doctorPatients: (doctor: Address) => ["ledger", "doctorPatients", doctor] as const,
+    /** `patient`'s current profile as `reader` opens it (under "ledger": a re-sealed profile has a new CID). */
+    patientProfileFor: (patient: Address, reader: Address) => ["ledger", "patientProfileFor", patient, reader] as const,
+    reports: {
+      all: () => ["ledger", "reports"] as const,
+      ofPatient: (patient: Address) => ["ledger", "reports", "patient", patient] as const,
+      byDoctor: (doctor: Address) => ["ledger", "reports", "doctor", doctor] as const,
+      sharedWith: (reader: Address) => ["ledger", "reports", "sharedWith", reader] as const,
+    },
+    /** Who each of `patient`'s reports is shared with. */
+    sharesOfPatient: (patient: Address) => ["ledger", "shares", "patient", patient] as const,
+    /** The contract's events; no filter and an empty filter are the same query. */
+    timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
+  },
+  ipfs: {
+    /** The patient's name in the profile stored at `cid`, as `reader` opens it. */
+    profileName: (cid: string, reader: Address) => ["ipfs", "profile", cid, reader] as const,
+  },
+  /** A QR code (data URL) of `text`: computed in the browser, never stale. */
+  qrCode: (text: string) => ["qr", text] as const,
+  /** GET /api/auth/session. */
+  session: () => ["medledger-session"] as const,
+  api: {
+    all: () => ["medledger-api"] as const,
+    appointments: () => ["medledger-api", "appointments"] as const,
+    activity: (params: Readonly<Record<string, string | undefined>>) => ["medledger-api", "activity", params] as const,
+  },
+};
