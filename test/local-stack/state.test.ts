@@ -36,9 +36,9 @@ function config(stack: LocalStack) {
 }
 
 /** The seeded reports: digests and CID of each. */
-async function reports(stack: LocalStack): Promise<{ sha1: Hex; sha256: Hex; cid: string }[]> {
+async function reports(stack: LocalStack): Promise<{ sha1: Hex; sha256: Hex; reportId: Hex; cid: string }[]> {
   const logs = await getLedgerEvents(createLedgerReader(config(stack)), { eventName: "ReportRegistered" });
-  return logs.map((log) => ({ sha1: log.args.sha1Digest, sha256: log.args.reportId, cid: cidFromBytes(log.args.cid) }));
+  return logs.map((log) => ({ sha1: log.args.sha1Digest, sha256: log.args.sha256Digest, reportId: log.args.reportId, cid: cidFromBytes(log.args.cid) }));
 }
 
 async function withDatabase<T>(dataDir: string, use: (db: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>): Promise<T> {
@@ -77,7 +77,7 @@ describe("local stack state (all or nothing)", function () {
           actor: admin.walletClient.account.address,
           roles: ["admin"],
           kind,
-          ...(kind === "report_opened" ? { reportId: first!.sha256 } : {}),
+          ...(kind === "report_opened" ? { reportId: first!.reportId } : {}),
         });
       }
       await anchorAuditHead(admin, db);
