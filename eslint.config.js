@@ -19,16 +19,43 @@ const others = (...allowed) => AREAS.filter((area) => !allowed.includes(area)).m
 const zones = [
   { target: "./core", from: others("core"), message: "core/ is the domain: it imports nothing outside core/ (move the code into core, or inject it)." },
   { target: "./server", from: others("server", "core"), message: "server/ depends on core/ only (never on the web app or another client)." },
-  { target: "./web", from: others("web", "core", "server"), message: "The web app presents core/ workflows; it never imports another client, the local stack or tests." },
-  { target: "./cli", from: others("cli", "core", "server"), message: "The CLI presents core/ workflows; it never imports another client, the local stack or tests." },
-  { target: "./bench", from: ["./test", "./web", "./cli"], message: "Benchmarks import nothing from test/ or the clients: share infrastructure through harness/ or local-stack/." },
-  { target: "./local-stack", from: ["./test", "./web", "./cli", "./bench"], message: "The local stack is infrastructure: it imports core/, server/ and ignition/ only." },
+  {
+    target: "./web",
+    from: others("web", "core", "server"),
+    message: "The web app presents core/ workflows; it never imports another client, the local stack or tests.",
+  },
+  {
+    target: "./cli",
+    from: others("cli", "core", "server"),
+    message: "The CLI presents core/ workflows; it never imports another client, the local stack or tests.",
+  },
+  {
+    target: "./bench",
+    from: ["./test", "./web", "./cli"],
+    message: "Benchmarks import nothing from test/ or the clients: share infrastructure through harness/ or local-stack/.",
+  },
+  {
+    target: "./local-stack",
+    from: ["./test", "./web", "./cli", "./bench"],
+    message: "The local stack is infrastructure: it imports core/, server/ and ignition/ only.",
+  },
   { target: "./harness", from: ["./test", "./bench"], message: "The harness serves tests and benchmarks; it imports neither." },
 ];
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/**", "web/.next/**", "artifacts/**", "cache/**", "coverage/**", "types/**", "core/contract/generated/**", "test-results/**", ".data/**", "**/*.d.ts"],
+    ignores: [
+      "node_modules/**",
+      "web/.next/**",
+      "artifacts/**",
+      "cache/**",
+      "coverage/**",
+      "types/**",
+      "core/contract/generated/**",
+      "test-results/**",
+      ".data/**",
+      "**/*.d.ts",
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -48,7 +75,10 @@ export default tseslint.config(
       "import-x/no-duplicates": "error",
       "import-x/no-relative-packages": "error",
       // Deep relative imports across folders use the #area/… aliases of package.json "imports".
-      "no-restricted-imports": ["error", { patterns: [{ regex: "^(\\.\\./){2,}", message: "Use the #core/…, #server/… (package.json \"imports\") alias instead of ../../." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: "^(\\.\\./){2,}", message: 'Use the #core/…, #server/… (package.json "imports") alias instead of ../../.' }] },
+      ],
       eqeqeq: ["error", "smart"],
     },
   },

@@ -42,11 +42,19 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
     const config = { rpcUrl: stack.rpcUrl, ipfsApiUrl: stack.ipfsApiUrl, deployment: stack.deployment, maxFileBytes: 64 * 1024 * 1024 };
     const store = createKuboStore(stack.ipfsApiUrl);
     const as = (handle: string) => createLedgerWriter(config, demoAccount(DEMO_PEOPLE.find((p) => p.handle === handle)!));
-    const admin = as("admin"), reception = as("receptionist1"), doctor = as("doctor1"), patient = as("patient1");
+    const admin = as("admin"),
+      reception = as("receptionist1"),
+      doctor = as("doctor1"),
+      patient = as("patient1");
     await addStaff(admin, reception.walletClient.account.address, "receptionist", { name: "R", department: "", contact: "" });
     await addStaff(admin, doctor.walletClient.account.address, "doctor", { name: "D", department: "", contact: "" });
     const ids = new Map<string, Awaited<ReturnType<typeof unlockIdentity>>>();
-    for (const [h, w] of [["receptionist1", reception], ["doctor1", doctor], ["patient1", patient]] as const) ids.set(h, await unlockIdentity(w.walletClient, stack.deployment));
+    for (const [h, w] of [
+      ["receptionist1", reception],
+      ["doctor1", doctor],
+      ["patient1", patient],
+    ] as const)
+      ids.set(h, await unlockIdentity(w.walletClient, stack.deployment));
     await ensureKeyPublished(reception, ids.get("receptionist1")!);
     await ensureKeyPublished(doctor, ids.get("doctor1")!);
     const request = await createRegistrationRequest(patient, patient.walletClient, ids.get("patient1")!);
@@ -82,12 +90,19 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
         const p = await prepareReport(doctor, store, { file: f, patient: patientAddress }, { maxBytes: config.maxFileBytes });
         await submitReport(doctor, p);
       });
-      log(`${label}: hash ${figures[`hash${label}MedianMs`]} ms, encrypt ${figures[`encrypt${label}MedianMs`]} ms, store ${figures[`store${label}MedianMs`]} ms, register ${figures[`register${label}MedianMs`]} ms, read ${figures[`read${label}MedianMs`]} ms, whole upload ${figures[`upload${label}MedianMs`]} ms`);
+      log(
+        `${label}: hash ${figures[`hash${label}MedianMs`]} ms, encrypt ${figures[`encrypt${label}MedianMs`]} ms, store ${figures[`store${label}MedianMs`]} ms, register ${figures[`register${label}MedianMs`]} ms, read ${figures[`read${label}MedianMs`]} ms, whole upload ${figures[`upload${label}MedianMs`]} ms`,
+      );
     }
 
     // Verification of a 10 MB file from disk against sha1sum + sha256sum of the same file.
     const path = join(dataDir, "report-10MB.bin");
-    const tenMB = await prepareReport(doctor, store, { file: await benchReportPdf(10 * 1024 * 1024), patient: patientAddress }, { maxBytes: config.maxFileBytes });
+    const tenMB = await prepareReport(
+      doctor,
+      store,
+      { file: await benchReportPdf(10 * 1024 * 1024), patient: patientAddress },
+      { maxBytes: config.maxFileBytes },
+    );
     writeFileSync(path, tenMB.issuedFile!); // the issued file (with its serial) is the one that verifies
     await submitReport(doctor, tenMB);
     const coreutils = await medianMs(7, async () => {
@@ -102,22 +117,34 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
     figures.coreutilsSha1Sha256_10MBMedianMs = coreutils;
     figures.verify10MBRatioToCoreutils = round(verify / coreutils);
     const cli = await medianMs(3, async () => {
-      const r = spawnSync(join(process.cwd(), "node_modules/.bin/node"), ["cli/bin.ts", "verify", path, "--rpc", stack.rpcUrl, "--contract", stack.deployment.address, "--chain-id", String(stack.deployment.chainId)], { encoding: "utf8" });
+      const r = spawnSync(
+        join(process.cwd(), "node_modules/.bin/node"),
+        ["cli/bin.ts", "verify", path, "--rpc", stack.rpcUrl, "--contract", stack.deployment.address, "--chain-id", String(stack.deployment.chainId)],
+        { encoding: "utf8" },
+      );
       if (r.status !== 0) throw new Error(`medledger verify exited ${r.status}: ${r.stderr}`);
     }).catch(() => Number.NaN);
     figures.cliVerify10MBMedianMs = cli;
-    log(`verify 10 MB: ${verify} ms in-process vs sha1sum+sha256sum ${coreutils} ms → ratio ${figures.verify10MBRatioToCoreutils}; the CLI process end to end ${cli} ms`);
+    log(
+      `verify 10 MB: ${verify} ms in-process vs sha1sum+sha256sum ${coreutils} ms → ratio ${figures.verify10MBRatioToCoreutils}; the CLI process end to end ${cli} ms`,
+    );
 
     // Memory while hashing a stream: peak RSS growth for 10, 200 and 500 MB files (bounded: it
     // levels off at the stream's buffers plus garbage not yet collected).
-    for (const [label, size] of [["10MB", 10], ["200MB", 200], ["500MB", 500]] as const) {
+    for (const [label, size] of [
+      ["10MB", 10],
+      ["200MB", 200],
+      ["500MB", 500],
+    ] as const) {
       const big = join(dataDir, `stream-${label}.bin`);
       const chunk = randomBytes(1024 * 1024);
       writeFileSync(big, Buffer.concat(Array.from({ length: size }, () => chunk)));
       figures[`hashStream${label}PeakRssGrowthMiB`] = measurePeakRss(big);
       rmSync(big);
     }
-    log(`streaming hash peak RSS growth: 10 MB ${figures.hashStream10MBPeakRssGrowthMiB} MiB, 200 MB ${figures.hashStream200MBPeakRssGrowthMiB} MiB, 500 MB ${figures.hashStream500MBPeakRssGrowthMiB} MiB`);
+    log(
+      `streaming hash peak RSS growth: 10 MB ${figures.hashStream10MBPeakRssGrowthMiB} MiB, 200 MB ${figures.hashStream200MBPeakRssGrowthMiB} MiB, 500 MB ${figures.hashStream500MBPeakRssGrowthMiB} MiB`,
+    );
     return figures;
   } finally {
     await stack.stop();

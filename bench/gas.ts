@@ -382,8 +382,7 @@ const SCENARIOS: readonly Scenario[] = [
     // role, pause (cold reads); patient role, nonce, key, profile length + 2 content words (new
     // slots: the 36 B CID takes a length slot and 2 content slots); PatientRegistered +
     // EncryptionKeyPublished (key, version) + RoleGranted; ~3000 for ecrecover and the EIP-712 hashing.
-    floorWithoutCalldata:
-      BASE + 2 * COLD + 4 * NEW_SLOT + 2 * 20000 + event(3, dyn(36)) + event(2, 64) + event(4, 0) + 3000,
+    floorWithoutCalldata: BASE + 2 * COLD + 4 * NEW_SLOT + 2 * 20000 + event(3, dyn(36)) + event(2, 64) + event(4, 0) + 3000,
     note: "EIP-712 signed key, 36 B profile CID",
     async run(ledger) {
       const patient = await newAccount();

@@ -27,7 +27,12 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
   const config = { rpcUrl: stack.rpcUrl, ipfsApiUrl: stack.ipfsApiUrl, deployment: stack.deployment, maxFileBytes: DEFAULT_MAX_FILE_BYTES };
   const store = createKuboStore(stack.ipfsApiUrl);
   const as = (handle: string) => createLedgerWriter(config, demoAccount(DEMO_PEOPLE.find((p) => p.handle === handle)!));
-  const [admin, reception, doctor, patient] = ["admin", "receptionist1", "doctor1", "patient1"].map(as) as [ReturnType<typeof as>, ReturnType<typeof as>, ReturnType<typeof as>, ReturnType<typeof as>];
+  const [admin, reception, doctor, patient] = ["admin", "receptionist1", "doctor1", "patient1"].map(as) as [
+    ReturnType<typeof as>,
+    ReturnType<typeof as>,
+    ReturnType<typeof as>,
+    ReturnType<typeof as>,
+  ];
   await addStaff(admin, reception.walletClient.account.address, "receptionist", { name: "Rita Reyes", department: "Front desk", contact: "" });
   await addStaff(admin, doctor.walletClient.account.address, "doctor", { name: "Dr. Ada Lovelace", department: "Cardiology", contact: "" });
   await ensureKeyPublished(reception, await unlockIdentity(reception.walletClient, stack.deployment));

@@ -62,15 +62,24 @@ function nonceRequest(ip: string): Request {
 
 /** Runs `worker` on `concurrency` lanes until `more()` is false. */
 async function lanes(concurrency: number, more: () => boolean, worker: () => Promise<void>): Promise<void> {
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (more()) await worker();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (more()) await worker();
+    }),
+  );
 }
 
 export async function benchServer(log: (line: string) => void, env: NodeJS.ProcessEnv = process.env): Promise<Record<string, number | string>> {
   const { database, drop } = await scratchDatabase(env.DATABASE_URL || undefined);
   try {
-    const ctx: ServerContext = { db: database.db, chain, now: () => new Date(), sessionTtlMs: DEFAULT_SESSION_TTL_MS, nonceTtlMs: DEFAULT_NONCE_TTL_MS, limits: DEFAULT_LIMITS };
+    const ctx: ServerContext = {
+      db: database.db,
+      chain,
+      now: () => new Date(),
+      sessionTtlMs: DEFAULT_SESSION_TTL_MS,
+      nonceTtlMs: DEFAULT_NONCE_TTL_MS,
+      limits: DEFAULT_LIMITS,
+    };
     const nonce: Handler = createApi({ ctx, sessionSecret: randomBytes(32).toString("hex") }).nonce;
     const floodStatuses = new Map<number, number>();
     // Each request first yields to the event loop, as one arriving on a socket would (a chain of

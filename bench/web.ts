@@ -19,9 +19,7 @@ import { benchListing } from "./listing.ts";
  */
 export async function firstLoadJsKb(webUrl: string, path: string, options: { includeNoModule?: boolean } = {}): Promise<number> {
   const html = await (await fetch(new URL(path, webUrl))).text();
-  const tags = [...html.matchAll(/<script[^>]+src="[^"]+"[^>]*>/g)]
-    .map((m) => m[0])
-    .filter((tag) => options.includeNoModule || !/\snomodule\b/i.test(tag));
+  const tags = [...html.matchAll(/<script[^>]+src="[^"]+"[^>]*>/g)].map((m) => m[0]).filter((tag) => options.includeNoModule || !/\snomodule\b/i.test(tag));
   const sources = new Set(tags.map((tag) => /src="([^"]+)"/.exec(tag)![1]!));
   let bytes = 0;
   for (const src of sources) {
@@ -45,11 +43,19 @@ export async function benchWeb(log: (line: string) => void): Promise<Record<stri
       writeDeploymentFile: false,
     });
     const figures: Record<string, number> = {};
-    for (const [page, path] of [["patient", "/patient"], ["verify", "/verify"], ["doctor", "/doctor"], ["reception", "/reception"], ["admin", "/admin"]] as const) {
+    for (const [page, path] of [
+      ["patient", "/patient"],
+      ["verify", "/verify"],
+      ["doctor", "/doctor"],
+      ["reception", "/reception"],
+      ["admin", "/admin"],
+    ] as const) {
       figures[`${page}PageFirstLoadJsKbGzip`] = await firstLoadJsKb(stack.webUrl!, path);
       figures[`${page}PageFirstLoadJsKbGzipWithNoModulePolyfills`] = await firstLoadJsKb(stack.webUrl!, path, { includeNoModule: true });
     }
-    log(`first-load JS (gzip, module browsers): patient ${figures.patientPageFirstLoadJsKbGzip} kB, verify ${figures.verifyPageFirstLoadJsKbGzip} kB, doctor ${figures.doctorPageFirstLoadJsKbGzip} kB, reception ${figures.receptionPageFirstLoadJsKbGzip} kB, admin ${figures.adminPageFirstLoadJsKbGzip} kB; with the noModule polyfills: patient ${figures.patientPageFirstLoadJsKbGzipWithNoModulePolyfills} kB, verify ${figures.verifyPageFirstLoadJsKbGzipWithNoModulePolyfills} kB`);
+    log(
+      `first-load JS (gzip, module browsers): patient ${figures.patientPageFirstLoadJsKbGzip} kB, verify ${figures.verifyPageFirstLoadJsKbGzip} kB, doctor ${figures.doctorPageFirstLoadJsKbGzip} kB, reception ${figures.receptionPageFirstLoadJsKbGzip} kB, admin ${figures.adminPageFirstLoadJsKbGzip} kB; with the noModule polyfills: patient ${figures.patientPageFirstLoadJsKbGzipWithNoModulePolyfills} kB, verify ${figures.verifyPageFirstLoadJsKbGzipWithNoModulePolyfills} kB`,
+    );
     Object.assign(figures, await benchListing(stack, log));
     return figures;
   } finally {

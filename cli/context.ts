@@ -35,10 +35,7 @@ export interface GlobalOptions {
 
 /** Resolves the configuration: flags over environment over the deployment file. */
 export function configOf(run: CliRun, opts: GlobalOptions): MedLedgerConfig {
-  return resolveConfig(
-    { rpcUrl: opts.rpc, chainId: opts.chainId, contract: opts.contract, ipfsApiUrl: opts.ipfs, maxFileBytes: opts.maxBytes },
-    run.env,
-  );
+  return resolveConfig({ rpcUrl: opts.rpc, chainId: opts.chainId, contract: opts.contract, ipfsApiUrl: opts.ipfs, maxFileBytes: opts.maxBytes }, run.env);
 }
 
 export interface ReaderContext {
@@ -140,21 +137,36 @@ async function keystoreSigner(run: CliRun, file: string): Promise<LocalAccount> 
   try {
     json = await readFile(file, "utf8");
   } catch (error) {
-    throw new MedLedgerError("CONFIG", `Cannot read the keystore file ${file}.`, "Check the path given to --keystore (or MEDLEDGER_KEYSTORE).", { cause: error });
+    throw new MedLedgerError("CONFIG", `Cannot read the keystore file ${file}.`, "Check the path given to --keystore (or MEDLEDGER_KEYSTORE).", {
+      cause: error,
+    });
   }
   const password = run.env.MEDLEDGER_KEYSTORE_PASSWORD ?? (run.interactive ? await promptHidden(`Password for ${file}: `) : undefined);
   if (password === undefined) {
-    throw new MedLedgerError("CONFIG", `The keystore ${file} needs a password and there is no terminal to ask for it.`, "Set MEDLEDGER_KEYSTORE_PASSWORD, or run the command in a terminal.");
+    throw new MedLedgerError(
+      "CONFIG",
+      `The keystore ${file} needs a password and there is no terminal to ask for it.`,
+      "Set MEDLEDGER_KEYSTORE_PASSWORD, or run the command in a terminal.",
+    );
   }
   const { decryptKeystoreJson, isKeystoreJson } = await import("ethers");
   if (!isKeystoreJson(json)) {
-    throw new MedLedgerError("CONFIG", `${file} is not an encrypted JSON keystore.`, "Give a keystore file (Web3 Secret Storage, as written by geth, MetaMask export or ethers).");
+    throw new MedLedgerError(
+      "CONFIG",
+      `${file} is not an encrypted JSON keystore.`,
+      "Give a keystore file (Web3 Secret Storage, as written by geth, MetaMask export or ethers).",
+    );
   }
   try {
     const decrypted = await decryptKeystoreJson(json, password);
     return privateKeySigner(decrypted.privateKey, file);
   } catch (error) {
     if (error instanceof MedLedgerError) throw error;
-    throw new MedLedgerError("CONFIG", `Cannot decrypt ${file}: wrong password or damaged file.`, "Check MEDLEDGER_KEYSTORE_PASSWORD (or the password you typed).", { cause: error });
+    throw new MedLedgerError(
+      "CONFIG",
+      `Cannot decrypt ${file}: wrong password or damaged file.`,
+      "Check MEDLEDGER_KEYSTORE_PASSWORD (or the password you typed).",
+      { cause: error },
+    );
   }
 }

@@ -5,7 +5,11 @@ import { MedLedgerError } from "#core/errors.ts";
 export async function promptHidden(prompt: string): Promise<string> {
   const stdin = process.stdin;
   if (!stdin.isTTY) {
-    throw new MedLedgerError("CONFIG", "No keystore password given and no terminal to ask for it.", "Set MEDLEDGER_KEYSTORE_PASSWORD, or run the command in a terminal.");
+    throw new MedLedgerError(
+      "CONFIG",
+      "No keystore password given and no terminal to ask for it.",
+      "Set MEDLEDGER_KEYSTORE_PASSWORD, or run the command in a terminal.",
+    );
   }
   process.stderr.write(prompt);
   stdin.setRawMode(true);

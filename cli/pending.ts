@@ -57,7 +57,14 @@ export async function savePending(dir: string, deployment: Deployment, prepared:
   await mkdir(dir, { recursive: true });
   const path = pendingPath(dir, prepared.sourceSha256);
   const { issuedFile: _bytes, ...kept } = prepared;
-  const body = { v: 2, chainId: deployment.chainId, contract: deployment.address, savedAt: new Date().toISOString(), prepared: kept, ...(issuedPath ? { issuedPath } : {}) };
+  const body = {
+    v: 2,
+    chainId: deployment.chainId,
+    contract: deployment.address,
+    savedAt: new Date().toISOString(),
+    prepared: kept,
+    ...(issuedPath ? { issuedPath } : {}),
+  };
   await writeFile(`${path}.tmp`, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await rename(`${path}.tmp`, path);
   return path;

@@ -18,8 +18,8 @@ contract MedLedger is StaffRegistry, ReportKeys, AuditAnchors {
      * @param adminTransferDelay Delay, in seconds, of a two-step admin transfer.
      * @param admin The first admin.
      */
-    constructor(uint48 adminTransferDelay, address admin)
-        MedLedgerAccess(adminTransferDelay, admin)
-        EIP712("MedLedger", "1")
-    {}
+    constructor(
+        uint48 adminTransferDelay,
+        address admin
+    ) MedLedgerAccess(adminTransferDelay, admin) EIP712("MedLedger", "1") {}
 }

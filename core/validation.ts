@@ -23,7 +23,8 @@ export interface ParsedDigest {
 }
 
 export const ADDRESS_FORMAT_MESSAGE = "Enter an account address: 0x followed by 40 hexadecimal digits";
-export const ADDRESS_CHECKSUM_MESSAGE = "This address has a wrong checksum (its upper/lower case letters do not match): probably a typo; copy it again, or give it in all lower case";
+export const ADDRESS_CHECKSUM_MESSAGE =
+  "This address has a wrong checksum (its upper/lower case letters do not match): probably a typo; copy it again, or give it in all lower case";
 
 const ADDRESS_PATTERN = /^0x[0-9a-fA-F]{40}$/;
 const DIGEST_DIGITS: Readonly<Record<DigestKind, number>> = { sha1: 40, sha256: 64 };
@@ -52,11 +53,7 @@ export function addressProblem(text: string): string | undefined {
 
 /** An account address (trimmed; mixed case must match its checksum) → the checksummed address. */
 export const addressSchema = z.pipe(
-  z.string().check(
-    z.trim(),
-    z.regex(ADDRESS_PATTERN, { error: ADDRESS_FORMAT_MESSAGE, abort: true }),
-    z.refine(checksumHolds, ADDRESS_CHECKSUM_MESSAGE),
-  ),
+  z.string().check(z.trim(), z.regex(ADDRESS_PATTERN, { error: ADDRESS_FORMAT_MESSAGE, abort: true }), z.refine(checksumHolds, ADDRESS_CHECKSUM_MESSAGE)),
   z.transform((value: string): Address => getAddress(value.toLowerCase())),
 );
 
@@ -90,7 +87,11 @@ function digestOf(text: string): ParsedDigest | undefined {
 export function parseDigest(text: string): ParsedDigest {
   const digest = digestOf(text);
   if (digest) return digest;
-  throw new MedLedgerError("INVALID_INPUT", "That is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) digest.", "Paste the digest exactly as shown on the report's verification link.");
+  throw new MedLedgerError(
+    "INVALID_INPUT",
+    "That is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) digest.",
+    "Paste the digest exactly as shown on the report's verification link.",
+  );
 }
 
 /** A digest that must be of `kind`; another kind is named in the error (so the user can look it up as that). */
@@ -111,7 +112,11 @@ export const parseSha256 = (text: string): Hex => parseDigestOf("sha256", text);
 export function parseReportId(text: string): Hex {
   const digest = digestOf(text);
   if (digest?.kind === "sha256") return digest.value;
-  throw new MedLedgerError("INVALID_INPUT", `"${text}" is not a report id.`, "A report id has 64 hex digits, as listed with the report (medledger report list).");
+  throw new MedLedgerError(
+    "INVALID_INPUT",
+    `"${text}" is not a report id.`,
+    "A report id has 64 hex digits, as listed with the report (medledger report list).",
+  );
 }
 
 const digestSchema = (kind: DigestKind, message: string) =>

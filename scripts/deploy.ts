@@ -24,7 +24,10 @@ const env = z
     RPC_URL: z.string().url().optional(),
     MEDLEDGER_ADMIN: z.optional(addressSchema),
     MEDLEDGER_ADMIN_DELAY: z.coerce.bigint().nonnegative().optional(),
-    MEDLEDGER_DEPLOYMENT_ID: z.string().regex(/^[\w-]+$/).optional(),
+    MEDLEDGER_DEPLOYMENT_ID: z
+      .string()
+      .regex(/^[\w-]+$/)
+      .optional(),
     MEDLEDGER_RESET: z.enum(["0", "1"]).optional(),
     MEDLEDGER_DEPLOYMENTS_DIR: z.string().min(1).optional(),
   })
@@ -53,7 +56,9 @@ try {
     reset: settings.MEDLEDGER_RESET === undefined ? undefined : settings.MEDLEDGER_RESET === "1",
   });
   const file = writeDeploymentFile(record, settings.MEDLEDGER_DEPLOYMENTS_DIR ?? DEPLOYMENTS_DIR);
-  console.log(`MedLedger deployed on chain ${record.chainId} (${connection.networkName}) at ${record.address}, block ${record.deployBlock}, admin ${record.admin}`);
+  console.log(
+    `MedLedger deployed on chain ${record.chainId} (${connection.networkName}) at ${record.address}, block ${record.deployBlock}, admin ${record.admin}`,
+  );
   console.log(`Wrote ${file}`);
 } finally {
   await connection.close();

@@ -26,7 +26,10 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
         { ok: true, entries },
         entries.length === 0
           ? ["No activity."]
-          : table(["TIME", "EVENT", "ACTOR", "BLOCK"], entries.map((e) => [formatTime(e.timestamp), e.eventName, e.actor, String(e.blockNumber)])),
+          : table(
+              ["TIME", "EVENT", "ACTOR", "BLOCK"],
+              entries.map((e) => [formatTime(e.timestamp), e.eventName, e.actor, String(e.blockNumber)]),
+            ),
       );
     });
 
@@ -49,9 +52,14 @@ export function registerAuditCommands(program: Command, run: CliRun): void {
           result.ok
             ? [
                 `The activity log is intact: ${result.entries} entries, ${result.anchorsChecked} on-chain anchor(s) checked.`,
-                result.unanchoredEntries > 0 ? `${result.unanchoredEntries} newer entries are not anchored yet: run \`medledger audit anchor\`.` : "Every entry is covered by an anchor.",
+                result.unanchoredEntries > 0
+                  ? `${result.unanchoredEntries} newer entries are not anchored yet: run \`medledger audit anchor\`.`
+                  : "Every entry is covered by an anchor.",
               ]
-            : [`The activity log was tampered with: ${result.firstProblem?.message ?? "see the problems below"}`, ...result.problems.slice(1).map((p) => `  also: ${p.message}`)],
+            : [
+                `The activity log was tampered with: ${result.firstProblem?.message ?? "see the problems below"}`,
+                ...result.problems.slice(1).map((p) => `  also: ${p.message}`),
+              ],
         );
         if (!result.ok) run.exitCode = EXIT.mismatch;
       } finally {

@@ -28,7 +28,9 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
 
   keys
     .command("rotate")
-    .description("Replace your encryption key by the next version and re-wrap every report key you hold for it (only when you ask: e.g. after a device was lost).")
+    .description(
+      "Replace your encryption key by the next version and re-wrap every report key you hold for it (only when you ask: e.g. after a device was lost).",
+    )
     .option("--finish", "rotate nothing: only re-wrap what an interrupted rotation left on an older key")
     .action(async (_o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { finish?: boolean }>();
@@ -38,7 +40,8 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
         if (step === "unlocking") out.step("Unlocking your current key and the next one (your wallet signs three times)…");
         if (step === "publishing") out.step("Publishing the new key…");
         if (step === "collecting") out.step("Finding the report keys still wrapped to an older key…");
-        if (step === "rewrapping" && detail) out.step(`Re-wrapping report keys ${detail.done + 1}–${Math.min(detail.total, detail.done + REWRAP_BATCH_SIZE)} of ${detail.total}…`);
+        if (step === "rewrapping" && detail)
+          out.step(`Re-wrapping report keys ${detail.done + 1}–${Math.min(detail.total, detail.done + REWRAP_BATCH_SIZE)} of ${detail.total}…`);
       };
       const result = opts.finish ? await finishRotation(ledger, { onProgress }) : await rotateEncryptionKey(ledger, { onProgress });
       const key = bytesToHex((await publishedKeyOf(ledger, account.address))!);
@@ -53,7 +56,9 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
           transactionHashes: "publishTransactionHash" in result ? [result.publishTransactionHash, ...result.transactionHashes] : result.transactionHashes,
         },
         [
-          "previousVersion" in result ? `Rotated the encryption key of ${account.address} to version ${result.keyVersion}.` : `Your encryption key is version ${result.keyVersion}.`,
+          "previousVersion" in result
+            ? `Rotated the encryption key of ${account.address} to version ${result.keyVersion}.`
+            : `Your encryption key is version ${result.keyVersion}.`,
           `  Key ${key}`,
           `  Re-wrapped ${result.rewrapped.length} report key${result.rewrapped.length === 1 ? "" : "s"} for it; you read everything with it from now on.`,
         ],
@@ -74,7 +79,11 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
         ({ ledger } = await openReader(run, opts));
       } else {
         if (!hasSigner(run, opts)) {
-          throw new MedLedgerError("CONFIG", "No account given and no signing key configured.", "Give an address (`medledger keys show 0x…`), or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).");
+          throw new MedLedgerError(
+            "CONFIG",
+            "No account given and no signing key configured.",
+            "Give an address (`medledger keys show 0x…`), or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).",
+          );
         }
         const writer = await openWriter(run, opts);
         ledger = writer.ledger;

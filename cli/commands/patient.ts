@@ -58,14 +58,18 @@ const resealCommand = (patient: Address) => `medledger patient reseal ${patient}
 /** The JSON form of a re-seal outcome, with the command that retries it when it failed. */
 function resealJson(patient: Address, outcome: ResealOutcome): Record<string, unknown> {
   if (outcome.ok) return { ok: true, ...outcome.result };
-  const error = isMedLedgerError(outcome.error) ? { code: outcome.error.code, message: outcome.error.message, hint: outcome.error.hint } : { code: "UNEXPECTED", message: String(outcome.error) };
+  const error = isMedLedgerError(outcome.error)
+    ? { code: outcome.error.code, message: outcome.error.message, hint: outcome.error.hint }
+    : { code: "UNEXPECTED", message: String(outcome.error) };
   return { ok: false, error, retry: resealCommand(patient) };
 }
 
 function resealLines(result: ResealResult): string[] {
   return [
     `  Profile CID ${result.profileCid} (re-sealed; was ${result.previousCid})`,
-    ...(result.doctorsWithoutKey.length ? [`  Not sealed for ${result.doctorsWithoutKey.join(", ")}: no published encryption key yet (re-seal once they have published one).`] : []),
+    ...(result.doctorsWithoutKey.length
+      ? [`  Not sealed for ${result.doctorsWithoutKey.join(", ")}: no published encryption key yet (re-seal once they have published one).`]
+      : []),
   ];
 }
 
@@ -112,7 +116,9 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
   withProfileOptions(
     patient
       .command("register")
-      .description("As a receptionist: register a patient from their registration code, with a profile sealed for the patient and the receptionists; with --doctor, assign the doctor and re-seal the profile for them.")
+      .description(
+        "As a receptionist: register a patient from their registration code, with a profile sealed for the patient and the receptionists; with --doctor, assign the doctor and re-seal the profile for them.",
+      )
       .requiredOption("--code <code>", "the patient's registration code (from `medledger patient request`)")
       .option("--doctor <address>", "assign this doctor right away (the profile is re-sealed for them)"),
     true,
@@ -125,11 +131,17 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
     decodeRegistrationRequest(opts.code, ledger); // a damaged code is refused before the key is published
     const { identity, published } = await openPublishedIdentity(ledger);
     if (published) out.step("Published your encryption key (first use of this account), so you can read the profiles you seal.");
-    const enrolled = await enrolPatient(ledger, await openStore(config), identity, { code: opts.code, profile, doctor }, {
-      onProgress: ({ step }) => {
-        if (step !== "done") out.step(STEP_TEXT[step]);
+    const enrolled = await enrolPatient(
+      ledger,
+      await openStore(config),
+      identity,
+      { code: opts.code, profile, doctor },
+      {
+        onProgress: ({ step }) => {
+          if (step !== "done") out.step(STEP_TEXT[step]);
+        },
       },
-    });
+    );
     const { assignment } = enrolled;
     out.result(
       {
@@ -145,7 +157,13 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
         `Registered ${profile.name} (${enrolled.patient}) as a patient.`,
         `  Profile CID ${enrolled.profileCid} (encrypted)`,
         `  Transaction ${enrolled.transactionHash}`,
-        ...(assignment ? [`Assigned doctor ${assignment.doctor}.`, `  Transaction ${assignment.transactionHash}`, ...(assignment.reseal.ok ? resealLines(assignment.reseal.result) : [])] : []),
+        ...(assignment
+          ? [
+              `Assigned doctor ${assignment.doctor}.`,
+              `  Transaction ${assignment.transactionHash}`,
+              ...(assignment.reseal.ok ? resealLines(assignment.reseal.result) : []),
+            ]
+          : []),
       ],
     );
     if (assignment) reportFailedReseal(run, out, enrolled.patient, `${profile.name} is registered and the doctor is assigned`, assignment.reseal);
@@ -177,10 +195,17 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
     }
     const profile = mergeProfile(base, opts);
     const { hash, profileCid: newCid } = await updatePatientProfile(ledger, store, account, profile);
-    out.result({ ok: true, patient: account, profileCid: newCid, transactionHash: hash }, [`Updated the profile of ${account}.`, `  Profile CID ${newCid}`, `  Transaction ${hash}`]);
+    out.result({ ok: true, patient: account, profileCid: newCid, transactionHash: hash }, [
+      `Updated the profile of ${account}.`,
+      `  Profile CID ${newCid}`,
+      `  Transaction ${hash}`,
+    ]);
   });
 
-  for (const [name, assign] of [["assign", true], ["unassign", false]] as const) {
+  for (const [name, assign] of [
+    ["assign", true],
+    ["unassign", false],
+  ] as const) {
     patient
       .command(name)
       .description(
@@ -198,7 +223,13 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
         const { config, ledger } = await openWriter(run, opts);
         const store = await openStore(config);
         const { identity } = await openPublishedIdentity(ledger);
-        const changed = await changeDoctorAssignment(ledger, store, identity, { patient: account, doctor, assigned: assign }, { onProgress: ({ step }) => out.step(STEP_TEXT[step]) });
+        const changed = await changeDoctorAssignment(
+          ledger,
+          store,
+          identity,
+          { patient: account, doctor, assigned: assign },
+          { onProgress: ({ step }) => out.step(STEP_TEXT[step]) },
+        );
         out.result(
           {
             ok: changed.reseal.ok,
@@ -221,7 +252,9 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
 
   patient
     .command("reseal")
-    .description("As a receptionist: re-seal a patient's profile for its current readers (the patient, the receptionists, the assigned doctors), e.g. to retry after an assignment.")
+    .description(
+      "As a receptionist: re-seal a patient's profile for its current readers (the patient, the receptionists, the assigned doctors), e.g. to retry after an assignment.",
+    )
     .argument("<patient>", "the patient's account")
     .action(async (address: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions>();
@@ -232,7 +265,11 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
       const { identity } = await openPublishedIdentity(ledger);
       out.step(STEP_TEXT.resealing);
       const result = await resealPatientProfile(ledger, store, identity, account);
-      out.result({ ok: true, patient: account, ...result }, [`Re-sealed the profile of ${account}.`, ...resealLines(result), `  Transaction ${result.transactionHash}`]);
+      out.result({ ok: true, patient: account, ...result }, [
+        `Re-sealed the profile of ${account}.`,
+        ...resealLines(result),
+        `  Transaction ${result.transactionHash}`,
+      ]);
     });
 
   patient
@@ -253,7 +290,10 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
         { ok: true, patients },
         patients.length === 0
           ? ["No patients."]
-          : table(["ACCOUNT", "REGISTERED BY", "BLOCK", "PROFILE CID"], patients.map((p) => [p.account, p.registeredBy, String(p.registeredBlock), p.profileCid])),
+          : table(
+              ["ACCOUNT", "REGISTERED BY", "BLOCK", "PROFILE CID"],
+              patients.map((p) => [p.account, p.registeredBy, String(p.registeredBlock), p.profileCid]),
+            ),
       );
     });
 

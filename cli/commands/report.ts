@@ -103,16 +103,30 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
   } else {
     issuedPath = job.out ?? issuedPathFor(job.path);
     if (!job.force && (await exists(issuedPath))) {
-      throw new MedLedgerError("INVALID_INPUT", `${issuedPath} already exists.`, "Choose another --out file for the issued report, or add --force to overwrite it.");
+      throw new MedLedgerError(
+        "INVALID_INPUT",
+        `${issuedPath} already exists.`,
+        "Choose another --out file for the issued report, or add --force to overwrite it.",
+      );
     }
     const { published } = await openPublishedIdentity(ledger);
     if (published) out.step("Published your encryption key (first use of this account).");
-    prepared = await prepareReport(ledger, await openStore(config), { file, patient: job.patient, supersedes: job.supersedes }, { onProgress, maxBytes: config.maxFileBytes });
+    prepared = await prepareReport(
+      ledger,
+      await openStore(config),
+      { file, patient: job.patient, supersedes: job.supersedes },
+      { onProgress, maxBytes: config.maxFileBytes },
+    );
     if (!prepared.issuedFile) throw new MedLedgerError("INVALID_INPUT", "The issued file is missing.", "Retry the upload.");
     try {
       await writeFile(issuedPath, prepared.issuedFile);
     } catch (error) {
-      throw new MedLedgerError("INVALID_INPUT", `Cannot write the issued report to ${issuedPath}.`, "Check the folder exists and is writable, or choose another --out file.", { cause: error });
+      throw new MedLedgerError(
+        "INVALID_INPUT",
+        `Cannot write the issued report to ${issuedPath}.`,
+        "Check the folder exists and is writable, or choose another --out file.",
+        { cause: error },
+      );
     }
   }
   const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath);
@@ -233,7 +247,11 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         );
       }
       if (original.supersededBy) {
-        throw new MedLedgerError("INVALID_INPUT", `Report ${reportId} was already amended by ${original.supersededBy}.`, `Amend the latest version instead: medledger report amend ${original.supersededBy} <file>`);
+        throw new MedLedgerError(
+          "INVALID_INPUT",
+          `Report ${reportId} was already amended by ${original.supersededBy}.`,
+          `Amend the latest version instead: medledger report amend ${original.supersededBy} <file>`,
+        );
       }
       await runUpload(run, ctx, out, { path, patient: original.patient, supersedes: reportId, out: opts.out, force: opts.force });
     });
@@ -269,10 +287,9 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       }
       const r = opened.record;
       if (r.supersededBy) out.warn(`this report was amended by report ${r.supersededBy}; it is not the current version.`);
-      out.result(
-        { ok: true, ...recordJson(r), out: opts.out, size: opened.bytes.byteLength, digestsMatch: true },
-        [`Saved report ${r.reportId} to ${opts.out} (${formatBytes(opened.bytes.byteLength)}); both digests match the chain.`],
-      );
+      out.result({ ok: true, ...recordJson(r), out: opts.out, size: opened.bytes.byteLength, digestsMatch: true }, [
+        `Saved report ${r.reportId} to ${opts.out} (${formatBytes(opened.bytes.byteLength)}); both digests match the chain.`,
+      ]);
     });
 
   report
@@ -291,7 +308,11 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         rows = (await listReports(ledger, { patient, doctor })).map((record) => ({ record, relation: "" }));
       } else {
         if (!hasSigner(run, opts)) {
-          throw new MedLedgerError("CONFIG", "Listing your own reports needs to know who you are, but no signing key is configured.", "Pass --patient <address> or --doctor <address>, or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).");
+          throw new MedLedgerError(
+            "CONFIG",
+            "Listing your own reports needs to know who you are, but no signing key is configured.",
+            "Pass --patient <address> or --doctor <address>, or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).",
+          );
         }
         const { ledger, account } = await openWriter(run, opts);
         const me = account.address;
@@ -314,7 +335,14 @@ export function registerReportCommands(program: Command, run: CliRun): void {
           ? ["No reports."]
           : table(
               ["REPORT ID", "PATIENT", "DOCTOR", "REGISTERED", "STATUS", ...(rows.some((r) => r.relation) ? ["YOU ARE"] : [])],
-              rows.map(({ record, relation }) => [record.reportId, record.patient, record.doctor, formatTime(record.registeredAt), status(record), ...(relation ? [relation] : [])]),
+              rows.map(({ record, relation }) => [
+                record.reportId,
+                record.patient,
+                record.doctor,
+                formatTime(record.registeredAt),
+                status(record),
+                ...(relation ? [relation] : []),
+              ]),
             ),
       );
     });
@@ -325,12 +353,19 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .argument("[ids...]", "the report ids (or --all)")
     .requiredOption("--with <address>", "the reader's account (they must have published their key)")
     .option("--all", "share every one of your reports")
-    .option("--expires <YYYY-MM-DD|never>", "last day of access (UTC) for everything you share with this reader; `never` removes an end date (default: keep the current one)")
+    .option(
+      "--expires <YYYY-MM-DD|never>",
+      "last day of access (UTC) for everything you share with this reader; `never` removes an end date (default: keep the current one)",
+    )
     .action(async (ids: string[], _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<GlobalOptions & { with: string; all?: boolean; expires?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       if (opts.all && ids.length > 0) {
-        throw new MedLedgerError("INVALID_INPUT", "Give report ids or --all, not both.", "Use `medledger report share --all --with <address>` to share every report.");
+        throw new MedLedgerError(
+          "INVALID_INPUT",
+          "Give report ids or --all, not both.",
+          "Use `medledger report share --all --with <address>` to share every report.",
+        );
       }
       if (!opts.all && ids.length === 0) {
         throw new MedLedgerError("INVALID_INPUT", "No report to share was given.", "Name one or more report ids, or pass --all.");
@@ -374,16 +409,27 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       const opts = cmd.optsWithGlobals<GlobalOptions & { from: string; all?: boolean; rekey?: boolean }>();
       const out = createPrinter(run, Boolean(opts.json));
       if (opts.all && opts.rekey) {
-        throw new MedLedgerError("INVALID_INPUT", "--rekey re-encrypts one report: it does not go with --all.", "Revoke everything with --all, then re-key the reports that matter one by one.");
+        throw new MedLedgerError(
+          "INVALID_INPUT",
+          "--rekey re-encrypts one report: it does not go with --all.",
+          "Revoke everything with --all, then re-key the reports that matter one by one.",
+        );
       }
       if (Boolean(opts.all) === (id !== undefined)) {
-        throw new MedLedgerError("INVALID_INPUT", "Give one report id, or --all.", "Use `medledger report revoke <id> --from <address>`, or `--all --from <address>` for everything.");
+        throw new MedLedgerError(
+          "INVALID_INPUT",
+          "Give one report id, or --all.",
+          "Use `medledger report revoke <id> --from <address>`, or `--all --from <address>` for everything.",
+        );
       }
       const reader = parseAddress(opts.from, "reader");
       const ctx = await openWriter(run, opts);
       if (id === undefined) {
         const hash = await revokeAllShares(ctx.ledger, reader);
-        out.result({ ok: true, reportId: null, reader, all: true, transactionHash: hash }, [`Revoked everything you shared with ${reader}.`, `  Transaction ${hash}`]);
+        out.result({ ok: true, reportId: null, reader, all: true, transactionHash: hash }, [
+          `Revoked everything you shared with ${reader}.`,
+          `  Transaction ${hash}`,
+        ]);
         return;
       }
       const reportId = parseReportId(id);
@@ -402,7 +448,14 @@ export function registerReportCommands(program: Command, run: CliRun): void {
             reader,
             all: false,
             transactionHash: result.revokeTransactionHash ?? null,
-            rekey: { version: result.version, cid: result.cid, previousCid: result.previousCid, readers: result.readers, transactionHash: result.transactionHash, unpinned: result.unpinned },
+            rekey: {
+              version: result.version,
+              cid: result.cid,
+              previousCid: result.previousCid,
+              readers: result.readers,
+              transactionHash: result.transactionHash,
+              unpinned: result.unpinned,
+            },
           },
           [
             `Revoked ${reader}'s access to report ${reportId} and re-encrypted it (version ${result.version}).`,
@@ -415,7 +468,10 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         return;
       }
       const hash = await revokeShare(ctx.ledger, reportId, reader);
-      out.result({ ok: true, reportId, reader, all: false, transactionHash: hash }, [`Revoked ${reader}'s access to report ${reportId}.`, `  Transaction ${hash}`]);
+      out.result({ ok: true, reportId, reader, all: false, transactionHash: hash }, [
+        `Revoked ${reader}'s access to report ${reportId}.`,
+        `  Transaction ${hash}`,
+      ]);
     });
 
   report
@@ -438,7 +494,12 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       };
       out.result(
         { ok: true, reportId, shares, readers },
-        shares.length === 0 ? ["Not shared with anyone."] : table(["READER", "ACCESS"], shares.map((s) => [s.reader, access(s.reader)])),
+        shares.length === 0
+          ? ["Not shared with anyone."]
+          : table(
+              ["READER", "ACCESS"],
+              shares.map((s) => [s.reader, access(s.reader)]),
+            ),
       );
     });
 }

@@ -34,7 +34,10 @@ export function registerStaffCommands(program: Command, run: CliRun): void {
       const { ledger } = await openWriter(run, opts);
       const profile = { name: opts.name ?? "", department: opts.department ?? "", contact: opts.contact ?? "" };
       const hash = await addStaff(ledger, account, opts.role, profile);
-      out.result({ ok: true, account, role: opts.role, ...profile, transactionHash: hash }, [`Added ${profile.name} (${account}) as ${opts.role}.`, `  Transaction ${hash}`]);
+      out.result({ ok: true, account, role: opts.role, ...profile, transactionHash: hash }, [
+        `Added ${profile.name} (${account}) as ${opts.role}.`,
+        `  Transaction ${hash}`,
+      ]);
     });
 
   staff
@@ -63,10 +66,17 @@ export function registerStaffCommands(program: Command, run: CliRun): void {
       out.result({ ok: true, account, ...profile, transactionHash: hash }, [`Updated ${profile.name} (${account}).`, `  Transaction ${hash}`]);
     });
 
-  for (const [name, active] of [["deactivate", false], ["reactivate", true]] as const) {
+  for (const [name, active] of [
+    ["deactivate", false],
+    ["reactivate", true],
+  ] as const) {
     staff
       .command(name)
-      .description(active ? "Give a deactivated staff member their role back (administrator only)." : "Suspend a staff member's role; their history stays (administrator only).")
+      .description(
+        active
+          ? "Give a deactivated staff member their role back (administrator only)."
+          : "Suspend a staff member's role; their history stays (administrator only).",
+      )
       .argument("<address>", "the staff member's account")
       .action(async (address: string, _o: unknown, cmd: Command) => {
         const opts = cmd.optsWithGlobals<GlobalOptions>();

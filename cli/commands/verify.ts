@@ -106,7 +106,8 @@ export function registerVerifyCommand(program: Command, run: CliRun): void {
         // Hashed here, on disk (read whole or streamed by size), not by the core's in-memory path.
         input = { kind: "digests", name: file, size, digests: () => digestPath(file) };
       } else {
-        input = opts.sha1 !== undefined ? { kind: "digest", digest: opts.sha1, expected: "sha1" } : { kind: "digest", digest: opts.sha256 ?? "", expected: "sha256" };
+        input =
+          opts.sha1 !== undefined ? { kind: "digest", digest: opts.sha1, expected: "sha1" } : { kind: "digest", digest: opts.sha256 ?? "", expected: "sha256" };
       }
       checkVerifyInput(input); // bad input is refused before connecting
       const { ledger } = await openReader(run, opts);
@@ -117,7 +118,10 @@ export function registerVerifyCommand(program: Command, run: CliRun): void {
         {
           ok: code === EXIT.ok,
           ...result,
-          claims: result.claims.map(({ issuer: claimIssuer, ...claim }) => ({ ...claim, issuerName: claimIssuer?.profileVerified ? claimIssuer.profile.name : null })),
+          claims: result.claims.map(({ issuer: claimIssuer, ...claim }) => ({
+            ...claim,
+            issuerName: claimIssuer?.profileVerified ? claimIssuer.profile.name : null,
+          })),
           doctorName: issuer?.profileVerified ? issuer.profile.name : null,
         },
         describe(report),

@@ -14,7 +14,7 @@ contract ERC1271WalletMock is IERC1271 {
      * @notice Accepts every signature.
      * @return The ERC-1271 magic value.
      */
-    function isValidSignature(bytes32, bytes memory) external pure returns (bytes4) {
+    function isValidSignature(bytes32, bytes calldata) external pure returns (bytes4) {
         return IERC1271.isValidSignature.selector;
     }
 }

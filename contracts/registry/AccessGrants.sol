@@ -54,8 +54,9 @@ abstract contract AccessGrants is ReportRegistry {
         "GrantAccess(address patient,address reader,bytes32[] reportIds,bytes[] wrappedKeys,uint40 expiresAt,uint256 nonce,uint256 deadline)"
     );
     /// @notice EIP-712 type of a patient's signed {revokeAccess}, or {revokeAllAccess} when `reportId` is zero.
-    bytes32 public constant REVOKE_ACCESS_TYPEHASH =
-        keccak256("RevokeAccess(address patient,address reader,bytes32 reportId,uint256 nonce,uint256 deadline)");
+    bytes32 public constant REVOKE_ACCESS_TYPEHASH = keccak256(
+        "RevokeAccess(address patient,address reader,bytes32 reportId,uint256 nonce,uint256 deadline)"
+    );
     mapping(address patient => mapping(address reader => Terms)) private _terms;
     mapping(bytes32 word => uint256 bits) private _grantBits;
 
@@ -109,10 +110,12 @@ abstract contract AccessGrants is ReportRegistry {
      * @param deadline Last valid UNIX time of the signature.
      * @param signature The patient's 65-byte ECDSA signature.
      */
-    function grantAccessBySig(address patient, Grant calldata grant, uint256 deadline, bytes calldata signature)
-        external
-        whenNotPaused
-    {
+    function grantAccessBySig(
+        address patient,
+        Grant calldata grant,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
         bytes32 structHash = keccak256(
             abi.encode(
                 GRANT_ACCESS_TYPEHASH,
@@ -154,8 +157,9 @@ abstract contract AccessGrants is ReportRegistry {
         uint256 deadline,
         bytes calldata signature
     ) external whenNotPaused {
-        bytes32 structHash =
-            keccak256(abi.encode(REVOKE_ACCESS_TYPEHASH, patient, reader, reportId, _useNonce(patient), deadline));
+        bytes32 structHash = keccak256(
+            abi.encode(REVOKE_ACCESS_TYPEHASH, patient, reader, reportId, _useNonce(patient), deadline)
+        );
         _checkSignature(patient, structHash, deadline, signature);
         if (reportId == bytes32(0)) _revokeAll(patient, reader);
         else _revoke(patient, reportId, reader);
@@ -211,7 +215,7 @@ abstract contract AccessGrants is ReportRegistry {
         uint256 count = reportIds.length;
         if (wrappedKeys.length != count) revert LengthMismatch();
         uint32 epoch = _openTerms(patient, reader, true, grant.expiresAt);
-        for (uint256 i; i < count; ) {
+        for (uint256 i; i < count;) {
             _grantOne(patient, reader, epoch, reportIds[i], wrappedKeys[i]);
             unchecked {
                 ++i;
@@ -226,10 +230,7 @@ abstract contract AccessGrants is ReportRegistry {
      * the contract cannot check a wrapped key against it anyway, the patient's client wraps to
      * the key it reads (see {EncryptionKeyRegistry}), and the check would cost a cold read.
      */
-    function _openTerms(address patient, address reader, bool setExpiry, uint40 expiresAt)
-        private
-        returns (uint32)
-    {
+    function _openTerms(address patient, address reader, bool setExpiry, uint40 expiresAt) private returns (uint32) {
         if (reader == patient) revert GrantToSelf();
         Terms storage stored = _terms[patient][reader];
         (uint32 epoch, uint40 expiry) = (stored.epoch, stored.expiresAt);
@@ -246,9 +247,13 @@ abstract contract AccessGrants is ReportRegistry {
         return nextEpoch;
     }
 
-    function _grantOne(address patient, address reader, uint32 epoch, bytes32 reportId, bytes calldata wrappedKey)
-        private
-    {
+    function _grantOne(
+        address patient,
+        address reader,
+        uint32 epoch,
+        bytes32 reportId,
+        bytes calldata wrappedKey
+    ) private {
         (uint32 careId, uint24 seq) = _requireReportPatient(patient, reportId);
         if (wrappedKey.length == 0) revert MissingWrappedKey();
         bytes32 word = _grantWord(careId, reader, epoch, seq);

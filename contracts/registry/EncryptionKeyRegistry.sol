@@ -15,8 +15,9 @@ import {SignedActions} from "./SignedActions.sol";
  */
 abstract contract EncryptionKeyRegistry is SignedActions {
     /// @notice EIP-712 type of a key binding signed by `account`.
-    bytes32 public constant ENCRYPTION_KEY_TYPEHASH =
-        keccak256("EncryptionKey(address account,bytes32 key,uint32 version,uint256 nonce,uint256 deadline)");
+    bytes32 public constant ENCRYPTION_KEY_TYPEHASH = keccak256(
+        "EncryptionKey(address account,bytes32 key,uint32 version,uint256 nonce,uint256 deadline)"
+    );
 
     mapping(address account => bytes32) private _keys;
     mapping(address account => uint32) private _rotations;
@@ -93,8 +94,9 @@ abstract contract EncryptionKeyRegistry is SignedActions {
         uint256 deadline,
         bytes calldata signature
     ) internal {
-        bytes32 structHash =
-            keccak256(abi.encode(ENCRYPTION_KEY_TYPEHASH, account, key, version, _useNonce(account), deadline));
+        bytes32 structHash = keccak256(
+            abi.encode(ENCRYPTION_KEY_TYPEHASH, account, key, version, _useNonce(account), deadline)
+        );
         _checkSignature(account, structHash, deadline, signature);
         _setKey(account, key, version);
     }

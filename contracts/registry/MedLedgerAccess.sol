@@ -29,9 +29,7 @@ abstract contract MedLedgerAccess is AccessControlDefaultAdminRules, Pausable {
      * @param initialDelay Delay, in seconds, of a default admin transfer.
      * @param initialAdmin The first admin.
      */
-    constructor(uint48 initialDelay, address initialAdmin)
-        AccessControlDefaultAdminRules(initialDelay, initialAdmin)
-    {}
+    constructor(uint48 initialDelay, address initialAdmin) AccessControlDefaultAdminRules(initialDelay, initialAdmin) {}
 
     /// @notice Stops every state change of the registry until {unpause}. Admin only.
     function pause() external onlyRole(DEFAULT_ADMIN_ROLE) {

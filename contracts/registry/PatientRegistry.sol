@@ -89,11 +89,10 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
      * @param patient A registered patient.
      * @param profileCid Binary CID of the new encrypted profile.
      */
-    function updatePatientProfile(address patient, bytes calldata profileCid)
-        external
-        onlyRole(RECEPTIONIST_ROLE)
-        whenNotPaused
-    {
+    function updatePatientProfile(
+        address patient,
+        bytes calldata profileCid
+    ) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
         _requirePatient(patient);
         if (profileCid.length == 0) revert EmptyCid();
         _profiles[patient] = profileCid;

@@ -77,10 +77,12 @@ abstract contract ReportKeys is AccessGrants {
      * @param deadline Last valid UNIX time of the signature.
      * @param signature `account`'s 65-byte ECDSA signature.
      */
-    function rekeyReportBySig(address account, Rekey calldata rekey, uint256 deadline, bytes calldata signature)
-        external
-        whenNotPaused
-    {
+    function rekeyReportBySig(
+        address account,
+        Rekey calldata rekey,
+        uint256 deadline,
+        bytes calldata signature
+    ) external whenNotPaused {
         bytes32 structHash = keccak256(
             abi.encode(
                 REKEY_REPORT_TYPEHASH,
@@ -122,7 +124,7 @@ abstract contract ReportKeys is AccessGrants {
         if (rekey.readerKeys.length != count) revert LengthMismatch();
         uint32 version = _nextReportVersion(reportId);
         _emitRekeyed(account, version, rekey);
-        for (uint256 i; i < count; ) {
+        for (uint256 i; i < count;) {
             address reader = rekey.readers[i];
             if (!_hasActiveGrant(reportId, reader)) revert NotGranted(reportId, reader);
             _emitRewrapped(reportId, reader, keyVersionOf(reader), version, rekey.readerKeys[i]);
@@ -141,7 +143,7 @@ abstract contract ReportKeys is AccessGrants {
         if (keyVersion == 0) revert NoEncryptionKey(account);
         uint256 count = reportIds.length;
         if (wrappedKeys.length != count) revert LengthMismatch();
-        for (uint256 i; i < count; ) {
+        for (uint256 i; i < count;) {
             bytes32 reportId = reportIds[i];
             if (!canRead(reportId, account)) revert NotReader(reportId, account);
             _emitRewrapped(reportId, account, keyVersion, _reportVersion(reportId), wrappedKeys[i]);

@@ -130,7 +130,7 @@ abstract contract ReportRegistry is PatientRegistry {
      */
     function registerReports(ReportInput[] calldata inputs) external onlyRole(DOCTOR_ROLE) whenNotPaused {
         uint256 count = inputs.length;
-        for (uint256 i; i < count; ) {
+        for (uint256 i; i < count;) {
             _registerReport(inputs[i]);
             unchecked {
                 ++i;
@@ -144,11 +144,10 @@ abstract contract ReportRegistry is PatientRegistry {
      * @param reportId A registered claim, not yet marked.
      * @param reason Free text for the audit trail (may be empty).
      */
-    function markClaimFraudulent(bytes32 reportId, string calldata reason)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-        whenNotPaused
-    {
+    function markClaimFraudulent(
+        bytes32 reportId,
+        string calldata reason
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
         _reportParties(reportId);
         if (_fraudulent[reportId]) revert AlreadyFraudulent(reportId);
         _fraudulent[reportId] = true;
@@ -188,11 +187,11 @@ abstract contract ReportRegistry is PatientRegistry {
      * @return status The outcome.
      * @return report The claim (empty when not registered).
      */
-    function verify(bytes32 sha256Digest, bytes20 sha1Digest, address doctor)
-        external
-        view
-        returns (VerificationStatus status, ReportView memory report)
-    {
+    function verify(
+        bytes32 sha256Digest,
+        bytes20 sha1Digest,
+        address doctor
+    ) external view returns (VerificationStatus status, ReportView memory report) {
         bytes32 reportId = reportIdOf(sha256Digest, doctor);
         Report memory stored = _reports[reportId];
         if (stored.careId == 0) return (VerificationStatus.NotRegistered, report);
@@ -266,8 +265,11 @@ abstract contract ReportRegistry is PatientRegistry {
      * with SafeCast: 40 bits of seconds last 34,000 years, and would revert rather than wrap.
      */
     function _storeReport(Report storage report, bytes20 sha1Digest, uint32 careId, uint24 seq) private {
-        uint256 packed = uint256(uint160(sha1Digest)) | (uint256(careId) << 160)
-            | (uint256(SafeCast.toUint40(block.timestamp)) << 192) | (uint256(seq) << 232);
+        uint256 packed =
+            uint256(uint160(sha1Digest)) |
+                (uint256(careId) << 160) |
+                (uint256(SafeCast.toUint40(block.timestamp)) << 192) |
+                (uint256(seq) << 232);
         assembly ("memory-safe") {
             sstore(report.slot, packed)
         }
@@ -285,15 +287,16 @@ abstract contract ReportRegistry is PatientRegistry {
 
     function _view(bytes32 reportId, Report memory report) private view returns (ReportView memory) {
         Care storage care = _care(report.careId);
-        return ReportView(
-            reportId,
-            report.sha1Digest,
-            care.patient,
-            care.doctor,
-            report.registeredAt,
-            _supersededBy[reportId],
-            _versions[reportId],
-            _fraudulent[reportId]
-        );
+        return
+            ReportView(
+                reportId,
+                report.sha1Digest,
+                care.patient,
+                care.doctor,
+                report.registeredAt,
+                _supersededBy[reportId],
+                _versions[reportId],
+                _fraudulent[reportId]
+            );
     }
 }

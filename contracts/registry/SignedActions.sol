@@ -30,13 +30,18 @@ abstract contract SignedActions is MedLedgerAccess, EIP712, Nonces {
      * as `structHash` (which includes the nonce the caller took with {_useNonce}) and `deadline`
      * has not passed.
      */
-    function _checkSignature(address account, bytes32 structHash, uint256 deadline, bytes calldata signature)
-        internal
-        view
-    {
+    function _checkSignature(
+        address account,
+        bytes32 structHash,
+        uint256 deadline,
+        bytes calldata signature
+    ) internal view {
         if (block.timestamp > deadline) revert ExpiredSignature(deadline);
         if (signature.length != 65) revert UnsupportedSignature(account, signature.length);
-        (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecoverCalldata(_hashTypedDataV4(structHash), signature);
+        (address signer, ECDSA.RecoverError failure, ) = ECDSA.tryRecoverCalldata(
+            _hashTypedDataV4(structHash),
+            signature
+        );
         if (failure != ECDSA.RecoverError.NoError || signer != account) revert InvalidSignature(account);
     }
 
@@ -44,7 +49,7 @@ abstract contract SignedActions is MedLedgerAccess, EIP712, Nonces {
     function _hashBytesArray(bytes[] calldata items) internal pure returns (bytes32) {
         uint256 count = items.length;
         bytes32[] memory hashes = new bytes32[](count);
-        for (uint256 i; i < count; ) {
+        for (uint256 i; i < count;) {
             hashes[i] = keccak256(items[i]);
             unchecked {
                 ++i;

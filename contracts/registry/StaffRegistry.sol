@@ -64,11 +64,11 @@ abstract contract StaffRegistry is MedLedgerAccess {
      * @param role {DOCTOR_ROLE} or {RECEPTIONIST_ROLE}.
      * @param profile Public professional profile; `name` must not be empty.
      */
-    function addStaff(address account, bytes32 role, StaffProfile calldata profile)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-        whenNotPaused
-    {
+    function addStaff(
+        address account,
+        bytes32 role,
+        StaffProfile calldata profile
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
         _requireNonZero(account);
         if (role != DOCTOR_ROLE && role != RECEPTIONIST_ROLE) revert InvalidStaffRole(role);
         if (_staff[account].role != bytes32(0)) revert AlreadyStaff(account);
@@ -87,11 +87,10 @@ abstract contract StaffRegistry is MedLedgerAccess {
      * @param account The staff member.
      * @param profile The new profile; `name` must not be empty.
      */
-    function updateStaff(address account, StaffProfile calldata profile)
-        external
-        onlyRole(DEFAULT_ADMIN_ROLE)
-        whenNotPaused
-    {
+    function updateStaff(
+        address account,
+        StaffProfile calldata profile
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) whenNotPaused {
         _requireStaff(account);
         _requireName(profile);
         _staff[account].profileHash = _profileHash(profile);

@@ -3,13 +3,7 @@
  * reported, decoded, before the wallet is asked to sign), then sent, then awaited; failures come
  * out as MedLedgerError.
  */
-import type {
-  ContractFunctionArgs,
-  ContractFunctionName,
-  ContractFunctionReturnType,
-  Hash,
-  TransactionReceipt,
-} from "viem";
+import type { ContractFunctionArgs, ContractFunctionName, ContractFunctionReturnType, Hash, TransactionReceipt } from "viem";
 import { MedLedgerError } from "../errors.ts";
 import { medLedgerAbi } from "./generated/medLedger.ts";
 import { toLedgerError } from "./errors.ts";

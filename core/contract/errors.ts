@@ -2,19 +2,15 @@
  * Turns whatever viem throws (reverts with custom errors, rejected signatures, unreachable nodes,
  * wrong chains) into a MedLedgerError that says what happened and what to do.
  */
-import {
-  BaseError,
-  ChainMismatchError,
-  ContractFunctionRevertedError,
-  HttpRequestError,
-  UserRejectedRequestError,
-  type Hex,
-} from "viem";
+import { BaseError, ChainMismatchError, ContractFunctionRevertedError, HttpRequestError, UserRejectedRequestError, type Hex } from "viem";
 import { MedLedgerError } from "../errors.ts";
 
 /** User-facing explanation of each contract custom error: [message, hint]. */
 const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
-  AccessControlUnauthorizedAccount: ["Your account does not have the role this action needs.", "Connect with an account that has the right role, or ask an administrator."],
+  AccessControlUnauthorizedAccount: [
+    "Your account does not have the role this action needs.",
+    "Connect with an account that has the right role, or ask an administrator.",
+  ],
   EnforcedPause: ["MedLedger is paused by its administrator: no changes are accepted right now.", "Try again once the administrator has lifted the pause."],
   ExpectedPause: ["MedLedger is not paused.", "Nothing to do."],
   ManagedRole: ["This role is managed through MedLedger's own staff and patient functions.", "Use add staff or register patient instead."],
@@ -26,8 +22,14 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
   StaffInactive: ["This staff member is deactivated.", "Reactivate them first if they are back."],
   EmptyName: ["A staff member needs a name.", "Fill in the name."],
   InvalidEncryptionKey: ["The encryption key is empty.", "Unlock your encryption key in the wallet again."],
-  InvalidKeySignature: ["The patient's key signature is not valid for this account, chain and contract (or it was already used).", "Ask the patient to sign the key binding again on this network."],
-  NoEncryptionKey: ["This account has not published an encryption key yet, so nothing can be encrypted for it.", "Ask them to open MedLedger once and publish their key."],
+  InvalidKeySignature: [
+    "The patient's key signature is not valid for this account, chain and contract (or it was already used).",
+    "Ask the patient to sign the key binding again on this network.",
+  ],
+  NoEncryptionKey: [
+    "This account has not published an encryption key yet, so nothing can be encrypted for it.",
+    "Ask them to open MedLedger once and publish their key.",
+  ],
   AlreadyPatient: ["This account is already a registered patient.", "Update the patient's profile instead."],
   NotPatient: ["This account is not a registered patient.", "Register the patient at the reception first."],
   NotDoctor: ["This account is not an active doctor.", "Pick an active doctor."],
@@ -46,14 +48,26 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
   AlreadyGranted: ["This reader already has access to the report.", "Nothing to do."],
   NotGranted: ["This reader has no access to revoke.", "Nothing to do."],
   InvalidAnchor: ["The audit anchor is empty.", "Anchor a non-empty activity log."],
-  InvalidSignature: ["The signature is not valid for this account, network and contract, or it was already used.", "Ask the account holder to sign again on this network (a new registration code, for a patient)."],
-  UnsupportedSignature: ["This signature is not a plain wallet signature: MedLedger accepts only ordinary (ECDSA) account signatures, not smart-contract wallets.", "Sign with an ordinary account (MetaMask, Rabby, Frame, a hardware wallet)."],
+  InvalidSignature: [
+    "The signature is not valid for this account, network and contract, or it was already used.",
+    "Ask the account holder to sign again on this network (a new registration code, for a patient).",
+  ],
+  UnsupportedSignature: [
+    "This signature is not a plain wallet signature: MedLedger accepts only ordinary (ECDSA) account signatures, not smart-contract wallets.",
+    "Sign with an ordinary account (MetaMask, Rabby, Frame, a hardware wallet).",
+  ],
   ExpiredSignature: ["The signed request has expired.", "Ask the account holder to sign it again (a new registration code, for a patient)."],
-  KeyVersionMismatch: ["This encryption key does not follow the account's current key version (it was already published or rotated meanwhile).", "Unlock your key again and retry; for a patient, create a new registration code."],
+  KeyVersionMismatch: [
+    "This encryption key does not follow the account's current key version (it was already published or rotated meanwhile).",
+    "Unlock your key again and retry; for a patient, create a new registration code.",
+  ],
   TooManyReports: ["This doctor has registered the maximum number of reports for this patient.", "Ask the hospital's administrator for help."],
   NotReportIssuer: ["Only the doctor who issued a report can amend it.", "Ask the issuing doctor to amend it, or register a new report of your own."],
   AlreadyFraudulent: ["This report claim is already marked fraudulent.", "Nothing to do."],
-  LengthMismatch: ["The lists of reports and keys do not have the same length.", "Retry the action; if it persists, report it to the hospital's administrator."],
+  LengthMismatch: [
+    "The lists of reports and keys do not have the same length.",
+    "Retry the action; if it persists, report it to the hospital's administrator.",
+  ],
   InvalidExpiry: ["The access end date is in the past.", "Choose an end date in the future, or no end date."],
   NotReportParty: ["Only the report's patient or its issuing doctor can do this.", "Sign in as the patient or the issuing doctor."],
   NotReader: ["You cannot read this report, so you cannot renew its key.", "Ask the patient to share it with you again."],
@@ -70,7 +84,9 @@ export function toLedgerError(error: unknown, context: { rpcUrl?: string; action
   if (error instanceof BaseError) {
     const rejected = error.walk((e) => e instanceof UserRejectedRequestError || (e as { code?: number }).code === 4001);
     if (rejected) {
-      return new MedLedgerError("USER_REJECTED", "You rejected the request in your wallet; nothing was sent.", "Retry when ready: your inputs are kept.", { cause: error });
+      return new MedLedgerError("USER_REJECTED", "You rejected the request in your wallet; nothing was sent.", "Retry when ready: your inputs are kept.", {
+        cause: error,
+      });
     }
     const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
     if (revert instanceof ContractFunctionRevertedError) {
@@ -79,15 +95,30 @@ export function toLedgerError(error: unknown, context: { rpcUrl?: string; action
       return new MedLedgerError("CONTRACT_REVERT", message, hint, { cause: error });
     }
     if (error.walk((e) => e instanceof ChainMismatchError)) {
-      return new MedLedgerError("WRONG_CHAIN", "Your wallet is connected to another network than MedLedger's.", "Switch your wallet to MedLedger's network and retry.", { cause: error });
+      return new MedLedgerError(
+        "WRONG_CHAIN",
+        "Your wallet is connected to another network than MedLedger's.",
+        "Switch your wallet to MedLedger's network and retry.",
+        { cause: error },
+      );
     }
     if (error.walk((e) => e instanceof HttpRequestError)) {
-      return new MedLedgerError("RPC_UNREACHABLE", `The Ethereum node${where} cannot be reached.`, "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.", { cause: error });
+      return new MedLedgerError(
+        "RPC_UNREACHABLE",
+        `The Ethereum node${where} cannot be reached.`,
+        "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.",
+        { cause: error },
+      );
     }
   }
   const text = error instanceof Error ? error.message : String(error);
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|network error/i.test(text)) {
-    return new MedLedgerError("RPC_UNREACHABLE", `The Ethereum node${where} cannot be reached.`, "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.", { cause: error });
+    return new MedLedgerError(
+      "RPC_UNREACHABLE",
+      `The Ethereum node${where} cannot be reached.`,
+      "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.",
+      { cause: error },
+    );
   }
   const action = context.action ? `${context.action} failed` : "The request failed";
   return new MedLedgerError("CONTRACT_REVERT", `${action}: ${shortMessage(error)}`, "Check the inputs and retry.", { cause: error });
@@ -95,7 +126,7 @@ export function toLedgerError(error: unknown, context: { rpcUrl?: string; action
 
 function shortMessage(error: unknown): string {
   if (error instanceof BaseError) return error.shortMessage;
-  return error instanceof Error ? error.message.split("\n")[0] ?? "unknown error" : String(error);
+  return error instanceof Error ? (error.message.split("\n")[0] ?? "unknown error") : String(error);
 }
 
 export type { Hex };

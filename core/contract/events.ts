@@ -20,10 +20,7 @@ export interface EventQuery<N extends LedgerEventName> {
 }
 
 /** Decoded logs of the contract, oldest first, from the deployment block unless `fromBlock` is given. */
-export async function getLedgerEvents<N extends LedgerEventName>(
-  ledger: LedgerReader,
-  query: EventQuery<N> = {},
-): Promise<LedgerLog<N>[]> {
+export async function getLedgerEvents<N extends LedgerEventName>(ledger: LedgerReader, query: EventQuery<N> = {}): Promise<LedgerLog<N>[]> {
   try {
     const logs = await ledger.publicClient.getContractEvents({
       address: ledger.deployment.address,
@@ -77,8 +74,14 @@ export async function getTimeline(ledger: LedgerReader, filter: TimelineFilter =
   const logs = await getLedgerEvents(ledger);
   const wanted = filter.eventNames ? new Set<string>(filter.eventNames) : undefined;
   const selected = logs.filter((log) => !wanted || wanted.has(log.eventName));
-  const times = await blockTimestamps(ledger, selected.map((log) => log.blockNumber));
-  const senders = await transactionSenders(ledger, selected.map((log) => log.transactionHash));
+  const times = await blockTimestamps(
+    ledger,
+    selected.map((log) => log.blockNumber),
+  );
+  const senders = await transactionSenders(
+    ledger,
+    selected.map((log) => log.transactionHash),
+  );
   const entries: TimelineEntry[] = selected.map((log) => ({
     eventName: log.eventName,
     actor: senders.get(log.transactionHash) ?? ("0x0000000000000000000000000000000000000000" as Address),

@@ -27,10 +27,7 @@ export interface KeyBindingMessage {
   readonly deadline: bigint;
 }
 
-export function keyBindingTypedData(
-  deployment: Deployment,
-  message: KeyBindingMessage,
-): TypedDataDefinition<typeof keyBindingTypes, "EncryptionKey"> {
+export function keyBindingTypedData(deployment: Deployment, message: KeyBindingMessage): TypedDataDefinition<typeof keyBindingTypes, "EncryptionKey"> {
   return {
     domain: { name: "MedLedger", version: "1", chainId: deployment.chainId, verifyingContract: deployment.address },
     types: keyBindingTypes,

@@ -34,12 +34,7 @@ export const identityTypes = {
 export type IdentityTypedData = TypedDataDefinition<typeof identityTypes, "EncryptionIdentity">;
 
 /** The EIP-712 message a user signs to unlock their encryption key on this chain and contract. */
-export function encryptionIdentityTypedData(
-  chainId: number,
-  contract: Address,
-  account: Address,
-  keyVersion: number = FIRST_KEY_VERSION,
-): IdentityTypedData {
+export function encryptionIdentityTypedData(chainId: number, contract: Address, account: Address, keyVersion: number = FIRST_KEY_VERSION): IdentityTypedData {
   if (!Number.isInteger(keyVersion) || keyVersion < FIRST_KEY_VERSION || keyVersion > 0xffffffff) {
     throw new MedLedgerError("INVALID_INPUT", `Key version ${keyVersion} is out of range.`, "Key versions are whole numbers from 1.");
   }

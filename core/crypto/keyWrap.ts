@@ -41,7 +41,8 @@ function keyEncryptionKey(shared: Uint8Array, ephemeralPublic: Uint8Array, recip
 /** Wraps `reportKey` so that only the holder of `recipientPublicKey`'s secret key, as `context.reader`, can unwrap it. */
 export function wrapKey(reportKey: Uint8Array, recipientPublicKey: Uint8Array, context: WrapContext): Uint8Array {
   if (reportKey.length !== 32) throw new MedLedgerError("INVALID_INPUT", "A report key must be 32 bytes.", "This is a bug; please report it.");
-  if (recipientPublicKey.length !== 32) throw new MedLedgerError("NO_ENCRYPTION_KEY", "The reader's encryption key is not a 32-byte X25519 key.", "Ask the reader to publish their key again.");
+  if (recipientPublicKey.length !== 32)
+    throw new MedLedgerError("NO_ENCRYPTION_KEY", "The reader's encryption key is not a 32-byte X25519 key.", "Ask the reader to publish their key again.");
   const aad = associatedData(context);
   const ephemeral = x25519.utils.randomSecretKey();
   const ephemeralPublic = x25519.getPublicKey(ephemeral);
@@ -50,7 +51,12 @@ export function wrapKey(reportKey: Uint8Array, recipientPublicKey: Uint8Array, c
     shared = x25519.getSharedSecret(ephemeral, recipientPublicKey);
   } catch (error) {
     // noble refuses low-order points (an all-zero shared secret): such a "key" protects nothing.
-    throw new MedLedgerError("NO_ENCRYPTION_KEY", "The reader's published encryption key is not a valid X25519 public key.", "Ask the reader to unlock their key in MedLedger again, which republishes it.", { cause: error });
+    throw new MedLedgerError(
+      "NO_ENCRYPTION_KEY",
+      "The reader's published encryption key is not a valid X25519 public key.",
+      "Ask the reader to unlock their key in MedLedger again, which republishes it.",
+      { cause: error },
+    );
   }
   const kek = keyEncryptionKey(shared, ephemeralPublic, recipientPublicKey);
   const sealed = gcm(kek, ZERO_NONCE, aad).encrypt(reportKey);

@@ -71,7 +71,8 @@ function associatedData(reportId: Hex, version: number): Uint8Array {
 }
 
 function checkKey(key: Uint8Array): void {
-  if (key.length !== 32) throw new MedLedgerError("WRONG_KEY", "The report key is not 256 bits long.", "Retry opening the report; if it persists, report it to the administrator.");
+  if (key.length !== 32)
+    throw new MedLedgerError("WRONG_KEY", "The report key is not 256 bits long.", "Retry opening the report; if it persists, report it to the administrator.");
 }
 
 export async function encryptReport(plaintext: Uint8Array, key: Uint8Array, reportId: Hex): Promise<Uint8Array> {
@@ -83,7 +84,13 @@ export async function encryptReport(plaintext: Uint8Array, key: Uint8Array, repo
   let sealed: Uint8Array;
   if (subtle) {
     const cryptoKey = await subtle.importKey("raw", key as Uint8Array<ArrayBuffer>, "AES-GCM", false, ["encrypt"]);
-    sealed = new Uint8Array(await subtle.encrypt({ name: "AES-GCM", iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> }, cryptoKey, padded as Uint8Array<ArrayBuffer>));
+    sealed = new Uint8Array(
+      await subtle.encrypt(
+        { name: "AES-GCM", iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> },
+        cryptoKey,
+        padded as Uint8Array<ArrayBuffer>,
+      ),
+    );
   } else {
     sealed = gcm(key, nonce, aad).encrypt(padded);
   }
@@ -101,7 +108,11 @@ export async function decryptReport(ciphertext: Uint8Array, key: Uint8Array, rep
   checkKey(key);
   const version = ciphertext[0];
   if (ciphertext.length < REPORT_CIPHERTEXT_OVERHEAD || (version !== VERSION && version !== UNPADDED_VERSION)) {
-    throw new MedLedgerError("TAMPERED_CIPHERTEXT", "The stored report is not a MedLedger encrypted file (truncated or of an unknown format).", UNREADABLE_HINT);
+    throw new MedLedgerError(
+      "TAMPERED_CIPHERTEXT",
+      "The stored report is not a MedLedger encrypted file (truncated or of an unknown format).",
+      UNREADABLE_HINT,
+    );
   }
   const nonce = ciphertext.subarray(1, 1 + NONCE_BYTES);
   const sealed = ciphertext.subarray(1 + NONCE_BYTES);
@@ -111,7 +122,13 @@ export async function decryptReport(ciphertext: Uint8Array, key: Uint8Array, rep
     let opened: Uint8Array;
     if (subtle) {
       const cryptoKey = await subtle.importKey("raw", key as Uint8Array<ArrayBuffer>, "AES-GCM", false, ["decrypt"]);
-      opened = new Uint8Array(await subtle.decrypt({ name: "AES-GCM", iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> }, cryptoKey, sealed as Uint8Array<ArrayBuffer>));
+      opened = new Uint8Array(
+        await subtle.decrypt(
+          { name: "AES-GCM", iv: nonce as Uint8Array<ArrayBuffer>, additionalData: aad as Uint8Array<ArrayBuffer> },
+          cryptoKey,
+          sealed as Uint8Array<ArrayBuffer>,
+        ),
+      );
     } else {
       opened = gcm(key, nonce, aad).decrypt(sealed);
     }

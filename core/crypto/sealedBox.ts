@@ -24,7 +24,8 @@ function contextId(context: string): Hex {
 }
 
 export async function sealForReaders(plaintext: Uint8Array, readers: readonly SealedReader[], context: string): Promise<Uint8Array> {
-  if (readers.length === 0) throw new MedLedgerError("INVALID_INPUT", "Sealed data needs at least one reader.", "Make sure the patient has published an encryption key.");
+  if (readers.length === 0)
+    throw new MedLedgerError("INVALID_INPUT", "Sealed data needs at least one reader.", "Make sure the patient has published an encryption key.");
   const key = randomBytes(32);
   const nonce = randomBytes(12);
   const id = contextId(context);
@@ -43,17 +44,28 @@ export async function openSealed(sealed: Uint8Array, reader: Address, secretKey:
   try {
     parsed = sealedSchema.parse(JSON.parse(new TextDecoder().decode(sealed)));
   } catch (error) {
-    throw new MedLedgerError("TAMPERED_CIPHERTEXT", "The stored profile is damaged or not a MedLedger sealed profile.", "Ask the reception to save the profile again.", { cause: error });
+    throw new MedLedgerError(
+      "TAMPERED_CIPHERTEXT",
+      "The stored profile is damaged or not a MedLedger sealed profile.",
+      "Ask the reception to save the profile again.",
+      { cause: error },
+    );
   }
   const address = reader.toLowerCase() as Address;
   const wrapped = parsed.keys[address];
   if (!wrapped) {
-    throw new MedLedgerError("NO_ACCESS", "This profile is not readable by your account.", "Profiles are readable by the patient, the receptionists and the patient's assigned doctors.");
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "This profile is not readable by your account.",
+      "Profiles are readable by the patient, the receptionists and the patient's assigned doctors.",
+    );
   }
   const key = unwrapKey(hexToBytes(wrapped as Hex), secretKey, { reportId: contextId(context), reader: address });
   try {
     return gcm(key, hexToBytes(parsed.nonce as Hex), new TextEncoder().encode(context)).decrypt(hexToBytes(parsed.data as Hex));
   } catch (error) {
-    throw new MedLedgerError("TAMPERED_CIPHERTEXT", "The stored profile was altered and cannot be decrypted.", "Ask the reception to save the profile again.", { cause: error });
+    throw new MedLedgerError("TAMPERED_CIPHERTEXT", "The stored profile was altered and cannot be decrypted.", "Ask the reception to save the profile again.", {
+      cause: error,
+    });
   }
 }

@@ -5,40 +5,22 @@
 import { MedLedgerError } from "../errors.ts";
 import type { ReportFileType } from "./types.ts";
 
-export type ReportFileRefusal =
-  "unsupported-type" | "damaged" | "encrypted" | "empty";
+export type ReportFileRefusal = "unsupported-type" | "damaged" | "encrypted" | "empty";
 
 export class ReportFileError extends MedLedgerError {
   readonly reason: ReportFileRefusal;
   /** The detected type, when the file is a PDF, PNG or JPEG that cannot be used. */
   readonly fileType: ReportFileType | null;
 
-  constructor(
-    reason: ReportFileRefusal,
-    fileType: ReportFileType | null,
-    message: string,
-    hint: string,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      reason === "empty" ? "EMPTY_FILE" : reason === "unsupported-type" ? "UNSUPPORTED_FILE_TYPE" : "DAMAGED_FILE",
-      message,
-      hint,
-      options,
-    );
+  constructor(reason: ReportFileRefusal, fileType: ReportFileType | null, message: string, hint: string, options?: { cause?: unknown }) {
+    super(reason === "empty" ? "EMPTY_FILE" : reason === "unsupported-type" ? "UNSUPPORTED_FILE_TYPE" : "DAMAGED_FILE", message, hint, options);
     this.reason = reason;
     this.fileType = fileType;
   }
 }
 
-export function isReportFileError(
-  error: unknown,
-  reason?: ReportFileRefusal,
-): error is ReportFileError {
-  return (
-    error instanceof ReportFileError &&
-    (reason === undefined || error.reason === reason)
-  );
+export function isReportFileError(error: unknown, reason?: ReportFileRefusal): error is ReportFileError {
+  return error instanceof ReportFileError && (reason === undefined || error.reason === reason);
 }
 
 const FORMAT_NAMES: Record<ReportFileType, string> = {
@@ -48,12 +30,7 @@ const FORMAT_NAMES: Record<ReportFileType, string> = {
 };
 
 export function emptyFile(): ReportFileError {
-  return new ReportFileError(
-    "empty",
-    null,
-    "The file is empty.",
-    "Choose the report file itself (a PDF or image), not an empty placeholder.",
-  );
+  return new ReportFileError("empty", null, "The file is empty.", "Choose the report file itself (a PDF or image), not an empty placeholder.");
 }
 
 export function unsupportedFile(description: string): ReportFileError {
@@ -65,11 +42,7 @@ export function unsupportedFile(description: string): ReportFileError {
   );
 }
 
-export function damagedFile(
-  type: ReportFileType,
-  detail: string,
-  cause?: unknown,
-): ReportFileError {
+export function damagedFile(type: ReportFileType, detail: string, cause?: unknown): ReportFileError {
   return new ReportFileError(
     "damaged",
     type,

@@ -12,19 +12,7 @@
  * (which would break the signature and the prefix) and adds a random /ID (so the result would not
  * be a function of file and serial). The update here is ~40 lines of PDF syntax, checked by qpdf.
  */
-import {
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFHexString,
-  PDFName,
-  PDFNumber,
-  PDFObjectParser,
-  PDFRawStream,
-  PDFRef,
-  PDFString,
-  type PDFObject,
-} from "pdf-lib";
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFObjectParser, PDFRawStream, PDFRef, PDFString, type PDFObject } from "pdf-lib";
 import { concatBytes, latin1Bytes, latin1Text } from "./bytes.ts";
 import { damagedFile, encryptedPdf } from "./errors.ts";
 import { parseReportSerial, PDF_SERIAL_KEY } from "./serialFormat.ts";
@@ -46,19 +34,10 @@ const MAX_TABLE_BYTES = 16 * 1024 * 1024;
 function findStartXref(bytes: Uint8Array): number {
   const tail = latin1Text(bytes.subarray(Math.max(0, bytes.length - TAIL)));
   const at = tail.lastIndexOf("startxref");
-  const match =
-    at < 0 ? null : /^startxref\s+(\d+)\s+%%EOF/.exec(tail.slice(at));
-  if (!match)
-    throw damagedFile(
-      "pdf",
-      "its end (startxref and %%EOF) is missing, as in a truncated download",
-    );
+  const match = at < 0 ? null : /^startxref\s+(\d+)\s+%%EOF/.exec(tail.slice(at));
+  if (!match) throw damagedFile("pdf", "its end (startxref and %%EOF) is missing, as in a truncated download");
   const offset = Number(match[1]);
-  if (!Number.isSafeInteger(offset) || offset >= bytes.length)
-    throw damagedFile(
-      "pdf",
-      "its cross-reference offset points outside the file",
-    );
+  if (!Number.isSafeInteger(offset) || offset >= bytes.length) throw damagedFile("pdf", "its cross-reference offset points outside the file");
   return offset;
 }
 
@@ -79,58 +58,31 @@ async function latestRevision(bytes: Uint8Array): Promise<LatestRevision> {
   if (document.isEncrypted) throw encryptedPdf();
   const head = latin1Text(bytes.subarray(startXref, startXref + 64));
   if (head.startsWith("xref")) {
-    const text = latin1Text(
-      bytes.subarray(startXref, startXref + MAX_TABLE_BYTES),
-    );
+    const text = latin1Text(bytes.subarray(startXref, startXref + MAX_TABLE_BYTES));
     const at = text.indexOf("trailer");
-    if (at < 0)
-      throw damagedFile("pdf", "its last cross-reference table has no trailer");
-    const trailer = parseObjectAt(
-      bytes,
-      startXref + at + "trailer".length,
-      document,
-    );
-    if (!(trailer instanceof PDFDict))
-      throw damagedFile("pdf", "its trailer does not parse");
+    if (at < 0) throw damagedFile("pdf", "its last cross-reference table has no trailer");
+    const trailer = parseObjectAt(bytes, startXref + at + "trailer".length, document);
+    if (!(trailer instanceof PDFDict)) throw damagedFile("pdf", "its trailer does not parse");
     return { document, startXref, form: "table", trailer };
   }
   const object = /^(\d+)\s+(\d+)\s+obj\b/.exec(head);
   // pdf-lib consumes xref streams while loading (they are not in its context): parse this one here.
-  const parsed = object
-    ? parseObjectAt(bytes, startXref + object[0].length, document)
-    : undefined;
-  const dict =
-    parsed instanceof PDFRawStream
-      ? parsed.dict
-      : parsed instanceof PDFDict
-        ? parsed
-        : undefined;
-  if (dict?.get(PDFName.of("Type")) === PDFName.of("XRef"))
-    return { document, startXref, form: "stream", trailer: dict };
-  throw damagedFile(
-    "pdf",
-    "its cross-reference offset does not point at a cross-reference section",
-  );
+  const parsed = object ? parseObjectAt(bytes, startXref + object[0].length, document) : undefined;
+  const dict = parsed instanceof PDFRawStream ? parsed.dict : parsed instanceof PDFDict ? parsed : undefined;
+  if (dict?.get(PDFName.of("Type")) === PDFName.of("XRef")) return { document, startXref, form: "stream", trailer: dict };
+  throw damagedFile("pdf", "its cross-reference offset does not point at a cross-reference section");
 }
 
-function parseObjectAt(
-  bytes: Uint8Array,
-  offset: number,
-  document: PDFDocument,
-): PDFObject | undefined {
+function parseObjectAt(bytes: Uint8Array, offset: number, document: PDFDocument): PDFObject | undefined {
   try {
-    return PDFObjectParser.forBytes(
-      bytes.subarray(offset),
-      document.context,
-    ).parseObject();
+    return PDFObjectParser.forBytes(bytes.subarray(offset), document.context).parseObject();
   } catch {
     return undefined;
   }
 }
 
 function textOf(value: PDFObject | undefined): string | null {
-  if (value instanceof PDFString || value instanceof PDFHexString)
-    return value.decodeText();
+  if (value instanceof PDFString || value instanceof PDFHexString) return value.decodeText();
   return null;
 }
 
@@ -138,9 +90,7 @@ function infoOf(revision: LatestRevision): {
   readonly ref: PDFRef | null;
   readonly dict: PDFDict | null;
 } {
-  const ref =
-    revision.trailer.get(PDFName.of("Info")) ??
-    revision.document.context.trailerInfo.Info;
+  const ref = revision.trailer.get(PDFName.of("Info")) ?? revision.document.context.trailerInfo.Info;
   if (!(ref instanceof PDFRef)) return { ref: null, dict: null };
   const dict = revision.document.context.lookup(ref);
   return { ref, dict: dict instanceof PDFDict ? dict : null };
@@ -165,10 +115,7 @@ const serialised = (object: PDFObject): Uint8Array => {
  * The PDF with its serial appended as an incremental update; unchanged if its current Info
  * dictionary already carries a serial. Deterministic: the same file and serial give the same bytes.
  */
-export async function embedPdfSerial(
-  bytes: Uint8Array,
-  serial: string,
-): Promise<Uint8Array> {
+export async function embedPdfSerial(bytes: Uint8Array, serial: string): Promise<Uint8Array> {
   const revision = await latestRevision(bytes);
   const { document, trailer } = revision;
   const info = infoOf(revision);
@@ -176,30 +123,20 @@ export async function embedPdfSerial(
 
   const context = document.context;
   const previousSize = trailer.get(PDFName.of("Size"));
-  let size = Math.max(
-    context.largestObjectNumber + 1,
-    previousSize instanceof PDFNumber ? previousSize.asNumber() : 0,
-  );
+  let size = Math.max(context.largestObjectNumber + 1, previousSize instanceof PDFNumber ? previousSize.asNumber() : 0);
   const infoRef = info.ref && info.dict ? info.ref : PDFRef.of(size++);
   const newInfo = PDFDict.withContext(context);
-  for (const [key, value] of info.dict?.entries() ?? [])
-    newInfo.set(key, value);
+  for (const [key, value] of info.dict?.entries() ?? []) newInfo.set(key, value);
   newInfo.set(PDFName.of(PDF_SERIAL_KEY), PDFString.of(serial));
 
   const root = trailer.get(PDFName.of("Root")) ?? context.trailerInfo.Root;
-  if (!(root instanceof PDFRef))
-    throw damagedFile("pdf", "its trailer names no document catalog");
+  if (!(root instanceof PDFRef)) throw damagedFile("pdf", "its trailer names no document catalog");
   const id = trailer.get(PDFName.of("ID"));
 
-  const separator =
-    bytes[bytes.length - 1] === 0x0a || bytes[bytes.length - 1] === 0x0d
-      ? ""
-      : "\n";
+  const separator = bytes[bytes.length - 1] === 0x0a || bytes[bytes.length - 1] === 0x0d ? "" : "\n";
   const infoOffset = bytes.length + separator.length;
   const infoObject = concatBytes(
-    latin1Bytes(
-      `${separator}${infoRef.objectNumber} ${infoRef.generationNumber} obj\n`,
-    ),
+    latin1Bytes(`${separator}${infoRef.objectNumber} ${infoRef.generationNumber} obj\n`),
     serialised(newInfo),
     latin1Bytes("\nendobj\n"),
   );
@@ -214,9 +151,7 @@ export async function embedPdfSerial(
   let section: Uint8Array;
   if (revision.form === "table") {
     const entry = `${String(infoOffset).padStart(10, "0")} ${String(infoRef.generationNumber).padStart(5, "0")} n\r\n`;
-    section = latin1Bytes(
-      `xref\n${infoRef.objectNumber} 1\n${entry}trailer\n<< /Size ${size} ${entries.join(" ")} >>\nstartxref\n${xrefOffset}\n%%EOF\n`,
-    );
+    section = latin1Bytes(`xref\n${infoRef.objectNumber} 1\n${entry}trailer\n<< /Size ${size} ${entries.join(" ")} >>\nstartxref\n${xrefOffset}\n%%EOF\n`);
   } else {
     const xrefNumber = size++;
     // W [1 4 2]: type 1 (in use), 4-byte offset, 2-byte generation; Index lists the two objects in order.
@@ -229,10 +164,7 @@ export async function embedPdfSerial(
       (generation >>> 8) & 0xff,
       generation & 0xff,
     ];
-    const data = new Uint8Array([
-      ...row(infoOffset, infoRef.generationNumber),
-      ...row(xrefOffset, 0),
-    ]);
+    const data = new Uint8Array([...row(infoOffset, infoRef.generationNumber), ...row(xrefOffset, 0)]);
     section = concatBytes(
       latin1Bytes(
         `${xrefNumber} 0 obj\n<< /Type /XRef /Size ${size} ${entries.join(" ")} /W [ 1 4 2 ] /Index [ ${infoRef.objectNumber} 1 ${xrefNumber} 1 ] /Length ${data.length} >>\nstream\n`,

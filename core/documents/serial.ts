@@ -30,16 +30,9 @@ export interface IssuedReportFile {
  * unchanged (its own serial stays, see {@link readReportSerial}): re-serialising it would give one
  * report two files and two registrations. Deterministic: the same file and serial give the same bytes.
  */
-export async function embedReportSerial(
-  bytes: Uint8Array,
-  serial: string,
-): Promise<Uint8Array> {
+export async function embedReportSerial(bytes: Uint8Array, serial: string): Promise<Uint8Array> {
   if (!isReportSerial(serial)) {
-    throw new MedLedgerError(
-      "INVALID_INPUT",
-      `"${serial}" is not a MedLedger report serial.`,
-      "Use newReportSerial() to make one (ML- and 32 hex digits).",
-    );
+    throw new MedLedgerError("INVALID_INPUT", `"${serial}" is not a MedLedger report serial.`, "Use newReportSerial() to make one (ML- and 32 hex digits).");
   }
   switch (requireReportType(bytes)) {
     case "pdf":
@@ -52,9 +45,7 @@ export async function embedReportSerial(
 }
 
 /** The serial a report file carries, or null if it has none. Refuses unsupported and damaged files. */
-export async function readReportSerial(
-  bytes: Uint8Array,
-): Promise<string | null> {
+export async function readReportSerial(bytes: Uint8Array): Promise<string | null> {
   switch (requireReportType(bytes)) {
     case "pdf":
       return readPdfSerial(bytes);
@@ -69,13 +60,10 @@ export async function readReportSerial(
  * The file as it will be issued: with a fresh serial, or unchanged if it already has one. Call it
  * once per prepared upload and keep the result: a retry must reuse these bytes, not call it again.
  */
-export async function issueReportFile(
-  bytes: Uint8Array,
-): Promise<IssuedReportFile> {
+export async function issueReportFile(bytes: Uint8Array): Promise<IssuedReportFile> {
   const type = requireReportType(bytes);
   const existing = await readReportSerial(bytes);
-  if (existing)
-    return { bytes, serial: existing, type, alreadySerialised: true };
+  if (existing) return { bytes, serial: existing, type, alreadySerialised: true };
   const serial = newReportSerial();
   return {
     bytes: await embedReportSerial(bytes, serial),

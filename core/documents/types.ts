@@ -19,8 +19,7 @@ export function detectReportType(bytes: Uint8Array): ReportFileType | null {
   return null;
 }
 
-const ascii = (text: string): number[] =>
-  Array.from(text, (c) => c.charCodeAt(0));
+const ascii = (text: string): number[] => Array.from(text, (c) => c.charCodeAt(0));
 
 /** Signatures of the files people most often pick by mistake, in the order they are tried. */
 const KNOWN: readonly {
@@ -28,44 +27,31 @@ const KNOWN: readonly {
   readonly description: string;
 }[] = [
   {
-    test: (b) =>
-      startsWith(b, [0x50, 0x4b, 0x03, 0x04]) ||
-      startsWith(b, [0x50, 0x4b, 0x05, 0x06]),
-    description:
-      "a ZIP archive or an Office document (Word, Excel, PowerPoint)",
+    test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) || startsWith(b, [0x50, 0x4b, 0x05, 0x06]),
+    description: "a ZIP archive or an Office document (Word, Excel, PowerPoint)",
   },
   {
-    test: (b) =>
-      startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
+    test: (b) => startsWith(b, [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]),
     description: "an older Office document (.doc, .xls, .ppt)",
   },
   {
     test: (b) => startsWith(b, ascii("DICM"), 128),
-    description:
-      "a DICOM medical image (export it from the viewer as PDF, PNG or JPEG)",
+    description: "a DICOM medical image (export it from the viewer as PDF, PNG or JPEG)",
   },
   {
-    test: (b) =>
-      startsWith(b, ascii("GIF87a")) || startsWith(b, ascii("GIF89a")),
+    test: (b) => startsWith(b, ascii("GIF87a")) || startsWith(b, ascii("GIF89a")),
     description: "a GIF image",
   },
   {
-    test: (b) =>
-      startsWith(b, [0x49, 0x49, 0x2a, 0x00]) ||
-      startsWith(b, [0x4d, 0x4d, 0x00, 0x2a]),
+    test: (b) => startsWith(b, [0x49, 0x49, 0x2a, 0x00]) || startsWith(b, [0x4d, 0x4d, 0x00, 0x2a]),
     description: "a TIFF image",
   },
   {
-    test: (b) =>
-      startsWith(b, ascii("RIFF")) && startsWith(b, ascii("WEBP"), 8),
+    test: (b) => startsWith(b, ascii("RIFF")) && startsWith(b, ascii("WEBP"), 8),
     description: "a WebP image",
   },
   {
-    test: (b) =>
-      startsWith(b, ascii("ftyp"), 4) &&
-      /^(heic|heix|hevc|mif1|msf1|avif)$/.test(
-        String.fromCharCode(...b.subarray(8, 12)),
-      ),
+    test: (b) => startsWith(b, ascii("ftyp"), 4) && /^(heic|heix|hevc|mif1|msf1|avif)$/.test(String.fromCharCode(...b.subarray(8, 12))),
     description: "an HEIC/AVIF photo (as taken by many phones)",
   },
   {
@@ -85,14 +71,12 @@ const KNOWN: readonly {
     description: "a compressed (gzip) file",
   },
   {
-    test: (b) =>
-      startsWith(b, ascii("7z")) && startsWith(b, [0xbc, 0xaf, 0x27, 0x1c], 2),
+    test: (b) => startsWith(b, ascii("7z")) && startsWith(b, [0xbc, 0xaf, 0x27, 0x1c], 2),
     description: "a 7-Zip archive",
   },
   { test: (b) => startsWith(b, ascii("Rar!")), description: "a RAR archive" },
   {
-    test: (b) =>
-      startsWith(b, ascii("MZ")) || startsWith(b, [0x7f, 0x45, 0x4c, 0x46]),
+    test: (b) => startsWith(b, ascii("MZ")) || startsWith(b, [0x7f, 0x45, 0x4c, 0x46]),
     description: "a program, not a document",
   },
 ];
@@ -101,10 +85,7 @@ const KNOWN: readonly {
 export function describeFileContent(bytes: Uint8Array): string {
   if (bytes.length === 0) return "an empty file";
   const type = detectReportType(bytes);
-  if (type)
-    return { pdf: "a PDF document", png: "a PNG image", jpeg: "a JPEG image" }[
-      type
-    ];
+  if (type) return { pdf: "a PDF document", png: "a PNG image", jpeg: "a JPEG image" }[type];
   const known = KNOWN.find((entry) => entry.test(bytes));
   if (known) return known.description;
   const text = asText(bytes.subarray(0, 4096));
@@ -114,20 +95,13 @@ export function describeFileContent(bytes: Uint8Array): string {
       .trimStart()
       .slice(0, 64)
       .toLowerCase();
-    if (start.startsWith("<!doctype html") || start.startsWith("<html"))
-      return "a web page (HTML)";
-    if (start.startsWith("<?xml") || start.startsWith("<"))
-      return "an XML or HTML document";
-    if (start.startsWith("{") || start.startsWith("["))
-      return "a data file (JSON)";
-    if (start.includes("%pdf-"))
-      return "a damaged PDF (text before its header)";
+    if (start.startsWith("<!doctype html") || start.startsWith("<html")) return "a web page (HTML)";
+    if (start.startsWith("<?xml") || start.startsWith("<")) return "an XML or HTML document";
+    if (start.startsWith("{") || start.startsWith("[")) return "a data file (JSON)";
+    if (start.includes("%pdf-")) return "a damaged PDF (text before its header)";
     return "plain text";
   }
-  if (
-    bytes.subarray(0, 1024).includes(0x25) &&
-    /%PDF-/.test(String.fromCharCode(...bytes.subarray(0, 1024)))
-  ) {
+  if (bytes.subarray(0, 1024).includes(0x25) && /%PDF-/.test(String.fromCharCode(...bytes.subarray(0, 1024)))) {
     return "a damaged PDF (bytes before its header)";
   }
   return "a file of an unknown type";
@@ -137,12 +111,7 @@ const TEXT_CONTROLS = new Set([0x09, 0x0a, 0x0c, 0x0d]);
 
 /** The decoded text if `sample` is UTF-8 without control characters other than tab, LF, FF, CR. */
 function asText(sample: Uint8Array): string | null {
-  if (
-    sample.some(
-      (byte) => (byte < 0x20 && !TEXT_CONTROLS.has(byte)) || byte === 0x7f,
-    )
-  )
-    return null;
+  if (sample.some((byte) => (byte < 0x20 && !TEXT_CONTROLS.has(byte)) || byte === 0x7f)) return null;
   try {
     return new TextDecoder("utf-8", { fatal: true }).decode(sample, {
       stream: true,

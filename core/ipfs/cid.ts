@@ -17,6 +17,8 @@ export function cidFromBytes(bytes: Uint8Array | Hex): string {
   try {
     return CID.decode(raw).toString();
   } catch (error) {
-    throw new MedLedgerError("INVALID_INPUT", "The stored IPFS reference is not a valid CID.", "The record may be damaged; contact the administrator.", { cause: error });
+    throw new MedLedgerError("INVALID_INPUT", "The stored IPFS reference is not a valid CID.", "The record may be damaged; contact the administrator.", {
+      cause: error,
+    });
   }
 }

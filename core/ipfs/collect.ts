@@ -8,7 +8,11 @@ export async function collectBytes(chunks: AsyncIterable<Uint8Array>, cid: strin
   for await (const chunk of chunks) {
     total += chunk.length;
     if (maxBytes !== undefined && total > maxBytes) {
-      throw new MedLedgerError("FILE_TOO_LARGE", `The stored object ${cid} is larger than the ${maxBytes}-byte limit.`, "It is not a MedLedger report of an accepted size; contact the administrator.");
+      throw new MedLedgerError(
+        "FILE_TOO_LARGE",
+        `The stored object ${cid} is larger than the ${maxBytes}-byte limit.`,
+        "It is not a MedLedger report of an accepted size; contact the administrator.",
+      );
     }
     parts.push(chunk);
   }

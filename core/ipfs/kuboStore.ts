@@ -55,9 +55,19 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
       } catch (error) {
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
         if (isTooLarge(error)) {
-          throw new MedLedgerError("FILE_TOO_LARGE", `The IPFS node at ${apiUrl} refused a ${bytes.length}-byte file as too large: ${messageOf(error)}`, "Store a smaller file, or raise the node's upload limit.", { cause: error });
+          throw new MedLedgerError(
+            "FILE_TOO_LARGE",
+            `The IPFS node at ${apiUrl} refused a ${bytes.length}-byte file as too large: ${messageOf(error)}`,
+            "Store a smaller file, or raise the node's upload limit.",
+            { cause: error },
+          );
         }
-        throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} refused the file: ${messageOf(error)}`, "Check the node's logs and free disk space, then retry: nothing was registered yet.", { cause: error });
+        throw new MedLedgerError(
+          "IPFS_UNREACHABLE",
+          `The IPFS node at ${apiUrl} refused the file: ${messageOf(error)}`,
+          "Check the node's logs and free disk space, then retry: nothing was registered yet.",
+          { cause: error },
+        );
       }
     },
     async cat(cid, catOptions: CatOptions = {}) {
@@ -70,9 +80,19 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         if (error instanceof MedLedgerError) throw error;
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
         if (isTooLarge(error)) {
-          throw new MedLedgerError("FILE_TOO_LARGE", `The IPFS node at ${apiUrl} refused to serve ${cid}: ${messageOf(error)}`, "It is not a MedLedger report of an accepted size; contact the administrator.", { cause: error });
+          throw new MedLedgerError(
+            "FILE_TOO_LARGE",
+            `The IPFS node at ${apiUrl} refused to serve ${cid}: ${messageOf(error)}`,
+            "It is not a MedLedger report of an accepted size; contact the administrator.",
+            { cause: error },
+          );
         }
-        throw new MedLedgerError("UNKNOWN_CID", `The IPFS node at ${apiUrl} does not have ${cid}.`, "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.", { cause: error });
+        throw new MedLedgerError(
+          "UNKNOWN_CID",
+          `The IPFS node at ${apiUrl} does not have ${cid}.`,
+          "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.",
+          { cause: error },
+        );
       }
     },
     async unpin(cid) {
@@ -84,7 +104,12 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         if (isUnreachable(error)) throw unreachable(apiUrl, error);
         // Kubo's answer for a CID it does not pin (already unpinned, or never stored here).
         if (/not pinned/i.test(messageOf(error))) return false;
-        throw new MedLedgerError("IPFS_UNREACHABLE", `The IPFS node at ${apiUrl} could not unpin ${cid}: ${messageOf(error)}`, "Unpin it later with `ipfs pin rm`; the report's new version is registered.", { cause: error });
+        throw new MedLedgerError(
+          "IPFS_UNREACHABLE",
+          `The IPFS node at ${apiUrl} could not unpin ${cid}: ${messageOf(error)}`,
+          "Unpin it later with `ipfs pin rm`; the report's new version is registered.",
+          { cause: error },
+        );
       }
     },
   };

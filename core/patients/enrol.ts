@@ -55,7 +55,13 @@ export async function enrolPatient(
   if (input.doctor) {
     const doctor = input.doctor;
     try {
-      const changed = await changeDoctorAssignment(writer, store, identity, { patient, doctor, assigned: true }, { onProgress: ({ step }) => progress(step === "resealing" ? "resealing" : "assigning") });
+      const changed = await changeDoctorAssignment(
+        writer,
+        store,
+        identity,
+        { patient, doctor, assigned: true },
+        { onProgress: ({ step }) => progress(step === "resealing" ? "resealing" : "assigning") },
+      );
       assignment = { doctor, transactionHash: changed.transactionHash, reseal: changed.reseal };
     } catch (error) {
       const cause = isMedLedgerError(error) ? error : undefined;

@@ -31,7 +31,13 @@ export async function registerPatient(
   const all = readers.some((r) => r.address.toLowerCase() === request.account.toLowerCase()) ? readers : [patientReader, ...readers];
   const { cid, cidBytes } = await storePatientProfile(store, profile, all);
   options.onProgress?.("registering");
-  const { hash } = await writeLedger(ledger, "registerPatient", [request.account, bytesToHex(cidBytes), request.encryptionKey, BigInt(request.deadline), request.signature]);
+  const { hash } = await writeLedger(ledger, "registerPatient", [
+    request.account,
+    bytesToHex(cidBytes),
+    request.encryptionKey,
+    BigInt(request.deadline),
+    request.signature,
+  ]);
   return { hash, profileCid: cid };
 }
 
@@ -76,4 +82,3 @@ export async function patientsOfDoctor(ledger: LedgerReader, doctor: Address): P
   const active = await Promise.all(patients.map((patient) => readLedger(ledger, "isAssigned", [patient, doctor])));
   return patients.filter((_, i) => active[i]);
 }
-

@@ -34,7 +34,11 @@ export interface ProfileReader {
 export function parsePatientProfile(input: unknown): PatientProfile {
   const result = patientProfileSchema.safeParse(input);
   if (!result.success) {
-    throw new MedLedgerError("INVALID_INPUT", `Invalid patient profile: ${result.error.issues.map((i) => i.message).join("; ")}.`, "Fix the highlighted fields and retry.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `Invalid patient profile: ${result.error.issues.map((i) => i.message).join("; ")}.`,
+      "Fix the highlighted fields and retry.",
+    );
   }
   return result.data;
 }

@@ -74,18 +74,34 @@ export function decodeRegistrationRequest(text: string, ledger: LedgerReader): R
   try {
     parsed = JSON.parse(atob(body));
   } catch {
-    throw new MedLedgerError("INVALID_INPUT", "This is not a MedLedger registration code.", "Ask the patient to create their registration code again on the Patient page and paste all of it.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      "This is not a MedLedger registration code.",
+      "Ask the patient to create their registration code again on the Patient page and paste all of it.",
+    );
   }
   if ((parsed as { v?: unknown } | null)?.v === 1) {
-    throw new MedLedgerError("INVALID_INPUT", "This registration code was made by an older version of MedLedger and can no longer be used.", "Ask the patient to create a new registration code on the Patient page.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      "This registration code was made by an older version of MedLedger and can no longer be used.",
+      "Ask the patient to create a new registration code on the Patient page.",
+    );
   }
   const result = registrationRequestSchema.safeParse(parsed);
   if (!result.success) {
-    throw new MedLedgerError("INVALID_INPUT", "The registration code is incomplete or damaged.", "Ask the patient to create their registration code again and paste all of it.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      "The registration code is incomplete or damaged.",
+      "Ask the patient to create their registration code again and paste all of it.",
+    );
   }
   const request = result.data as RegistrationRequest;
   if (request.chainId !== ledger.deployment.chainId || request.contract.toLowerCase() !== ledger.deployment.address.toLowerCase()) {
-    throw new MedLedgerError("WRONG_CHAIN", `The registration code was made for chain ${request.chainId}, contract ${request.contract}.`, "Ask the patient to create it on this MedLedger network.");
+    throw new MedLedgerError(
+      "WRONG_CHAIN",
+      `The registration code was made for chain ${request.chainId}, contract ${request.contract}.`,
+      "Ask the patient to create it on this MedLedger network.",
+    );
   }
   if (request.deadline * 1000 < Date.now()) {
     throw new MedLedgerError(

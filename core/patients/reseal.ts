@@ -82,7 +82,9 @@ export async function changeDoctorAssignment(
   options: { readonly onProgress?: (progress: { readonly step: AssignmentStep }) => void } = {},
 ): Promise<AssignmentResult> {
   options.onProgress?.({ step: change.assigned ? "assigning" : "unassigning" });
-  const transactionHash = change.assigned ? await assignDoctor(writer, change.patient, change.doctor) : await unassignDoctor(writer, change.patient, change.doctor);
+  const transactionHash = change.assigned
+    ? await assignDoctor(writer, change.patient, change.doctor)
+    : await unassignDoctor(writer, change.patient, change.doctor);
   options.onProgress?.({ step: "resealing" });
   const reseal = await resealAfterChange(writer, store, identity, change.patient);
   return { ...change, transactionHash, reseal };

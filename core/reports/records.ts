@@ -78,7 +78,9 @@ export async function getStoredReport(ledger: LedgerReader, reportId: Hex): Prom
     return await readLedger(ledger, "getReport", [reportId]);
   } catch (error) {
     if (isMedLedgerError(error, "CONTRACT_REVERT")) {
-      throw new MedLedgerError("UNKNOWN_REPORT", `No report ${reportId} is registered.`, "Check the report id (as shown in the report list).", { cause: error });
+      throw new MedLedgerError("UNKNOWN_REPORT", `No report ${reportId} is registered.`, "Check the report id (as shown in the report list).", {
+        cause: error,
+      });
     }
     throw error;
   }
@@ -115,7 +117,11 @@ export async function getReportRecord(ledger: LedgerReader, reportId: Hex, known
   const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
   const log = logs.find((l) => l.args.reportId === reportId);
   if (!log) {
-    throw new MedLedgerError("UNKNOWN_REPORT", `The node has no registration event for report ${reportId}.`, "Use a node with full event history (an archive or the original node).");
+    throw new MedLedgerError(
+      "UNKNOWN_REPORT",
+      `The node has no registration event for report ${reportId}.`,
+      "Use a node with full event history (an archive or the original node).",
+    );
   }
   return toRecord(log, stored);
 }

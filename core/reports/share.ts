@@ -59,7 +59,12 @@ export async function listSharesOfPatient(ledger: LedgerReader, patient: Address
     getLedgerEvents(ledger, { eventName: "AccessRevoked", args: { patient } }),
     getLedgerEvents(ledger, { eventName: "AllAccessRevoked", args: { patient } }),
   ]);
-  type Change = { readonly at: { readonly blockNumber: bigint; readonly logIndex: number }; readonly reader: Address; readonly reportId: Hex | null; readonly active: boolean };
+  type Change = {
+    readonly at: { readonly blockNumber: bigint; readonly logIndex: number };
+    readonly reader: Address;
+    readonly reportId: Hex | null;
+    readonly active: boolean;
+  };
   const changes: Change[] = [
     ...granted.map((log) => ({ at: log, reader: log.args.reader, reportId: log.args.reportId, active: true })),
     ...revoked.map((log) => ({ at: log, reader: log.args.reader, reportId: log.args.reportId, active: false })),
@@ -125,7 +130,11 @@ export function expirySeconds(expiresAt: Date | undefined, now: number): number 
     throw new MedLedgerError("INVALID_INPUT", "The access end date is not a valid date.", "Give a date such as 2027-06-30.");
   }
   if (seconds <= now) {
-    throw new MedLedgerError("INVALID_INPUT", `The access end date ${expiresAt.toISOString().slice(0, 10)} is not in the future.`, "Choose a later end date, or none.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `The access end date ${expiresAt.toISOString().slice(0, 10)} is not in the future.`,
+      "Choose a later end date, or none.",
+    );
   }
   if (seconds > MAX_EXPIRY_SECONDS) {
     throw new MedLedgerError("INVALID_INPUT", "The access end date is too far in the future.", "Choose an earlier end date, or none.");
@@ -155,7 +164,11 @@ async function reportsToShare(ledger: LedgerReader, patient: Address, reports: S
   const records = await Promise.all(unique.map((id) => getReportRecord(ledger, id)));
   for (const record of records) {
     if (!same(record.patient, patient)) {
-      throw new MedLedgerError("NO_ACCESS", "Only the report's patient can share it.", `Report ${record.reportId} belongs to another patient: sign in as that patient.`);
+      throw new MedLedgerError(
+        "NO_ACCESS",
+        "Only the report's patient can share it.",
+        `Report ${record.reportId} belongs to another patient: sign in as that patient.`,
+      );
     }
   }
   return records;
@@ -165,7 +178,13 @@ async function reportsToShare(ledger: LedgerReader, patient: Address, reports: S
  * The current key of each report (the version after any re-key), unwrapped with the patient's
  * identity and wrapped for `reader`'s published key `readerKey`.
  */
-async function wrapForReader(ledger: LedgerReader, identity: EncryptionIdentity, records: readonly ReportRecord[], reader: Address, readerKey: Uint8Array): Promise<Hex[]> {
+async function wrapForReader(
+  ledger: LedgerReader,
+  identity: EncryptionIdentity,
+  records: readonly ReportRecord[],
+  reader: Address,
+  readerKey: Uint8Array,
+): Promise<Hex[]> {
   const keys = await currentKeysFor(ledger, identity.address, records);
   return records.map((record) => {
     const current = keys.get(record.reportId);
@@ -252,7 +271,11 @@ export async function shareReports(
  */
 export async function revokeAllShares(ledger: LedgerWriter, reader: Address, send: ActionSender = directSender(ledger)): Promise<Hash> {
   if (same(reader, accountOf(ledger))) {
-    throw new MedLedgerError("INVALID_INPUT", "You can always read your own reports; there is nothing to revoke.", "Name the reader whose access you want to end.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      "You can always read your own reports; there is nothing to revoke.",
+      "Name the reader whose access you want to end.",
+    );
   }
   return (await send({ kind: "revoke", reader, reportId: null })).hash;
 }

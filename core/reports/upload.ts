@@ -72,12 +72,7 @@ export interface UploadOptions {
  * Steps 1–4: checks, issue (serial), hash, encrypt, store. Sends no transaction. Call it once per
  * upload: a retry submits the same prepared report and never re-serialises.
  */
-export async function prepareReport(
-  ledger: LedgerWriter,
-  store: ContentStore,
-  input: ReportUploadInput,
-  options: UploadOptions = {},
-): Promise<PreparedReport> {
+export async function prepareReport(ledger: LedgerWriter, store: ContentStore, input: ReportUploadInput, options: UploadOptions = {}): Promise<PreparedReport> {
   const progress = options.onProgress ?? (() => {});
   const doctor = accountOf(ledger);
   progress({ step: "checking" });
@@ -108,7 +103,11 @@ export async function prepareReport(
   const reportId = claimIdOf(sha256, doctor);
   const existing = await readLedger(ledger, "verify", [sha256, sha1, doctor]);
   if (existing[0] !== 0) {
-    throw new MedLedgerError("INVALID_INPUT", `You already registered this exact file as report ${reportId}.`, "Nothing to upload: open or verify the existing report, or amend it with a corrected file.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `You already registered this exact file as report ${reportId}.`,
+      "Nothing to upload: open or verify the existing report, or amend it with a corrected file.",
+    );
   }
 
   progress({ step: "encrypting" });
@@ -193,7 +192,11 @@ async function findRegistered(ledger: LedgerWriter, prepared: PreparedReport): P
   if (status === 0) return undefined;
   const record = await getReportRecord(ledger, prepared.reportId, { sha256: prepared.sha256 });
   if (record.patient.toLowerCase() !== prepared.patient.toLowerCase() || record.sha1 !== prepared.sha1) {
-    throw new MedLedgerError("INVALID_INPUT", `You already registered a report with this file's SHA-256 for another record.`, "Verify the file to see its record.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `You already registered a report with this file's SHA-256 for another record.`,
+      "Verify the file to see its record.",
+    );
   }
   return record;
 }

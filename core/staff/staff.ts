@@ -36,7 +36,11 @@ export interface StaffMember {
 function parseProfile(profile: unknown): StaffProfile {
   const result = staffProfileSchema.safeParse(profile);
   if (!result.success) {
-    throw new MedLedgerError("INVALID_INPUT", `Invalid staff profile: ${result.error.issues.map((i) => i.message).join("; ")}.`, "Fix the highlighted fields and retry.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `Invalid staff profile: ${result.error.issues.map((i) => i.message).join("; ")}.`,
+      "Fix the highlighted fields and retry.",
+    );
   }
   return result.data;
 }

@@ -87,7 +87,14 @@ async function checkClaims(ledger: LedgerReader, logs: readonly RegisteredLog[],
   const issuers = new Map<string, Promise<StaffMember | null>>();
   const issuerOfDoctor = (doctor: Address) => {
     const key = doctor.toLowerCase();
-    if (!issuers.has(key)) issuers.set(key, getStaffMember(ledger, doctor).then((m) => m ?? null, () => null));
+    if (!issuers.has(key))
+      issuers.set(
+        key,
+        getStaffMember(ledger, doctor).then(
+          (m) => m ?? null,
+          () => null,
+        ),
+      );
     return issuers.get(key)!;
   };
   const claims = await Promise.all(
@@ -337,7 +344,11 @@ export function describeVerdict(report: VerificationReport): VerdictText {
         advice: "Do not trust this file. Ask the hospital for the genuine report.",
       };
     case "mismatch":
-      return { title: "MISMATCH — not genuine", explanation: report.detail ?? "The fingerprints do not belong to the same report.", advice: "Do not trust this file." };
+      return {
+        title: "MISMATCH — not genuine",
+        explanation: report.detail ?? "The fingerprints do not belong to the same report.",
+        advice: "Do not trust this file.",
+      };
     case "not-registered":
       return {
         title: "Not registered",

@@ -82,7 +82,12 @@ export class TestWallet {
   private async emit(event: string, payload: unknown): Promise<void> {
     await Promise.all(
       [...this.pages].map((page) =>
-        page.evaluate(([e, p]) => (window as unknown as { __medledgerWalletEmit(e: string, p: unknown): void }).__medledgerWalletEmit(e, p), [event, payload] as const).catch(() => {}),
+        page
+          .evaluate(([e, p]) => (window as unknown as { __medledgerWalletEmit(e: string, p: unknown): void }).__medledgerWalletEmit(e, p), [
+            event,
+            payload,
+          ] as const)
+          .catch(() => {}),
       ),
     );
   }

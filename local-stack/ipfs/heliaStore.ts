@@ -65,7 +65,12 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
         return await collectBytes(fs.cat(parsed, { offline: true, signal: options.signal }), cid, options.maxBytes);
       } catch (error) {
         if (error instanceof MedLedgerError) throw error;
-        throw new MedLedgerError("UNKNOWN_CID", `The embedded IPFS node does not have ${cid}.`, "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.", { cause: error });
+        throw new MedLedgerError(
+          "UNKNOWN_CID",
+          `The embedded IPFS node does not have ${cid}.`,
+          "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.",
+          { cause: error },
+        );
       }
     },
     async unpin(cid) {

@@ -83,7 +83,11 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
       case "/api/v0/add": {
         refuseOtherImportSettings(url.searchParams);
         const body = await readBody(req, maxUploadBytes);
-        const form = await new Request(url, { method: "POST", headers: { "content-type": req.headers["content-type"] ?? "" }, body: new Uint8Array(body) }).formData();
+        const form = await new Request(url, {
+          method: "POST",
+          headers: { "content-type": req.headers["content-type"] ?? "" },
+          body: new Uint8Array(body),
+        }).formData();
         const lines: string[] = [];
         for (const [name, value] of form.entries()) {
           if (typeof value === "string") continue;
@@ -98,7 +102,7 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
       }
       case "/api/v0/cat": {
         const cid = url.searchParams.get("arg");
-        if (!cid) throw new HttpError(400, "argument \"ipfs-path\" is required");
+        if (!cid) throw new HttpError(400, 'argument "ipfs-path" is required');
         const bytes = await store.cat(cid.replace(/^\/ipfs\//, ""), { maxBytes: maxUploadBytes });
         const offset = Number(url.searchParams.get("offset") ?? 0);
         const length = url.searchParams.has("length") ? Number(url.searchParams.get("length")) : undefined;
@@ -109,7 +113,7 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
       }
       case "/api/v0/pin/rm": {
         const cid = url.searchParams.get("arg");
-        if (!cid) throw new HttpError(400, "argument \"ipfs-path\" is required");
+        if (!cid) throw new HttpError(400, 'argument "ipfs-path" is required');
         if (!store.unpin) throw new HttpError(404, "the embedded node's store cannot unpin");
         const bare = cid.replace(/^\/ipfs\//, "");
         // Kubo's answer (status 500) for a CID it does not pin.
@@ -126,7 +130,8 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
     handle(req, res).catch((error: unknown) => {
       const status = error instanceof HttpError ? error.status : 500;
       const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent) res.writeHead(status === 413 || status === 403 || status === 404 || status === 405 ? status : 500, { "Content-Type": "application/json" });
+      if (!res.headersSent)
+        res.writeHead(status === 413 || status === 403 || status === 404 || status === 405 ? status : 500, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ Message: message, Code: 0, Type: "error" }));
       req.resume();
     });

@@ -35,6 +35,13 @@ export async function logReportOpened(ctx: ServerContext, who: Caller, reportId:
     .orderBy(desc(activityLog.seq))
     .limit(1);
   if (recent) return { logged: false, seq: recent.seq, at: recent.at };
-  const entry = await appendActivity(ctx.db, { actor: who.address, roles: heldRoles(who.roles), kind: "report_opened", reportId, sessionId: who.sessionId, at: now });
+  const entry = await appendActivity(ctx.db, {
+    actor: who.address,
+    roles: heldRoles(who.roles),
+    kind: "report_opened",
+    reportId,
+    sessionId: who.sessionId,
+    at: now,
+  });
   return { logged: true, seq: entry.seq, at: entry.at };
 }

@@ -103,7 +103,14 @@ const slotTaken = () => new MedLedgerError("SLOT_TAKEN", "The doctor already has
  * Runs `write` under a per-doctor transaction lock after checking that no other open appointment
  * of `doctor` overlaps the slot.
  */
-async function withFreeSlot<T>(db: Db, doctor: Address, slotStart: Date, slotEnd: Date, exceptId: string | undefined, write: (tx: Db) => Promise<T>): Promise<T> {
+async function withFreeSlot<T>(
+  db: Db,
+  doctor: Address,
+  slotStart: Date,
+  slotEnd: Date,
+  exceptId: string | undefined,
+  write: (tx: Db) => Promise<T>,
+): Promise<T> {
   try {
     return await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(1296, hashtext(${doctor.toLowerCase()}))`);
@@ -114,7 +121,11 @@ async function withFreeSlot<T>(db: Db, doctor: Address, slotStart: Date, slotEnd
         gt(appointments.slotEnd, slotStart),
       ];
       if (exceptId) overlap.push(ne(appointments.id, exceptId));
-      const [clash] = await tx.select({ id: appointments.id }).from(appointments).where(and(...overlap)).limit(1);
+      const [clash] = await tx
+        .select({ id: appointments.id })
+        .from(appointments)
+        .where(and(...overlap))
+        .limit(1);
       if (clash) throw slotTaken();
       return write(tx as unknown as Db);
     });
@@ -187,7 +198,11 @@ export async function listAppointments(ctx: ServerContext, caller: Caller, filte
     if (caller.roles.patient) visible.push(eq(appointments.patient, me));
     if (caller.roles.doctor) visible.push(eq(appointments.doctor, me));
     if (visible.length === 0) {
-      throw new MedLedgerError("NO_ACCESS", "Appointments are visible to patients, their doctors and the reception only.", "Sign in with a patient, doctor or receptionist account.");
+      throw new MedLedgerError(
+        "NO_ACCESS",
+        "Appointments are visible to patients, their doctors and the reception only.",
+        "Sign in with a patient, doctor or receptionist account.",
+      );
     }
     const anyVisible = or(...visible);
     if (anyVisible) conditions.push(anyVisible);
@@ -204,7 +219,6 @@ export async function listAppointments(ctx: ServerContext, caller: Caller, filte
   return rows.map(toAppointment);
 }
 
-
 /** Confirm / decline / reschedule (that doctor or any receptionist) or cancel (also the patient). */
 export async function updateAppointment(ctx: ServerContext, caller: Caller, input: unknown): Promise<Appointment> {
   const update = parseInput(appointmentUpdateSchema, input);
@@ -215,7 +229,11 @@ export async function updateAppointment(ctx: ServerContext, caller: Caller, inpu
     throw new MedLedgerError("NOT_FOUND", "No such appointment is visible to you.", "Reload the list of appointments.");
   }
   if (!isAppointmentStaff(parties, caller.address, caller.roles) && update.action !== "cancel") {
-    throw new MedLedgerError("NO_ACCESS", "Only the doctor or the reception can confirm, decline or reschedule an appointment.", "You can cancel it, or ask the reception.");
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "Only the doctor or the reception can confirm, decline or reschedule an appointment.",
+      "You can cancel it, or ask the reception.",
+    );
   }
   if (!allowedAppointmentActions(parties, caller.address, caller.roles).includes(update.action)) {
     throw new MedLedgerError("CONFLICT", `The appointment is already ${row.status}.`, "Reload the list of appointments.");
@@ -237,7 +255,11 @@ export async function updateAppointment(ctx: ServerContext, caller: Caller, inpu
   } else {
     const status: AppointmentStatus = update.action === "confirm" ? "confirmed" : update.action === "decline" ? "declined" : "cancelled";
     const why = update.action === "confirm" ? null : (update.reason ?? null);
-    [changed] = await ctx.db.update(appointments).set({ ...base, status, reason: why }).where(guard).returning();
+    [changed] = await ctx.db
+      .update(appointments)
+      .set({ ...base, status, reason: why })
+      .where(guard)
+      .returning();
   }
   if (!changed) {
     throw new MedLedgerError("CONFLICT", "The appointment was changed by someone else meanwhile.", "Reload the list of appointments and retry.");

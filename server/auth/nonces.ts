@@ -21,7 +21,12 @@ export interface IssuedNonce {
 
 /** Counts the nonces matching `where`, stopping at `cap` (an index range scan of at most `cap` rows). */
 async function countUpTo(db: Db, where: ReturnType<typeof and>, cap: number): Promise<number> {
-  const limited = db.select({ one: sql`1` }).from(nonces).where(where).limit(cap).as("limited");
+  const limited = db
+    .select({ one: sql`1` })
+    .from(nonces)
+    .where(where)
+    .limit(cap)
+    .as("limited");
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(limited);
   return row?.n ?? 0;
 }
@@ -39,7 +44,11 @@ export async function issueNonce(ctx: ServerContext, client: string): Promise<Is
   const caps = ctx.limits.outstandingNonces;
   const mine = and(eq(nonces.client, client), gt(nonces.expiresAt, issuedAt));
   if ((await countUpTo(ctx.db, mine, caps.perClient)) >= caps.perClient) {
-    throw tooMany("Too many sign-in attempts from this network", await secondsUntilSlot(ctx.db, mine, issuedAt), "Finish or abandon the sign-ins already started, then try again.");
+    throw tooMany(
+      "Too many sign-in attempts from this network",
+      await secondsUntilSlot(ctx.db, mine, issuedAt),
+      "Finish or abandon the sign-ins already started, then try again.",
+    );
   }
   const all = and(gt(nonces.expiresAt, issuedAt));
   if ((await countUpTo(ctx.db, all, caps.global)) >= caps.global) {
@@ -62,10 +71,18 @@ export async function consumeNonce(ctx: ServerContext, value: string): Promise<v
   if (used.length > 0) return;
   const [known] = await ctx.db.select({ usedAt: nonces.usedAt }).from(nonces).where(eq(nonces.value, value));
   if (known?.usedAt) {
-    throw new MedLedgerError("NONCE_REUSED", "This sign-in message was already used once and cannot be used again.", "Sign in again: each sign-in needs a fresh message.");
+    throw new MedLedgerError(
+      "NONCE_REUSED",
+      "This sign-in message was already used once and cannot be used again.",
+      "Sign in again: each sign-in needs a fresh message.",
+    );
   }
   if (known) {
     throw new MedLedgerError("NONCE_UNKNOWN", "The sign-in request is too old: its nonce expired.", "Sign in again: a fresh request will be prepared.");
   }
-  throw new MedLedgerError("NONCE_UNKNOWN", "The sign-in message's nonce was not issued by this server (or has been forgotten).", "Sign in again: a fresh request will be prepared.");
+  throw new MedLedgerError(
+    "NONCE_UNKNOWN",
+    "The sign-in message's nonce was not issued by this server (or has been forgotten).",
+    "Sign in again: a fresh request will be prepared.",
+  );
 }

@@ -51,9 +51,7 @@ export async function logout(ctx: ServerContext, id: string): Promise<boolean> {
   return endSession(ctx, id, "logout");
 }
 
-export type SessionState =
-  | { readonly state: "active"; readonly session: SessionRecord }
-  | { readonly state: "expired" | "ended" | "unknown" };
+export type SessionState = { readonly state: "active"; readonly session: SessionRecord } | { readonly state: "expired" | "ended" | "unknown" };
 
 /** Looks a session up; an expired one is ended and logged now. */
 export async function checkSession(ctx: ServerContext, id: string): Promise<SessionState> {

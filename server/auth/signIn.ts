@@ -40,9 +40,20 @@ function parseMessage(text: string): SiweMessage {
 
 function refusal(response: SiweResponse): MedLedgerError {
   const type = response.error?.type ?? "";
-  if (/expired/i.test(type)) return new MedLedgerError("MESSAGE_EXPIRED", "The sign-in message has expired.", "Sign in again: a fresh message will be prepared.");
-  if (/not valid yet/i.test(type)) return new MedLedgerError("MESSAGE_EXPIRED", "The sign-in message is not valid yet (its notBefore time is in the future).", "Check your computer's clock, then sign in again.");
-  if (/signature/i.test(type)) return new MedLedgerError("BAD_SIGNATURE", "The signature does not match the address in the sign-in message.", "Sign the message with the account it names.");
+  if (/expired/i.test(type))
+    return new MedLedgerError("MESSAGE_EXPIRED", "The sign-in message has expired.", "Sign in again: a fresh message will be prepared.");
+  if (/not valid yet/i.test(type))
+    return new MedLedgerError(
+      "MESSAGE_EXPIRED",
+      "The sign-in message is not valid yet (its notBefore time is in the future).",
+      "Check your computer's clock, then sign in again.",
+    );
+  if (/signature/i.test(type))
+    return new MedLedgerError(
+      "BAD_SIGNATURE",
+      "The signature does not match the address in the sign-in message.",
+      "Sign the message with the account it names.",
+    );
   if (/domain/i.test(type)) return new MedLedgerError("DOMAIN_MISMATCH", "The sign-in message was made for another site.", "Sign in from this site's page.");
   return new MedLedgerError("INVALID_INPUT", `The sign-in message is not valid (${type || "unknown reason"}).`, "Sign in again from the MedLedger page.");
 }
@@ -52,16 +63,33 @@ function refusal(response: SiweResponse): MedLedgerError {
  * `admit`, if given, runs once the signature is verified and before the nonce is consumed (the
  * API's per-account rate limit: only the account's own signatures count against it).
  */
-export async function signIn(ctx: ServerContext, request: SignInRequest, origin: SignInOrigin, admit?: (address: Address) => Promise<void>): Promise<SignInResult> {
+export async function signIn(
+  ctx: ServerContext,
+  request: SignInRequest,
+  origin: SignInOrigin,
+  admit?: (address: Address) => Promise<void>,
+): Promise<SignInResult> {
   const message = parseMessage(request.message);
   if (message.domain.toLowerCase() !== origin.host.toLowerCase()) {
-    throw new MedLedgerError("DOMAIN_MISMATCH", `The sign-in message was made for ${message.domain}, not for ${origin.host}.`, "Sign in from this site's own page; never sign messages for one site on another.");
+    throw new MedLedgerError(
+      "DOMAIN_MISMATCH",
+      `The sign-in message was made for ${message.domain}, not for ${origin.host}.`,
+      "Sign in from this site's own page; never sign messages for one site on another.",
+    );
   }
   if (message.scheme && message.scheme !== origin.scheme) {
-    throw new MedLedgerError("DOMAIN_MISMATCH", `The sign-in message was made for ${message.scheme}://, not ${origin.scheme}://.`, "Sign in from this site's own page.");
+    throw new MedLedgerError(
+      "DOMAIN_MISMATCH",
+      `The sign-in message was made for ${message.scheme}://, not ${origin.scheme}://.`,
+      "Sign in from this site's own page.",
+    );
   }
   if (message.chainId !== ctx.chain.chainId) {
-    throw new MedLedgerError("WRONG_CHAIN", `The sign-in message names chain ${message.chainId}, but MedLedger runs on chain ${ctx.chain.chainId}.`, "Switch your wallet to MedLedger's network and sign in again.");
+    throw new MedLedgerError(
+      "WRONG_CHAIN",
+      `The sign-in message names chain ${message.chainId}, but MedLedger runs on chain ${ctx.chain.chainId}.`,
+      "Switch your wallet to MedLedger's network and sign in again.",
+    );
   }
   const now = ctx.now();
   const response = await message.verify(

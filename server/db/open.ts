@@ -48,11 +48,9 @@ const DEFAULT_DATA_DIR = ".data/pglite";
 
 /** Finds server/db/migrations: next to this module, or from the working directory (bundled servers). */
 export function findMigrationsFolder(env: NodeJS.ProcessEnv = process.env): string {
-  const candidates = [
-    env.MEDLEDGER_MIGRATIONS_DIR,
-    safeModuleRelative("./migrations"),
-    join(repositoryRoot(), "server/db/migrations"),
-  ].filter((p): p is string => typeof p === "string");
+  const candidates = [env.MEDLEDGER_MIGRATIONS_DIR, safeModuleRelative("./migrations"), join(repositoryRoot(), "server/db/migrations")].filter(
+    (p): p is string => typeof p === "string",
+  );
   const found = candidates.find((dir) => existsSync(join(dir, "meta", "_journal.json")));
   if (!found) {
     throw new MedLedgerError(
@@ -162,7 +160,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   } catch (error) {
     await client.close().catch(() => undefined);
     unlock();
-    throw new MedLedgerError("CONFIG", `The embedded database in ${dataDir} cannot be migrated: ${error instanceof Error ? error.message : String(error)}.`, "Move the folder aside to start afresh, or restore a backup.", { cause: error });
+    throw new MedLedgerError(
+      "CONFIG",
+      `The embedded database in ${dataDir} cannot be migrated: ${error instanceof Error ? error.message : String(error)}.`,
+      "Move the folder aside to start afresh, or restore a backup.",
+      { cause: error },
+    );
   }
   let closed = false;
   return {

@@ -123,7 +123,9 @@ export const appointments = pgTable(
   },
   (t) => [
     /** A doctor's slot is held by at most one open (requested or confirmed) appointment. */
-    uniqueIndex("appointments_doctor_slot_open_key").on(t.doctor, t.slotStart).where(sql`${t.status} in ('requested', 'confirmed')`),
+    uniqueIndex("appointments_doctor_slot_open_key")
+      .on(t.doctor, t.slotStart)
+      .where(sql`${t.status} in ('requested', 'confirmed')`),
     index("appointments_patient_idx").on(t.patient),
     check("appointments_status_check", sql`${t.status} in (${inList(APPOINTMENT_STATUSES)})`),
     check("appointments_slot_check", sql`${t.slotEnd} > ${t.slotStart}`),

@@ -209,7 +209,8 @@ export function createApi(options: ApiOptions): Api {
       requireAdmin(await caller(cookie));
       const query = parseInput(activityQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
       await sweepExpiredSessions(ctx);
-      const toDate = (v: string | undefined, endOfDay: boolean) => (v === undefined ? undefined : new Date(v.length === 10 && endOfDay ? `${v}T23:59:59.999Z` : v));
+      const toDate = (v: string | undefined, endOfDay: boolean) =>
+        v === undefined ? undefined : new Date(v.length === 10 && endOfDay ? `${v}T23:59:59.999Z` : v);
       const from = toDate(query.from, false);
       const to = toDate(query.to, true);
       const entries = await listActivity(ctx.db, {
@@ -222,7 +223,11 @@ export function createApi(options: ApiOptions): Api {
       });
       if (query.format === "csv") {
         return new Response(activityToCsv(entries), {
-          headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="medledger-activity.csv"`, "cache-control": "no-store" },
+          headers: {
+            "content-type": "text/csv; charset=utf-8",
+            "content-disposition": `attachment; filename="medledger-activity.csv"`,
+            "cache-control": "no-store",
+          },
         });
       }
       return json({ entries, head: await auditHead(ctx.db) });
@@ -243,7 +248,10 @@ export function createApi(options: ApiOptions): Api {
         throw new MedLedgerError("NO_ACCESS", "You have no access to this report.", "Ask the patient to share it with you.");
       }
       const opened = await logReportOpened(ctx, who, reportId);
-      return json(opened.logged ? { logged: true, seq: opened.seq, at: opened.at } : { logged: false, coalesced: true, seq: opened.seq, at: opened.at }, opened.logged ? 201 : 200);
+      return json(
+        opened.logged ? { logged: true, seq: opened.seq, at: opened.at } : { logged: false, coalesced: true, seq: opened.seq, at: opened.at },
+        opened.logged ? 201 : 200,
+      );
     }),
 
     appointmentsList: handler(READ, async (request, { cookie }) => {

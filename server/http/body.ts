@@ -6,7 +6,11 @@
 import { MedLedgerError } from "#core/errors.ts";
 
 function tooLarge(maxBytes: number): MedLedgerError {
-  return new MedLedgerError("BODY_TOO_LARGE", `The request body is too large (this request takes at most ${maxBytes.toLocaleString("en")} bytes).`, "Send a smaller request.");
+  return new MedLedgerError(
+    "BODY_TOO_LARGE",
+    `The request body is too large (this request takes at most ${maxBytes.toLocaleString("en")} bytes).`,
+    "Send a smaller request.",
+  );
 }
 
 /** The body's bytes, at most `maxBytes` of them; refuses a larger body with BODY_TOO_LARGE (413). */

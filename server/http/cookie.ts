@@ -22,12 +22,20 @@ export function sessionSecret(env: NodeJS.ProcessEnv, chainId: number): string {
   const secret = env.SESSION_SECRET;
   if (secret) {
     if (secret.length < 32) {
-      throw new MedLedgerError("CONFIG", "SESSION_SECRET is too short (it needs at least 32 characters).", "Set SESSION_SECRET to a long random value, e.g. `openssl rand -base64 48`.");
+      throw new MedLedgerError(
+        "CONFIG",
+        "SESSION_SECRET is too short (it needs at least 32 characters).",
+        "Set SESSION_SECRET to a long random value, e.g. `openssl rand -base64 48`.",
+      );
     }
     return secret;
   }
   if (env.NODE_ENV === "production" && !isLocalChain(chainId)) {
-    throw new MedLedgerError("CONFIG", "SESSION_SECRET is not set: sessions cannot be protected in production.", "Set SESSION_SECRET to a long random value, e.g. `openssl rand -base64 48`.");
+    throw new MedLedgerError(
+      "CONFIG",
+      "SESSION_SECRET is not set: sessions cannot be protected in production.",
+      "Set SESSION_SECRET to a long random value, e.g. `openssl rand -base64 48`.",
+    );
   }
   console.warn(
     "\n[medledger] WARNING: SESSION_SECRET is not set. Using a random secret for this run only (local stack);\n" +

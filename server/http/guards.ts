@@ -10,7 +10,11 @@ import { MedLedgerError } from "#core/errors.ts";
 export function requireSameOrigin(request: Request, host: string): void {
   const from = request.headers.get("origin");
   if (!from || from === "null") {
-    throw new MedLedgerError("NO_ACCESS", "This request does not say which site it comes from (no Origin header), so it is refused.", "Use MedLedger from its own page, or send an Origin header naming this server.");
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "This request does not say which site it comes from (no Origin header), so it is refused.",
+      "Use MedLedger from its own page, or send an Origin header naming this server.",
+    );
   }
   let fromHost: string;
   try {
@@ -24,7 +28,11 @@ export function requireSameOrigin(request: Request, host: string): void {
 }
 
 const unsupported = (type: string) =>
-  new MedLedgerError("UNSUPPORTED_MEDIA_TYPE", `The request body must be JSON (Content-Type: application/json), not ${type}.`, "Send the body as JSON with Content-Type: application/json.");
+  new MedLedgerError(
+    "UNSUPPORTED_MEDIA_TYPE",
+    `The request body must be JSON (Content-Type: application/json), not ${type}.`,
+    "Send the body as JSON with Content-Type: application/json.",
+  );
 
 /** The declared media type, lower-case, without parameters; undefined when there is no Content-Type. */
 function mediaType(request: Request): string | undefined {

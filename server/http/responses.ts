@@ -56,6 +56,8 @@ export function errorResponse(error: unknown): Response {
     return json(body, statusOf(error.code), headers);
   }
   console.error("[medledger api] unexpected error:", error);
-  const body: ApiErrorBody = { error: { code: "INTERNAL", message: "The server failed to handle this request.", hint: "Retry; if it keeps failing, check the server's log." } };
+  const body: ApiErrorBody = {
+    error: { code: "INTERNAL", message: "The server failed to handle this request.", hint: "Retry; if it keeps failing, check the server's log." },
+  };
   return json(body, 500);
 }

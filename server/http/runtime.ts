@@ -29,7 +29,14 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });
   console.info(`[medledger] database: ${database.backend} (${database.location})`);
-  const ctx: ServerContext = { db: database.db, chain, now: () => new Date(), sessionTtlMs: DEFAULT_SESSION_TTL_MS, nonceTtlMs: DEFAULT_NONCE_TTL_MS, limits: DEFAULT_LIMITS };
+  const ctx: ServerContext = {
+    db: database.db,
+    chain,
+    now: () => new Date(),
+    sessionTtlMs: DEFAULT_SESSION_TTL_MS,
+    nonceTtlMs: DEFAULT_NONCE_TTL_MS,
+    limits: DEFAULT_LIMITS,
+  };
   return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
 }
 

@@ -70,7 +70,9 @@ export interface PageCspOptions {
 
 /** The pages' Content-Security-Policy. */
 export function pageCsp(options: PageCspOptions): string {
-  const connect = ["'self'", originOf(options.rpcUrl), originOf(options.ipfsApiUrl), ...(options.development ? ["ws:"] : [])].filter((s): s is string => s !== undefined);
+  const connect = ["'self'", originOf(options.rpcUrl), originOf(options.ipfsApiUrl), ...(options.development ? ["ws:"] : [])].filter(
+    (s): s is string => s !== undefined,
+  );
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,

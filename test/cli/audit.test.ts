@@ -28,7 +28,13 @@ describe("medledger audit: the activity log against its on-chain anchors", funct
     cli = await startCliStack();
     dataDir = join(cli.dir, "pglite");
     await withDb(async (db) => {
-      for (const [handle, kind] of [["admin", "login"], ["doctor1", "login"], ["doctor1", "logout"], ["patient1", "login"], ["admin", "logout"]] as const) {
+      for (const [handle, kind] of [
+        ["admin", "login"],
+        ["doctor1", "login"],
+        ["doctor1", "logout"],
+        ["patient1", "login"],
+        ["admin", "logout"],
+      ] as const) {
         await appendActivity(db, { actor: address(handle), roles: [handle.replace(/\d$/, "")], kind });
       }
     });

@@ -67,7 +67,14 @@ describe("medledger CLI: errors and configuration", function () {
     expectUserError(result, 2, `The Ethereum node at ${url} cannot be reached.`);
     const asJson = await cli.run(["--rpc", url, "--json", "verify", file]);
     expect(asJson.code).to.equal(2);
-    expect(json<{ ok: boolean; error: { code: string } }>(asJson)).to.deep.include({ ok: false, error: { code: "RPC_UNREACHABLE", message: `The Ethereum node at ${url} cannot be reached.`, hint: "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL." } });
+    expect(json<{ ok: boolean; error: { code: string } }>(asJson)).to.deep.include({
+      ok: false,
+      error: {
+        code: "RPC_UNREACHABLE",
+        message: `The Ethereum node at ${url} cannot be reached.`,
+        hint: "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.",
+      },
+    });
   });
 
   it("an unreachable IPFS node exits 2, names its URL, and nothing is registered", async () => {
@@ -84,7 +91,11 @@ describe("medledger CLI: errors and configuration", function () {
 
   it("a wrong chain id or a missing contract exits 2", async () => {
     expectUserError(await cli.run(["--chain-id", "5", "verify", file]), 2, "serves chain 31337, but MedLedger is deployed on chain 5");
-    expectUserError(await cli.run(["--contract", "0x000000000000000000000000000000000000dEaD", "verify", file]), 2, "No MedLedger contract at 0x000000000000000000000000000000000000dEaD");
+    expectUserError(
+      await cli.run(["--contract", "0x000000000000000000000000000000000000dEaD", "verify", file]),
+      2,
+      "No MedLedger contract at 0x000000000000000000000000000000000000dEaD",
+    );
     const noDeployment = await runCli(["--chain-id", "424242", "verify", file], { env: cleanEnv(), cwd: cli.dir });
     expectUserError(noDeployment, 2, "No MedLedger deployment is known for chain 424242");
   });
@@ -94,7 +105,11 @@ describe("medledger CLI: errors and configuration", function () {
     writeFileSync(empty, new Uint8Array(0));
     expectUserError(await cli.run(["--as", "doctor1", "report", "upload", empty, "--patient", address("patient1")]), 2, "The file is empty.");
     expectUserError(await cli.run(["verify", empty]), 2, "is empty");
-    expectUserError(await cli.run(["--as", "doctor1", "--max-bytes", "10", "report", "upload", file, "--patient", address("patient1")]), 2, "over the 10 B limit");
+    expectUserError(
+      await cli.run(["--as", "doctor1", "--max-bytes", "10", "report", "upload", file, "--patient", address("patient1")]),
+      2,
+      "over the 10 B limit",
+    );
     expectUserError(await cli.run(["verify", join(cli.dir, "missing.pdf")]), 2, "Cannot read the file");
   });
 
@@ -124,14 +139,20 @@ describe("medledger CLI: errors and configuration", function () {
   it("refuses --as (the public demo keys) on a chain other than the local one", async () => {
     const anvil = await startAnvil(1337);
     try {
-      const result = await runCli(["--rpc", anvil.rpcUrl, "--chain-id", "1337", "--contract", "0x000000000000000000000000000000000000dEaD", "--as", "doctor1", "report", "list"], {
-        env: cleanEnv(),
-        cwd: cli.dir,
-      });
+      const result = await runCli(
+        ["--rpc", anvil.rpcUrl, "--chain-id", "1337", "--contract", "0x000000000000000000000000000000000000dEaD", "--as", "doctor1", "report", "list"],
+        {
+          env: cleanEnv(),
+          cwd: cli.dir,
+        },
+      );
       expectUserError(result, 2, "--as uses the public demo keys, which are accepted on the local chain (31337) only");
       expect(result.stderr).to.contain(`serves chain 1337`);
       // Even when the configuration claims 31337, the node's real chain id decides.
-      const lying = await runCli(["--rpc", anvil.rpcUrl, "--contract", "0x000000000000000000000000000000000000dEaD", "--as", "doctor1", "report", "list"], { env: cleanEnv(), cwd: cli.dir });
+      const lying = await runCli(["--rpc", anvil.rpcUrl, "--contract", "0x000000000000000000000000000000000000dEaD", "--as", "doctor1", "report", "list"], {
+        env: cleanEnv(),
+        cwd: cli.dir,
+      });
       expectUserError(lying, 2, "serves chain 1337");
     } finally {
       await anvil.stop();

@@ -52,9 +52,42 @@ describe("medledger CLI: the whole story", function () {
   });
 
   it("the admin adds a receptionist and a doctor; the directory lists them", async () => {
-    const added = ok(await cli.run(["--as", "admin", "staff", "add", address("receptionist1"), "--role", "receptionist", "--name", "Rita Reyes", "--department", "Front desk"]));
+    const added = ok(
+      await cli.run([
+        "--as",
+        "admin",
+        "staff",
+        "add",
+        address("receptionist1"),
+        "--role",
+        "receptionist",
+        "--name",
+        "Rita Reyes",
+        "--department",
+        "Front desk",
+      ]),
+    );
     expect(added.stdout).to.contain(`Added Rita Reyes (${address("receptionist1")}) as receptionist.`);
-    const doc = json(ok(await cli.run(["--as", "admin", "--json", "staff", "add", doctor, "--role", "doctor", "--name", "Dr. Ada Lovelace", "--department", "Cardiology", "--contact", "room 3.14"])));
+    const doc = json(
+      ok(
+        await cli.run([
+          "--as",
+          "admin",
+          "--json",
+          "staff",
+          "add",
+          doctor,
+          "--role",
+          "doctor",
+          "--name",
+          "Dr. Ada Lovelace",
+          "--department",
+          "Cardiology",
+          "--contact",
+          "room 3.14",
+        ]),
+      ),
+    );
     expect(doc).to.include({ ok: true, account: doctor, role: "doctor" });
 
     const list = json<{ staff: { account: string; role: string; name: string; active: boolean }[] }>(ok(await cli.run(["staff", "list", "--json"])));
@@ -63,7 +96,9 @@ describe("medledger CLI: the whole story", function () {
       [doctor, "doctor", "Dr. Ada Lovelace", true],
     ]);
     const human = ok(await cli.run(["staff", "list"]));
-    expect(human.stdout).to.match(/ACCOUNT\s+ROLE\s+NAME/).and.contain("Dr. Ada Lovelace");
+    expect(human.stdout)
+      .to.match(/ACCOUNT\s+ROLE\s+NAME/)
+      .and.contain("Dr. Ada Lovelace");
 
     const updated = json(ok(await cli.run(["--as", "admin", "--json", "staff", "update", doctor, "--contact", "room 3.15"])));
     expect(updated).to.include({ name: "Dr. Ada Lovelace", department: "Cardiology", contact: "room 3.15" });
@@ -110,7 +145,24 @@ describe("medledger CLI: the whole story", function () {
     expect(request.account).to.equal(patient);
     expect(request.code).to.match(/^medledger-registration:/);
 
-    const registered = ok(await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Alice Martin", "--dob", "1984-03-12", "--phone", "+1 555 0201", "--email", "alice@example.org"]));
+    const registered = ok(
+      await cli.run([
+        "--as",
+        "receptionist1",
+        "patient",
+        "register",
+        "--code",
+        request.code,
+        "--name",
+        "Alice Martin",
+        "--dob",
+        "1984-03-12",
+        "--phone",
+        "+1 555 0201",
+        "--email",
+        "alice@example.org",
+      ]),
+    );
     expect(registered.stdout).to.contain(`Registered Alice Martin (${patient}) as a patient.`);
 
     const list = json<{ patients: { account: string; registeredBy: string }[] }>(ok(await cli.run(["--json", "patient", "list"])));
@@ -127,7 +179,9 @@ describe("medledger CLI: the whole story", function () {
   it("a doctor cannot upload for a patient not assigned to them", async () => {
     const refused = await cli.run(["--as", "doctor1", "report", "upload", reportFile, "--patient", patient]);
     expect(refused.code).to.equal(1);
-    expect(refused.stderr).to.contain(`Error: Patient ${patient} is not assigned to you`).and.contain("What to do: Ask the reception to assign this patient to you first.");
+    expect(refused.stderr)
+      .to.contain(`Error: Patient ${patient} is not assigned to you`)
+      .and.contain("What to do: Ask the reception to assign this patient to you first.");
   });
 
   it("the receptionist assigns the doctor, who can then read the profile", async () => {
@@ -250,7 +304,9 @@ describe("medledger CLI: the whole story", function () {
     const corrected = await pdf("Echocardiogram (corrected)", ["Normal left ventricular function.", "Mild mitral regurgitation."]);
     const correctedFile = join(cli.dir, "echo-corrected.pdf");
     writeFileSync(correctedFile, corrected);
-    const amended = json<{ reportId: string; issuedFile: string; sha256: string }>(ok(await cli.run(["--as", "doctor1", "--json", "report", "amend", reportId, correctedFile])));
+    const amended = json<{ reportId: string; issuedFile: string; sha256: string }>(
+      ok(await cli.run(["--as", "doctor1", "--json", "report", "amend", reportId, correctedFile])),
+    );
     expect(amended).to.include({ ok: true, supersedes: reportId, patient, issuedFile: join(cli.dir, "echo-corrected.issued.pdf") });
     expect(amended.sha256).to.equal(sha256(readFileSync(amended.issuedFile)));
 
@@ -270,7 +326,12 @@ describe("medledger CLI: the whole story", function () {
     const wallet = createWalletClient({ account: admin, transport });
     const publicClient = createPublicClient({ transport, pollingInterval: 50 });
     const setPaused = async (paused: boolean) => {
-      const hash = await wallet.writeContract({ address: cli.stack.deployment.address, abi: medLedgerAbi, functionName: paused ? "pause" : "unpause", chain: null });
+      const hash = await wallet.writeContract({
+        address: cli.stack.deployment.address,
+        abi: medLedgerAbi,
+        functionName: paused ? "pause" : "unpause",
+        chain: null,
+      });
       await publicClient.waitForTransactionReceipt({ hash });
     };
 
@@ -291,7 +352,9 @@ describe("medledger CLI: the whole story", function () {
     expect(failed.stdout).to.contain("Uploading the ciphertext to IPFS");
     expect(failed.stderr).to.contain("Error: MedLedger is paused by its administrator").and.contain("rerun the same command");
     expect(existsSync(pendingFile)).to.equal(true);
-    const pending = JSON.parse(readFileSync(pendingFile, "utf8")) as { prepared: { cid: string; reportId: string; serial: string; sourceSha256: string; issuedFile?: unknown } };
+    const pending = JSON.parse(readFileSync(pendingFile, "utf8")) as {
+      prepared: { cid: string; reportId: string; serial: string; sourceSha256: string; issuedFile?: unknown };
+    };
     expect(pending.prepared.sourceSha256).to.equal(sha256(bytes));
     expect(pending.prepared).to.not.have.property("issuedFile");
     const issued = join(cli.dir, "holter.issued.pdf");
@@ -300,7 +363,13 @@ describe("medledger CLI: the whole story", function () {
     const retried = json<{ cid: string; reportId: string; serial: string; reusedPendingUpload: boolean; transactionHash: string | null }>(
       ok(await cli.run(["--as", "doctor1", "--json", "report", "upload", file, "--patient", patient])),
     );
-    expect(retried).to.include({ reportId: pending.prepared.reportId, serial: pending.prepared.serial, reusedPendingUpload: true, cid: pending.prepared.cid, issuedFile: issued });
+    expect(retried).to.include({
+      reportId: pending.prepared.reportId,
+      serial: pending.prepared.serial,
+      reusedPendingUpload: true,
+      cid: pending.prepared.cid,
+      issuedFile: issued,
+    });
     expect(retried.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(existsSync(pendingFile)).to.equal(false);
     expect((await cli.run(["verify", issued])).code).to.equal(0);
@@ -311,7 +380,9 @@ describe("medledger CLI: the whole story", function () {
     type Shown = { profileCid: string; profile: { name: string } };
     const house = address("doctor2");
     ok(await cli.run(["--as", "doctor2", "keys", "publish"]));
-    const assigned = json<{ reseal: { ok: boolean }; profileCid: string }>(ok(await cli.run(["--as", "receptionist1", "--json", "patient", "assign", patient, "--doctor", house])));
+    const assigned = json<{ reseal: { ok: boolean }; profileCid: string }>(
+      ok(await cli.run(["--as", "receptionist1", "--json", "patient", "assign", patient, "--doctor", house])),
+    );
     expect(assigned.reseal.ok).to.equal(true);
     const before = json<Shown>(ok(await cli.run(["--as", "doctor1", "--json", "patient", "show", patient])));
     expect(before.profileCid).to.equal(assigned.profileCid);
@@ -342,7 +413,9 @@ describe("medledger CLI: the whole story", function () {
     expect(refused.stderr).to.contain("is not assigned to you");
 
     // `patient reseal` re-seals alone (the retry a failed re-seal names).
-    const resealed = json<{ ok: boolean; previousCid: string; profileCid: string }>(ok(await cli.run(["--as", "receptionist1", "--json", "patient", "reseal", patient])));
+    const resealed = json<{ ok: boolean; previousCid: string; profileCid: string }>(
+      ok(await cli.run(["--as", "receptionist1", "--json", "patient", "reseal", patient])),
+    );
     expect(resealed).to.include({ ok: true, previousCid: unassigned.profileCid });
     expect(resealed.profileCid).to.not.equal(unassigned.profileCid);
   });
@@ -350,7 +423,9 @@ describe("medledger CLI: the whole story", function () {
   it("the receptionist registers a patient with their doctor in one command (register, assign, re-seal)", async () => {
     const bob = address("patient2");
     const request = json<{ code: string }>(ok(await cli.run(["--as", "patient2", "--json", "patient", "request"])));
-    const human = ok(await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Bob Nguyen", "--doctor", address("doctor2")]));
+    const human = ok(
+      await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Bob Nguyen", "--doctor", address("doctor2")]),
+    );
     expect(human.stdout)
       .to.contain("Sealing the profile")
       .and.contain("Registering the patient")

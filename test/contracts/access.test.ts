@@ -154,14 +154,8 @@ describe("MedLedger: roles and administration", () => {
     it("leave the default admin to the two-step transfer", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
       const admin = as(ledger, cast.admin);
-      await expect(admin.grantRole(ROLES.admin, cast.stranger.address)).to.be.revertedWithCustomError(
-        ledger,
-        "AccessControlEnforcedDefaultAdminRules",
-      );
-      await expect(admin.revokeRole(ROLES.admin, cast.admin.address)).to.be.revertedWithCustomError(
-        ledger,
-        "AccessControlEnforcedDefaultAdminRules",
-      );
+      await expect(admin.grantRole(ROLES.admin, cast.stranger.address)).to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminRules");
+      await expect(admin.revokeRole(ROLES.admin, cast.admin.address)).to.be.revertedWithCustomError(ledger, "AccessControlEnforcedDefaultAdminRules");
       await expect(as(ledger, cast.stranger).grantRole(ROLES.admin, cast.stranger.address)).to.be.revertedWithCustomError(
         ledger,
         "AccessControlEnforcedDefaultAdminRules",
@@ -213,11 +207,8 @@ describe("MedLedger: roles and administration", () => {
       expect(await ledger.defaultAdmin()).to.equal(cast.stranger.address);
       expect(await ledger.hasRole(ROLES.admin, cast.admin.address)).to.equal(false);
 
-      await expect(admin.pause())
-        .to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount")
-        .withArgs(cast.admin.address, ROLES.admin);
-      await expect(as(ledger, cast.stranger).addStaff(cast.pat5.address, ROLES.doctor, profile("Dr. Five")))
-        .to.emit(ledger, "StaffAdded");
+      await expect(admin.pause()).to.be.revertedWithCustomError(ledger, "AccessControlUnauthorizedAccount").withArgs(cast.admin.address, ROLES.admin);
+      await expect(as(ledger, cast.stranger).addStaff(cast.pat5.address, ROLES.doctor, profile("Dr. Five"))).to.emit(ledger, "StaffAdded");
     });
 
     it("can be cancelled", async () => {
@@ -259,7 +250,13 @@ describe("MedLedger: roles and administration", () => {
       {
         name: "rotateEncryptionKeyBySig",
         call: async (l, c) =>
-          as(l, c.stranger).rotateEncryptionKeyBySig(c.pat2.address, keyOf("pat2 v2"), 2, FAR, await signKey(c.pat2, await l.getAddress(), keyOf("pat2 v2"), 1n, { version: 2n })),
+          as(l, c.stranger).rotateEncryptionKeyBySig(
+            c.pat2.address,
+            keyOf("pat2 v2"),
+            2,
+            FAR,
+            await signKey(c.pat2, await l.getAddress(), keyOf("pat2 v2"), 1n, { version: 2n }),
+          ),
       },
       { name: "registerPatient", call: (l, c) => registerPatient(l, c.rec1, c.pat3) },
       { name: "updatePatientProfile", call: (l, c) => as(l, c.rec1).updatePatientProfile(c.pat1.address, cidOf("new")) },
@@ -285,7 +282,11 @@ describe("MedLedger: roles and administration", () => {
       {
         name: "revokeAccessBySig",
         call: async (l, c) => {
-          const { signature, deadline } = await signAction(l, c.pat1, "RevokeAccess", { patient: c.pat1.address, reader: c.stranger.address, reportId: ZERO32 });
+          const { signature, deadline } = await signAction(l, c.pat1, "RevokeAccess", {
+            patient: c.pat1.address,
+            reader: c.stranger.address,
+            reportId: ZERO32,
+          });
           return as(l, c.stranger).revokeAccessBySig(c.pat1.address, ZERO32, c.stranger.address, deadline, signature);
         },
       },
@@ -324,9 +325,11 @@ describe("MedLedger: roles and administration", () => {
       expect(await ledger.canRead(r0Id(cast), cast.pat1.address)).to.equal(true);
       await expect(admin.unpause()).to.emit(ledger, "Unpaused").withArgs(cast.admin.address);
       for (const write of WRITES) {
-        const receipt = await (await (write.call(ledger, cast) as Promise<{ wait(): Promise<{ status: number | null }> }>).catch((e: unknown) => {
-          throw new Error(`${write.name} failed after unpause: ${String(e)}`);
-        })).wait();
+        const receipt = await (
+          await (write.call(ledger, cast) as Promise<{ wait(): Promise<{ status: number | null }> }>).catch((e: unknown) => {
+            throw new Error(`${write.name} failed after unpause: ${String(e)}`);
+          })
+        ).wait();
         expect(receipt.status, write.name).to.equal(1);
       }
     });
@@ -351,9 +354,7 @@ describe("MedLedger: roles and administration", () => {
     it("emits the anchored head with its entry count and the admin", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(staffedLedger);
       const head = ethers.id("log head");
-      await expect(as(ledger, cast.admin).anchorAuditLog(head, 42))
-        .to.emit(ledger, "AuditLogAnchored")
-        .withArgs(head, 42, cast.admin.address);
+      await expect(as(ledger, cast.admin).anchorAuditLog(head, 42)).to.emit(ledger, "AuditLogAnchored").withArgs(head, 42, cast.admin.address);
     });
 
     it("refuses a zero head or zero entries", async () => {

@@ -226,12 +226,7 @@ export function tupleOf(p: Profile): [string, string, string] {
 }
 
 /** Registers `patient` through `receptionist`, with a signed key at the patient's current nonce. */
-export async function registerPatient(
-  ledger: MedLedger,
-  receptionist: Signer,
-  patient: Signer,
-  seed?: string,
-): Promise<ContractTransactionResponse> {
+export async function registerPatient(ledger: MedLedger, receptionist: Signer, patient: Signer, seed?: string): Promise<ContractTransactionResponse> {
   const address = await patient.getAddress();
   const key = keyOf(seed ?? address);
   const nonce = await ledger.nonces(address);

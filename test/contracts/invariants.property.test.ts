@@ -96,8 +96,14 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   fc.record({ kind: fc.constant("batch" as const), by: doctor, patient, seeds: fc.array(seed, { minLength: 1, maxLength: 3 }) }),
   fc.record({ kind: fc.constant("publishKey" as const), by: anyone }),
-  { arbitrary: fc.record({ kind: fc.constant("grant" as const), by: sharer, seed, issuer: doctor, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }), weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant("revoke" as const), by: sharer, seed, issuer: doctor, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }), weight: 3 },
+  {
+    arbitrary: fc.record({ kind: fc.constant("grant" as const), by: sharer, seed, issuer: doctor, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }),
+    weight: 3,
+  },
+  {
+    arbitrary: fc.record({ kind: fc.constant("revoke" as const), by: sharer, seed, issuer: doctor, reader, pick: fc.option(fc.nat(), { nil: null, freq: 4 }) }),
+    weight: 3,
+  },
   fc.record({ kind: fc.constant("revokeAll" as const), by: patient, reader }),
 );
 

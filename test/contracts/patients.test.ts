@@ -3,20 +3,7 @@
  * encryption-key registry.
  */
 import { expect } from "chai";
-import {
-  as,
-  cidOf,
-  ethers,
-  keyOf,
-  networkHelpers,
-  profile,
-  registerPatient,
-  ROLES,
-  signKey,
-  staffedLedger,
-  FAR,
-  ZERO32,
-} from "./fixture.ts";
+import { as, cidOf, ethers, keyOf, networkHelpers, profile, registerPatient, ROLES, signKey, staffedLedger, FAR, ZERO32 } from "./fixture.ts";
 
 describe("MedLedger: patients and encryption keys", () => {
   describe("registerPatient", () => {
@@ -44,7 +31,9 @@ describe("MedLedger: patients and encryption keys", () => {
       expect(domain.version).to.equal("1");
       expect(domain.chainId).to.equal((await ethers.provider.getNetwork()).chainId);
       expect(domain.verifyingContract).to.equal(address);
-      expect(await ledger.ENCRYPTION_KEY_TYPEHASH()).to.equal(ethers.id("EncryptionKey(address account,bytes32 key,uint32 version,uint256 nonce,uint256 deadline)"));
+      expect(await ledger.ENCRYPTION_KEY_TYPEHASH()).to.equal(
+        ethers.id("EncryptionKey(address account,bytes32 key,uint32 version,uint256 nonce,uint256 deadline)"),
+      );
     });
 
     it("refuses a signature by another account", async () => {
@@ -111,10 +100,7 @@ describe("MedLedger: patients and encryption keys", () => {
     it("refuses the zero address, an existing patient, an empty profile and a zero key", async () => {
       const { ledger, address, cast } = await networkHelpers.loadFixture(staffedLedger);
       const rec = as(ledger, cast.rec1);
-      await expect(rec.registerPatient(ethers.ZeroAddress, cidOf("p"), keyOf("z"), FAR, "0x")).to.be.revertedWithCustomError(
-        ledger,
-        "ZeroAddress",
-      );
+      await expect(rec.registerPatient(ethers.ZeroAddress, cidOf("p"), keyOf("z"), FAR, "0x")).to.be.revertedWithCustomError(ledger, "ZeroAddress");
       const again = await signKey(cast.pat1, address, keyOf("again"), 1n);
       await expect(rec.registerPatient(cast.pat1.address, cidOf("p"), keyOf("again"), FAR, again))
         .to.be.revertedWithCustomError(ledger, "AlreadyPatient")
@@ -122,10 +108,7 @@ describe("MedLedger: patients and encryption keys", () => {
       const ok = await signKey(cast.pat3, address, keyOf("pat3"), 0n);
       await expect(rec.registerPatient(cast.pat3.address, "0x", keyOf("pat3"), FAR, ok)).to.be.revertedWithCustomError(ledger, "EmptyCid");
       const zero = await signKey(cast.pat3, address, ZERO32, 0n);
-      await expect(rec.registerPatient(cast.pat3.address, cidOf("p"), ZERO32, FAR, zero)).to.be.revertedWithCustomError(
-        ledger,
-        "InvalidEncryptionKey",
-      );
+      await expect(rec.registerPatient(cast.pat3.address, cidOf("p"), ZERO32, FAR, zero)).to.be.revertedWithCustomError(ledger, "InvalidEncryptionKey");
       // A malformed signature is a bad signature, not a crash.
       await expect(rec.registerPatient(cast.pat3.address, cidOf("p"), keyOf("pat3"), FAR, "0x1234"))
         .to.be.revertedWithCustomError(ledger, "UnsupportedSignature")
@@ -192,14 +175,10 @@ describe("MedLedger: patients and encryption keys", () => {
         .to.be.revertedWithCustomError(ledger, "NotPatient")
         .withArgs(cast.stranger.address);
       for (const notDoctor of [cast.rec1, cast.pat2, cast.stranger, cast.admin]) {
-        await expect(rec.assignDoctor(cast.pat1.address, notDoctor.address))
-          .to.be.revertedWithCustomError(ledger, "NotDoctor")
-          .withArgs(notDoctor.address);
+        await expect(rec.assignDoctor(cast.pat1.address, notDoctor.address)).to.be.revertedWithCustomError(ledger, "NotDoctor").withArgs(notDoctor.address);
       }
       await as(ledger, cast.admin).deactivateStaff(cast.doc3.address);
-      await expect(rec.assignDoctor(cast.pat1.address, cast.doc3.address))
-        .to.be.revertedWithCustomError(ledger, "NotDoctor")
-        .withArgs(cast.doc3.address);
+      await expect(rec.assignDoctor(cast.pat1.address, cast.doc3.address)).to.be.revertedWithCustomError(ledger, "NotDoctor").withArgs(cast.doc3.address);
       await expect(rec.assignDoctor(cast.pat1.address, cast.doc1.address))
         .to.be.revertedWithCustomError(ledger, "AlreadyAssigned")
         .withArgs(cast.pat1.address, cast.doc1.address);
@@ -215,7 +194,9 @@ describe("MedLedger: patients and encryption keys", () => {
       const s = as(ledger, cast.stranger);
       expect(await ledger.encryptionKeyOf(cast.stranger.address)).to.equal(ZERO32);
       expect(await ledger.keyVersionOf(cast.stranger.address)).to.equal(0n);
-      await expect(s.publishEncryptionKey(keyOf("s1"))).to.emit(ledger, "EncryptionKeyPublished").withArgs(cast.stranger.address, keyOf("s1"), 1);
+      await expect(s.publishEncryptionKey(keyOf("s1")))
+        .to.emit(ledger, "EncryptionKeyPublished")
+        .withArgs(cast.stranger.address, keyOf("s1"), 1);
       expect(await ledger.keyVersionOf(cast.stranger.address)).to.equal(1n);
       await expect(s.publishEncryptionKey(keyOf("s2")))
         .to.be.revertedWithCustomError(ledger, "KeyVersionMismatch")

@@ -5,19 +5,7 @@
  */
 import { expect } from "chai";
 import type { ContractTransactionResponse } from "ethers";
-import {
-  as,
-  ethers,
-  networkHelpers,
-  reportIdOf,
-  reportInput,
-  staffedLedger,
-  Status,
-  ZERO20,
-  ZERO32,
-  type MedLedger,
-  type ReportInput,
-} from "./fixture.ts";
+import { as, ethers, networkHelpers, reportIdOf, reportInput, staffedLedger, Status, ZERO20, ZERO32, type MedLedger, type ReportInput } from "./fixture.ts";
 
 /** What a verifier holding a file concludes, the way clients must do it (see ReportRegistry.verify). */
 async function verdict(ledger: MedLedger, sha256Digest: string, sha1Digest: string) {
@@ -76,7 +64,9 @@ describe("MedLedger: reports", () => {
       await doc.registerReport(ok);
       const id = reportIdOf(ok.sha256Digest, cast.doc1.address);
       await expect(doc.registerReport(ok)).to.be.revertedWithCustomError(ledger, "ReportExists").withArgs(id);
-      await expect(doc.registerReport({ ...ok, patient: cast.pat2.address })).to.be.revertedWithCustomError(ledger, "ReportExists").withArgs(id);
+      await expect(doc.registerReport({ ...ok, patient: cast.pat2.address }))
+        .to.be.revertedWithCustomError(ledger, "ReportExists")
+        .withArgs(id);
     });
 
     it("needs a current assignment of the calling doctor to the patient", async () => {
@@ -317,15 +307,18 @@ describe("MedLedger: reports", () => {
         // The attacker sees the pending transaction in the mempool and copies its input.
         const pending = await provider.getTransaction(victimTx.hash);
         const seen = ledger.interface.decodeFunctionData("registerReport", pending!.data)[0] as ReportInput;
-        const copied = copy({
-          sha256Digest: seen.sha256Digest,
-          sha1Digest: seen.sha1Digest,
-          patient: seen.patient,
-          supersedes: seen.supersedes,
-          cid: seen.cid,
-          patientKey: seen.patientKey,
-          doctorKey: seen.doctorKey,
-        }, cast);
+        const copied = copy(
+          {
+            sha256Digest: seen.sha256Digest,
+            sha1Digest: seen.sha1Digest,
+            patient: seen.patient,
+            supersedes: seen.supersedes,
+            cid: seen.cid,
+            patientKey: seen.patientKey,
+            doctorKey: seen.doctorKey,
+          },
+          cast,
+        );
         attackTx = await as(ledger, cast.doc1).registerReport(copied, {
           gasLimit: 300_000,
           maxFeePerGas: ethers.parseUnits("200", "gwei"),

@@ -62,9 +62,7 @@ describe("MedLedger: sharing", () => {
       expect(await status(ledger, id, cast.doc3.address)).to.equal(GrantStatus.Active);
       expect(await ledger.canRead(id, cast.doc3.address)).to.equal(true);
       expect(await ledger.canRead(ids[1]!, cast.doc3.address), "only that report").to.equal(false);
-      await expect(patient.revokeAccess(id, cast.doc3.address))
-        .to.emit(ledger, "AccessRevoked")
-        .withArgs(id, cast.pat1.address, cast.doc3.address);
+      await expect(patient.revokeAccess(id, cast.doc3.address)).to.emit(ledger, "AccessRevoked").withArgs(id, cast.pat1.address, cast.doc3.address);
       expect(await status(ledger, id, cast.doc3.address)).to.equal(GrantStatus.None);
       expect(await ledger.canRead(id, cast.doc3.address)).to.equal(false);
       await expect(patient.grantAccess(id, cast.doc3.address, wrapped)).to.emit(ledger, "AccessGranted");
@@ -106,9 +104,7 @@ describe("MedLedger: sharing", () => {
       await expect(as(ledger, cast.pat1).grantAccess(unknown, cast.doc3.address, wrappedKeyOf("k")))
         .to.be.revertedWithCustomError(ledger, "UnknownReport")
         .withArgs(unknown);
-      await expect(as(ledger, cast.pat1).revokeAccess(unknown, cast.doc3.address))
-        .to.be.revertedWithCustomError(ledger, "UnknownReport")
-        .withArgs(unknown);
+      await expect(as(ledger, cast.pat1).revokeAccess(unknown, cast.doc3.address)).to.be.revertedWithCustomError(ledger, "UnknownReport").withArgs(unknown);
     });
 
     it("refuses a grant to self, without a wrapped key, or twice; a revoke without a grant", async () => {
@@ -117,9 +113,7 @@ describe("MedLedger: sharing", () => {
       const id = ids[0]!;
       await expect(patient.grantAccess(id, cast.pat1.address, wrappedKeyOf("k"))).to.be.revertedWithCustomError(ledger, "GrantToSelf");
       await expect(patient.grantAccess(id, cast.doc3.address, "0x")).to.be.revertedWithCustomError(ledger, "MissingWrappedKey");
-      await expect(patient.revokeAccess(id, cast.doc3.address))
-        .to.be.revertedWithCustomError(ledger, "NotGranted")
-        .withArgs(id, cast.doc3.address);
+      await expect(patient.revokeAccess(id, cast.doc3.address)).to.be.revertedWithCustomError(ledger, "NotGranted").withArgs(id, cast.doc3.address);
       await patient.grantAccess(id, cast.doc3.address, wrappedKeyOf("k"));
       await expect(patient.grantAccess(id, cast.doc3.address, wrappedKeyOf("k2")))
         .to.be.revertedWithCustomError(ledger, "AlreadyGranted")
@@ -205,14 +199,10 @@ describe("MedLedger: sharing", () => {
       const patient = as(ledger, cast.pat1);
       await patient.grantAccessBatch(grant(cast.doc3.address, ids));
       await patient.grantAccessBatch(grant(cast.stranger.address, [ids[0]!]));
-      await expect(patient.revokeAllAccess(cast.doc3.address))
-        .to.emit(ledger, "AllAccessRevoked")
-        .withArgs(cast.pat1.address, cast.doc3.address, 1);
+      await expect(patient.revokeAllAccess(cast.doc3.address)).to.emit(ledger, "AllAccessRevoked").withArgs(cast.pat1.address, cast.doc3.address, 1);
       for (const id of ids) expect(await ledger.canRead(id, cast.doc3.address)).to.equal(false);
       expect(await ledger.canRead(ids[0]!, cast.stranger.address)).to.equal(true);
-      await expect(patient.revokeAccess(ids[0]!, cast.doc3.address))
-        .to.be.revertedWithCustomError(ledger, "NotGranted")
-        .withArgs(ids[0]!, cast.doc3.address);
+      await expect(patient.revokeAccess(ids[0]!, cast.doc3.address)).to.be.revertedWithCustomError(ledger, "NotGranted").withArgs(ids[0]!, cast.doc3.address);
       await patient.grantAccess(ids[1]!, cast.doc3.address, wrappedKeyOf("again"));
       expect(await ledger.canRead(ids[1]!, cast.doc3.address)).to.equal(true);
       expect(await ledger.canRead(ids[0]!, cast.doc3.address)).to.equal(false);
@@ -295,7 +285,13 @@ describe("MedLedger: sharing", () => {
         .withArgs(ids[0]!, cast.pat1.address, cast.doc3.address);
       expect(await ledger.canRead(ids[0]!, cast.doc3.address)).to.equal(false);
       // Zero report id: everything shared with the reader.
-      const wrong = await signAction(ledger, cast.pat2, "RevokeAccess", { patient: cast.pat1.address, reader: cast.doc3.address, reportId: ZERO32 }, { nonce: 2n });
+      const wrong = await signAction(
+        ledger,
+        cast.pat2,
+        "RevokeAccess",
+        { patient: cast.pat1.address, reader: cast.doc3.address, reportId: ZERO32 },
+        { nonce: 2n },
+      );
       await expect(relayer.revokeAccessBySig(cast.pat1.address, ZERO32, cast.doc3.address, wrong.deadline, wrong.signature))
         .to.be.revertedWithCustomError(ledger, "InvalidSignature")
         .withArgs(cast.pat1.address);
@@ -304,7 +300,13 @@ describe("MedLedger: sharing", () => {
         .to.emit(ledger, "AllAccessRevoked")
         .withArgs(cast.pat1.address, cast.doc3.address, 1);
       for (const id of ids) expect(await ledger.canRead(id, cast.doc3.address)).to.equal(false);
-      const badRevoke = await signAction(ledger, cast.pat2, "RevokeAccess", { patient: cast.pat1.address, reader: cast.doc3.address, reportId: ids[1]! }, { nonce: 3n });
+      const badRevoke = await signAction(
+        ledger,
+        cast.pat2,
+        "RevokeAccess",
+        { patient: cast.pat1.address, reader: cast.doc3.address, reportId: ids[1]! },
+        { nonce: 3n },
+      );
       await expect(relayer.revokeAccessBySig(cast.pat1.address, ids[1]!, cast.doc3.address, badRevoke.deadline, badRevoke.signature))
         .to.be.revertedWithCustomError(ledger, "InvalidSignature")
         .withArgs(cast.pat1.address);
@@ -369,17 +371,15 @@ describe("MedLedger: sharing", () => {
       await expect(patient.rekeyReport({ ...rekeyOf(id, []), cid: "0x" })).to.be.revertedWithCustomError(ledger, "EmptyCid");
       await expect(patient.rekeyReport({ ...rekeyOf(id, []), patientKey: "0x" })).to.be.revertedWithCustomError(ledger, "MissingWrappedKey");
       await expect(patient.rekeyReport({ ...rekeyOf(id, []), doctorKey: "0x" })).to.be.revertedWithCustomError(ledger, "MissingWrappedKey");
-      await expect(patient.rekeyReport({ ...rekeyOf(id, [cast.doc3.address]), readerKeys: [] })).to.be.revertedWithCustomError(
-        ledger,
-        "LengthMismatch",
-      );
-      await expect(patient.rekeyReport({ ...rekeyOf(id, [cast.doc3.address]), readerKeys: ["0x"] })).to.be.revertedWithCustomError(
-        ledger,
-        "MissingWrappedKey",
-      );
+      await expect(patient.rekeyReport({ ...rekeyOf(id, [cast.doc3.address]), readerKeys: [] })).to.be.revertedWithCustomError(ledger, "LengthMismatch");
+      await expect(patient.rekeyReport({ ...rekeyOf(id, [cast.doc3.address]), readerKeys: ["0x"] })).to.be.revertedWithCustomError(ledger, "MissingWrappedKey");
       const unknown = ethers.id("none");
-      await expect(patient.rekeyReport(rekeyOf(unknown, []))).to.be.revertedWithCustomError(ledger, "UnknownReport").withArgs(unknown);
-      await expect(patient.rekeyReport(rekeyOf(id, [], "v2"))).to.emit(ledger, "ReportRekeyed").withArgs(id, cast.pat1.address, 2, cidOf("re-encrypted v2"), wrappedKeyOf("patient v2"), wrappedKeyOf("doctor v2"));
+      await expect(patient.rekeyReport(rekeyOf(unknown, [])))
+        .to.be.revertedWithCustomError(ledger, "UnknownReport")
+        .withArgs(unknown);
+      await expect(patient.rekeyReport(rekeyOf(id, [], "v2")))
+        .to.emit(ledger, "ReportRekeyed")
+        .withArgs(id, cast.pat1.address, 2, cidOf("re-encrypted v2"), wrappedKeyOf("patient v2"), wrappedKeyOf("doctor v2"));
     });
 
     it("relayed: the patient signs the re-key, anyone submits; a wrong signer is refused", async () => {
@@ -450,4 +450,3 @@ describe("MedLedger: sharing", () => {
       .withArgs(cast.doc3.address, ethers.id("PATIENT_ROLE"));
   });
 });
-

@@ -31,10 +31,7 @@ describe("MedLedger: staff", () => {
     it("refuses the zero address, other roles, existing staff and empty names", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(deployedLedger);
       const admin = as(ledger, cast.admin);
-      await expect(admin.addStaff(ethers.ZeroAddress, ROLES.doctor, profile("Dr. Nobody"))).to.be.revertedWithCustomError(
-        ledger,
-        "ZeroAddress",
-      );
+      await expect(admin.addStaff(ethers.ZeroAddress, ROLES.doctor, profile("Dr. Nobody"))).to.be.revertedWithCustomError(ledger, "ZeroAddress");
       for (const role of [ROLES.admin, ROLES.patient, ethers.id("NURSE_ROLE")]) {
         await expect(admin.addStaff(cast.doc1.address, role, profile("Dr. A")))
           .to.be.revertedWithCustomError(ledger, "InvalidStaffRole")
@@ -103,20 +100,12 @@ describe("MedLedger: staff", () => {
     it("refuse non-staff accounts and the wrong state", async () => {
       const { ledger, cast } = await networkHelpers.loadFixture(deployedLedger);
       const admin = as(ledger, cast.admin);
-      await expect(admin.deactivateStaff(cast.stranger.address))
-        .to.be.revertedWithCustomError(ledger, "NotStaff")
-        .withArgs(cast.stranger.address);
-      await expect(admin.reactivateStaff(cast.stranger.address))
-        .to.be.revertedWithCustomError(ledger, "NotStaff")
-        .withArgs(cast.stranger.address);
+      await expect(admin.deactivateStaff(cast.stranger.address)).to.be.revertedWithCustomError(ledger, "NotStaff").withArgs(cast.stranger.address);
+      await expect(admin.reactivateStaff(cast.stranger.address)).to.be.revertedWithCustomError(ledger, "NotStaff").withArgs(cast.stranger.address);
       await admin.addStaff(cast.doc1.address, ROLES.doctor, profile("Dr. A"));
-      await expect(admin.reactivateStaff(cast.doc1.address))
-        .to.be.revertedWithCustomError(ledger, "StaffActive")
-        .withArgs(cast.doc1.address);
+      await expect(admin.reactivateStaff(cast.doc1.address)).to.be.revertedWithCustomError(ledger, "StaffActive").withArgs(cast.doc1.address);
       await admin.deactivateStaff(cast.doc1.address);
-      await expect(admin.deactivateStaff(cast.doc1.address))
-        .to.be.revertedWithCustomError(ledger, "StaffInactive")
-        .withArgs(cast.doc1.address);
+      await expect(admin.deactivateStaff(cast.doc1.address)).to.be.revertedWithCustomError(ledger, "StaffInactive").withArgs(cast.doc1.address);
     });
   });
 

@@ -44,7 +44,13 @@ describe("web app: admin page (browser)", function () {
 
   it("says so when the admin rejects the transaction, and keeps the form", async function () {
     const doctor = person("doctor1");
-    const form = await fillStaffForm(admin.page, { account: doctor.address, role: "doctor", name: doctor.displayName, department: doctor.department ?? "", contact: doctor.contact ?? "" });
+    const form = await fillStaffForm(admin.page, {
+      account: doctor.address,
+      role: "doctor",
+      name: doctor.displayName,
+      department: doctor.department ?? "",
+      contact: doctor.contact ?? "",
+    });
     admin.wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Add staff member" }).click();
     const alert = form.getByRole("alert");
@@ -63,7 +69,13 @@ describe("web app: admin page (browser)", function () {
     await waitForValue(form.getByLabel("Account address"), "");
 
     const receptionist = person("receptionist1");
-    await fillStaffForm(admin.page, { account: receptionist.address, role: "receptionist", name: receptionist.displayName, department: receptionist.department ?? "", contact: receptionist.contact ?? "" });
+    await fillStaffForm(admin.page, {
+      account: receptionist.address,
+      role: "receptionist",
+      name: receptionist.displayName,
+      department: receptionist.department ?? "",
+      contact: receptionist.contact ?? "",
+    });
     await form.getByRole("button", { name: "Add staff member" }).click();
     await form.getByText("Staff member added").waitFor();
 
@@ -72,8 +84,15 @@ describe("web app: admin page (browser)", function () {
     const receptionRow = table.locator(`tr[data-account="${receptionist.address}"]`);
     await doctorRow.waitFor();
     await receptionRow.waitFor();
-    expect(await doctorRow.textContent()).to.contain("Dr. Ada Lovelace").and.contain("Doctor").and.contain("Cardiology").and.contain("active");
-    expect(await receptionRow.textContent()).to.contain("Rita Reyes").and.contain("Receptionist").and.contain("rita.reyes@medledger.example");
+    expect(await doctorRow.textContent())
+      .to.contain("Dr. Ada Lovelace")
+      .and.contain("Doctor")
+      .and.contain("Cardiology")
+      .and.contain("active");
+    expect(await receptionRow.textContent())
+      .to.contain("Rita Reyes")
+      .and.contain("Receptionist")
+      .and.contain("rita.reyes@medledger.example");
     await screenshot(admin.page, "admin-staff");
   });
 
@@ -110,7 +129,10 @@ describe("web app: admin page (browser)", function () {
     }
     const added = audit.locator('tr[data-event="StaffAdded"]');
     expect(await added.count()).to.equal(2);
-    expect(await added.first().textContent()).to.match(/Added Rita Reyes as receptionist/).and.match(/Hospital Administrator/).and.match(/0x[0-9a-f]{6}/);
+    expect(await added.first().textContent())
+      .to.match(/Added Rita Reyes as receptionist/)
+      .and.match(/Hospital Administrator/)
+      .and.match(/0x[0-9a-f]{6}/);
 
     const filters = admin.page.getByRole("search", { name: "Filter the audit trail" });
     await filters.getByLabel("Event type").selectOption("StaffAdded");

@@ -131,7 +131,9 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     const row = patientRow(d2.page.getByTestId("my-patients"), patient2.address);
     await row.and(d2.page.locator('[data-profile="open"]')).waitFor();
     expect(await row.locator("strong").textContent()).to.equal(patient2.displayName);
-    expect(await row.textContent()).to.contain(BOB.dateOfBirth).and.contain(BOB.email);
+    expect(await row.textContent())
+      .to.contain(BOB.dateOfBirth)
+      .and.contain(BOB.email);
     await screenshot(d2.page, "care-doctor2-sees-profile");
 
     const reception = await as("receptionist1", "/reception");

@@ -45,7 +45,11 @@ describe("web app: security headers of the built app (browser)", function () {
       expectBaseHeaders(headers);
       const csp = headers["content-security-policy"]!;
       expect(csp).to.match(/script-src 'self' 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
-      expect(csp).to.contain("default-src 'self'").and.to.contain("object-src 'none'").and.to.contain("base-uri 'self'").and.to.contain("frame-ancestors 'none'");
+      expect(csp)
+        .to.contain("default-src 'self'")
+        .and.to.contain("object-src 'none'")
+        .and.to.contain("base-uri 'self'")
+        .and.to.contain("frame-ancestors 'none'");
       expect(csp).to.contain(`connect-src 'self' ${new URL(stack.rpcUrl).origin} ${new URL(stack.ipfsApiUrl).origin}`);
       expect(csp).to.not.contain("unsafe-eval");
       const again = await session.page.request.get(new URL("/verify", stack.webUrl).toString());
@@ -73,7 +77,11 @@ describe("web app: security headers of the built app (browser)", function () {
     expect((await api("/api/auth/nonce", { method: "POST", headers: { origin: "null" } })).status).to.equal(403);
     expect((await api("/api/auth/nonce", { method: "POST", headers: { origin: "https://evil.example" } })).status).to.equal(403);
     expect((await api("/api/auth/login", { method: "POST", headers: { origin, "content-type": "text/plain" }, body: "{}" })).status).to.equal(415);
-    const big = await api("/api/auth/login", { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ message: "x".repeat(64 * 1024), signature: "0x00" }) });
+    const big = await api("/api/auth/login", {
+      method: "POST",
+      headers: { origin, "content-type": "application/json" },
+      body: JSON.stringify({ message: "x".repeat(64 * 1024), signature: "0x00" }),
+    });
     expect(big.status).to.equal(413);
     const nonce = await api("/api/auth/nonce", { method: "POST", headers: { origin } });
     expect(nonce.status).to.equal(201);

@@ -47,16 +47,49 @@ describe("web app: session, activity and appointment helpers", function () {
   const roles = { admin: false, receptionist: false, doctor: false, patient: false };
 
   it("builds a sign-in message the server's siwe parser reads back field by field", function () {
-    const nonce = { nonce: "a1B2c3D4e5F6g7H8", issuedAt: "2026-11-25T10:00:00.000Z", expiresAt: "2026-11-25T10:10:00.000Z", domain: "localhost:3000", chainId: 31337 };
+    const nonce = {
+      nonce: "a1B2c3D4e5F6g7H8",
+      issuedAt: "2026-11-25T10:00:00.000Z",
+      expiresAt: "2026-11-25T10:10:00.000Z",
+      domain: "localhost:3000",
+      chainId: 31337,
+    };
     const parsed = new SiweMessage(buildSignInMessage(nonce, alice, "http://localhost:3000"));
-    expect(parsed).to.include({ domain: "localhost:3000", address: alice, uri: "http://localhost:3000", version: "1", chainId: 31337, nonce: nonce.nonce, statement: "Sign in to MedLedger." });
+    expect(parsed).to.include({
+      domain: "localhost:3000",
+      address: alice,
+      uri: "http://localhost:3000",
+      version: "1",
+      chainId: 31337,
+      nonce: nonce.nonce,
+      statement: "Sign in to MedLedger.",
+    });
     expect(parsed.issuedAt).to.equal(nonce.issuedAt);
     expect(parsed.expirationTime).to.equal(undefined);
   });
 
   it("merges off-chain entries and on-chain events newest first, and maps filters", function () {
-    const entry = (seq: number, at: string): ActivityEntryJson => ({ id: String(seq), seq, at, actor: alice.toLowerCase(), role: "patient", kind: "login", reportId: null, sessionId: "s", prevHash: "0x", hash: "0x" });
-    const event = (block: bigint, seconds: number): TimelineEntry => ({ eventName: "StaffAdded", actor: ada, args: {}, blockNumber: block, transactionHash: `0x${block.toString(16).padStart(64, "0")}` as Hash, logIndex: 0, timestamp: seconds });
+    const entry = (seq: number, at: string): ActivityEntryJson => ({
+      id: String(seq),
+      seq,
+      at,
+      actor: alice.toLowerCase(),
+      role: "patient",
+      kind: "login",
+      reportId: null,
+      sessionId: "s",
+      prevHash: "0x",
+      hash: "0x",
+    });
+    const event = (block: bigint, seconds: number): TimelineEntry => ({
+      eventName: "StaffAdded",
+      actor: ada,
+      args: {},
+      blockNumber: block,
+      transactionHash: `0x${block.toString(16).padStart(64, "0")}` as Hash,
+      logIndex: 0,
+      timestamp: seconds,
+    });
     const t = Date.parse("2026-11-25T10:00:00.000Z") / 1000;
     const rows = mergeActivity([entry(1, "2026-11-25T10:00:00.500Z"), entry(2, "2026-11-25T10:00:05.000Z")], [event(7n, t), event(9n, t + 10)]);
     expect(rows.map((r) => r.key)).to.deep.equal([`tx-0x${"9".padStart(64, "0")}-0`, "log-2", `tx-0x${"7".padStart(64, "0")}-0`, "log-1"]);
@@ -74,11 +107,27 @@ describe("web app: session, activity and appointment helpers", function () {
     expect(Date.parse(slot.slotEnd) - Date.parse(slot.slotStart)).to.equal(30 * 60_000);
     expect(slotFromInputs("2026-12-01", "", 30)).to.equal(undefined);
     const make = (id: string, start: Date, status: AppointmentJson["status"]): AppointmentJson => ({
-      id, patient: alice, doctor: ada, slotStart: start.toISOString(), slotEnd: new Date(start.getTime() + 1_800_000).toISOString(), status,
-      reason: null, createdBy: alice, createdAt: start.toISOString(), updatedBy: alice, updatedAt: start.toISOString(),
+      id,
+      patient: alice,
+      doctor: ada,
+      slotStart: start.toISOString(),
+      slotEnd: new Date(start.getTime() + 1_800_000).toISOString(),
+      status,
+      reason: null,
+      createdBy: alice,
+      createdAt: start.toISOString(),
+      updatedBy: alice,
+      updatedAt: start.toISOString(),
     });
-    const items = [make("b", new Date(2026, 11, 2, 9), "requested"), make("a", new Date(2026, 11, 1, 15), "confirmed"), make("c", new Date(2026, 11, 1, 8), "cancelled")];
-    expect(groupByDay(items).map((g) => [g.day, g.items.map((i) => i.id)])).to.deep.equal([["2026-12-01", ["c", "a"]], ["2026-12-02", ["b"]]]);
+    const items = [
+      make("b", new Date(2026, 11, 2, 9), "requested"),
+      make("a", new Date(2026, 11, 1, 15), "confirmed"),
+      make("c", new Date(2026, 11, 1, 8), "cancelled"),
+    ];
+    expect(groupByDay(items).map((g) => [g.day, g.items.map((i) => i.id)])).to.deep.equal([
+      ["2026-12-01", ["c", "a"]],
+      ["2026-12-02", ["b"]],
+    ]);
     expect(allowedActions(items[0]!, ada, { ...roles, doctor: true })).to.deep.equal(["confirm", "reschedule", "decline", "cancel"]);
     expect(allowedActions(items[1]!, ada, { ...roles, doctor: true })).to.deep.equal(["reschedule", "decline", "cancel"]);
     expect(allowedActions(items[0]!, alice, { ...roles, patient: true })).to.deep.equal(["cancel"]);
@@ -127,7 +176,9 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       await header(a.page).getByRole("button", { name: "Sign in", exact: true }).click();
       const banner = a.page.getByTestId("session-banner");
       await banner.getByText("You declined to sign the sign-in message").waitFor();
-      expect(await banner.textContent()).to.contain("Signing in failed").and.contain("Click “Sign in” again");
+      expect(await banner.textContent())
+        .to.contain("Signing in failed")
+        .and.contain("Click “Sign in” again");
       expect(await a.page.getByTestId("session-status").getAttribute("data-signed-in")).to.equal("false");
       await banner.getByRole("button", { name: "Dismiss" }).click();
       await banner.waitFor({ state: "detached" });
@@ -151,7 +202,10 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       await table.locator('tr[data-source="off-chain"][data-kind="logout"]').waitFor();
       const adminRows = table.locator(`tr[data-source="off-chain"][data-actor="${admin.address.toLowerCase()}"]`);
       expect(await adminRows.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-kind")))).to.deep.equal(["login", "logout", "login"]);
-      expect(await adminRows.first().textContent()).to.contain("Signed in").and.contain("off-chain").and.contain("admin");
+      expect(await adminRows.first().textContent())
+        .to.contain("Signed in")
+        .and.contain("off-chain")
+        .and.contain("admin");
       const onChain = table.locator('tr[data-source="on-chain"]');
       expect(await onChain.count()).to.be.greaterThan(10);
       expect(await table.locator('tr[data-source="on-chain"][data-event="StaffAdded"]').count()).to.equal(5);
@@ -206,7 +260,9 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       const result = integrity.getByTestId("verify-result");
       await result.waitFor();
       expect(await result.getAttribute("data-ok")).to.equal("true");
-      expect(await result.textContent()).to.contain("0 on-chain anchors checked").and.contain("not anchored yet");
+      expect(await result.textContent())
+        .to.contain("0 on-chain anchors checked")
+        .and.contain("not anchored yet");
 
       const sent = a.wallet.calls.filter((c) => c === "eth_sendTransaction").length;
       await integrity.getByRole("button", { name: "Anchor on chain" }).click();
@@ -240,7 +296,9 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       await form.getByText(`Requested ${doctor.displayName}`).waitFor();
       const item = p.page.getByTestId("appointments-upcoming").locator('li[data-status="requested"]');
       await item.waitFor();
-      expect(await item.textContent()).to.contain(`with ${doctor.displayName}`).and.contain("requested");
+      expect(await item.textContent())
+        .to.contain(`with ${doctor.displayName}`)
+        .and.contain("requested");
     });
 
     it("refuses a second request for the same doctor's slot with the server's message", async function () {
@@ -249,7 +307,9 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       await form.getByRole("button", { name: "Request appointment" }).click();
       const alert = form.getByRole("alert");
       await alert.waitFor();
-      expect(await alert.textContent()).to.contain("The doctor already has an appointment at that time.").and.contain("Pick another slot.");
+      expect(await alert.textContent())
+        .to.contain("The doctor already has an appointment at that time.")
+        .and.contain("Pick another slot.");
       expect(await form.getByLabel("Start time").inputValue()).to.equal("10:45");
       await screenshot(p.page, "appointments-patient-requested");
     });
@@ -299,7 +359,10 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       await goto(admin.page, stack, "/activity");
       const opened = admin.page.getByTestId("activity-table").locator(`tr[data-kind="report_opened"][data-actor="${patient.address.toLowerCase()}"]`);
       await opened.waitFor();
-      expect(await opened.textContent()).to.contain(`Opened report ${reportId!.slice(0, 10)}`).and.contain(patient.displayName).and.contain("patient");
+      expect(await opened.textContent())
+        .to.contain(`Opened report ${reportId!.slice(0, 10)}`)
+        .and.contain(patient.displayName)
+        .and.contain("patient");
     });
   });
 });

@@ -27,7 +27,14 @@ describe("web app: shell, wallets, roles (browser)", function () {
   it("renders every page with its navigation, on desktop and phone widths", async function () {
     const session = await openSession(browser, stack);
     try {
-      for (const [path, heading] of [["/", "Medical reports you can prove"], ["/verify", "Verify a report"], ["/admin", "Administration"], ["/reception", "Reception"], ["/doctor", "Doctor"], ["/patient", "Patient"]] as const) {
+      for (const [path, heading] of [
+        ["/", "Medical reports you can prove"],
+        ["/verify", "Verify a report"],
+        ["/admin", "Administration"],
+        ["/reception", "Reception"],
+        ["/doctor", "Doctor"],
+        ["/patient", "Patient"],
+      ] as const) {
         await goto(session.page, stack, path);
         await session.page.getByRole("heading", { level: 1, name: heading }).waitFor();
         await screenshot(session.page, `page${path === "/" ? "-home" : path.replace("/", "-")}`);
@@ -127,7 +134,10 @@ describe("web app: shell, wallets, roles (browser)", function () {
       await session.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();
       await session.page.getByLabel("Signing as").selectOption("stranger");
       await session.page.getByTestId("no-role").waitFor();
-      expect(session.wallet.calls.filter((m) => m === "eth_requestAccounts"), "the injected wallet is not involved").to.deep.equal([]);
+      expect(
+        session.wallet.calls.filter((m) => m === "eth_requestAccounts"),
+        "the injected wallet is not involved",
+      ).to.deep.equal([]);
       expect(session.pageErrors).to.deep.equal([]);
     } finally {
       await session.close();

@@ -179,7 +179,9 @@ describe("web app: the full story (browser)", function () {
       await visitor.page.goto(link!, { waitUntil: "networkidle" });
       const onRecord = visitor.page.locator('[data-testid="verdict"][data-status="on-record"]');
       await onRecord.waitFor();
-      expect(await onRecord.textContent()).to.contain("check the file itself").and.contain(doctor.displayName);
+      expect(await onRecord.textContent())
+        .to.contain("check the file itself")
+        .and.contain(doctor.displayName);
 
       await goto(visitor.page, stack, "/verify");
       await visitor.page.getByTestId("verify-file").setInputFiles({ name: "original.pdf", mimeType: "application/pdf", buffer: pdf });

@@ -54,7 +54,9 @@ describe("web app: verify page (browser)", function () {
     await visitor.page.getByRole("button", { name: "Look up" }).click();
     const alert = visitor.page.locator(".alert-error");
     await alert.waitFor();
-    expect(await alert.textContent()).to.contain("40 hex digits").and.contain("Paste the digest");
+    expect(await alert.textContent())
+      .to.contain("40 hex digits")
+      .and.contain("Paste the digest");
     await field.fill(randomBytes(20).toString("hex"));
     await visitor.page.getByRole("button", { name: "Look up" }).click();
     await visitor.page.locator('[data-testid="verdict"][data-status="not-registered"]').waitFor();
@@ -67,7 +69,9 @@ describe("web app: verify page (browser)", function () {
     await goto(visitor.page, stack, `/verify?sha256=${sha256}&sha1=${sha1}`);
     const verdict = visitor.page.locator('[data-testid="verdict"][data-status="not-registered"]');
     await verdict.waitFor();
-    expect(await verdict.textContent()).to.contain(sha256).and.contain(sha1);
+    expect(await verdict.textContent())
+      .to.contain(sha256)
+      .and.contain(sha1);
     expect(await visitor.page.getByLabel("SHA-256 or SHA-1 digest").inputValue()).to.equal(sha256);
     expect(visitor.pageErrors).to.deep.equal([]);
   });

@@ -6,7 +6,19 @@
 import { expect } from "chai";
 import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
-import { addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type Server, type TestDatabase } from "../support/server.ts";
+import {
+  addressOf,
+  announceBackend,
+  BACKENDS,
+  Browser,
+  clinic,
+  errorCode,
+  freshDatabase,
+  server,
+  type Clinic,
+  type Server,
+  type TestDatabase,
+} from "../support/server.ts";
 
 interface AppointmentJson {
   id: string;
@@ -38,7 +50,8 @@ for (const backend of BACKENDS) {
       const reply = await as[who]!.call<{ appointments: AppointmentJson[] }>("appointmentsList", "GET", "/api/appointments");
       return reply;
     };
-    const patch = (who: string, body: Record<string, unknown>) => as[who]!.call<{ appointment: AppointmentJson }>("appointmentsUpdate", "PATCH", "/api/appointments", body);
+    const patch = (who: string, body: Record<string, unknown>) =>
+      as[who]!.call<{ appointment: AppointmentJson }>("appointmentsUpdate", "PATCH", "/api/appointments", body);
 
     before(async () => {
       announceBackend(backend);
@@ -75,9 +88,14 @@ for (const backend of BACKENDS) {
     it("refuses double booking of a doctor's slot, exact or overlapping, and allows the adjacent slot", async () => {
       const taken = await request("patient2", "doctor1", slot(24));
       expect(taken.status).to.equal(409);
-      expect(taken.body).to.deep.equal({ error: { code: "SLOT_TAKEN", message: "The doctor already has an appointment at that time.", hint: "Pick another slot." } });
+      expect(taken.body).to.deep.equal({
+        error: { code: "SLOT_TAKEN", message: "The doctor already has an appointment at that time.", hint: "Pick another slot." },
+      });
       const s = slot(24);
-      const overlapping = await request("patient2", "doctor1", { slotStart: new Date(Date.parse(s.slotStart) + 15 * 60_000).toISOString(), slotEnd: new Date(Date.parse(s.slotStart) + 45 * 60_000).toISOString() });
+      const overlapping = await request("patient2", "doctor1", {
+        slotStart: new Date(Date.parse(s.slotStart) + 15 * 60_000).toISOString(),
+        slotEnd: new Date(Date.parse(s.slotStart) + 45 * 60_000).toISOString(),
+      });
       expect(overlapping.status).to.equal(409);
       const adjacent = await request("patient2", "doctor1", { slotStart: s.slotEnd, slotEnd: new Date(Date.parse(s.slotEnd) + 30 * 60_000).toISOString() });
       expect(adjacent.status).to.equal(201);

@@ -17,7 +17,19 @@ import { anchorAuditHead, readAuditAnchors, verifyAuditLog, type AuditAnchor } f
 import { openDatabase } from "#server/db/open.ts";
 import { activityLog } from "#server/db/schema.ts";
 import { inProcessLedger, type LedgerFixture } from "../support/ledgers.ts";
-import { addressOf, announceBackend, BACKENDS, pgliteTemplate, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type TestDatabase } from "../support/server.ts";
+import {
+  addressOf,
+  announceBackend,
+  BACKENDS,
+  pgliteTemplate,
+  Browser,
+  clinic,
+  errorCode,
+  freshDatabase,
+  server,
+  type Clinic,
+  type TestDatabase,
+} from "../support/server.ts";
 
 const PEOPLE = ["doctor1", "patient1", "patient2", "receptionist1"] as const;
 
@@ -39,7 +51,12 @@ for (const backend of BACKENDS) {
       const database = await freshDatabase(backend);
       await Promise.all(
         Array.from({ length: n }, (_, i) =>
-          appendActivity(database.db, { actor: addressOf(PEOPLE[i % PEOPLE.length]!), roles: ["doctor"], kind: i % 2 ? "logout" : "login", sessionId: `s${i}` }),
+          appendActivity(database.db, {
+            actor: addressOf(PEOPLE[i % PEOPLE.length]!),
+            roles: ["doctor"],
+            kind: i % 2 ? "logout" : "login",
+            sessionId: `s${i}`,
+          }),
         ),
       );
       return database;
@@ -174,7 +191,8 @@ for (const backend of BACKENDS) {
       const ledger = await inProcessLedger();
       try {
         await anchor(ledger, database); // covers 1-4
-        for (let i = 0; i < 6; i++) await appendActivity(database.db, { actor: addressOf("patient1"), roles: ["patient"], kind: "report_opened", reportId: world.reportId });
+        for (let i = 0; i < 6; i++)
+          await appendActivity(database.db, { actor: addressOf("patient1"), roles: ["patient"], kind: "report_opened", reportId: world.reportId });
         await anchor(ledger, database); // covers 1-10
         const anchors = await readAuditAnchors(ledger.reader());
         expect(anchors.map((a) => a.entries)).to.deep.equal([4, 10]);
@@ -191,7 +209,9 @@ for (const backend of BACKENDS) {
         await database.db.insert(activityLog).values(forged);
         const result = await verifyAuditLog(database.db, anchors);
         expect(result.firstProblem).to.include({ kind: "anchor_mismatch", seq: 5, toSeq: 10 });
-        expect(result.firstProblem?.message).to.equal(`Entry 10 differs from the head anchored in block ${anchors[1]!.blockNumber}: an entry between 5 and 10 was altered or removed.`);
+        expect(result.firstProblem?.message).to.equal(
+          `Entry 10 differs from the head anchored in block ${anchors[1]!.blockNumber}: an entry between 5 and 10 was altered or removed.`,
+        );
         // A tampered log is never anchored.
         const refused = await anchorAuditHead(ledger.as("admin"), database.db).then(
           () => undefined,
@@ -254,7 +274,10 @@ for (const backend of BACKENDS) {
       it("shows the log to the admin only, filtered by user, role, kind and date", async () => {
         expect((await as.doctor1!.call("activity", "GET", "/api/activity")).status).to.equal(403);
         expect((await new Browser(app).call("activity", "GET", "/api/activity")).status).to.equal(401);
-        type Entries = { entries: { seq: number; actor: string; kind: string; role: string; reportId: string | null }[]; head: { head: string; entries: number } };
+        type Entries = {
+          entries: { seq: number; actor: string; kind: string; role: string; reportId: string | null }[];
+          head: { head: string; entries: number };
+        };
         const all = await as.admin!.call<Entries>("activity", "GET", "/api/activity");
         expect(all.status).to.equal(200);
         expect(all.body.entries.map((e) => e.seq)).to.deep.equal([6, 5, 4, 3, 2, 1]);

@@ -8,7 +8,20 @@ import { eq } from "drizzle-orm";
 import { setStaffActive, addStaff } from "#core/staff/staff.ts";
 import { sessions } from "#server/db/schema.ts";
 import { listActivity } from "#server/activity/log.ts";
-import { accountOf, addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type Server, type TestDatabase } from "../support/server.ts";
+import {
+  accountOf,
+  addressOf,
+  announceBackend,
+  BACKENDS,
+  Browser,
+  clinic,
+  errorCode,
+  freshDatabase,
+  server,
+  type Clinic,
+  type Server,
+  type TestDatabase,
+} from "../support/server.ts";
 
 for (const backend of BACKENDS) {
   describe(`server: sign-in with Ethereum [${backend}]`, function () {
@@ -35,7 +48,10 @@ for (const backend of BACKENDS) {
       expect(reply.body.roles).to.deep.equal({ admin: false, receptionist: false, doctor: true, patient: false });
       const cookie = reply.setCookie.join("\n");
       expect(cookie).to.match(/^medledger_session=Fe26\.2\*/);
-      expect(cookie).to.match(/HttpOnly/).and.to.match(/SameSite=Lax/i).and.not.to.match(/Secure/);
+      expect(cookie)
+        .to.match(/HttpOnly/)
+        .and.to.match(/SameSite=Lax/i)
+        .and.not.to.match(/Secure/);
       const session = await browser.call("session", "GET", "/api/auth/session");
       expect(session.status).to.equal(200);
       expect(session.body).to.include({ signedIn: true, address: addressOf("doctor1") });
@@ -58,7 +74,11 @@ for (const backend of BACKENDS) {
       const replay = await new Browser(app).login(message, signature);
       expect(replay.status).to.equal(401);
       expect(replay.body).to.deep.equal({
-        error: { code: "NONCE_REUSED", message: "This sign-in message was already used once and cannot be used again.", hint: "Sign in again: each sign-in needs a fresh message." },
+        error: {
+          code: "NONCE_REUSED",
+          message: "This sign-in message was already used once and cannot be used again.",
+          hint: "Sign in again: each sign-in needs a fresh message.",
+        },
       });
     });
 
@@ -130,7 +150,10 @@ for (const backend of BACKENDS) {
       const reply = await thief.call("appointmentsList", "GET", "/api/appointments");
       expect(reply.status).to.equal(401);
       expect(errorCode(reply)).to.equal("NOT_SIGNED_IN");
-      const [row] = await database.db.select().from(sessions).where(eq(sessions.address, addressOf("patient2").toLowerCase()));
+      const [row] = await database.db
+        .select()
+        .from(sessions)
+        .where(eq(sessions.address, addressOf("patient2").toLowerCase()));
       expect(row?.endReason).to.equal("logout");
       expect(row?.endedAt).to.be.instanceOf(Date);
       const kinds = (await listActivity(database.db, { user: addressOf("patient2") })).map((e) => e.kind);

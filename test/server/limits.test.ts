@@ -10,7 +10,20 @@ import { activityLog, nonces } from "#server/db/schema.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "#server/limits/config.ts";
 import { clientSubject } from "#server/limits/clientAddress.ts";
 import type { Api } from "#server/http/api.ts";
-import { accountOf, addressOf, announceBackend, BACKENDS, Browser, clinic, errorCode, freshDatabase, server, type Clinic, type Server, type TestDatabase } from "../support/server.ts";
+import {
+  accountOf,
+  addressOf,
+  announceBackend,
+  BACKENDS,
+  Browser,
+  clinic,
+  errorCode,
+  freshDatabase,
+  server,
+  type Clinic,
+  type Server,
+  type TestDatabase,
+} from "../support/server.ts";
 
 const ORIGIN = "http://localhost:3000";
 const MiB = 1024 * 1024;
@@ -26,7 +39,12 @@ interface Send {
 }
 
 /** Calls a handler with a hand-made request (what a browser, a script or an attacker could send). */
-async function send(api: Api, route: keyof Api, path: string, options: Send = {}): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown>; headers: Headers }> {
+async function send(
+  api: Api,
+  route: keyof Api,
+  path: string,
+  options: Send = {},
+): Promise<{ status: number; body: { error?: { code: string; message: string } } & Record<string, unknown>; headers: Headers }> {
   const headers = new Headers();
   if (options.origin !== null) headers.set("origin", options.origin ?? ORIGIN);
   if (options.contentType) headers.set("content-type", options.contentType);
@@ -35,7 +53,11 @@ async function send(api: Api, route: keyof Api, path: string, options: Send = {}
   const init = { method: options.method ?? "POST", headers, ...(options.body !== undefined ? { body: options.body, duplex: "half" } : {}) } as RequestInit;
   const response = await api[route](new Request(new URL(path, ORIGIN), init));
   const text = await response.text();
-  return { status: response.status, body: text && response.headers.get("content-type")?.includes("json") ? (JSON.parse(text) as never) : ({} as never), headers: response.headers };
+  return {
+    status: response.status,
+    body: text && response.headers.get("content-type")?.includes("json") ? (JSON.parse(text) as never) : ({} as never),
+    headers: response.headers,
+  };
 }
 
 /** A lazily generated body of `total` bytes in 64 KiB chunks, counting what the server pulled. */
@@ -103,10 +125,15 @@ for (const backend of BACKENDS) {
     it("refuses a declared oversized body (Content-Length) without reading it, and accepts a body within the cap", async () => {
       const body = hugeBody(100 * MiB);
       const headers = new Headers({ origin: ORIGIN, "content-type": "application/json", "content-length": String(100 * MiB) });
-      const response = await app.api.login(new Request(`${ORIGIN}/api/auth/login`, { method: "POST", headers, body: body.stream, duplex: "half" } as RequestInit));
+      const response = await app.api.login(
+        new Request(`${ORIGIN}/api/auth/login`, { method: "POST", headers, body: body.stream, duplex: "half" } as RequestInit),
+      );
       expect(response.status).to.equal(413);
       expect(body.pulled()).to.equal(0);
-      const small = await send(app.api, "login", "/api/auth/login", { contentType: "application/json", body: JSON.stringify({ message: "x".repeat(4000), signature: "0x00" }) });
+      const small = await send(app.api, "login", "/api/auth/login", {
+        contentType: "application/json",
+        body: JSON.stringify({ message: "x".repeat(4000), signature: "0x00" }),
+      });
       expect(small.status).to.equal(400); // read and parsed: a bad sign-in message, not a size problem
     });
 
@@ -167,7 +194,9 @@ for (const backend of BACKENDS) {
           expect(reply.status, `${route} ${origin}`).to.equal(403);
           expect(reply.body.error?.code).to.equal("NO_ACCESS");
         }
-        expect((await send(app.api, route, path, { method, origin: "https://evil.example", contentType: "application/json", body: "{}" })).status).to.equal(403);
+        expect((await send(app.api, route, path, { method, origin: "https://evil.example", contentType: "application/json", body: "{}" })).status).to.equal(
+          403,
+        );
       }
     });
 
@@ -228,7 +257,9 @@ for (const backend of BACKENDS) {
       expect(statuses[0]).to.equal(201);
       expect(statuses.slice(1, perAccount).every((s) => s === 200)).to.equal(true);
       expect(statuses.slice(perAccount).every((s) => s === 429)).to.equal(true);
-      expect((refusal!.body as { error: { message: string } }).error.message).to.match(/^Too many report openings by this account; try again in \d+ seconds?\.$/);
+      expect((refusal!.body as { error: { message: string } }).error.message).to.match(
+        /^Too many report openings by this account; try again in \d+ seconds?\.$/,
+      );
       expect(Number(refusal!.headers.get("retry-after"))).to.be.at.least(1);
       const logged = await database.db.select({ n: count() }).from(activityLog).where(eq(activityLog.kind, "report_opened"));
       expect(logged[0]!.n).to.equal(1);
@@ -240,7 +271,8 @@ for (const backend of BACKENDS) {
     it("limits sign-in attempts per network and sign-ins per account", async () => {
       const garbage = JSON.stringify({ message: "not a sign-in message", signature: "0x00" });
       const statuses: number[] = [];
-      for (let i = 0; i < 40; i++) statuses.push((await send(app.api, "login", "/api/auth/login", { contentType: "application/json", body: garbage, ip: "203.0.113.50" })).status);
+      for (let i = 0; i < 40; i++)
+        statuses.push((await send(app.api, "login", "/api/auth/login", { contentType: "application/json", body: garbage, ip: "203.0.113.50" })).status);
       expect(statuses.filter((s) => s === 400)).to.have.length(DEFAULT_LIMITS.buckets.loginClient.burst);
       expect(statuses.slice(DEFAULT_LIMITS.buckets.loginClient.burst).every((s) => s === 429)).to.equal(true);
       // One account, each sign-in from another network: the account's own bucket refuses the 11th.
@@ -251,7 +283,11 @@ for (const backend of BACKENDS) {
         const ip = `198.18.0.${i + 1}`;
         const issued = await send(app.api, "nonce", "/api/auth/nonce", { ip });
         const message = (await browser.prepareSignIn(account)).replace(/Nonce: \w+/, `Nonce: ${String(issued.body.nonce)}`);
-        const login = await send(app.api, "login", "/api/auth/login", { contentType: "application/json", body: JSON.stringify({ message, signature: await account.signMessage({ message }) }), ip });
+        const login = await send(app.api, "login", "/api/auth/login", {
+          contentType: "application/json",
+          body: JSON.stringify({ message, signature: await account.signMessage({ message }) }),
+          ip,
+        });
         replies.push(login.status);
       }
       expect(replies.slice(0, -1).every((s) => s === 200)).to.equal(true);
@@ -259,7 +295,11 @@ for (const backend of BACKENDS) {
     });
 
     it("sends the security headers on every API response, errors included", async () => {
-      for (const reply of [await send(app.api, "nonce", "/api/auth/nonce"), await send(app.api, "session", "/api/auth/session", { method: "GET" }), await send(app.api, "nonce", "/api/auth/nonce", { origin: null })]) {
+      for (const reply of [
+        await send(app.api, "nonce", "/api/auth/nonce"),
+        await send(app.api, "session", "/api/auth/session", { method: "GET" }),
+        await send(app.api, "nonce", "/api/auth/nonce", { origin: null }),
+      ]) {
         expect(reply.headers.get("x-content-type-options")).to.equal("nosniff");
         expect(reply.headers.get("x-frame-options")).to.equal("DENY");
         expect(reply.headers.get("referrer-policy")).to.equal("no-referrer");

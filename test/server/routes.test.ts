@@ -17,7 +17,15 @@ import { accountOf, announceBackend, BACKENDS, POSTGRES_URL, scratchPostgres, ty
 type RouteModule = Record<string, (request: Request) => Promise<Response>>;
 const route = async (path: string): Promise<RouteModule> => (await import(`../../web/app/api/${path}/route.ts`)) as RouteModule;
 
-const ENV_KEYS = ["DATABASE_URL", "MEDLEDGER_RPC_URL", "MEDLEDGER_CHAIN_ID", "MEDLEDGER_CONTRACT", "MEDLEDGER_DEPLOY_BLOCK", "MEDLEDGER_DATA_DIR", "SESSION_SECRET"] as const;
+const ENV_KEYS = [
+  "DATABASE_URL",
+  "MEDLEDGER_RPC_URL",
+  "MEDLEDGER_CHAIN_ID",
+  "MEDLEDGER_CONTRACT",
+  "MEDLEDGER_DEPLOY_BLOCK",
+  "MEDLEDGER_DATA_DIR",
+  "SESSION_SECRET",
+] as const;
 
 function routeSuite(backend: TestBackend): void {
   describe(`server: the Next.js route modules, configured by the environment [${backend}]`, function () {
@@ -78,9 +86,23 @@ function routeSuite(backend: TestBackend): void {
       const issued = (await nonce.json()) as { nonce: string; domain: string; chainId: number };
       expect(issued).to.include({ domain: "localhost:3000", chainId: 31337 });
       const admin = accountOf("admin");
-      const message = createSiweMessage({ domain: issued.domain, address: admin.address, uri: origin, version: "1", chainId: issued.chainId, nonce: issued.nonce, issuedAt: new Date() });
-      const login = await (await route("auth/login")).POST!(
-        new Request(`${origin}/api/auth/login`, { method: "POST", headers: { origin, "content-type": "application/json" }, body: JSON.stringify({ message, signature: await admin.signMessage({ message }) }) }),
+      const message = createSiweMessage({
+        domain: issued.domain,
+        address: admin.address,
+        uri: origin,
+        version: "1",
+        chainId: issued.chainId,
+        nonce: issued.nonce,
+        issuedAt: new Date(),
+      });
+      const login = await (
+        await route("auth/login")
+      ).POST!(
+        new Request(`${origin}/api/auth/login`, {
+          method: "POST",
+          headers: { origin, "content-type": "application/json" },
+          body: JSON.stringify({ message, signature: await admin.signMessage({ message }) }),
+        }),
       );
       expect(login.status).to.equal(200);
       const cookie = login.headers.getSetCookie()[0]!.split(";")[0]!;

@@ -107,7 +107,11 @@ export async function startAnvil(chainId: number): Promise<{ rpcUrl: string; sto
   const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/anvil"), ["--port", String(port), "--chain-id", String(chainId), "--silent"], { stdio: "ignore" });
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const ok = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }) })
+    const ok = await fetch(rpcUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    })
       .then((r) => r.ok)
       .catch(() => false);
     if (ok) break;

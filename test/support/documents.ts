@@ -16,17 +16,11 @@ export function serologyReport(finding: string): DemoReportContent {
     doctorName: "Dr. Jane Okafor",
     department: "Laboratory medicine",
     date: "2025-03-14",
-    findings: [
-      `HIV-1/2 antigen/antibody combination assay: ${finding}`,
-      "Specimen: serum, received 08:40",
-    ],
+    findings: [`HIV-1/2 antigen/antibody combination assay: ${finding}`, "Specimen: serum, received 08:40"],
   };
 }
 
-export async function simplePdf(options: {
-  readonly useObjectStreams: boolean;
-  readonly withoutInfo?: boolean;
-}): Promise<Uint8Array> {
+export async function simplePdf(options: { readonly useObjectStreams: boolean; readonly withoutInfo?: boolean }): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle("Blood count");
   pdf.setAuthor("Dr. Lab");
@@ -45,9 +39,7 @@ export async function simplePdf(options: {
 
 /** A small RGBA PNG with random-ish pixels and a text chunk of its own. */
 export function pngImage(width: number, height: number, seed = 1): Uint8Array {
-  const data = new Uint8Array(width * height * 4).map(
-    (_, i) => (i * 31 + seed * 17) & 0xff,
-  );
+  const data = new Uint8Array(width * height * 4).map((_, i) => (i * 31 + seed * 17) & 0xff);
   return encodePng({
     width,
     height,
@@ -58,15 +50,8 @@ export function pngImage(width: number, height: number, seed = 1): Uint8Array {
   });
 }
 
-export function jpegImage(
-  width: number,
-  height: number,
-  seed = 1,
-  comments?: string[],
-): Uint8Array {
-  const data = new Uint8Array(width * height * 4).map(
-    (_, i) => ((i >> 2) * 7 + seed * 13) & 0xff,
-  );
+export function jpegImage(width: number, height: number, seed = 1, comments?: string[]): Uint8Array {
+  const data = new Uint8Array(width * height * 4).map((_, i) => ((i >> 2) * 7 + seed * 13) & 0xff);
   return new Uint8Array(encodeJpeg({ width, height, data, comments }, 85).data);
 }
 
@@ -78,11 +63,7 @@ export function requireTool(name: string): void {
 }
 
 /** Runs `tool args… file` on the bytes written to a temporary file. */
-export function runOnFile(
-  tool: string,
-  args: readonly string[],
-  bytes: Uint8Array,
-): { status: number | null; output: string } {
+export function runOnFile(tool: string, args: readonly string[], bytes: Uint8Array): { status: number | null; output: string } {
   const dir = mkdtempSync(join(tmpdir(), "medledger-doc-"));
   try {
     const file = join(dir, "report.pdf");
@@ -101,25 +82,13 @@ export function encryptWithQpdf(bytes: Uint8Array): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "medledger-enc-"));
   try {
     writeFileSync(join(dir, "in.pdf"), bytes);
-    const result = spawnSync("qpdf", [
-      "--encrypt",
-      "user",
-      "owner",
-      "256",
-      "--",
-      join(dir, "in.pdf"),
-      join(dir, "out.pdf"),
-    ]);
-    if (result.status !== 0)
-      throw new Error(`qpdf --encrypt failed: ${String(result.stderr)}`);
+    const result = spawnSync("qpdf", ["--encrypt", "user", "owner", "256", "--", join(dir, "in.pdf"), join(dir, "out.pdf")]);
+    if (result.status !== 0) throw new Error(`qpdf --encrypt failed: ${String(result.stderr)}`);
     return new Uint8Array(readFileSync(join(dir, "out.pdf")));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-export const startsWithBytes = (
-  bytes: Uint8Array,
-  prefix: Uint8Array,
-): boolean =>
+export const startsWithBytes = (bytes: Uint8Array, prefix: Uint8Array): boolean =>
   bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);

@@ -5,15 +5,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { network } from "hardhat";
-import {
-  createPublicClient,
-  createWalletClient,
-  custom,
-  defineChain,
-  http,
-  type EIP1193Provider,
-  type Transport,
-} from "viem";
+import { createPublicClient, createWalletClient, custom, defineChain, http, type EIP1193Provider, type Transport } from "viem";
 import type { Deployment, LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";

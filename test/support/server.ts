@@ -154,7 +154,10 @@ async function registerPatient(ledger: LedgerFixture, handle: string): Promise<v
   const key = bytesToHex(randomBytes(32));
   const nonce = await readLedger(patient, "nonces", [account]);
   const deadline = BigInt(Math.floor(Date.now() / 1000) + 3600);
-  const signature = await patient.walletClient.signTypedData({ account: patient.walletClient.account, ...keyBindingTypedData(ledger.deployment, { account, key, version: 1, nonce, deadline }) });
+  const signature = await patient.walletClient.signTypedData({
+    account: patient.walletClient.account,
+    ...keyBindingTypedData(ledger.deployment, { account, key, version: 1, nonce, deadline }),
+  });
   await writeLedger(ledger.as("receptionist1"), "registerPatient", [account, bytesToHex(randomBytes(36)), key, deadline, signature]);
 }
 
@@ -256,7 +259,13 @@ export class Browser {
     this.cookie = value;
   }
 
-  async call<T = Record<string, unknown>>(route: Route, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<ApiReply<T>> {
+  async call<T = Record<string, unknown>>(
+    route: Route,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiReply<T>> {
     const h = new Headers(headers);
     if (this.cookie) h.set("cookie", this.cookie);
     if (body !== undefined) h.set("content-type", "application/json");

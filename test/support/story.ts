@@ -72,9 +72,14 @@ export async function runStory(ledger: LedgerFixture, store: ContentStore): Prom
 
   // The doctor uploads.
   const steps: string[] = [];
-  const { reportId, prepared } = await uploadReport(ledger.as("doctor1"), store, { file: pdf, patient: addressOf(ledger, "patient1") }, {
-    onProgress: ({ step }) => steps.push(step),
-  });
+  const { reportId, prepared } = await uploadReport(
+    ledger.as("doctor1"),
+    store,
+    { file: pdf, patient: addressOf(ledger, "patient1") },
+    {
+      onProgress: ({ step }) => steps.push(step),
+    },
+  );
   expect(steps).to.deep.equal(["checking", "hashing", "encrypting", "uploading", "signing", "confirming", "done"]);
   const issued = prepared.issuedFile!;
   expect(prepared.serial).to.match(/^ML(-[0-9A-F]{4}){8}$/);
@@ -95,9 +100,13 @@ export async function runStory(ledger: LedgerFixture, store: ContentStore): Prom
   await shareReport(ledger.as("patient1"), reportId, addressOf(ledger, "doctor2"), id("patient1"));
   const asGrantee = await readReport(ledger.reader(), store, reportId, id("doctor2"));
   expect(Buffer.from(asGrantee.bytes).equals(Buffer.from(issued))).to.equal(true);
-  expect((await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"))).get(reportId)).to.deep.equal([{ reader: addressOf(ledger, "doctor2"), active: true }]);
+  expect((await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"))).get(reportId)).to.deep.equal([
+    { reader: addressOf(ledger, "doctor2"), active: true },
+  ]);
   await revokeShare(ledger.as("patient1"), reportId, addressOf(ledger, "doctor2"));
-  expect((await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"))).get(reportId)).to.deep.equal([{ reader: addressOf(ledger, "doctor2"), active: false }]);
+  expect((await listSharesOfPatient(ledger.reader(), addressOf(ledger, "patient1"))).get(reportId)).to.deep.equal([
+    { reader: addressOf(ledger, "doctor2"), active: false },
+  ]);
   expect(await listShares(ledger.reader(), reportId)).to.deep.equal([{ reader: addressOf(ledger, "doctor2"), active: false }]);
   await expectCode(readReport(ledger.reader(), store, reportId, id("doctor2")), "ACCESS_REVOKED");
 
@@ -112,7 +121,13 @@ export async function runStory(ledger: LedgerFixture, store: ContentStore): Prom
   expect((await verifyReport(ledger.reader(), { kind: "file", file: forged })).status).to.equal("not-registered");
 
   const profileJson = new TextEncoder().encode(
-    JSON.stringify({ name: "Alice Martin", dateOfBirth: "1984-03-12", phone: "+1 555 0201", email: "alice.martin@example.org", notes: "Allergic to penicillin." }),
+    JSON.stringify({
+      name: "Alice Martin",
+      dateOfBirth: "1984-03-12",
+      phone: "+1 555 0201",
+      email: "alice.martin@example.org",
+      notes: "Allergic to penicillin.",
+    }),
   );
   return { pdf, issued, reportId, identities, profileJson };
 }

@@ -13,8 +13,12 @@ const names = (a: string) => ({ [ALICE.toLowerCase()]: "Alice Martin", [ADA.toLo
 
 describe("web app helpers", function () {
   it("describes contract events in words, with names", function () {
-    expect(describeEvent({ eventName: "StaffAdded", args: { account: ADA, role: ROLE_IDS.doctor, profile: { name: "Dr. Ada Lovelace" } } }, names)).to.equal("Added Dr. Ada Lovelace as doctor");
-    expect(describeEvent({ eventName: "DoctorAssigned", args: { patient: ALICE, doctor: ADA } }, names)).to.equal("Assigned Dr. Ada Lovelace to patient Alice Martin");
+    expect(describeEvent({ eventName: "StaffAdded", args: { account: ADA, role: ROLE_IDS.doctor, profile: { name: "Dr. Ada Lovelace" } } }, names)).to.equal(
+      "Added Dr. Ada Lovelace as doctor",
+    );
+    expect(describeEvent({ eventName: "DoctorAssigned", args: { patient: ALICE, doctor: ADA } }, names)).to.equal(
+      "Assigned Dr. Ada Lovelace to patient Alice Martin",
+    );
     const reportId = `0x${"ab".repeat(32)}`;
     expect(describeEvent({ eventName: "ReportRegistered", args: { reportId, patient: ALICE, doctor: ADA, supersedes: zeroHash } }, names)).to.equal(
       "Registered report 0xababab…abab by Dr. Ada Lovelace for patient Alice Martin",

@@ -25,16 +25,24 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a href="#main" className="skip-link">Skip to content</a>
+        <a href="#main" className="skip-link">
+          Skip to content
+        </a>
         {result.ok ? (
           <Providers config={result.config}>
             <Nav />
             <NetworkBanner />
             <SessionBanner />
-            <main id="main" className="container">{children}</main>
+            <main id="main" className="container">
+              {children}
+            </main>
             <footer className="site-footer container">
-              <span>MedLedger · {result.config.chainName} (chain {result.config.chainId})</span>
-              <span className="mono" title="Contract address">{result.config.contract}</span>
+              <span>
+                MedLedger · {result.config.chainName} (chain {result.config.chainId})
+              </span>
+              <span className="mono" title="Contract address">
+                {result.config.contract}
+              </span>
             </footer>
           </Providers>
         ) : (

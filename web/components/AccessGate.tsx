@@ -34,12 +34,16 @@ export function NoRole({ address }: { address: Address }) {
     <div className="card" data-testid="no-role">
       <h2>No MedLedger role yet</h2>
       <p>
-        This account is not registered with the hospital. Patients are registered by the hospital&apos;s reception; doctors and
-        receptionists are added by its administrator.
+        This account is not registered with the hospital. Patients are registered by the hospital&apos;s reception; doctors and receptionists are added by its
+        administrator.
       </p>
       <p>Give them your account address:</p>
-      <p className="address-box"><AddressText value={address} full copy /></p>
-      <p className="muted">Anyone can still check a report on the <Link href="/verify">Verify</Link> page, with no wallet.</p>
+      <p className="address-box">
+        <AddressText value={address} full copy />
+      </p>
+      <p className="muted">
+        Anyone can still check a report on the <Link href="/verify">Verify</Link> page, with no wallet.
+      </p>
     </div>
   );
 }
@@ -57,7 +61,10 @@ function WrongRole({ needed, held }: { needed: readonly RoleName[]; held: readon
       <p>
         This page is for the {roleWords(needed)} role, which your account does not hold. Your account is{" "}
         {held.map((r, i) => (
-          <span key={r}>{i > 0 ? ", " : ""}<Link href={ROLE_INFO[r].href}>{ROLE_INFO[r].label}</Link></span>
+          <span key={r}>
+            {i > 0 ? ", " : ""}
+            <Link href={ROLE_INFO[r].href}>{ROLE_INFO[r].label}</Link>
+          </span>
         ))}
         .
       </p>
@@ -94,18 +101,31 @@ export function AccessGate({ roles: needed, session: needsSession = false, purpo
   if (!wallet.isConnected || !wallet.address) {
     return (
       <div className="card">
-        <p>{needsSession ? `Connect your wallet (button at the top right), then sign in to ${purpose}.` : `Connect your wallet to ${purpose} (button at the top right).`}</p>
+        <p>
+          {needsSession
+            ? `Connect your wallet (button at the top right), then sign in to ${purpose}.`
+            : `Connect your wallet to ${purpose} (button at the top right).`}
+        </p>
       </div>
     );
   }
-  if (wallet.wrongNetwork) return <div className="card"><p>Switch your wallet to MedLedger&apos;s network first (see the banner above).</p></div>;
+  if (wallet.wrongNetwork)
+    return (
+      <div className="card">
+        <p>Switch your wallet to MedLedger&apos;s network first (see the banner above).</p>
+      </div>
+    );
 
   let address: Address = wallet.address;
   let roles: Roles;
   let signedIn: SignedInSession | undefined;
   if (needsSession) {
     if (session.session === undefined) {
-      return session.loadError ? <ErrorBox error={session.loadError} title="Your session could not be read" /> : <Spinner label="Checking your sign-in session…" />;
+      return session.loadError ? (
+        <ErrorBox error={session.loadError} title="Your session could not be read" />
+      ) : (
+        <Spinner label="Checking your sign-in session…" />
+      );
     }
     if (!session.session.signedIn || !session.signedInAsWallet) {
       return (

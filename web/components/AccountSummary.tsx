@@ -19,11 +19,16 @@ export function AccountSummary() {
   return (
     <div className="card" data-testid="account-roles" data-roles={held.join(",")}>
       <h2>Your account</h2>
-      <p><AddressText value={wallet.address} full copy /></p>
+      <p>
+        <AddressText value={wallet.address} full copy />
+      </p>
       <ul className="role-list">
         {held.map((role) => (
           <li key={role}>
-            <Link href={ROLE_INFO[role].href} className="role-badge">{ROLE_INFO[role].label}</Link> — you may {ROLE_INFO[role].can}.
+            <Link href={ROLE_INFO[role].href} className="role-badge">
+              {ROLE_INFO[role].label}
+            </Link>{" "}
+            — you may {ROLE_INFO[role].can}.
           </li>
         ))}
       </ul>

@@ -5,7 +5,13 @@ import type { Action } from "../lib/useAction.ts";
 import { ErrorBox } from "./ErrorBox.tsx";
 import { Spinner } from "./Progress.tsx";
 
-export function ActionButton({ action, pendingLabel, errorTitle, className = "btn btn-primary", children }: {
+export function ActionButton({
+  action,
+  pendingLabel,
+  errorTitle,
+  className = "btn btn-primary",
+  children,
+}: {
   action: Pick<Action<[], unknown>, "run" | "pending" | "error">;
   /** Next to the button while the action runs: "Waiting for the wallet…". */
   pendingLabel: string;

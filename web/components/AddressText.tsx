@@ -17,7 +17,10 @@ export function AddressText({ value, full = false, copy = false, label }: { valu
           className="btn-link copy"
           aria-label={`Copy ${label ?? "address"}`}
           onClick={() => {
-            void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false));
+            void navigator.clipboard?.writeText(value).then(
+              () => setCopied(true),
+              () => setCopied(false),
+            );
           }}
         >
           {copied ? "copied" : "copy"}

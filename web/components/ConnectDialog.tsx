@@ -53,12 +53,16 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
     <dialog ref={ref} className="dialog" aria-labelledby={titleId} onClose={onClose}>
       <div className="dialog-head">
         <h2 id={titleId}>Connect a wallet</h2>
-        <button type="button" className="btn-icon" aria-label="Close" onClick={onClose}>×</button>
+        <button type="button" className="btn-icon" aria-label="Close" onClick={onClose}>
+          ×
+        </button>
       </div>
       <section aria-label="Browser wallets">
         <h3>Browser wallet</h3>
         {wallets.length === 0 ? (
-          <p className="muted">No browser wallet found. Install MetaMask or another Ethereum wallet extension{devConnector ? ", or use the dev wallet below" : ""}.</p>
+          <p className="muted">
+            No browser wallet found. Install MetaMask or another Ethereum wallet extension{devConnector ? ", or use the dev wallet below" : ""}.
+          </p>
         ) : (
           <ul className="wallet-list">
             {wallets.map((connector) => (
@@ -74,7 +78,9 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
       </section>
       {devConnector ? (
         <section aria-label="Dev wallet" className="dev-wallet">
-          <h3>Dev wallet <span className="badge">local chain only</span></h3>
+          <h3>
+            Dev wallet <span className="badge">local chain only</span>
+          </h3>
           <p className="muted small">Signs as a demo person with their public development key. It is offered on the local chain only.</p>
           <form
             className="row"
@@ -83,7 +89,9 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
               void connect(devConnector, { person });
             }}
           >
-            <label htmlFor="dev-person" className="visually-hidden">Demo person</label>
+            <label htmlFor="dev-person" className="visually-hidden">
+              Demo person
+            </label>
             <select id="dev-person" value={person} onChange={(e) => setPerson(e.target.value)}>
               {DEMO_PEOPLE.map((p) => (
                 <option key={p.handle} value={p.handle}>
@@ -91,7 +99,9 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
                 </option>
               ))}
             </select>
-            <button type="submit" className="btn btn-primary" disabled={isPending}>Use dev wallet</button>
+            <button type="submit" className="btn btn-primary" disabled={isPending}>
+              Use dev wallet
+            </button>
           </form>
         </section>
       ) : null}

@@ -18,8 +18,16 @@ function Shell({ id, label, error, help, children }: FieldShell & { id: string; 
     <div className="field">
       <label htmlFor={id}>{label}</label>
       {children}
-      {help ? <span id={`${id}-help`} className="help">{help}</span> : null}
-      {error ? <span id={`${id}-error`} className="field-error">{error}</span> : null}
+      {help ? (
+        <span id={`${id}-help`} className="help">
+          {help}
+        </span>
+      ) : null}
+      {error ? (
+        <span id={`${id}-error`} className="field-error">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

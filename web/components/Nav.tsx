@@ -35,15 +35,12 @@ export function Nav() {
     <header className="site-header">
       <div className="header-inner">
         <Link href="/" className="brand" aria-label="MedLedger home">
-          <span className="brand-mark" aria-hidden="true">✚</span> MedLedger
+          <span className="brand-mark" aria-hidden="true">
+            ✚
+          </span>{" "}
+          MedLedger
         </Link>
-        <button
-          type="button"
-          className="btn-icon nav-toggle"
-          aria-expanded={open}
-          aria-controls="main-nav"
-          onClick={() => setOpen((o) => !o)}
-        >
+        <button type="button" className="btn-icon nav-toggle" aria-expanded={open} aria-controls="main-nav" onClick={() => setOpen((o) => !o)}>
           <span className="visually-hidden">Menu</span>☰
         </button>
         <nav id="main-nav" aria-label="Main" className={open ? "nav nav-open" : "nav"}>

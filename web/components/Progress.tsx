@@ -24,7 +24,9 @@ export function StepList({ steps, current, done = false }: { steps: readonly Ste
         const state = i < index ? "done" : i === index ? "active" : "todo";
         return (
           <li key={step.id} className={`step step-${state}`} aria-current={state === "active" ? "step" : undefined}>
-            <span className="step-mark" aria-hidden="true">{state === "done" ? "✓" : i + 1}</span>
+            <span className="step-mark" aria-hidden="true">
+              {state === "done" ? "✓" : i + 1}
+            </span>
             {step.label}
             <span className="visually-hidden">{state === "done" ? " (done)" : state === "active" ? " (in progress)" : ""}</span>
           </li>

@@ -11,9 +11,7 @@ import { createWagmiConfig } from "../lib/wagmiConfig.ts";
 
 export function Providers({ config, children }: { config: PublicConfig; children: ReactNode }) {
   const [wagmiConfig] = useState(() => createWagmiConfig(config));
-  const [queryClient] = useState(
-    () => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 2_000 } } }),
-  );
+  const [queryClient] = useState(() => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false, staleTime: 2_000 } } }));
   return (
     <WagmiProvider config={wagmiConfig}>
       <QueryClientProvider client={queryClient}>

@@ -16,7 +16,14 @@ import { StepList } from "./Progress.tsx";
 import { Table } from "./Table.tsx";
 
 /** One formatter for every row (toLocaleString builds a new one per call: slow for 1,000 rows); same output. */
-const DATE_TIME = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+const DATE_TIME = new Intl.DateTimeFormat(undefined, {
+  year: "numeric",
+  month: "numeric",
+  day: "numeric",
+  hour: "numeric",
+  minute: "numeric",
+  second: "numeric",
+});
 
 const READ_STEPS = [
   { id: "locating", label: "Finding the report" },
@@ -28,7 +35,13 @@ const READ_STEPS = [
 
 const COLUMNS = ["Registered", "Patient", "Doctor", "Report id", "Status", <span className="visually-hidden">Actions</span>];
 
-export function ReportList({ reports, identity, nameOf, extra, testId }: {
+export function ReportList({
+  reports,
+  identity,
+  nameOf,
+  extra,
+  testId,
+}: {
   reports: readonly ReportRecord[];
   identity: EncryptionIdentity;
   nameOf: (address: string) => string;
@@ -51,7 +64,12 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
   /** The report the last Open was for. */
   const openedRow = open.args?.[0];
 
-  if (reports.length === 0) return <p className="muted" data-testid={testId}>No reports.</p>;
+  if (reports.length === 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        No reports.
+      </p>
+    );
   return (
     <Table testId={testId} columns={COLUMNS}>
       {reports.map((report) => (
@@ -59,10 +77,25 @@ export function ReportList({ reports, identity, nameOf, extra, testId }: {
           <td>{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
           <td>{nameOf(report.patient)}</td>
           <td>{nameOf(report.doctor)}</td>
-          <td><AddressText value={report.reportId} copy label="report id" /></td>
           <td>
-            {report.fraudulent ? <span className="badge" title="This claim was marked fraudulent by the administrator">marked fraudulent</span> : report.supersededBy ? <span className="badge">superseded</span> : <span className="badge badge-ok">current</span>}
-            {report.supersedes ? <span className="small muted" data-testid="amends"> amends <AddressText value={report.supersedes} label="amended report id" /></span> : null}
+            <AddressText value={report.reportId} copy label="report id" />
+          </td>
+          <td>
+            {report.fraudulent ? (
+              <span className="badge" title="This claim was marked fraudulent by the administrator">
+                marked fraudulent
+              </span>
+            ) : report.supersededBy ? (
+              <span className="badge">superseded</span>
+            ) : (
+              <span className="badge badge-ok">current</span>
+            )}
+            {report.supersedes ? (
+              <span className="small muted" data-testid="amends">
+                {" "}
+                amends <AddressText value={report.supersedes} label="amended report id" />
+              </span>
+            ) : null}
           </td>
           <td>
             <div className="row">

@@ -2,7 +2,12 @@
 /** The app's data table: a scrollable wrapper, column headings, and the caller's rows. */
 import type { ReactNode } from "react";
 
-export function Table({ columns, testId, caption, children }: {
+export function Table({
+  columns,
+  testId,
+  caption,
+  children,
+}: {
   /** The column headings (a node for e.g. a visually hidden "Actions"). */
   columns: readonly ReactNode[];
   testId?: string;
@@ -18,7 +23,9 @@ export function Table({ columns, testId, caption, children }: {
         <thead>
           <tr>
             {columns.map((column, i) => (
-              <th key={i} scope="col">{column}</th>
+              <th key={i} scope="col">
+                {column}
+              </th>
             ))}
           </tr>
         </thead>

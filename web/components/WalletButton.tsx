@@ -30,7 +30,12 @@ export function WalletButton() {
   if (!wallet.isConnected || !wallet.address) {
     return (
       <>
-        <button type="button" className="btn btn-primary" onClick={() => setOpen(true)} disabled={connection.status === "connecting" || connection.status === "reconnecting"}>
+        <button
+          type="button"
+          className="btn btn-primary"
+          onClick={() => setOpen(true)}
+          disabled={connection.status === "connecting" || connection.status === "reconnecting"}
+        >
           {connection.status === "reconnecting" ? "Reconnecting…" : "Connect wallet"}
         </button>
         <ConnectDialog open={open} onClose={() => setOpen(false)} />
@@ -41,7 +46,9 @@ export function WalletButton() {
     <div className="wallet-box" data-testid="wallet-box">
       {switcher ? (
         <>
-          <label htmlFor="dev-switch" className="visually-hidden">Signing as</label>
+          <label htmlFor="dev-switch" className="visually-hidden">
+            Signing as
+          </label>
           <select
             id="dev-switch"
             value={currentHandle}
@@ -51,7 +58,9 @@ export function WalletButton() {
             }}
           >
             {DEMO_PEOPLE.map((p) => (
-              <option key={p.handle} value={p.handle}>{p.displayName}</option>
+              <option key={p.handle} value={p.handle}>
+                {p.displayName}
+              </option>
             ))}
           </select>
         </>
@@ -59,7 +68,9 @@ export function WalletButton() {
       <span className="connected-address" data-testid="connected-address" data-address={wallet.address}>
         <AddressText value={wallet.address} />
       </span>
-      <button type="button" className="btn btn-small" onClick={() => disconnect()}>Disconnect</button>
+      <button type="button" className="btn btn-small" onClick={() => disconnect()}>
+        Disconnect
+      </button>
     </div>
   );
 }

@@ -55,7 +55,13 @@ export function activityParams(input: ActivityFilterInput): Record<string, strin
     if (seconds === undefined) return undefined;
     return new Date(seconds * 1000 + (end ? 999 : 0)).toISOString();
   };
-  return { user: input.user || undefined, role: input.role || undefined, kind: input.kind || undefined, from: bound(input.from, false), to: bound(input.to, true) };
+  return {
+    user: input.user || undefined,
+    role: input.role || undefined,
+    kind: input.kind || undefined,
+    from: bound(input.from, false),
+    to: bound(input.to, true),
+  };
 }
 
 /** The same filter for core's getTimeline (on-chain events have no role or activity kind). */
@@ -74,7 +80,13 @@ export type MergedRow =
 export function mergeActivity(offChain: readonly ActivityEntryJson[], onChain: readonly TimelineEntry[]): MergedRow[] {
   const rows: MergedRow[] = [
     ...offChain.map((entry): MergedRow => ({ source: "off-chain", key: `log-${entry.seq}`, time: Date.parse(entry.at), actor: entry.actor, entry })),
-    ...onChain.map((event): MergedRow => ({ source: "on-chain", key: `tx-${event.transactionHash}-${event.logIndex}`, time: event.timestamp * 1000, actor: event.actor, event })),
+    ...onChain.map((event): MergedRow => ({
+      source: "on-chain",
+      key: `tx-${event.transactionHash}-${event.logIndex}`,
+      time: event.timestamp * 1000,
+      actor: event.actor,
+      event,
+    })),
   ];
   const order = (row: MergedRow): number => (row.source === "off-chain" ? row.entry.seq : Number(row.event.blockNumber) * 10_000 + row.event.logIndex);
   return rows.sort((a, b) => {
@@ -89,17 +101,26 @@ export function mergeActivity(offChain: readonly ActivityEntryJson[], onChain: r
 /** "Signed in", "Signed out", "Session expired", "Opened report 0x12…ab". */
 export function describeActivity(entry: Pick<ActivityEntryJson, "kind" | "reportId">): string {
   switch (entry.kind) {
-    case "login": return "Signed in";
-    case "logout": return "Signed out";
-    case "session_expired": return "Session expired";
-    case "report_opened": return `Opened report ${entry.reportId ? `${entry.reportId.slice(0, 10)}…${entry.reportId.slice(-4)}` : ""}`.trim();
-    default: return entry.kind;
+    case "login":
+      return "Signed in";
+    case "logout":
+      return "Signed out";
+    case "session_expired":
+      return "Session expired";
+    case "report_opened":
+      return `Opened report ${entry.reportId ? `${entry.reportId.slice(0, 10)}…${entry.reportId.slice(-4)}` : ""}`.trim();
+    default:
+      return entry.kind;
   }
 }
 
 /** A block explorer's page of transaction `hash`, for the public networks that have a well-known one. */
 export function explorerTxUrl(chainId: number, hash: Hash): string | undefined {
-  const explorers: Readonly<Record<number, string>> = { 1: "https://etherscan.io", 11155111: "https://sepolia.etherscan.io", 17000: "https://holesky.etherscan.io" };
+  const explorers: Readonly<Record<number, string>> = {
+    1: "https://etherscan.io",
+    11155111: "https://sepolia.etherscan.io",
+    17000: "https://holesky.etherscan.io",
+  };
   const base = explorers[chainId];
   return base ? `${base}/tx/${hash}` : undefined;
 }

@@ -5,12 +5,7 @@
 import type { Address } from "viem";
 import { holdsSlot, type AppointmentStatus } from "#core/appointments/rules.ts";
 
-export {
-  allowedAppointmentActions as allowedActions,
-  awaitsAnswerFrom,
-  type AppointmentAction,
-  type AppointmentStatus,
-} from "#core/appointments/rules.ts";
+export { allowedAppointmentActions as allowedActions, awaitsAnswerFrom, type AppointmentAction, type AppointmentStatus } from "#core/appointments/rules.ts";
 
 /** One appointment of GET/POST/PATCH /api/appointments (dates as ISO strings). */
 export interface AppointmentJson {
@@ -26,7 +21,6 @@ export interface AppointmentJson {
   readonly updatedBy: Address;
   readonly updatedAt: string;
 }
-
 
 /** Durations offered by the forms, in minutes. */
 export const DURATIONS = [15, 30, 45, 60, 90] as const;

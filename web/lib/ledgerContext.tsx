@@ -22,7 +22,11 @@ const LedgerContext = createContext<LedgerContextValue | null>(null);
 
 export function LedgerProvider({ config, children }: { config: PublicConfig; children: ReactNode }) {
   const value = useMemo<LedgerContextValue>(() => {
-    const publicClient = createPublicClient({ chain: chainOf(config), transport: http(config.rpcUrl, { retryCount: 1, batch: { batchSize: 200 } }), pollingInterval: 250 });
+    const publicClient = createPublicClient({
+      chain: chainOf(config),
+      transport: http(config.rpcUrl, { retryCount: 1, batch: { batchSize: 200 } }),
+      pollingInterval: 250,
+    });
     return { config, reader: { publicClient, deployment: deploymentOf(config), rpcUrl: config.rpcUrl } };
   }, [config]);
   return <LedgerContext.Provider value={value}>{children}</LedgerContext.Provider>;
@@ -77,7 +81,11 @@ export function useLedgerWriter(): () => Promise<LedgerWriter> {
       throw new MedLedgerError("NOT_SIGNED_IN", "No wallet is connected.", "Connect your wallet first (button at the top right).");
     }
     if (connection.chainId !== config.chainId) {
-      throw new MedLedgerError("WRONG_CHAIN", `Your wallet is on chain ${connection.chainId}, MedLedger runs on ${config.chainName} (chain ${config.chainId}).`, "Switch your wallet's network (button at the top of the page) and retry.");
+      throw new MedLedgerError(
+        "WRONG_CHAIN",
+        `Your wallet is on chain ${connection.chainId}, MedLedger runs on ${config.chainName} (chain ${config.chainId}).`,
+        "Switch your wallet's network (button at the top of the page) and retry.",
+      );
     }
     const client = await getConnectorClient(wagmiConfig, { chainId: config.chainId });
     const { signerClient } = await import("./signerClient.ts"); // viem's wallet actions, on first use
@@ -85,4 +93,3 @@ export function useLedgerWriter(): () => Promise<LedgerWriter> {
     return { ...reader, walletClient };
   }, [config, reader, wagmiConfig]);
 }
-

@@ -25,6 +25,9 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigRe
     };
   } catch (error) {
     if (isMedLedgerError(error)) return { ok: false, problem: { message: error.message, hint: error.hint } };
-    return { ok: false, problem: { message: "The server's MedLedger configuration could not be read.", hint: "Check the MEDLEDGER_* environment variables and restart the app." } };
+    return {
+      ok: false,
+      problem: { message: "The server's MedLedger configuration could not be read.", hint: "Check the MEDLEDGER_* environment variables and restart the app." },
+    };
   }
 }

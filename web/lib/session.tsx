@@ -66,7 +66,11 @@ const MAX_TIMER_MS = 2_147_483_647;
 function signInFailure(error: unknown): unknown {
   const user = toUserError(error);
   if (user.code === "USER_REJECTED") {
-    return new MedLedgerError("USER_REJECTED", "You declined to sign the sign-in message, so you were not signed in.", "Click “Sign in” again when you are ready.");
+    return new MedLedgerError(
+      "USER_REJECTED",
+      "You declined to sign the sign-in message, so you were not signed in.",
+      "Click “Sign in” again when you are ready.",
+    );
   }
   return error;
 }
@@ -87,7 +91,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const expiresAt = session?.signedIn ? Date.parse(session.expiresAt) : undefined;
   useEffect(() => {
     if (expiresAt === undefined) return;
-    const timer = setTimeout(() => void client.invalidateQueries({ queryKey: queryKeys.session() }), Math.min(Math.max(expiresAt - Date.now() + 1000, 0), MAX_TIMER_MS));
+    const timer = setTimeout(
+      () => void client.invalidateQueries({ queryKey: queryKeys.session() }),
+      Math.min(Math.max(expiresAt - Date.now() + 1000, 0), MAX_TIMER_MS),
+    );
     return () => clearTimeout(timer);
   }, [client, expiresAt]);
 

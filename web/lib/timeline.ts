@@ -8,12 +8,29 @@ import { roleName } from "#core/accounts/roles.ts";
 
 /** Every event type of the contract the timeline can filter on, in a sensible order. */
 export const TIMELINE_EVENT_NAMES: readonly LedgerEventName[] = [
-  "StaffAdded", "StaffUpdated", "StaffDeactivated", "StaffReactivated",
-  "PatientRegistered", "PatientProfileUpdated", "DoctorAssigned", "DoctorUnassigned",
-  "EncryptionKeyPublished", "ReportRegistered", "ReportSuperseded", "AccessGranted", "AccessRevoked",
-  "Paused", "Unpaused", "AuditLogAnchored",
-  "RoleGranted", "RoleRevoked", "RoleAdminChanged",
-  "DefaultAdminTransferScheduled", "DefaultAdminTransferCanceled", "DefaultAdminDelayChangeScheduled", "DefaultAdminDelayChangeCanceled",
+  "StaffAdded",
+  "StaffUpdated",
+  "StaffDeactivated",
+  "StaffReactivated",
+  "PatientRegistered",
+  "PatientProfileUpdated",
+  "DoctorAssigned",
+  "DoctorUnassigned",
+  "EncryptionKeyPublished",
+  "ReportRegistered",
+  "ReportSuperseded",
+  "AccessGranted",
+  "AccessRevoked",
+  "Paused",
+  "Unpaused",
+  "AuditLogAnchored",
+  "RoleGranted",
+  "RoleRevoked",
+  "RoleAdminChanged",
+  "DefaultAdminTransferScheduled",
+  "DefaultAdminTransferCanceled",
+  "DefaultAdminDelayChangeScheduled",
+  "DefaultAdminDelayChangeCanceled",
   "EIP712DomainChanged",
 ];
 
@@ -28,28 +45,47 @@ export function describeEvent(entry: Pick<TimelineEntry, "eventName" | "args">, 
   const a = entry.args as Record<string, unknown>;
   const who = (key: string) => (typeof a[key] === "string" ? nameOf(a[key] as Address) : "?");
   const hex = (key: string) => (typeof a[key] === "string" ? short(a[key] as string) : "?");
-  const role = (key: string) => (typeof a[key] === "string" ? roleName(a[key] as Hex) ?? short(a[key] as string) : "?");
+  const role = (key: string) => (typeof a[key] === "string" ? (roleName(a[key] as Hex) ?? short(a[key] as string)) : "?");
   const profileName = (a.profile as { name?: string } | undefined)?.name;
   switch (entry.eventName) {
-    case "StaffAdded": return `Added ${profileName ?? who("account")} as ${role("role")}`;
-    case "StaffUpdated": return `Updated the profile of ${profileName ?? who("account")}`;
-    case "StaffDeactivated": return `Deactivated ${who("account")} (${role("role")})`;
-    case "StaffReactivated": return `Reactivated ${who("account")} (${role("role")})`;
-    case "PatientRegistered": return `Registered patient ${who("patient")}`;
-    case "PatientProfileUpdated": return `Updated the profile of patient ${who("patient")}`;
-    case "DoctorAssigned": return `Assigned ${who("doctor")} to patient ${who("patient")}`;
-    case "DoctorUnassigned": return `Unassigned ${who("doctor")} from patient ${who("patient")}`;
-    case "EncryptionKeyPublished": return `Published the encryption key of ${who("account")}`;
-    case "ReportRegistered": return `Registered report ${hex("reportId")} by ${who("doctor")} for patient ${who("patient")}${a.supersedes && !/^0x0+$/.test(String(a.supersedes)) ? ` (amends ${hex("supersedes")})` : ""}`;
-    case "ReportSuperseded": return `Report ${hex("reportId")} superseded by ${hex("by")}`;
-    case "AccessGranted": return `Patient ${who("patient")} shared report ${hex("reportId")} with ${who("reader")}`;
-    case "AccessRevoked": return `Patient ${who("patient")} revoked ${who("reader")}'s access to report ${hex("reportId")}`;
-    case "Paused": return "Paused all changes";
-    case "Unpaused": return "Resumed changes (unpaused)";
-    case "AuditLogAnchored": return `Anchored the activity log (${String(a.entries)} entries, head ${hex("head")})`;
-    case "RoleGranted": return `Granted ${role("role")} role to ${who("account")}`;
-    case "RoleRevoked": return `Revoked ${role("role")} role from ${who("account")}`;
-    default: return entry.eventName;
+    case "StaffAdded":
+      return `Added ${profileName ?? who("account")} as ${role("role")}`;
+    case "StaffUpdated":
+      return `Updated the profile of ${profileName ?? who("account")}`;
+    case "StaffDeactivated":
+      return `Deactivated ${who("account")} (${role("role")})`;
+    case "StaffReactivated":
+      return `Reactivated ${who("account")} (${role("role")})`;
+    case "PatientRegistered":
+      return `Registered patient ${who("patient")}`;
+    case "PatientProfileUpdated":
+      return `Updated the profile of patient ${who("patient")}`;
+    case "DoctorAssigned":
+      return `Assigned ${who("doctor")} to patient ${who("patient")}`;
+    case "DoctorUnassigned":
+      return `Unassigned ${who("doctor")} from patient ${who("patient")}`;
+    case "EncryptionKeyPublished":
+      return `Published the encryption key of ${who("account")}`;
+    case "ReportRegistered":
+      return `Registered report ${hex("reportId")} by ${who("doctor")} for patient ${who("patient")}${a.supersedes && !/^0x0+$/.test(String(a.supersedes)) ? ` (amends ${hex("supersedes")})` : ""}`;
+    case "ReportSuperseded":
+      return `Report ${hex("reportId")} superseded by ${hex("by")}`;
+    case "AccessGranted":
+      return `Patient ${who("patient")} shared report ${hex("reportId")} with ${who("reader")}`;
+    case "AccessRevoked":
+      return `Patient ${who("patient")} revoked ${who("reader")}'s access to report ${hex("reportId")}`;
+    case "Paused":
+      return "Paused all changes";
+    case "Unpaused":
+      return "Resumed changes (unpaused)";
+    case "AuditLogAnchored":
+      return `Anchored the activity log (${String(a.entries)} entries, head ${hex("head")})`;
+    case "RoleGranted":
+      return `Granted ${role("role")} role to ${who("account")}`;
+    case "RoleRevoked":
+      return `Revoked ${role("role")} role from ${who("account")}`;
+    default:
+      return entry.eventName;
   }
 }
 

@@ -42,15 +42,19 @@ describe("Digests", () => {
 
   it("agree with node:crypto for random data, in memory and streamed in odd chunk sizes", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.uint8Array({ minLength: 1, maxLength: 5000 }), fc.array(fc.integer({ min: 1, max: 977 }), { minLength: 1, maxLength: 5 }), async (bytes, sizes) => {
-        const expected = {
-          sha1: `0x${createHash("sha1").update(bytes).digest("hex")}`,
-          sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`,
-        };
-        expect(await digestFile(bytes)).to.deep.equal(expected);
-        expect(await digestFile(chunked(bytes, sizes))).to.deep.equal(expected);
-        expect(await digestFile(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream())).to.deep.equal(expected);
-      }),
+      fc.asyncProperty(
+        fc.uint8Array({ minLength: 1, maxLength: 5000 }),
+        fc.array(fc.integer({ min: 1, max: 977 }), { minLength: 1, maxLength: 5 }),
+        async (bytes, sizes) => {
+          const expected = {
+            sha1: `0x${createHash("sha1").update(bytes).digest("hex")}`,
+            sha256: `0x${createHash("sha256").update(bytes).digest("hex")}`,
+          };
+          expect(await digestFile(bytes)).to.deep.equal(expected);
+          expect(await digestFile(chunked(bytes, sizes))).to.deep.equal(expected);
+          expect(await digestFile(new Blob([bytes as Uint8Array<ArrayBuffer>]).stream())).to.deep.equal(expected);
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -88,7 +92,7 @@ describe("Report encryption (AES-256-GCM)", () => {
     const ciphertext = await encryptReport(plaintext, key, reportId);
     for (let position = 0; position < ciphertext.length; position++) {
       const tampered = Uint8Array.from(ciphertext);
-      tampered[position]! ^= 1 << position % 8;
+      tampered[position]! ^= 1 << (position % 8);
       await expectRejects(decryptReport(tampered, key, reportId), "TAMPERED_CIPHERTEXT");
     }
   });
@@ -149,10 +153,16 @@ describe("Key wrapping (X25519 + HKDF-SHA256 + AES-GCM)", () => {
 
   it("refuses a low-order (all-zero) reader key and a malformed context", () => {
     const key = generateReportKey();
-    expect(() => wrapKey(key, new Uint8Array(32), { reportId, reader: alice })).to.throw(/not a valid X25519 public key/).with.property("code", "NO_ENCRYPTION_KEY");
+    expect(() => wrapKey(key, new Uint8Array(32), { reportId, reader: alice }))
+      .to.throw(/not a valid X25519 public key/)
+      .with.property("code", "NO_ENCRYPTION_KEY");
     const reader = keyPair();
-    expect(() => wrapKey(key, reader.publicKey, { reportId: "0x1234", reader: alice })).to.throw(/not a report id/).with.property("code", "INVALID_INPUT");
-    expect(() => wrapKey(key, reader.publicKey, { reportId, reader: "0x1234" })).to.throw(/not an Ethereum address/).with.property("code", "INVALID_INPUT");
+    expect(() => wrapKey(key, reader.publicKey, { reportId: "0x1234", reader: alice }))
+      .to.throw(/not a report id/)
+      .with.property("code", "INVALID_INPUT");
+    expect(() => wrapKey(key, reader.publicKey, { reportId, reader: "0x1234" }))
+      .to.throw(/not an Ethereum address/)
+      .with.property("code", "INVALID_INPUT");
     // Addresses are compared case-insensitively: a checksummed address is the same reader.
     const wrapped = wrapKey(key, reader.publicKey, { reportId, reader: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
     expect(unwrapKey(wrapped, reader.secretKey, { reportId, reader: "0x5fbdb2315678afecb367f032d93f642f64180aa3" })).to.deep.equal(key);
@@ -197,7 +207,11 @@ describe("Sealed profiles", () => {
     const readers = [keyPair(), keyPair(), keyPair()];
     const addresses = [alice, bob, "0x000000000000000000000000000000000000ca11"] as const;
     const plaintext = new TextEncoder().encode(JSON.stringify({ name: "Alice Martin", dateOfBirth: "1984-03-12" }));
-    const sealed = await sealForReaders(plaintext, readers.map((r, i) => ({ address: addresses[i]!, publicKey: r.publicKey })), "ctx");
+    const sealed = await sealForReaders(
+      plaintext,
+      readers.map((r, i) => ({ address: addresses[i]!, publicKey: r.publicKey })),
+      "ctx",
+    );
     for (const [i, reader] of readers.entries()) {
       expect(Buffer.from(await openSealed(sealed, addresses[i]!, reader.secretKey, "ctx")).equals(Buffer.from(plaintext))).to.equal(true);
     }

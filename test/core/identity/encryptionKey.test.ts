@@ -92,7 +92,10 @@ describe("Encryption keys no wallet can leak or lose", function () {
     expect(a.slice(0, 130)).to.equal(b.slice(0, 130));
     await expectCode(checkIdentitySignature(a, typed), "UNSUPPORTED_WALLET");
     expect(() => deriveEncryptionKeyPair(a)).to.throw(/65-byte/);
-    await expectCode(unlockIdentity(wallet(smartAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")), ledger.deployment), "UNSUPPORTED_WALLET");
+    await expectCode(
+      unlockIdentity(wallet(smartAccount("0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d")), ledger.deployment),
+      "UNSUPPORTED_WALLET",
+    );
   });
 
   it("refuses a signature made by another key than the account's", async () => {

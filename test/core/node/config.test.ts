@@ -39,7 +39,9 @@ describe("Configuration: one resolver for the CLI, the web server and scripts", 
     const env = { MEDLEDGER_CONTRACT: B.toLowerCase(), MEDLEDGER_DEPLOY_BLOCK: "3" };
     expect(resolveConfig({}, env, join(dir, "repo")).deployment).to.deep.equal({ chainId: 31337, address: B, deployBlock: 3n });
     expect(resolveConfig({ contract: A, deployBlock: 1 }, env, join(dir, "repo")).deployment.address).to.equal(A);
-    expect(() => resolveConfig({}, { MEDLEDGER_CONTRACT: "0x1234" }, dir)).to.throw(/MEDLEDGER_CONTRACT is invalid/).with.property("code", "CONFIG");
+    expect(() => resolveConfig({}, { MEDLEDGER_CONTRACT: "0x1234" }, dir))
+      .to.throw(/MEDLEDGER_CONTRACT is invalid/)
+      .with.property("code", "CONFIG");
     expect(() => resolveConfig({ chainId: 424242 }, {}, join(dir, "repo"))).to.throw(/No MedLedger deployment is known for chain 424242/);
   });
 });

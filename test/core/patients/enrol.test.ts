@@ -19,7 +19,11 @@ describe("Patients: enrolment and profile re-seals", function () {
   let ids: Map<string, EncryptionIdentity>;
   const id = (handle: string) => ids.get(handle)!;
   const bob = () => addressOf(ledger, "patient2");
-  const canOpen = async (handle: string, cid: string) => loadPatientProfile(ipfs.store, cid, id(handle)).then(() => true, () => false);
+  const canOpen = async (handle: string, cid: string) =>
+    loadPatientProfile(ipfs.store, cid, id(handle)).then(
+      () => true,
+      () => false,
+    );
 
   before(async () => {
     ledger = await inProcessLedger();
@@ -65,20 +69,41 @@ describe("Patients: enrolment and profile re-seals", function () {
     const carla = await unlockIdentity(ledger.as("patient3").walletClient, ledger.deployment);
     const request = await createRegistrationRequest(ledger.as("patient3"), ledger.as("patient3").walletClient, carla);
     const steps: EnrolStep[] = [];
-    const enrolled = await enrolPatient(ledger.as("receptionist1"), ipfs.store, id("receptionist1"), { code: encodeRegistrationRequest(request), profile: { ...BOB, name: "Carla Rossi" } }, { onProgress: ({ step }) => steps.push(step) });
+    const enrolled = await enrolPatient(
+      ledger.as("receptionist1"),
+      ipfs.store,
+      id("receptionist1"),
+      { code: encodeRegistrationRequest(request), profile: { ...BOB, name: "Carla Rossi" } },
+      { onProgress: ({ step }) => steps.push(step) },
+    );
     expect(steps).to.deep.equal(["sealing", "registering", "done"]);
     expect(enrolled.assignment).to.equal(null);
-    await expectCode(enrolPatient(ledger.as("receptionist1"), ipfs.store, id("receptionist1"), { code: "medledger-registration:bm9wZQ==", profile: BOB }), "INVALID_INPUT");
+    await expectCode(
+      enrolPatient(ledger.as("receptionist1"), ipfs.store, id("receptionist1"), { code: "medledger-registration:bm9wZQ==", profile: BOB }),
+      "INVALID_INPUT",
+    );
   });
 
   it("assigning and unassigning re-seal: the unassigned doctor cannot open the new profile, the others can", async () => {
     const receptionist = ledger.as("receptionist1");
     const steps: AssignmentStep[] = [];
-    const assigned = await changeDoctorAssignment(receptionist, ipfs.store, id("receptionist1"), { patient: bob(), doctor: addressOf(ledger, "doctor2"), assigned: true }, { onProgress: ({ step }) => steps.push(step) });
+    const assigned = await changeDoctorAssignment(
+      receptionist,
+      ipfs.store,
+      id("receptionist1"),
+      { patient: bob(), doctor: addressOf(ledger, "doctor2"), assigned: true },
+      { onProgress: ({ step }) => steps.push(step) },
+    );
     if (!assigned.reseal.ok) throw new Error("the re-seal failed");
     expect(await canOpen("doctor2", assigned.reseal.result.profileCid)).to.equal(true);
 
-    const unassigned = await changeDoctorAssignment(receptionist, ipfs.store, id("receptionist1"), { patient: bob(), doctor: addressOf(ledger, "doctor2"), assigned: false }, { onProgress: ({ step }) => steps.push(step) });
+    const unassigned = await changeDoctorAssignment(
+      receptionist,
+      ipfs.store,
+      id("receptionist1"),
+      { patient: bob(), doctor: addressOf(ledger, "doctor2"), assigned: false },
+      { onProgress: ({ step }) => steps.push(step) },
+    );
     expect(steps).to.deep.equal(["assigning", "resealing", "unassigning", "resealing"]);
     if (!unassigned.reseal.ok) throw new Error("the re-seal failed");
     const cid = unassigned.reseal.result.profileCid;
@@ -93,7 +118,11 @@ describe("Patients: enrolment and profile re-seals", function () {
     // A key the profile is not sealed for cannot re-seal it: the assignment stands, the re-seal fails.
     await addStaff(ledger.as("admin"), addressOf(ledger, "doctor3"), "doctor", { name: "Dr. Meredith Grey", department: "Surgery", contact: "" });
     await expectCode(resealPatientProfile(ledger.as("receptionist1"), ipfs.store, id("stranger"), bob()), "NO_ACCESS");
-    const changed = await changeDoctorAssignment(ledger.as("receptionist1"), ipfs.store, id("stranger"), { patient: bob(), doctor: addressOf(ledger, "doctor3"), assigned: true });
+    const changed = await changeDoctorAssignment(ledger.as("receptionist1"), ipfs.store, id("stranger"), {
+      patient: bob(),
+      doctor: addressOf(ledger, "doctor3"),
+      assigned: true,
+    });
     expect(changed.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(changed.reseal.ok).to.equal(false);
     if (!changed.reseal.ok) expect((changed.reseal.error as { code?: string }).code).to.equal("NO_ACCESS");

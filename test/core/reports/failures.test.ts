@@ -43,8 +43,14 @@ describe("Core failure handling", function () {
 
   it("refuses a file that is not a PDF, PNG or JPEG, by its content", async () => {
     const patient = addressOf(ledger, "patient1");
-    await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: new TextEncoder().encode("Blood pressure 120/80, plain text"), patient }), "UNSUPPORTED_FILE_TYPE");
-    await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]), patient }), "UNSUPPORTED_FILE_TYPE");
+    await expectCode(
+      prepareReport(ledger.as("doctor1"), ipfs.store, { file: new TextEncoder().encode("Blood pressure 120/80, plain text"), patient }),
+      "UNSUPPORTED_FILE_TYPE",
+    );
+    await expectCode(
+      prepareReport(ledger.as("doctor1"), ipfs.store, { file: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3, 4]), patient }),
+      "UNSUPPORTED_FILE_TYPE",
+    );
   });
 
   it("refuses an upload for a patient not assigned to the doctor, saying why", async () => {
@@ -102,20 +108,25 @@ describe("Core failure handling", function () {
     const cid = await ipfs.store.add(ciphertext);
     const patientKey = (await publishedKeyOf(ledger.reader(), patient))!;
     const doctorKey = (await publishedKeyOf(ledger.reader(), doctor))!;
-    await writeLedger(ledger.as("doctor1"), "registerReport", [{
-      sha256Digest: sha256,
-      sha1Digest: sha1,
-      patient,
-      supersedes: zeroHash,
-      cid: cidToHex(cid),
-      patientKey: bytesToHex(wrapKey(key, patientKey, { reportId, reader: patient })),
-      doctorKey: bytesToHex(wrapKey(key, doctorKey, { reportId, reader: doctor })),
-    }]);
+    await writeLedger(ledger.as("doctor1"), "registerReport", [
+      {
+        sha256Digest: sha256,
+        sha1Digest: sha1,
+        patient,
+        supersedes: zeroHash,
+        cid: cidToHex(cid),
+        patientKey: bytesToHex(wrapKey(key, patientKey, { reportId, reader: patient })),
+        doctorKey: bytesToHex(wrapKey(key, doctorKey, { reportId, reader: doctor })),
+      },
+    ]);
     await expectCode(readReport(ledger.reader(), ipfs.store, reportId, identities.get("patient1")!), "DIGEST_MISMATCH");
   });
 
   it("a reader whose access expired is told so, with the date (not as a revocation)", async () => {
-    const { reportId, prepared } = await uploadReport(ledger.as("doctor1"), ipfs.store, { file: await file("expiring"), patient: addressOf(ledger, "patient1") });
+    const { reportId, prepared } = await uploadReport(ledger.as("doctor1"), ipfs.store, {
+      file: await file("expiring"),
+      patient: addressOf(ledger, "patient1"),
+    });
     const patient = identities.get("patient1")!;
     const reader = addressOf(ledger, "doctor2");
     const key = unwrapKey(hexToBytes(prepared.patientKey), patient.secretKey, { reportId, reader: patient.address });

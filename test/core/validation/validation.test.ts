@@ -41,14 +41,21 @@ describe("Validation: one rule for addresses, digests, report ids and CIDs", fun
   });
 
   it("refuses malformed addresses and wrong checksums with messages a person understands", function () {
-    expect(() => parseAddress("0x1234", "patient")).to.throw('The patient "0x1234" is not an Ethereum address.').with.property("code", "INVALID_INPUT");
+    expect(() => parseAddress("0x1234", "patient"))
+      .to.throw('The patient "0x1234" is not an Ethereum address.')
+      .with.property("code", "INVALID_INPUT");
     expect(() => parseAddress(ALICE.slice(2), "doctor")).to.throw(/is not an Ethereum address/);
     const typo = breakChecksum(ALICE)!;
-    expect(() => parseAddress(typo, "doctor")).to.throw(/wrong checksum/).with.property("code", "INVALID_INPUT");
+    expect(() => parseAddress(typo, "doctor"))
+      .to.throw(/wrong checksum/)
+      .with.property("code", "INVALID_INPUT");
     expect(addressProblem("0x1234")).to.match(/0x followed by 40 hexadecimal digits/);
     expect(addressProblem(typo)).to.match(/wrong checksum/);
     const issues = addressSchema.safeParse("0x1234").error?.issues ?? [];
-    expect(issues.map((i) => i.message), "one message, not a format and a checksum error").to.have.length(1);
+    expect(
+      issues.map((i) => i.message),
+      "one message, not a format and a checksum error",
+    ).to.have.length(1);
   });
 
   it("property: any checksummed address round-trips; a wrong mixed-case checksum is refused", function () {
@@ -76,7 +83,9 @@ describe("Validation: one rule for addresses, digests, report ids and CIDs", fun
     expect(() => parseDigest("abc")).to.throw("That is not a SHA-1 (40 hex digits) or SHA-256 (64 hex digits) digest.");
     expect(parseSha1(sha1)).to.equal(sha1);
     expect(parseSha256(sha256)).to.equal(sha256);
-    expect(() => parseSha1(sha256)).to.throw(/A SHA-1 digest has 40 hex digits; this one has 64, a SHA-256 digest/).with.property("code", "INVALID_INPUT");
+    expect(() => parseSha1(sha256))
+      .to.throw(/A SHA-1 digest has 40 hex digits; this one has 64, a SHA-256 digest/)
+      .with.property("code", "INVALID_INPUT");
     expect(() => parseSha256(sha1)).to.throw(/A SHA-256 digest has 64 hex digits/);
   });
 
@@ -88,7 +97,9 @@ describe("Validation: one rule for addresses, digests, report ids and CIDs", fun
     const cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
     expect(parseCid(` ${cid} `)).to.equal(cid);
     expect(cidSchema.parse(cid)).to.equal(cid);
-    expect(() => parseCid("bafy-not-a-cid")).to.throw(/is not a valid IPFS CID/).with.property("code", "INVALID_INPUT");
+    expect(() => parseCid("bafy-not-a-cid"))
+      .to.throw(/is not a valid IPFS CID/)
+      .with.property("code", "INVALID_INPUT");
   });
 
   it("the schemas work inside the server's full zod objects (one rule there too)", function () {

@@ -12,7 +12,16 @@ import { claimIdOf } from "#core/reports/claimId.ts";
 import { uploadReport } from "#core/reports/upload.ts";
 import { listReports, getReportRecord } from "#core/reports/records.ts";
 import { parseDigest } from "#core/validation.ts";
-import { checkVerifyInput, describeVerdict, issuerLabel, lookupBySha1, lookupBySha256, verifyDigests, verifyReport, type VerifyInput } from "#core/verify/verify.ts";
+import {
+  checkVerifyInput,
+  describeVerdict,
+  issuerLabel,
+  lookupBySha1,
+  lookupBySha256,
+  verifyDigests,
+  verifyReport,
+  type VerifyInput,
+} from "#core/verify/verify.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
 import { addressOf, expectCode, reportPdf, setUpClinic } from "#test/support/story.ts";
@@ -71,13 +80,23 @@ describe("Verification and amendments", function () {
     const record = await getReportRecord(ledger.reader(), correctedId);
     expect(record.supersedes).to.equal(originalId);
     const list = await listReports(ledger.reader(), { patient: addressOf(ledger, "patient1") });
-    expect(list.map((r) => [r.reportId, r.supersededBy])).to.deep.equal([[correctedId, null], [originalId, correctedId]]);
+    expect(list.map((r) => [r.reportId, r.supersededBy])).to.deep.equal([
+      [correctedId, null],
+      [originalId, correctedId],
+    ]);
     // A superseded report cannot be amended twice.
-    await expectCode(uploadReport(ledger.as("doctor1"), ipfs.store, { file: await reportPdf("third"), patient: addressOf(ledger, "patient1"), supersedes: originalId }), "INVALID_INPUT");
+    await expectCode(
+      uploadReport(ledger.as("doctor1"), ipfs.store, { file: await reportPdf("third"), patient: addressOf(ledger, "patient1"), supersedes: originalId }),
+      "INVALID_INPUT",
+    );
     // Another doctor (even one assigned to the patient) cannot amend it: refused before anything is stored.
     await assignDoctor(ledger.as("receptionist1"), addressOf(ledger, "patient1"), addressOf(ledger, "doctor2"));
     try {
-      await uploadReport(ledger.as("doctor2"), ipfs.store, { file: await reportPdf("not mine"), patient: addressOf(ledger, "patient1"), supersedes: correctedId });
+      await uploadReport(ledger.as("doctor2"), ipfs.store, {
+        file: await reportPdf("not mine"),
+        patient: addressOf(ledger, "patient1"),
+        supersedes: correctedId,
+      });
       expect.fail("another doctor amended the report");
     } catch (error) {
       expect((error as { code?: string }).code).to.equal("NO_ACCESS");
@@ -149,7 +168,10 @@ describe("verifyReport: the one verification entry point", function () {
     ledger = await inProcessLedger();
     ipfs = await embeddedIpfs();
     await setUpClinic(ledger, ipfs.store);
-    const uploaded = await uploadReport(ledger.as("doctor1"), ipfs.store, { file: await reportPdf("the one entry point: sodium 140 mmol/l"), patient: addressOf(ledger, "patient1") });
+    const uploaded = await uploadReport(ledger.as("doctor1"), ipfs.store, {
+      file: await reportPdf("the one entry point: sodium 140 mmol/l"),
+      patient: addressOf(ledger, "patient1"),
+    });
     file = uploaded.prepared.issuedFile!;
   });
   after(async () => {
@@ -219,7 +241,14 @@ describe("verifyReport: the one verification entry point", function () {
 
   it("names the issuer as both clients show it", function () {
     expect(issuerLabel(null)).to.equal("A doctor no longer on the staff list");
-    const member = { account: addressOf(ledger, "doctor1"), role: "doctor", active: false, since: 1_700_000_000, profile: { name: "Dr. Ada Lovelace", department: "Cardiology", contact: "" }, profileVerified: true } as const;
+    const member = {
+      account: addressOf(ledger, "doctor1"),
+      role: "doctor",
+      active: false,
+      since: 1_700_000_000,
+      profile: { name: "Dr. Ada Lovelace", department: "Cardiology", contact: "" },
+      profileVerified: true,
+    } as const;
     expect(issuerLabel(member)).to.equal("Dr. Ada Lovelace, Cardiology (no longer active)");
     expect(issuerLabel({ ...member, profileVerified: false })).to.equal("A staff member whose profile this node cannot confirm");
   });

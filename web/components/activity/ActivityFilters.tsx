@@ -19,7 +19,13 @@ const KIND_LABEL: Readonly<Record<(typeof ACTIVITY_KINDS)[number], string>> = {
   report_opened: "Opened reports",
 };
 
-export function ActivityFilters({ value, onChange, userError, knownActors, nameOf }: {
+export function ActivityFilters({
+  value,
+  onChange,
+  userError,
+  knownActors,
+  nameOf,
+}: {
   value: ActivityFilterState;
   onChange: Dispatch<SetStateAction<ActivityFilterState>>;
   userError?: string;
@@ -43,15 +49,27 @@ export function ActivityFilters({ value, onChange, userError, knownActors, nameO
         error={userError}
       />
       <datalist id="activity-known-actors">
-        {knownActors.map((a) => <option key={a} value={a}>{nameOf(a)}</option>)}
+        {knownActors.map((a) => (
+          <option key={a} value={a}>
+            {nameOf(a)}
+          </option>
+        ))}
       </datalist>
       <SelectField label="Role" value={value.role} onChange={set("role")}>
         <option value="">All roles</option>
-        {ACTIVITY_ROLES.map((r) => <option key={r} value={r}>{r === "none" ? "No role" : r}</option>)}
+        {ACTIVITY_ROLES.map((r) => (
+          <option key={r} value={r}>
+            {r === "none" ? "No role" : r}
+          </option>
+        ))}
       </SelectField>
       <SelectField label="Activity" value={value.kind} onChange={set("kind")}>
         <option value="">All activity</option>
-        {ACTIVITY_KINDS.map((k) => <option key={k} value={k}>{KIND_LABEL[k]}</option>)}
+        {ACTIVITY_KINDS.map((k) => (
+          <option key={k} value={k}>
+            {KIND_LABEL[k]}
+          </option>
+        ))}
       </SelectField>
       <TextField label="From" type="date" value={value.from} onChange={set("from")} />
       <TextField label="To" type="date" value={value.to} onChange={set("to")} />

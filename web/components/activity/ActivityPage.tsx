@@ -55,7 +55,7 @@ function ActivityView() {
   useSessionLossWatch(offChain.error);
 
   const rows = useMemo(
-    () => mergeActivity(filter.source === "on-chain" ? [] : offChain.data?.entries ?? [], onChainShown ? onChain.data ?? [] : []),
+    () => mergeActivity(filter.source === "on-chain" ? [] : (offChain.data?.entries ?? []), onChainShown ? (onChain.data ?? []) : []),
     [filter.source, offChain.data, onChain.data, onChainShown],
   );
   const knownActors = useMemo(() => [...new Set(rows.map((r) => r.actor.toLowerCase()))], [rows]);
@@ -70,7 +70,11 @@ function ActivityView() {
           <h2 id="activity-title">Activity</h2>
           <div className="row">
             {loading ? <Spinner label="Reading activity…" /> : null}
-            <button type="button" className="btn btn-small" onClick={() => void Promise.all([offChain.refetch(), onChainShown ? onChain.refetch() : undefined])}>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => void Promise.all([offChain.refetch(), onChainShown ? onChain.refetch() : undefined])}
+            >
               Reload
             </button>
             <a className="btn btn-small" href={csvHref} download="medledger-activity.csv" data-testid="activity-csv">
@@ -79,9 +83,9 @@ function ActivityView() {
           </div>
         </div>
         <p className="muted small">
-          Newest first. <span className="badge">off-chain</span> rows come from MedLedger&apos;s server log (sign-ins, sign-outs, expired
-          sessions, opened reports); <span className="badge badge-ok">on-chain</span> rows are the contract&apos;s events, each with its
-          transaction. The role is the one held at that moment.
+          Newest first. <span className="badge">off-chain</span> rows come from MedLedger&apos;s server log (sign-ins, sign-outs, expired sessions, opened
+          reports); <span className="badge badge-ok">on-chain</span> rows are the contract&apos;s events, each with its transaction. The role is the one held at
+          that moment.
           {!onChainShown && filter.source !== "off-chain" ? " On-chain events are hidden while a role or activity filter is set." : ""}
         </p>
         <ActivityFilters value={filter} onChange={setFilter} userError={userError} knownActors={knownActors} nameOf={nameOf} />

@@ -14,28 +14,55 @@ function When({ time }: { time: number }) {
 }
 
 export function ActivityTable({ rows, nameOf, chainId }: { rows: readonly MergedRow[]; nameOf: (account: string) => string; chainId: number }) {
-  if (rows.length === 0) return <p className="muted" data-testid="activity-table">No activity matches.</p>;
+  if (rows.length === 0)
+    return (
+      <p className="muted" data-testid="activity-table">
+        No activity matches.
+      </p>
+    );
   return (
     <Table testId="activity-table" caption="Activity, newest first" columns={COLUMNS}>
       {rows.map((row) =>
         row.source === "off-chain" ? (
           <tr key={row.key} data-time={row.time} data-source="off-chain" data-kind={row.entry.kind} data-actor={row.actor.toLowerCase()}>
-            <td><When time={row.time} /></td>
-            <td>{nameOf(row.actor)}<br /><AddressText value={row.actor} /><br /><span className="muted small">{row.entry.role === "none" ? "no role" : row.entry.role}</span></td>
+            <td>
+              <When time={row.time} />
+            </td>
+            <td>
+              {nameOf(row.actor)}
+              <br />
+              <AddressText value={row.actor} />
+              <br />
+              <span className="muted small">{row.entry.role === "none" ? "no role" : row.entry.role}</span>
+            </td>
             <td>{describeActivity(row.entry)}</td>
-            <td><span className="badge">off-chain</span></td>
+            <td>
+              <span className="badge">off-chain</span>
+            </td>
             <td className="small">
               log entry #{row.entry.seq}
               <br />
-              <span className="muted mono" title={`hash ${row.entry.hash}`}>{shorten(row.entry.hash)}</span>
+              <span className="muted mono" title={`hash ${row.entry.hash}`}>
+                {shorten(row.entry.hash)}
+              </span>
             </td>
           </tr>
         ) : (
           <tr key={row.key} data-time={row.time} data-source="on-chain" data-event={row.event.eventName} data-actor={row.actor.toLowerCase()}>
-            <td><When time={row.time} /><br /><span className="muted small">block {row.event.blockNumber.toString()}</span></td>
-            <td>{nameOf(row.actor)}<br /><AddressText value={row.actor} /></td>
+            <td>
+              <When time={row.time} />
+              <br />
+              <span className="muted small">block {row.event.blockNumber.toString()}</span>
+            </td>
+            <td>
+              {nameOf(row.actor)}
+              <br />
+              <AddressText value={row.actor} />
+            </td>
             <td>{describeEvent(row.event, nameOf)}</td>
-            <td><span className="badge badge-ok">on-chain</span> <span className="badge">{row.event.eventName}</span></td>
+            <td>
+              <span className="badge badge-ok">on-chain</span> <span className="badge">{row.event.eventName}</span>
+            </td>
             <td className="small">
               <TxLink chainId={chainId} hash={row.event.transactionHash} />
             </td>

@@ -18,7 +18,10 @@ async function anchor(writer: LedgerWriter, head: Hex, entries: number) {
   return writeLedger(writer, "anchorAuditLog", [head, BigInt(entries)]);
 }
 
-export function LogIntegrity({ head, onChanged }: {
+export function LogIntegrity({
+  head,
+  onChanged,
+}: {
   /** The whole log's head (from GET /api/activity); undefined while loading. */
   head: { head: Hex; entries: number } | undefined;
   /** Called after an anchor was mined (to reload the activity). */
@@ -39,18 +42,20 @@ export function LogIntegrity({ head, onChanged }: {
     <section className="card" aria-labelledby="integrity-title" data-testid="log-integrity">
       <h2 id="integrity-title">Integrity of the activity log</h2>
       <p className="muted small">
-        Each entry&apos;s hash covers the previous one. Anchoring writes the latest hash on chain, so any later change or removal of an
-        entry is detected by “Verify log”.
-        {head ? <> The log holds {head.entries} {head.entries === 1 ? "entry" : "entries"}; its head is <AddressText value={head.head} copy label="log head" />.</> : null}
+        Each entry&apos;s hash covers the previous one. Anchoring writes the latest hash on chain, so any later change or removal of an entry is detected by
+        “Verify log”.
+        {head ? (
+          <>
+            {" "}
+            The log holds {head.entries} {head.entries === 1 ? "entry" : "entries"}; its head is <AddressText value={head.head} copy label="log head" />.
+          </>
+        ) : null}
       </p>
       <div className="row">
-        <button type="button" className="btn" disabled={verifying.pending} onClick={() => void verifying.run()}>Verify log</button>
-        <button
-          type="button"
-          className="btn btn-primary"
-          disabled={anchoring.pending || !head || head.entries === 0}
-          onClick={() => void sendAnchor()}
-        >
+        <button type="button" className="btn" disabled={verifying.pending} onClick={() => void verifying.run()}>
+          Verify log
+        </button>
+        <button type="button" className="btn btn-primary" disabled={anchoring.pending || !head || head.entries === 0} onClick={() => void sendAnchor()}>
           Anchor on chain
         </button>
         {verifying.pending ? <Spinner label="Checking every entry and anchor…" /> : null}
@@ -77,7 +82,9 @@ function VerificationResult({ result }: { result: AuditVerificationJson }) {
         <span data-testid="verify-result" data-ok="true">
           The log checks out: {result.entries} {result.entries === 1 ? "entry" : "entries"}, {result.anchorsChecked} on-chain{" "}
           {result.anchorsChecked === 1 ? "anchor" : "anchors"} checked.
-          {result.unanchoredEntries > 0 ? ` ${result.unanchoredEntries} recent ${result.unanchoredEntries === 1 ? "entry is" : "entries are"} not anchored yet.` : " Every entry is anchored."}
+          {result.unanchoredEntries > 0
+            ? ` ${result.unanchoredEntries} recent ${result.unanchoredEntries === 1 ? "entry is" : "entries are"} not anchored yet.`
+            : " Every entry is anchored."}
         </span>
       </Notice>
     );

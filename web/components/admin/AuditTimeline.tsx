@@ -49,11 +49,19 @@ export function AuditTimeline() {
       <form className="row" role="search" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()}>
         <SelectField label="Actor" value={actor} onChange={(e) => setActor(e.target.value)}>
           <option value="">Everyone</option>
-          {actors.map((a) => <option key={a} value={a}>{nameOf(a)}</option>)}
+          {actors.map((a) => (
+            <option key={a} value={a}>
+              {nameOf(a)}
+            </option>
+          ))}
         </SelectField>
         <SelectField label="Event type" value={eventName} onChange={(e) => setEventName(e.target.value)}>
           <option value="">All events</option>
-          {TIMELINE_EVENT_NAMES.map((n) => <option key={n} value={n}>{n}</option>)}
+          {TIMELINE_EVENT_NAMES.map((n) => (
+            <option key={n} value={n}>
+              {n}
+            </option>
+          ))}
         </SelectField>
         <TextField label="From" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         <TextField label="To" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
@@ -64,11 +72,23 @@ export function AuditTimeline() {
         <Table testId="audit-table" columns={COLUMNS}>
           {filtered.data.map((entry) => (
             <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName}>
-              <td><time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time><br /><span className="muted small">block {entry.blockNumber.toString()}</span></td>
-              <td>{nameOf(entry.actor)}<br /><AddressText value={entry.actor} /></td>
+              <td>
+                <time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time>
+                <br />
+                <span className="muted small">block {entry.blockNumber.toString()}</span>
+              </td>
+              <td>
+                {nameOf(entry.actor)}
+                <br />
+                <AddressText value={entry.actor} />
+              </td>
               <td>{describeEvent(entry, nameOf)}</td>
-              <td><span className="badge">{entry.eventName}</span></td>
-              <td><AddressText value={entry.transactionHash} copy label="transaction hash" /></td>
+              <td>
+                <span className="badge">{entry.eventName}</span>
+              </td>
+              <td>
+                <AddressText value={entry.transactionHash} copy label="transaction hash" />
+              </td>
             </tr>
           ))}
         </Table>

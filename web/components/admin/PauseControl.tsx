@@ -23,7 +23,12 @@ export function PauseControl() {
             {paused.data ? <span className="badge badge-off">paused</span> : <span className="badge badge-ok">accepting changes</span>}{" "}
             {paused.data ? "No staff, patient or report changes are accepted." : "Staff, reception, doctors and patients can make changes."}
           </p>
-          <button type="button" className={paused.data ? "btn btn-primary" : "btn btn-danger"} disabled={action.pending} onClick={() => void action.run(!paused.data)}>
+          <button
+            type="button"
+            className={paused.data ? "btn btn-primary" : "btn btn-danger"}
+            disabled={action.pending}
+            onClick={() => void action.run(!paused.data)}
+          >
             {paused.data ? "Resume (unpause)" : "Pause all changes"}
           </button>
           {action.pending ? <Spinner label="Waiting for the wallet and the chain…" /> : null}

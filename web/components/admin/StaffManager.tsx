@@ -51,20 +51,43 @@ function AddStaffForm() {
   return (
     <form className="form" onSubmit={submit} noValidate aria-labelledby="add-staff-title">
       <h3 id="add-staff-title">Add a staff member</h3>
-      <TextField label="Account address" name="account" value={values.account} onChange={set("account")} error={errors.account} placeholder="0x…" autoComplete="off" spellCheck={false} />
+      <TextField
+        label="Account address"
+        name="account"
+        value={values.account}
+        onChange={set("account")}
+        error={errors.account}
+        placeholder="0x…"
+        autoComplete="off"
+        spellCheck={false}
+      />
       <SelectField label="Role" name="role" value={values.role} onChange={set("role")} error={errors.role}>
         <option value="doctor">Doctor</option>
         <option value="receptionist">Receptionist</option>
       </SelectField>
       <TextField label="Name" name="name" value={values.name} onChange={set("name")} error={errors.name} autoComplete="off" />
       <TextField label="Department or specialty" name="department" value={values.department} onChange={set("department")} error={errors.department} />
-      <TextField label="Professional contact" name="contact" value={values.contact} onChange={set("contact")} error={errors.contact} help="Public on chain: use work contact details only." />
+      <TextField
+        label="Professional contact"
+        name="contact"
+        value={values.contact}
+        onChange={set("contact")}
+        error={errors.contact}
+        help="Public on chain: use work contact details only."
+      />
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Adding…" : "Add staff member"}</button>
+        <button type="submit" className="btn btn-primary" disabled={action.pending}>
+          {action.pending ? "Adding…" : "Add staff member"}
+        </button>
         {action.pending ? <Spinner label="Waiting for the wallet and the chain…" /> : null}
       </div>
       <ErrorBox error={action.error} title="The staff member was not added" />
-      {action.result ? <Notice kind="success">Staff member added (transaction <AddressText value={action.result} />).</Notice> : null}
+      {action.result ? (
+        <Notice kind="success">
+          Staff member added (transaction <AddressText value={action.result} />
+          ).
+        </Notice>
+      ) : null}
     </form>
   );
 }
@@ -91,8 +114,12 @@ function EditStaffForm({ member, onDone }: { member: StaffMember; onDone: () => 
       <TextField label="Department or specialty" value={values.department} onChange={set("department")} error={errors.department} />
       <TextField label="Professional contact" value={values.contact} onChange={set("contact")} error={errors.contact} />
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Saving…" : "Save changes"}</button>
-        <button type="button" className="btn" onClick={onDone}>Cancel</button>
+        <button type="submit" className="btn btn-primary" disabled={action.pending}>
+          {action.pending ? "Saving…" : "Save changes"}
+        </button>
+        <button type="button" className="btn" onClick={onDone}>
+          Cancel
+        </button>
       </div>
       <ErrorBox error={action.error} title="The changes were not saved" />
     </form>
@@ -123,12 +150,16 @@ export function StaffManager() {
               <td>{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>
               <td>{member.profile.department || "—"}</td>
               <td>{member.profile.contact || "—"}</td>
-              <td><AddressText value={member.account} copy /></td>
+              <td>
+                <AddressText value={member.account} copy />
+              </td>
               <td>{member.active ? <span className="badge badge-ok">active</span> : <span className="badge badge-off">deactivated</span>}</td>
               <td>{formatDate(member.since)}</td>
               <td>
                 <div className="row">
-                  <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>Edit</button>
+                  <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>
+                    Edit
+                  </button>
                   <button
                     type="button"
                     className={member.active ? "btn btn-small btn-danger" : "btn btn-small"}

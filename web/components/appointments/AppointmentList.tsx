@@ -34,10 +34,20 @@ const BADGE: Readonly<Record<AppointmentStatus, string>> = {
 };
 
 export function StatusBadge({ status }: { status: AppointmentStatus }) {
-  return <span className={BADGE[status]} data-testid="appointment-status">{status}</span>;
+  return (
+    <span className={BADGE[status]} data-testid="appointment-status">
+      {status}
+    </span>
+  );
 }
 
-export function AppointmentList({ items, me, roles, nameOf, emptyText }: {
+export function AppointmentList({
+  items,
+  me,
+  roles,
+  nameOf,
+  emptyText,
+}: {
   items: readonly AppointmentJson[];
   me: Address;
   roles: Roles;
@@ -70,12 +80,7 @@ const ACTION_LABEL: Readonly<Record<AppointmentAction, string>> = {
   cancel: "Cancel appointment",
 };
 
-function AppointmentItem({ item, me, roles, nameOf }: {
-  item: AppointmentJson;
-  me: Address;
-  roles: Roles;
-  nameOf: (account: string) => string;
-}) {
+function AppointmentItem({ item, me, roles, nameOf }: { item: AppointmentJson; me: Address; roles: Roles; nameOf: (account: string) => string }) {
   const [form, setForm] = useState<"reschedule" | "decline" | "cancel" | null>(null);
   const actions = allowedActions(item, me, roles);
   const isPatient = item.patient.toLowerCase() === me.toLowerCase();
@@ -96,7 +101,13 @@ function AppointmentItem({ item, me, roles, nameOf }: {
         <strong className={styles.time}>{timeRange(item)}</strong>
         <StatusBadge status={item.status} />
         <span>
-          {isPatient ? <>with {nameOf(item.doctor)}</> : <>{nameOf(item.patient)} with {nameOf(item.doctor)}</>}
+          {isPatient ? (
+            <>with {nameOf(item.doctor)}</>
+          ) : (
+            <>
+              {nameOf(item.patient)} with {nameOf(item.doctor)}
+            </>
+          )}
         </span>
       </div>
       {item.reason ? <p className="muted small">Reason: {item.reason}</p> : null}
@@ -106,7 +117,9 @@ function AppointmentItem({ item, me, roles, nameOf }: {
             <button
               key={action}
               type="button"
-              className={action === "confirm" ? "btn btn-small btn-primary" : action === "cancel" || action === "decline" ? "btn btn-small btn-danger" : "btn btn-small"}
+              className={
+                action === "confirm" ? "btn btn-small btn-primary" : action === "cancel" || action === "decline" ? "btn btn-small btn-danger" : "btn btn-small"
+              }
               disabled={pending}
               aria-expanded={action === "confirm" ? undefined : form === action}
               onClick={() => (action === "confirm" ? void act("confirm") : setForm(form === action ? null : action))}
@@ -117,7 +130,9 @@ function AppointmentItem({ item, me, roles, nameOf }: {
           {pending ? <Spinner label="Saving…" /> : null}
         </div>
       ) : null}
-      {form === "reschedule" ? <RescheduleForm item={item} pending={pending} onSubmit={(slot, reason) => void act("reschedule", { ...slot, ...(reason ? { reason } : {}) })} /> : null}
+      {form === "reschedule" ? (
+        <RescheduleForm item={item} pending={pending} onSubmit={(slot, reason) => void act("reschedule", { ...slot, ...(reason ? { reason } : {}) })} />
+      ) : null}
       {form === "decline" || form === "cancel" ? (
         <ReasonForm action={form} pending={pending} onSubmit={(reason) => void act(form, reason ? { reason } : {})} />
       ) : null}
@@ -126,10 +141,22 @@ function AppointmentItem({ item, me, roles, nameOf }: {
   );
 }
 
-function RescheduleForm({ item, pending, onSubmit }: { item: AppointmentJson; pending: boolean; onSubmit: (slot: { slotStart: string; slotEnd: string }, reason: string) => void }) {
+function RescheduleForm({
+  item,
+  pending,
+  onSubmit,
+}: {
+  item: AppointmentJson;
+  pending: boolean;
+  onSubmit: (slot: { slotStart: string; slotEnd: string }, reason: string) => void;
+}) {
   const start = new Date(item.slotStart);
   const minutes = Math.round((Date.parse(item.slotEnd) - start.getTime()) / 60_000);
-  const [slot, setSlot] = useState<SlotInput>({ day: localDay(start), time: start.toTimeString().slice(0, 5), minutes: [15, 30, 45, 60, 90].includes(minutes) ? minutes : 30 });
+  const [slot, setSlot] = useState<SlotInput>({
+    day: localDay(start),
+    time: start.toTimeString().slice(0, 5),
+    minutes: [15, 30, 45, 60, 90].includes(minutes) ? minutes : 30,
+  });
   const [reason, setReason] = useState("");
   const [errors, setErrors] = useState<Partial<Record<"day" | "time", string>>>({});
   const submit = (event: FormEvent) => {
@@ -144,7 +171,9 @@ function RescheduleForm({ item, pending, onSubmit }: { item: AppointmentJson; pe
         <SlotFields value={slot} onChange={setSlot} errors={errors} minDay={localDay(new Date())} />
       </div>
       <TextField label="Note for the patient (optional, no medical details)" maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} />
-      <button type="submit" className="btn btn-small btn-primary" disabled={pending}>Save new time</button>
+      <button type="submit" className="btn btn-small btn-primary" disabled={pending}>
+        Save new time
+      </button>
     </form>
   );
 }

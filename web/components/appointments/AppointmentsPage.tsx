@@ -59,7 +59,9 @@ function Appointments({ me, roles }: { me: Address; roles: Roles }) {
           <h2 id="upcoming-title">Upcoming appointments</h2>
           <div className="row">
             {list.isFetching ? <Spinner label="Reading appointments…" /> : null}
-            <button type="button" className="btn btn-small" onClick={reload}>Reload</button>
+            <button type="button" className="btn btn-small" onClick={reload}>
+              Reload
+            </button>
           </div>
         </div>
         <ErrorBox error={list.error} title="The appointments could not be read" />

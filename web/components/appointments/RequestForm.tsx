@@ -26,10 +26,13 @@ export function RequestForm({ patient }: { patient: Address }) {
   const [doctor, setDoctor] = useState("");
   const [slot, setSlot] = useState<SlotInput>({ day: "", time: "", minutes: 30 });
   const [errors, setErrors] = useState<Partial<Record<"doctor" | "day" | "time", string>>>({});
-  const request = useAction(async (_, slot: { slotStart: string; slotEnd: string }, doctor: string) => {
-    const { appointment } = await apiRequest<{ appointment: AppointmentJson }>("/api/appointments", { method: "POST", body: { doctor, ...slot } });
-    return appointment;
-  }, { invalidates: AFTER_REQUEST });
+  const request = useAction(
+    async (_, slot: { slotStart: string; slotEnd: string }, doctor: string) => {
+      const { appointment } = await apiRequest<{ appointment: AppointmentJson }>("/api/appointments", { method: "POST", body: { doctor, ...slot } });
+      return appointment;
+    },
+    { invalidates: AFTER_REQUEST },
+  );
   const done = request.result;
 
   const departmentOf = (account: string) => staff.data?.find((m) => m.account.toLowerCase() === account.toLowerCase())?.profile.department;
@@ -58,7 +61,10 @@ export function RequestForm({ patient }: { patient: Address }) {
           <SelectField label="Doctor" className={styles.wide} value={chosen} error={errors.doctor} onChange={(e) => setDoctor(e.target.value)}>
             {doctors.data.length > 1 ? <option value="">Choose a doctor…</option> : null}
             {doctors.data.map((d) => (
-              <option key={d} value={d}>{nameOf(d)}{departmentOf(d) ? ` (${departmentOf(d)})` : ""}</option>
+              <option key={d} value={d}>
+                {nameOf(d)}
+                {departmentOf(d) ? ` (${departmentOf(d)})` : ""}
+              </option>
             ))}
           </SelectField>
           <div className="row">
@@ -71,7 +77,9 @@ export function RequestForm({ patient }: { patient: Address }) {
             </Notice>
           ) : null}
           <div className="row">
-            <button type="submit" className="btn btn-primary" disabled={request.pending}>Request appointment</button>
+            <button type="submit" className="btn btn-primary" disabled={request.pending}>
+              Request appointment
+            </button>
             {request.pending ? <Spinner label="Sending the request…" /> : null}
           </div>
         </form>

@@ -9,7 +9,12 @@ export interface SlotInput {
   readonly minutes: number;
 }
 
-export function SlotFields({ value, onChange, errors = {}, minDay }: {
+export function SlotFields({
+  value,
+  onChange,
+  errors = {},
+  minDay,
+}: {
   value: SlotInput;
   onChange: (next: SlotInput) => void;
   errors?: Partial<Record<"day" | "time", string>>;
@@ -18,19 +23,40 @@ export function SlotFields({ value, onChange, errors = {}, minDay }: {
 }) {
   return (
     <>
-      <TextField label="Date" type="date" required min={minDay} value={value.day} error={errors.day} onChange={(e) => onChange({ ...value, day: e.target.value })} />
-      <TextField label="Start time" type="time" required step={300} value={value.time} error={errors.time} onChange={(e) => onChange({ ...value, time: e.target.value })} />
+      <TextField
+        label="Date"
+        type="date"
+        required
+        min={minDay}
+        value={value.day}
+        error={errors.day}
+        onChange={(e) => onChange({ ...value, day: e.target.value })}
+      />
+      <TextField
+        label="Start time"
+        type="time"
+        required
+        step={300}
+        value={value.time}
+        error={errors.time}
+        onChange={(e) => onChange({ ...value, time: e.target.value })}
+      />
       <SelectField label="Duration" value={String(value.minutes)} onChange={(e) => onChange({ ...value, minutes: Number(e.target.value) })}>
-        {DURATIONS.map((m) => <option key={m} value={m}>{m} minutes</option>)}
+        {DURATIONS.map((m) => (
+          <option key={m} value={m}>
+            {m} minutes
+          </option>
+        ))}
       </SelectField>
     </>
   );
 }
 
 /** Field errors of a slot, or the ISO slot. */
-export function checkSlot(value: SlotInput, now: Date):
-  | { ok: true; slot: { slotStart: string; slotEnd: string } }
-  | { ok: false; errors: Partial<Record<"day" | "time", string>> } {
+export function checkSlot(
+  value: SlotInput,
+  now: Date,
+): { ok: true; slot: { slotStart: string; slotEnd: string } } | { ok: false; errors: Partial<Record<"day" | "time", string>> } {
   const errors: Partial<Record<"day" | "time", string>> = {};
   if (!value.day) errors.day = "Pick a date";
   if (!value.time) errors.time = "Pick a start time";

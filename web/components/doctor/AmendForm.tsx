@@ -39,7 +39,11 @@ export function AmendForm({ report, patientName, onClose }: { report: ReportReco
       <div className="field">
         <label htmlFor="amend-file">Corrected file (PDF or image)</label>
         <input id="amend-file" ref={fileInput} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={upload.result !== undefined} />
-        {file ? <span className="help">{file.name} · {formatBytes(file.size)}</span> : null}
+        {file ? (
+          <span className="help">
+            {file.name} · {formatBytes(file.size)}
+          </span>
+        ) : null}
       </div>
       <div className="row">
         {upload.result ? null : (
@@ -47,14 +51,17 @@ export function AmendForm({ report, patientName, onClose }: { report: ReportReco
             {upload.isPreparedFor(request) && !upload.pending ? "Retry registration" : "Encrypt, store and register the amendment"}
           </button>
         )}
-        <button type="button" className="btn" disabled={upload.pending} onClick={onClose}>{upload.result ? "Close" : "Cancel"}</button>
+        <button type="button" className="btn" disabled={upload.pending} onClick={onClose}>
+          {upload.result ? "Close" : "Cancel"}
+        </button>
       </div>
       <UploadStatus
         upload={upload}
         errorTitle="The amendment was not registered"
         success={(done) => (
           <>
-            Amendment registered: <AddressText value={done.reportId} copy label="new report id" /> supersedes <AddressText value={report.reportId} label="amended report id" />.
+            Amendment registered: <AddressText value={done.reportId} copy label="new report id" /> supersedes{" "}
+            <AddressText value={report.reportId} label="amended report id" />.
             <VerifyLink sha256={done.record.sha256} sha1={done.record.sha1} />
           </>
         )}

@@ -25,7 +25,11 @@ import { useMyPatients, type MyPatients as MyPatientsState } from "./useMyPatien
 
 /** "Amend" on an issued report while it is current (not superseded). */
 function IssuedExtra({ report, onAmend }: { report: ReportRecord; onAmend: (report: ReportRecord) => void }) {
-  return report.supersededBy ? null : <button type="button" className="btn btn-small" onClick={() => onAmend(report)}>Amend</button>;
+  return report.supersededBy ? null : (
+    <button type="button" className="btn btn-small" onClick={() => onAmend(report)}>
+      Amend
+    </button>
+  );
 }
 
 function DoctorReports({ address, identity, myPatients }: { address: Address; identity: EncryptionIdentity; myPatients: MyPatientsState }) {
@@ -40,8 +44,18 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
         <h2 id="issued-title">Reports I issued</h2>
         {issued.isPending ? <Spinner label="Reading reports…" /> : null}
         <ErrorBox error={issued.error} />
-        {amending ? <AmendForm key={amending.reportId} report={amending} patientName={myPatients.nameOf(amending.patient)} onClose={() => setAmending(null)} /> : null}
-        {issued.data ? <ReportList reports={issued.data} identity={identity} nameOf={myPatients.nameOf} testId="issued-reports" extra={(report) => <IssuedExtra report={report} onAmend={setAmending} />} /> : null}
+        {amending ? (
+          <AmendForm key={amending.reportId} report={amending} patientName={myPatients.nameOf(amending.patient)} onClose={() => setAmending(null)} />
+        ) : null}
+        {issued.data ? (
+          <ReportList
+            reports={issued.data}
+            identity={identity}
+            nameOf={myPatients.nameOf}
+            testId="issued-reports"
+            extra={(report) => <IssuedExtra report={report} onAmend={setAmending} />}
+          />
+        ) : null}
       </section>
       <section className="card" aria-labelledby="shared-title">
         <h2 id="shared-title">Shared with me</h2>

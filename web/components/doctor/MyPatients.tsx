@@ -13,7 +13,9 @@ function ProfileCells({ patient }: { patient: MyPatient }) {
     const { name, dateOfBirth, phone, email, notes } = patient.profile;
     return (
       <>
-        <td><strong>{name}</strong></td>
+        <td>
+          <strong>{name}</strong>
+        </td>
         <td>{dateOfBirth || "—"}</td>
         <td>{[phone, email].filter(Boolean).join(" · ") || "—"}</td>
         <td>{notes || "—"}</td>
@@ -21,7 +23,12 @@ function ProfileCells({ patient }: { patient: MyPatient }) {
     );
   }
   let status = <Spinner label="Decrypting the profile…" />;
-  if (patient.profile === null) status = <span className="muted">profile not shared with you yet <span className="small">(the reception re-seals it for you after the assignment)</span></span>;
+  if (patient.profile === null)
+    status = (
+      <span className="muted">
+        profile not shared with you yet <span className="small">(the reception re-seals it for you after the assignment)</span>
+      </span>
+    );
   else if (patient.error) status = <ErrorBox error={patient.error} title="The profile could not be read" />;
   return <td colSpan={4}>{status}</td>;
 }
@@ -34,13 +41,19 @@ export function MyPatients({ state }: { state: MyPatientsState }) {
       <p className="muted small">The patients assigned to you. Their profiles are encrypted on IPFS and decrypted here with your key.</p>
       {patients === undefined && !error ? <Spinner label="Reading your assignments…" /> : null}
       <ErrorBox error={error} />
-      {patients?.length === 0 ? <p className="muted" data-testid="my-patients">No patients are assigned to you yet.</p> : null}
+      {patients?.length === 0 ? (
+        <p className="muted" data-testid="my-patients">
+          No patients are assigned to you yet.
+        </p>
+      ) : null}
       {patients && patients.length > 0 ? (
         <Table testId="my-patients" columns={COLUMNS}>
           {patients.map((p) => (
             <tr key={p.account} data-patient={p.account} data-profile={p.profile ? "open" : p.profile === null ? "not-shared" : "loading"}>
               <ProfileCells patient={p} />
-              <td><AddressText value={p.account} copy /></td>
+              <td>
+                <AddressText value={p.account} copy />
+              </td>
             </tr>
           ))}
         </Table>

@@ -58,11 +58,18 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
             aria-label="Pick from those assigned to you"
             data-testid="upload-pick"
             value={picked?.account ?? ""}
-            onChange={(e) => { setPatient(e.target.value); setPatientError(undefined); }}
+            onChange={(e) => {
+              setPatient(e.target.value);
+              setPatientError(undefined);
+            }}
             disabled={!myPatients.patients?.length}
           >
             <option value="">{myPatients.patients ? `Assigned to you (${myPatients.patients.length})…` : "Reading your patients…"}</option>
-            {(myPatients.patients ?? []).map((p) => <option key={p.account} value={p.account}>{myPatients.nameOf(p.account)}</option>)}
+            {(myPatients.patients ?? []).map((p) => (
+              <option key={p.account} value={p.account}>
+                {myPatients.nameOf(p.account)}
+              </option>
+            ))}
           </select>
           <input
             id="upload-patient"
@@ -78,12 +85,18 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
           />
         </div>
         {patientError ? <span className="field-error">{patientError}</span> : null}
-        <span id="upload-patient-help" className="help" data-testid="upload-patient-help">{describe(picked, patient)}</span>
+        <span id="upload-patient-help" className="help" data-testid="upload-patient-help">
+          {describe(picked, patient)}
+        </span>
       </div>
       <div className="field">
         <label htmlFor="upload-file">Report file (PDF or image)</label>
         <input id="upload-file" key={fileInputKey} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        {file ? <span className="help">{file.name} · {formatBytes(file.size)}</span> : null}
+        {file ? (
+          <span className="help">
+            {file.name} · {formatBytes(file.size)}
+          </span>
+        ) : null}
       </div>
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={upload.pending}>

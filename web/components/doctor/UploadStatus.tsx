@@ -23,7 +23,9 @@ export function UploadStatus({ upload, errorTitle, success }: { upload: ReportUp
   return (
     <>
       {step ? <StepList steps={UPLOAD_STEPS} current={step} /> : null}
-      {prepared && !pending && error ? <Notice kind="info">The encrypted file is already on IPFS ({prepared.cid}); retrying only sends the registration.</Notice> : null}
+      {prepared && !pending && error ? (
+        <Notice kind="info">The encrypted file is already on IPFS ({prepared.cid}); retrying only sends the registration.</Notice>
+      ) : null}
       <ErrorBox error={error} title={errorTitle} />
       {result ? <Notice kind="success">{success(result)}</Notice> : null}
       {result && issued ? <IssuedFile issued={issued} /> : null}
@@ -43,12 +45,17 @@ function IssuedFile({ issued }: { issued: IssuedDownload }) {
   return (
     <div className="card" data-testid="issued-file">
       <p>
-        Report serial <strong className="mono" data-testid="issued-serial">{issued.serial}</strong>
+        Report serial{" "}
+        <strong className="mono" data-testid="issued-serial">
+          {issued.serial}
+        </strong>
       </p>
       <p className="small">
         The issued file carries this serial and is the one registered: give it to the patient or print it. The file you chose no longer verifies.
       </p>
-      <button type="button" className="btn" onClick={download} data-testid="download-issued">Download the issued file</button>
+      <button type="button" className="btn" onClick={download} data-testid="download-issued">
+        Download the issued file
+      </button>
     </div>
   );
 }

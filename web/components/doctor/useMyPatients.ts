@@ -58,7 +58,13 @@ export function useMyPatients(doctor: Address, identity: EncryptionIdentity): My
   });
 
   const patients = useMemo(
-    () => assigned.data?.map((account, i): MyPatient => ({ account, profile: profiles[i]?.data, loading: profiles[i]?.isPending ?? true, error: profiles[i]?.error ?? null })),
+    () =>
+      assigned.data?.map((account, i): MyPatient => ({
+        account,
+        profile: profiles[i]?.data,
+        loading: profiles[i]?.isPending ?? true,
+        error: profiles[i]?.error ?? null,
+      })),
     [assigned.data, profiles],
   );
   const find = useCallback((account: string) => patients?.find((p) => p.account.toLowerCase() === account.toLowerCase()), [patients]);

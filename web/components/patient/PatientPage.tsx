@@ -29,7 +29,8 @@ import { UnlockKey } from "../UnlockKey.tsx";
 // Sharing (key wrapping) and registration (validation) code is loaded on first use, not with the page.
 const sharing = () => import("#core/reports/share.ts");
 const NO_SHARES: readonly ShareState[] = [];
-const doShare = async (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) => (await sharing()).shareReport(writer, reportId, reader, identity);
+const doShare = async (writer: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity) =>
+  (await sharing()).shareReport(writer, reportId, reader, identity);
 const doRevoke = async (writer: LedgerWriter, reportId: Hex, reader: Address) => (await sharing()).revokeShare(writer, reportId, reader);
 
 /** Per report: who it is shared with (revocable), and a share form opened on demand (cheap rows for long lists). */
@@ -65,12 +66,21 @@ function ShareForm({ report, identity }: { report: ReportRecord; identity: Encry
           if (doctor) void share.run(report.reportId, doctor as Address, identity);
         }}
       >
-        <label htmlFor={`share-${report.reportId}`} className="visually-hidden">Share with doctor</label>
+        <label htmlFor={`share-${report.reportId}`} className="visually-hidden">
+          Share with doctor
+        </label>
         <select id={`share-${report.reportId}`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
           <option value="">Share with a doctor…</option>
-          {doctors.map((d) => <option key={d.account} value={d.account}>{d.profile.name}{d.profile.department ? ` (${d.profile.department})` : ""}</option>)}
+          {doctors.map((d) => (
+            <option key={d.account} value={d.account}>
+              {d.profile.name}
+              {d.profile.department ? ` (${d.profile.department})` : ""}
+            </option>
+          ))}
         </select>
-        <button type="submit" className="btn btn-small" disabled={!doctor || share.pending}>{share.pending ? "Sharing…" : "Share"}</button>
+        <button type="submit" className="btn btn-small" disabled={!doctor || share.pending}>
+          {share.pending ? "Sharing…" : "Share"}
+        </button>
       </form>
       {share.result ? <Notice kind="success">Shared.</Notice> : null}
       <ErrorBox error={share.error} title="Not shared" />
@@ -110,7 +120,13 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
       {reports.isPending ? <Spinner label="Reading your reports from the chain…" /> : null}
       <ErrorBox error={reports.error} />
       {reports.data ? (
-        <ReportList reports={reports.data} identity={identity} nameOf={nameOf} testId="patient-reports" extra={(report) => <SharePanel report={report} identity={identity} shares={shares.data?.get(report.reportId) ?? NO_SHARES} />} />
+        <ReportList
+          reports={reports.data}
+          identity={identity}
+          nameOf={nameOf}
+          testId="patient-reports"
+          extra={(report) => <SharePanel report={report} identity={identity} shares={shares.data?.get(report.reportId) ?? NO_SHARES} />}
+        />
       ) : null}
     </section>
   );
@@ -132,15 +148,21 @@ function RegistrationCode({ address }: { address: Address }) {
     <section className="card" aria-labelledby="register-title" data-testid="registration">
       <h2 id="register-title">Become a patient</h2>
       <p>
-        Your account <AddressText value={address} copy /> is not registered as a patient. The hospital&apos;s reception registers you: create your
-        registration code below (your wallet signs twice, nothing is sent and nothing costs ether) and give it to the reception.
+        Your account <AddressText value={address} copy /> is not registered as a patient. The hospital&apos;s reception registers you: create your registration
+        code below (your wallet signs twice, nothing is sent and nothing costs ether) and give it to the reception.
       </p>
-      <ActionButton action={creating} pendingLabel="Waiting for the wallet…">Create my registration code</ActionButton>
+      <ActionButton action={creating} pendingLabel="Waiting for the wallet…">
+        Create my registration code
+      </ActionButton>
       {code ? (
         <div className="field">
           <label htmlFor="registration-code">Your registration code (give it to the reception)</label>
           <textarea id="registration-code" readOnly value={code} rows={4} className="mono" data-testid="registration-code" />
-          <div className="row"><button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(code)}>Copy</button></div>
+          <div className="row">
+            <button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(code)}>
+              Copy
+            </button>
+          </div>
         </div>
       ) : null}
     </section>

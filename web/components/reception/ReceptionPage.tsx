@@ -32,10 +32,24 @@ import { UnlockKey } from "../UnlockKey.tsx";
 
 const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
 
-const doRegister = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, code: string, profile: PatientProfile, doctor: Address | null, onProgress: (progress: EnrolProgress) => void) =>
-  enrolPatient(writer, store, identity, { code, profile, doctor }, { onProgress });
-const doChange = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address, doctor: Address, assigned: boolean, onProgress: (progress: { step: AssignmentStep }) => void): Promise<AssignmentResult> =>
-  changeDoctorAssignment(writer, store, identity, { patient, doctor, assigned }, { onProgress });
+const doRegister = (
+  writer: LedgerWriter,
+  store: ContentStore,
+  identity: EncryptionIdentity,
+  code: string,
+  profile: PatientProfile,
+  doctor: Address | null,
+  onProgress: (progress: EnrolProgress) => void,
+) => enrolPatient(writer, store, identity, { code, profile, doctor }, { onProgress });
+const doChange = (
+  writer: LedgerWriter,
+  store: ContentStore,
+  identity: EncryptionIdentity,
+  patient: Address,
+  doctor: Address,
+  assigned: boolean,
+  onProgress: (progress: { step: AssignmentStep }) => void,
+): Promise<AssignmentResult> => changeDoctorAssignment(writer, store, identity, { patient, doctor, assigned }, { onProgress });
 
 const ENROL_STEP_TEXT: Readonly<Record<EnrolStep, string>> = {
   sealing: "Sealing the profile and storing it…",
@@ -86,21 +100,50 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   return (
     <form className="form card" onSubmit={submit} noValidate aria-labelledby="register-title">
       <h2 id="register-title">Register a patient</h2>
-      <TextArea label="Registration code" value={values.code} onChange={set("code")} error={errors.code} rows={3} className="mono" help="The patient creates it on their Patient page (it binds their encryption key to their account)." />
+      <TextArea
+        label="Registration code"
+        value={values.code}
+        onChange={set("code")}
+        error={errors.code}
+        rows={3}
+        className="mono"
+        help="The patient creates it on their Patient page (it binds their encryption key to their account)."
+      />
       <TextField label="Full name" value={values.name} onChange={set("name")} error={errors.name} autoComplete="off" />
       <TextField label="Date of birth" type="date" value={values.dateOfBirth} onChange={set("dateOfBirth")} error={errors.dateOfBirth} />
       <TextField label="Phone" value={values.phone} onChange={set("phone")} error={errors.phone} />
       <TextField label="Email" value={values.email} onChange={set("email")} error={errors.email} />
-      <TextArea label="Notes" value={values.notes} onChange={set("notes")} error={errors.notes} rows={2} help="The profile is encrypted for the patient, the reception and the assigned doctors; only its IPFS reference goes on chain." />
+      <TextArea
+        label="Notes"
+        value={values.notes}
+        onChange={set("notes")}
+        error={errors.notes}
+        rows={2}
+        help="The profile is encrypted for the patient, the reception and the assigned doctors; only its IPFS reference goes on chain."
+      />
       <SelectField label="Assign a doctor" value={values.doctor} onChange={set("doctor")}>
         <option value="">No doctor yet</option>
-        {doctors.map((d) => <option key={d.account} value={d.account}>{d.profile.name}{d.profile.department ? ` (${d.profile.department})` : ""}</option>)}
+        {doctors.map((d) => (
+          <option key={d.account} value={d.account}>
+            {d.profile.name}
+            {d.profile.department ? ` (${d.profile.department})` : ""}
+          </option>
+        ))}
       </SelectField>
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={action.pending}>{action.pending ? "Registering…" : "Register patient"}</button>
-        {action.pending && reached !== "resealing" ? <Spinner label={reached ? ENROL_STEP_TEXT[reached] : "Sealing the profile, storing it and registering…"} /> : null}
+        <button type="submit" className="btn btn-primary" disabled={action.pending}>
+          {action.pending ? "Registering…" : "Register patient"}
+        </button>
+        {action.pending && reached !== "resealing" ? (
+          <Spinner label={reached ? ENROL_STEP_TEXT[reached] : "Sealing the profile, storing it and registering…"} />
+        ) : null}
       </div>
-      <ErrorBox error={action.error} title={reached === "assigning" || reached === "resealing" ? "The patient is registered, but the doctor was not assigned" : "The patient was not registered"} />
+      <ErrorBox
+        error={action.error}
+        title={
+          reached === "assigning" || reached === "resealing" ? "The patient is registered, but the doctor was not assigned" : "The patient was not registered"
+        }
+      />
       {action.result ? <Notice kind="success">Patient {nameOf(action.result.patient)} registered.</Notice> : null}
       {action.result || reached === "resealing" ? <ResealStatus reseal={reseal} /> : null}
     </form>
@@ -141,7 +184,12 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
   return (
     <tr data-patient={patient.account}>
-      <td>{profileName ?? nameOf(patient.account)}{profileName ? null : <span className="muted small"> (profile not sealed for you)</span>}<br /><AddressText value={patient.account} copy /></td>
+      <td>
+        {profileName ?? nameOf(patient.account)}
+        {profileName ? null : <span className="muted small"> (profile not sealed for you)</span>}
+        <br />
+        <AddressText value={patient.account} copy />
+      </td>
       <td>{nameOf(patient.registeredBy)}</td>
       <td>
         {(assigned.data ?? []).length === 0 ? <span className="muted">none</span> : null}
@@ -149,20 +197,39 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
           {(assigned.data ?? []).map((d) => (
             <li key={d}>
               {nameOf(d)}{" "}
-              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void change("unassigned", d)}>Unassign {nameOf(d)}</button>
+              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void change("unassigned", d)}>
+                Unassign {nameOf(d)}
+              </button>
             </li>
           ))}
         </ul>
         <ErrorBox error={unassign.error} />
       </td>
       <td>
-        <form className="row" aria-label={`Assign a doctor to ${nameOf(patient.account)}`} onSubmit={(e) => { e.preventDefault(); if (doctor) void change("assigned", doctor as Address); }}>
-          <label className="visually-hidden" htmlFor={`assign-${patient.account}`}>Doctor</label>
+        <form
+          className="row"
+          aria-label={`Assign a doctor to ${nameOf(patient.account)}`}
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (doctor) void change("assigned", doctor as Address);
+          }}
+        >
+          <label className="visually-hidden" htmlFor={`assign-${patient.account}`}>
+            Doctor
+          </label>
           <select id={`assign-${patient.account}`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
             <option value="">Doctor…</option>
-            {doctors.filter((d) => !assignedSet.has(d.account.toLowerCase())).map((d) => <option key={d.account} value={d.account}>{d.profile.name}</option>)}
+            {doctors
+              .filter((d) => !assignedSet.has(d.account.toLowerCase()))
+              .map((d) => (
+                <option key={d.account} value={d.account}>
+                  {d.profile.name}
+                </option>
+              ))}
           </select>
-          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending || reseal.pending}>Assign</button>
+          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending || reseal.pending}>
+            Assign
+          </button>
         </form>
         <ErrorBox error={assign.error} />
         <ResealStatus reseal={reseal} />
@@ -184,7 +251,9 @@ function PatientList({ identity }: { identity: EncryptionIdentity }) {
       {patients.data?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
       {patients.data && patients.data.length > 0 ? (
         <Table testId="patients-table" columns={PATIENT_COLUMNS}>
-          {patients.data.map((p) => <PatientRow key={p.account} patient={p} identity={identity} />)}
+          {patients.data.map((p) => (
+            <PatientRow key={p.account} patient={p} identity={identity} />
+          ))}
         </Table>
       ) : null}
     </section>
@@ -195,7 +264,11 @@ export function ReceptionPage() {
   return (
     <AccessGate roles={["receptionist"]} purpose="use the receptionist page">
       {(address) => (
-        <UnlockKey address={address} publish why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published.">
+        <UnlockKey
+          address={address}
+          publish
+          why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published."
+        >
           {(identity) => (
             <>
               <RegisterPatientForm identity={identity} />

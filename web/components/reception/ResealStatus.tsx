@@ -36,7 +36,8 @@ export interface Reseal {
   retry(): Promise<void>;
 }
 
-const doReseal = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address) => resealPatientProfile(writer, store, identity, patient);
+const doReseal = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address) =>
+  resealPatientProfile(writer, store, identity, patient);
 
 export function useReseal(identity: EncryptionIdentity): Reseal {
   const store = useContentStore();
@@ -88,7 +89,9 @@ export function ResealStatus({ reseal }: { reseal: Reseal }) {
               : `${doctor} is unassigned, but the profile was not re-sealed without them.`
           }
         />
-        <button type="button" className="btn btn-small btn-primary" onClick={() => void reseal.retry()}>Retry re-sealing the profile</button>
+        <button type="button" className="btn btn-small btn-primary" onClick={() => void reseal.retry()}>
+          Retry re-sealing the profile
+        </button>
       </div>
     );
   }
@@ -97,14 +100,15 @@ export function ResealStatus({ reseal }: { reseal: Reseal }) {
   return (
     <>
       <Notice kind="success">
-        <span data-testid="reseal-done">
-          Profile re-sealed{change.kind === "assigned" ? `: ${doctor} can read it.` : ` without ${doctor}.`}
-        </span>
+        <span data-testid="reseal-done">Profile re-sealed{change.kind === "assigned" ? `: ${doctor} can read it.` : ` without ${doctor}.`}</span>
       </Notice>
       {missing.length > 0 ? (
         <Notice kind="warning">
-          {missing.map(nameOf).join(", ")} {missing.length === 1 ? "has" : "have"} not published an encryption key yet, so the profile is not sealed for them: re-seal it once they have unlocked their key on the Doctor page.{" "}
-          <button type="button" className="btn btn-small" onClick={() => void reseal.retry()}>Re-seal again</button>
+          {missing.map(nameOf).join(", ")} {missing.length === 1 ? "has" : "have"} not published an encryption key yet, so the profile is not sealed for them:
+          re-seal it once they have unlocked their key on the Doctor page.{" "}
+          <button type="button" className="btn btn-small" onClick={() => void reseal.retry()}>
+            Re-seal again
+          </button>
         </Notice>
       ) : null}
     </>

@@ -16,7 +16,9 @@ export function SessionControl() {
   if (current.signedIn && (session.signedInAsWallet || !wallet.isConnected)) {
     return (
       <div className="row session-control" data-testid="session-control" data-signed-in="true">
-        <span className={`badge badge-ok ${styles.wideOnly}`} data-testid="session-badge" title={sessionSummary(current, nameOf)}>Signed in</span>
+        <span className={`badge badge-ok ${styles.wideOnly}`} data-testid="session-badge" title={sessionSummary(current, nameOf)}>
+          Signed in
+        </span>
         <button type="button" className="btn btn-small" disabled={session.pending !== null} onClick={() => void session.signOut()}>
           {session.pending === "signing-out" ? "Signing out…" : "Sign out"}
         </button>
@@ -36,7 +38,9 @@ export function SessionControl() {
         {session.pending === "signing-in" ? "Signing in…" : "Sign in"}
       </button>
       {current.signedIn ? (
-        <span id="session-other-account" className="visually-hidden">Signed in as another account: {sessionSummary(current, nameOf)}</span>
+        <span id="session-other-account" className="visually-hidden">
+          Signed in as another account: {sessionSummary(current, nameOf)}
+        </span>
       ) : null}
     </div>
   );

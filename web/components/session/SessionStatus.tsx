@@ -37,7 +37,9 @@ export function SessionStatus() {
   const current = session.session;
   return (
     <section className="card" aria-labelledby="session-title" data-testid="session-status" data-signed-in={session.signedInAsWallet ? "true" : "false"}>
-      <h2 id="session-title" className="visually-hidden">Sign-in session</h2>
+      <h2 id="session-title" className="visually-hidden">
+        Sign-in session
+      </h2>
       {current === undefined && !session.loadError ? <Spinner label="Checking your sign-in session…" /> : null}
       <ErrorBox error={session.loadError} title="Your session could not be read" />
       {current?.signedIn ? (

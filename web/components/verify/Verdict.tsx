@@ -27,24 +27,51 @@ export function Verdict({ result }: { result: VerificationReport }) {
     <section className={`verdict verdict-${result.status}`} aria-live="polite" data-testid="verdict" data-status={result.status}>
       <h2>{text.title}</h2>
       <p>{text.explanation}</p>
-      {text.advice ? <p><strong>{text.advice}</strong></p> : null}
+      {text.advice ? (
+        <p>
+          <strong>{text.advice}</strong>
+        </p>
+      ) : null}
       {result.detail && result.status !== "mismatch" ? <p>{result.detail}</p> : null}
       <dl className="facts">
-        {result.digests.sha256 ? (<><dt>SHA-256</dt><dd className="mono">{result.digests.sha256}</dd></>) : null}
-        {result.digests.sha1 ? (<><dt>SHA-1</dt><dd className="mono">{result.digests.sha1}</dd></>) : null}
+        {result.digests.sha256 ? (
+          <>
+            <dt>SHA-256</dt>
+            <dd className="mono">{result.digests.sha256}</dd>
+          </>
+        ) : null}
+        {result.digests.sha1 ? (
+          <>
+            <dt>SHA-1</dt>
+            <dd className="mono">{result.digests.sha1}</dd>
+          </>
+        ) : null}
         {record ? (
           <>
             <dt>Issued by</dt>
             <dd data-testid="verdict-doctor">
-              {issuerLabel(result.issuer)}{" "}
-              <AddressText value={record.doctor} />
+              {issuerLabel(result.issuer)} <AddressText value={record.doctor} />
             </dd>
             <dt>Registered</dt>
             <dd>{when(record.registeredAt)}</dd>
             <dt>Patient account</dt>
-            <dd><AddressText value={record.patient} /></dd>
-            {result.status === "mismatch" ? (<><dt>Registered SHA-1</dt><dd className="mono">{record.sha1}</dd><dt>Registered SHA-256</dt><dd className="mono">{record.sha256}</dd></>) : null}
-            {record.supersededBy ? (<><dt>Superseded by</dt><dd className="mono">{record.supersededBy}</dd></>) : null}
+            <dd>
+              <AddressText value={record.patient} />
+            </dd>
+            {result.status === "mismatch" ? (
+              <>
+                <dt>Registered SHA-1</dt>
+                <dd className="mono">{record.sha1}</dd>
+                <dt>Registered SHA-256</dt>
+                <dd className="mono">{record.sha256}</dd>
+              </>
+            ) : null}
+            {record.supersededBy ? (
+              <>
+                <dt>Superseded by</dt>
+                <dd className="mono">{record.supersededBy}</dd>
+              </>
+            ) : null}
           </>
         ) : null}
       </dl>

@@ -16,7 +16,11 @@ const NO_SUBSCRIPTION = () => () => {};
 
 /** This page's origin in the browser; null while rendering on the server. */
 function useOrigin(): string | null {
-  return useSyncExternalStore(NO_SUBSCRIPTION, () => window.location.origin, () => null);
+  return useSyncExternalStore(
+    NO_SUBSCRIPTION,
+    () => window.location.origin,
+    () => null,
+  );
 }
 
 export function VerifyLink({ sha256, sha1 }: { sha256: Hex; sha1: Hex }) {
@@ -35,7 +39,9 @@ export function VerifyLink({ sha256, sha1 }: { sha256: Hex; sha1: Hex }) {
       {qr.data ? <img src={qr.data} alt="QR code of the verification link" width={168} height={168} /> : null}
       <p className="small">
         Verification link (print it on the report or share it):{" "}
-        <a href={href} data-testid="verify-link" className="mono">{href}</a>
+        <a href={href} data-testid="verify-link" className="mono">
+          {href}
+        </a>
       </p>
     </div>
   );

@@ -60,10 +60,17 @@ export function VerifyPage() {
 
   return (
     <>
-      <p className="lead">Check that a report file is genuine. Your file never leaves this device: only its fingerprints (SHA-1 and SHA-256) are compared with the public ledger. No wallet needed.</p>
+      <p className="lead">
+        Check that a report file is genuine. Your file never leaves this device: only its fingerprints (SHA-1 and SHA-256) are compared with the public ledger.
+        No wallet needed.
+      </p>
       <div className="tabs" role="tablist" aria-label="How to verify">
-        <button type="button" role="tab" id="tab-file" aria-controls="panel-file" aria-selected={tab === "file"} onClick={() => setTab("file")}>Check a file</button>
-        <button type="button" role="tab" id="tab-digest" aria-controls="panel-digest" aria-selected={tab === "digest"} onClick={() => setTab("digest")}>Look up a digest</button>
+        <button type="button" role="tab" id="tab-file" aria-controls="panel-file" aria-selected={tab === "file"} onClick={() => setTab("file")}>
+          Check a file
+        </button>
+        <button type="button" role="tab" id="tab-digest" aria-controls="panel-digest" aria-selected={tab === "digest"} onClick={() => setTab("digest")}>
+          Look up a digest
+        </button>
       </div>
       {tab === "file" ? (
         <div id="panel-file" role="tabpanel" aria-labelledby="tab-file">
@@ -76,18 +83,36 @@ export function VerifyPage() {
             onDragLeave={() => setDragging(false)}
             onDrop={onDrop}
           >
-            <p><strong>Drop the report file here</strong> or</p>
+            <p>
+              <strong>Drop the report file here</strong> or
+            </p>
             <label className="btn btn-primary">
               Choose a file
               <input type="file" className="visually-hidden" data-testid="verify-file" onChange={(e) => onFile(e.target.files?.[0])} />
             </label>
-            {fileInfo ? <p className="muted small">{fileInfo.name} · {formatBytes(fileInfo.size)}</p> : null}
+            {fileInfo ? (
+              <p className="muted small">
+                {fileInfo.name} · {formatBytes(fileInfo.size)}
+              </p>
+            ) : null}
           </div>
         </div>
       ) : (
         <form id="panel-digest" role="tabpanel" aria-labelledby="tab-digest" className="form" onSubmit={onDigest}>
-          <TextField label="SHA-256 or SHA-1 digest" value={digestText} onChange={(e) => setDigestText(e.target.value)} help="64 hexadecimal digits for SHA-256, 40 for SHA-1." spellCheck={false} autoComplete="off" className="mono" />
-          <div className="row"><button type="submit" className="btn btn-primary" disabled={check.pending}>Look up</button></div>
+          <TextField
+            label="SHA-256 or SHA-1 digest"
+            value={digestText}
+            onChange={(e) => setDigestText(e.target.value)}
+            help="64 hexadecimal digits for SHA-256, 40 for SHA-1."
+            spellCheck={false}
+            autoComplete="off"
+            className="mono"
+          />
+          <div className="row">
+            <button type="submit" className="btn btn-primary" disabled={check.pending}>
+              Look up
+            </button>
+          </div>
         </form>
       )}
       {check.step === "hashing" ? <Spinner label="Computing the file's digests in your browser…" /> : null}
