@@ -16,7 +16,19 @@ import { collectBytes } from "#core/ipfs/collect.ts";
 import { canonicalCid, CHUNK_SIZE, MAX_LINKS_PER_NODE } from "#core/ipfs/importSettings.ts";
 import type { CatOptions, ContentStore } from "#core/ipfs/types.ts";
 
+/** A byte range of a stored file, read block by block. */
+export interface CatRange {
+  readonly offset?: number;
+  readonly length?: number;
+  readonly signal?: AbortSignal;
+}
+
 export interface HeliaStore extends ContentStore {
+  /**
+   * The file's bytes as they are read from the blockstore, never held whole: the Kubo-RPC endpoint
+   * streams `cat` with it. Fails with UNKNOWN_CID / INVALID_INPUT before the first chunk.
+   */
+  catStream(cid: string, range?: CatRange): AsyncIterable<Uint8Array>;
   /** Whether `cid` is pinned (every add pins, as Kubo's `ipfs add` does). */
   isPinned(cid: string): Promise<boolean>;
   /** Stops the node and releases the data folder. */
@@ -65,12 +77,7 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
         return await collectBytes(fs.cat(parsed, { offline: true, signal: options.signal }), cid, options.maxBytes);
       } catch (error) {
         if (error instanceof MedLedgerError) throw error;
-        throw new MedLedgerError(
-          "UNKNOWN_CID",
-          `The embedded IPFS node does not have ${cid}.`,
-          "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.",
-          { cause: error },
-        );
+        throw missing(cid, error);
       }
     },
     async unpin(cid) {
@@ -78,6 +85,19 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
       if (!(await helia.pins.isPinned(parsed))) return false;
       for await (const unpinned of helia.pins.rm(parsed)) void unpinned;
       return true;
+    },
+    async *catStream(cid, range: CatRange = {}) {
+      const parsed = parseCid(cid);
+      const chunks = fs.cat(parsed, { offline: true, offset: range.offset, length: range.length, signal: range.signal })[Symbol.asyncIterator]();
+      let first: IteratorResult<Uint8Array>;
+      try {
+        first = await chunks.next();
+      } catch (error) {
+        throw missing(cid, error);
+      }
+      if (first.done) return;
+      yield first.value;
+      for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
     },
     async isPinned(cid) {
       return helia.pins.isPinned(parseCid(cid));
@@ -88,6 +108,15 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
       await datastore.close();
     },
   };
+}
+
+function missing(cid: string, cause: unknown): MedLedgerError {
+  return new MedLedgerError(
+    "UNKNOWN_CID",
+    `The embedded IPFS node does not have ${cid}.`,
+    "The file was stored on another IPFS node: connect to it with MEDLEDGER_IPFS_API_URL.",
+    { cause },
+  );
 }
 
 function parseCid(cid: string): CID {

@@ -2,16 +2,24 @@
  * A Kubo-RPC-compatible HTTP endpoint over the embedded node — the subset MedLedger uses:
  * `add`, `cat`, `pin/rm`, `version` and `id` under /api/v0. Bound to 127.0.0.1 only, with CORS for the web
  * app's origins, so the browser, the CLI and the scripts all talk to IPFS through
- * kubo-rpc-client whichever backend runs. Errors are answered the way Kubo does
- * (`{ Message, Code, Type: "error" }`, status 500). Node only.
+ * kubo-rpc-client whichever backend runs. Errors are answered in Kubo's shape
+ * (`{ Message, Code, Type: "error" }`): a bad request with its 4xx status (400 malformed, 403
+ * origin, 404 unknown route, 405 method, 413 too large), a missing block with 500 as Kubo does.
+ * `cat` is streamed from the blockstore (never held whole) when the store can stream. Node only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { isMedLedgerError } from "#core/errors.ts";
 import type { AddressInfo } from "node:net";
 import { KUBO_ADD_OPTIONS } from "#core/ipfs/importSettings.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
 
+/** A store that can also stream a file's bytes (the embedded Helia node can). */
+export interface StreamingContentStore extends ContentStore {
+  catStream?(cid: string, range?: { offset?: number; length?: number; signal?: AbortSignal }): AsyncIterable<Uint8Array>;
+}
+
 export interface KuboRpcServerOptions {
-  readonly store: ContentStore;
+  readonly store: StreamingContentStore;
   readonly host?: "127.0.0.1";
   /** 0 picks a free port. */
   readonly port?: number;
@@ -103,9 +111,14 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
       case "/api/v0/cat": {
         const cid = url.searchParams.get("arg");
         if (!cid) throw new HttpError(400, 'argument "ipfs-path" is required');
-        const bytes = await store.cat(cid.replace(/^\/ipfs\//, ""), { maxBytes: maxUploadBytes });
-        const offset = Number(url.searchParams.get("offset") ?? 0);
-        const length = url.searchParams.has("length") ? Number(url.searchParams.get("length")) : undefined;
+        const bare = cid.replace(/^\/ipfs\//, "");
+        const offset = nonNegative(url.searchParams.get("offset"), "offset") ?? 0;
+        const length = nonNegative(url.searchParams.get("length"), "length");
+        if (store.catStream) {
+          await streamCat(res, store.catStream(bare, { offset, length }));
+          return;
+        }
+        const bytes = await store.cat(bare, { maxBytes: maxUploadBytes });
         const slice = bytes.subarray(offset, length === undefined ? undefined : offset + length);
         res.writeHead(200, { "Content-Type": "application/octet-stream", "X-Stream-Output": "1", "Content-Length": String(slice.length) });
         res.end(slice);
@@ -128,10 +141,14 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      const status = error instanceof HttpError ? error.status : 500;
+      const status = error instanceof HttpError ? error.status : isMedLedgerError(error, "INVALID_INPUT") ? 400 : 500;
       const message = error instanceof Error ? error.message : String(error);
-      if (!res.headersSent)
-        res.writeHead(status === 413 || status === 403 || status === 404 || status === 405 ? status : 500, { "Content-Type": "application/json" });
+      if (res.headersSent) {
+        // Mid-stream: the client sees a cut connection, never a silently short file.
+        res.destroy(error instanceof Error ? error : undefined);
+        return;
+      }
+      res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify({ Message: message, Code: 0, Type: "error" }));
       req.resume();
     });
@@ -173,6 +190,24 @@ function refuseOtherImportSettings(params: URLSearchParams): void {
       throw new HttpError(400, `the embedded node imports with ${name}=${value} only (MedLedger's fixed import settings), not ${given}`);
     }
   }
+}
+
+function nonNegative(value: string | null, name: string): number | undefined {
+  if (value === null) return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new HttpError(400, `${name} must be a whole number of bytes, not "${value}"`);
+  return n;
+}
+
+/** Sends the chunks as they come, waiting for the socket to drain (backpressure); the first chunk is read before the headers, so a missing file is still a JSON error. */
+async function streamCat(res: ServerResponse, chunks: AsyncIterable<Uint8Array>): Promise<void> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  res.writeHead(200, { "Content-Type": "application/octet-stream", "X-Stream-Output": "1" });
+  for (let next = first; !next.done; next = await iterator.next()) {
+    if (!res.write(next.value)) await new Promise<void>((resolve) => res.once("drain", resolve));
+  }
+  res.end();
 }
 
 function sendJson(res: ServerResponse, body: unknown): void {

@@ -148,11 +148,41 @@ describe("IPFS storage", function () {
     form.append("file", new Blob([pattern(100, 8) as Uint8Array<ArrayBuffer>]));
     for (const query of ["cid-version=1", "rawLeaves=true", "chunker=size-1048576"]) {
       const reply = await fetch(`${ipfs.apiUrl}/api/v0/add?${query}`, { method: "POST", body: form });
-      expect(reply.status, query).to.equal(500);
+      expect(reply.status, query).to.equal(400);
       const body = (await reply.json()) as { Message: string; Type: string };
       expect(body.Type).to.equal("error");
       expect(body.Message).to.match(/imports with/);
     }
+  });
+
+  it("answers bad requests with 4xx (not 500), a missing block with Kubo's 500, and streams cat", async () => {
+    const post = (path: string) => fetch(`${ipfs.apiUrl}${path}`, { method: "POST" });
+    expect((await post("/api/v0/cat")).status).to.equal(400);
+    expect((await post("/api/v0/cat?arg=not-a-cid")).status).to.equal(400);
+    expect((await post("/api/v0/cat?arg=bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi&offset=-1")).status).to.equal(400);
+    expect((await post("/api/v0/repo/gc")).status).to.equal(404);
+    expect((await fetch(`${ipfs.apiUrl}/api/v0/cat`, { method: "GET" })).status).to.equal(405);
+    const missing = await post("/api/v0/cat?arg=bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi");
+    expect(missing.status).to.equal(500);
+    expect(((await missing.json()) as { Type: string }).Type).to.equal("error");
+    // A 12 MiB file arrives in chunks (no Content-Length: it is not assembled first), byte for byte, and by range.
+    const bytes = pattern(12 * 1024 * 1024, 11);
+    const cid = await ipfs.store.add(bytes);
+    const reply = await post(`/api/v0/cat?arg=${cid}`);
+    expect(reply.status).to.equal(200);
+    expect(reply.headers.get("content-length")).to.equal(null);
+    expect(reply.headers.get("transfer-encoding")).to.equal("chunked");
+    let chunks = 0;
+    const parts: Uint8Array[] = [];
+    for await (const part of reply.body as unknown as AsyncIterable<Uint8Array>) {
+      chunks++;
+      parts.push(part);
+    }
+    expect(chunks).to.be.greaterThan(1);
+    expect(Buffer.concat(parts).equals(Buffer.from(bytes))).to.equal(true);
+    const range = Buffer.from(await (await post(`/api/v0/cat?arg=${cid}&offset=1000000&length=300000`)).arrayBuffer());
+    expect(range.equals(Buffer.from(bytes.subarray(1_000_000, 1_300_000)))).to.equal(true);
+    expect(Buffer.from(await ipfs.store.cat(cid)).equals(Buffer.from(bytes))).to.equal(true);
   });
 
   it("pins what it adds, so a garbage collection would keep it", async () => {
