@@ -40,12 +40,15 @@ export function ReportList({
   identity,
   nameOf,
   extra,
+  below,
   testId,
 }: {
   reports: readonly ReportRecord[];
   identity: EncryptionIdentity;
   nameOf: (address: string) => string;
   extra?: (report: ReportRecord) => ReactNode;
+  /** Under the row's buttons (e.g. who can read the report). */
+  below?: (report: ReportRecord) => ReactNode;
   testId?: string;
 }) {
   const reader = useLedgerReader();
@@ -107,6 +110,7 @@ export function ReportList({
             {openedRow === report.reportId && open.step ? <StepList steps={READ_STEPS} current={open.step} /> : null}
             {openedRow === report.reportId && open.result ? <Notice kind="success">Decrypted, checked against the chain, and saved.</Notice> : null}
             {openedRow === report.reportId ? <ErrorBox error={open.error} title="The report could not be opened" /> : null}
+            {below?.(report)}
           </td>
         </tr>
       ))}

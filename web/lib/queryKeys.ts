@@ -6,7 +6,7 @@
  *  - `ipfs.*` is content addressed (a CID never changes) and `qrCode` is computed locally: never refreshed by a write.
  * Query with the leaf keys; invalidate with a leaf or with the prefix of a group.
  */
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { TimelineFilter } from "#core/contract/events.ts";
 
 export const queryKeys = {
@@ -31,6 +31,10 @@ export const queryKeys = {
     },
     /** Who each of `patient`'s reports is shared with. */
     sharesOfPatient: (patient: Address) => ["ledger", "shares", "patient", patient] as const,
+    /** Who can read report `reportId` now (grants active or expired, not revoked). */
+    reportReaders: (reportId: Hex) => ["ledger", "reportReaders", reportId] as const,
+    /** The key version `account` published last (0: none). */
+    keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },
