@@ -58,6 +58,7 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
             identity={identity}
             nameOf={nameOf}
             testId="patient-reports"
+            stackOnPhone
             extra={(report) => (
               <label className="choice">
                 <input type="checkbox" checked={chosen.has(report.reportId)} onChange={(e) => toggle(report.reportId, e.target.checked)} /> Choose

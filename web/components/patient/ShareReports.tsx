@@ -76,7 +76,7 @@ export function ShareReports({
     <section className="card" aria-labelledby="share-title">
       <h2 id="share-title">Share with a doctor</h2>
       <form
-        className="form"
+        className="form share-form"
         aria-label="Share reports with a doctor"
         noValidate
         onSubmit={(e) => {
