@@ -10,6 +10,7 @@ import { useState } from "react";
 import type { Address, Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { listReports } from "#core/reports/records.ts";
+import type { ReportReader } from "#core/reports/share.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
@@ -26,6 +27,8 @@ import { UnlockKey } from "../UnlockKey.tsx";
 import { ReportReaders } from "./ReportReaders.tsx";
 import { SharedDoctors, ShareReports, sharing, type Which } from "./ShareReports.tsx";
 
+const NO_READERS: readonly ReportReader[] = [];
+
 /** The patient's reports: share several or all in one step, who can read each, and stopping it. */
 function MyReports({ address, identity }: { address: Address; identity: EncryptionIdentity }) {
   const reader = useLedgerReader();
@@ -33,8 +36,11 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
   const [chosen, setChosen] = useState<ReadonlySet<Hex>>(new Set());
   const [which, setWhich] = useState<Which>("all");
   const reports = useQuery({ queryKey: queryKeys.ledger.reports.ofPatient(address), queryFn: () => listReports(reader, { patient: address }) });
-  // One query for the shares of all the patient's reports, not one per report.
-  const shares = useQuery({ queryKey: queryKeys.ledger.sharesOfPatient(address), queryFn: async () => (await sharing()).listSharesOfPatient(reader, address) });
+  // One query for the readers of all the patient's reports, not one per report.
+  const readers = useQuery({
+    queryKey: queryKeys.ledger.readersOfPatient(address),
+    queryFn: async () => (await sharing()).listReadersOfPatient(reader, address),
+  });
   const toggle = (reportId: Hex, on: boolean) => {
     const next = new Set(chosen);
     if (on) next.add(reportId);
@@ -47,7 +53,8 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
       {reports.data && reports.data.length > 0 ? (
         <ShareReports identity={identity} reports={reports.data} chosen={chosen} which={which} onWhich={setWhich} onShared={() => setChosen(new Set())} />
       ) : null}
-      <SharedDoctors shares={shares.data} />
+      <SharedDoctors readers={readers.data} />
+      <ErrorBox error={readers.error} title="Could not tell who can read your reports" />
       <section className="card" aria-labelledby="my-reports">
         <h2 id="my-reports">My reports</h2>
         {reports.isPending ? <Spinner label="Reading your reports from the chain…" /> : null}
@@ -65,7 +72,9 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
                 <span className="visually-hidden"> this report for sharing</span>
               </label>
             )}
-            below={(report) => <ReportReaders report={report} identity={identity} />}
+            below={(report) => (
+              <ReportReaders report={report} identity={identity} readers={readers.data ? (readers.data.get(report.reportId) ?? NO_READERS) : undefined} />
+            )}
           />
         ) : null}
       </section>

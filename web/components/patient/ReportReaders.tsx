@@ -1,17 +1,17 @@
 "use client";
 /**
- * Who can read one report now (core/reports/share.ts `listReportReaders`: the issuing doctor, and
- * each reader with their end date), and per reader "Stop sharing" (`revokeShare`) or "Stop sharing
+ * Who can read one report now (the issuing doctor, and each reader with their end date, from
+ * core/reports/share.ts `listReadersOfPatient`), and per reader "Stop sharing" (`revokeShare`) or "Stop sharing
  * and re-encrypt" (core/reports/rekey.ts `revokeAndRekey`), each behind a confirmation.
  */
-import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { RekeyStep } from "#core/reports/rekey.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
+import type { ReportReader } from "#core/reports/share.ts";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { lastDayOfAccess } from "#web/lib/dates.ts";
-import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
+import { useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
@@ -34,15 +34,19 @@ const REKEY_STEPS = [
   { id: "unpinning", label: "Removing the old copy" },
 ] as const;
 
-export function ReportReaders({ report, identity }: { report: ReportRecord; identity: EncryptionIdentity }) {
-  const reader = useLedgerReader();
+export function ReportReaders({
+  report,
+  identity,
+  readers,
+}: {
+  report: ReportRecord;
+  identity: EncryptionIdentity;
+  /** This report's readers (undefined while they are read: one query for all the patient's reports). */
+  readers: readonly ReportReader[] | undefined;
+}) {
   const getWriter = useLedgerWriter();
   const store = useContentStore();
   const nameOf = useNameOf();
-  const readers = useQuery({
-    queryKey: queryKeys.ledger.reportReaders(report.reportId),
-    queryFn: async () => (await sharing()).listReportReaders(reader, report.reportId),
-  });
   const revoke = useLedgerAction(async (writer, who: Address) => (await sharing()).revokeShare(writer, report.reportId, who));
   const rekey = useAction(
     async (progress: Progress<RevokeRekeyStep>, who: Address) => {
@@ -61,11 +65,11 @@ export function ReportReaders({ report, identity }: { report: ReportRecord; iden
     <div className="readers" data-testid="report-readers">
       <p className="small">
         <strong>Who can read it:</strong> you, and {nameOf(report.doctor)} (issued it)
-        {readers.data && readers.data.length > 0 ? ", and:" : "."}
+        {readers && readers.length > 0 ? ", and:" : "."}
       </p>
-      {readers.data && readers.data.length > 0 ? (
+      {readers && readers.length > 0 ? (
         <ul className="plain-list small" aria-label="Shared with">
-          {readers.data.map((r) => {
+          {readers.map((r) => {
             const name = nameOf(r.reader);
             return (
               <li key={r.reader} data-reader={r.reader} data-status={r.status}>
@@ -97,8 +101,7 @@ export function ReportReaders({ report, identity }: { report: ReportRecord; iden
           })}
         </ul>
       ) : null}
-      {readers.isPending ? <p className="small muted">Checking who can read it…</p> : null}
-      <ErrorBox error={readers.error} title="Could not tell who can read this report" />
+      {readers === undefined ? <p className="small muted">Checking who can read it…</p> : null}
       {rekey.step ? <StepList steps={REKEY_STEPS} current={rekey.step} /> : null}
       {stopped ? <Notice kind="success">{nameOf(stopped)} can no longer open this report.</Notice> : null}
       {rekeyed ? <Notice kind="success">{nameOf(rekeyed)} can no longer open this report, and it is now locked with a new key.</Notice> : null}

@@ -8,7 +8,7 @@ import { useState } from "react";
 import type { Address, Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
-import type { ShareState } from "#core/reports/share.ts";
+import type { ReportReader } from "#core/reports/share.ts";
 import { shareableDoctorsForMany } from "#core/staff/eligibility.ts";
 import { formatDay, lastDayOfAccess } from "#web/lib/dates.ts";
 import { useLedgerWriter } from "#web/lib/ledgerContext.tsx";
@@ -155,11 +155,11 @@ export function ShareReports({
 }
 
 /** The doctors who can read at least one report now, each with "Stop sharing everything with …". */
-export function SharedDoctors({ shares }: { shares: ReadonlyMap<Hex, readonly ShareState[]> | undefined }) {
+export function SharedDoctors({ readers }: { readers: ReadonlyMap<Hex, readonly ReportReader[]> | undefined }) {
   const nameOf = useNameOf();
   const revokeAll = useLedgerAction(async (writer, reader: Address) => (await sharing()).revokeAllShares(writer, reader));
   const counts = new Map<Address, number>();
-  for (const states of shares?.values() ?? []) for (const s of states) if (s.active) counts.set(s.reader, (counts.get(s.reader) ?? 0) + 1);
+  for (const list of readers?.values() ?? []) for (const r of list) if (r.status === "active") counts.set(r.reader, (counts.get(r.reader) ?? 0) + 1);
   const done = revokeAll.result && revokeAll.args ? revokeAll.args[0] : undefined;
   if (counts.size === 0 && !done) return null;
   return (
