@@ -193,6 +193,36 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     await row.getByText("Decrypted, checked against the chain, and saved.").waitFor();
   });
 
+  it("an interrupted key replacement (the second transaction rejected) is completed with Finish", async function () {
+    const { page, wallet } = await as("patient5", "/patient");
+    const card = page.getByTestId("encryption-key");
+    await card.getByText("You are using key number 2.").waitFor();
+    // The wallet rejects the second transaction (updating the reports' keys), not the first (publishing the key).
+    const handle = wallet.handle.bind(wallet);
+    let sends = 0;
+    wallet.handle = async (method, params) => {
+      if (method === "eth_sendTransaction" && ++sends === 2) return { error: { code: 4001, message: "User rejected the request." } };
+      return handle(method, params);
+    };
+    try {
+      await card.getByRole("button", { name: "Replace my encryption key" }).click();
+      await card.getByRole("group", { name: "Are you sure?" }).getByRole("button", { name: "Replace my key" }).click();
+      await card.getByText("Your key was not fully replaced").waitFor({ timeout: 120_000 });
+      await card.getByText("Your new key is published, but some reports still use your old key.").waitFor();
+      await screenshot(page, "sharing-rotation-interrupted");
+    } finally {
+      wallet.handle = handle;
+    }
+    await card.getByRole("button", { name: "Finish" }).click();
+    const done = card.getByTestId("rotation-done");
+    await done.waitFor({ timeout: 120_000 });
+    expect(await done.textContent()).to.equal("Done. 3 reports now open with your new key: every report stays readable.");
+    await card.getByText("You are using key number 3.").waitFor();
+    const row = reportsOf(page).locator("tbody tr").first();
+    const bytes = await downloadBytes(page, row.getByRole("button", { name: "Open" }));
+    expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+  });
+
   it("the patient page fits a phone (390 px) without sideways scrolling", async function () {
     const phone = await openSession(browser, stack, { person: "patient5", viewport: PHONE });
     try {
