@@ -11,6 +11,7 @@ import { readLedger } from "#core/contract/calls.ts";
 import type { RewrapResult, RotationStep } from "#core/identity/rotation.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
+import { useRefreshLedger } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ConfirmButton } from "./ConfirmButton.tsx";
@@ -47,6 +48,7 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
   const reader = useLedgerReader();
   const getWriter = useLedgerWriter();
   const { replace } = useIdentity(address);
+  const refresh = useRefreshLedger();
   const version = useQuery({ queryKey: queryKeys.ledger.keyVersion(address), queryFn: () => readLedger(reader, "keyVersionOf", [address]) });
   /** Whether the new key got published in the last attempt (what remains is then the re-wrap: Finish). */
   const [published, setPublished] = useState(false);
@@ -57,7 +59,11 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
       const { rotateEncryptionKey } = await import("#core/identity/rotation.ts");
       const result = await rotateEncryptionKey(writer, {
         onProgress: (step) => {
-          if (step === "collecting") setPublished(true);
+          if (step === "collecting") {
+            // The new key is on chain from here: the page shows it even if what follows fails.
+            setPublished(true);
+            void refresh();
+          }
           if (step !== "done") progress(step);
         },
       });
@@ -102,12 +108,10 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
       />
       {step ? <StepList steps={ROTATION_STEPS} current={step} /> : null}
       {rotate.result ? <Outcome result={rotate.result} replaced /> : null}
-      <ErrorBox error={rotate.error} title="Your key was not fully replaced" />
+      <ErrorBox error={rotate.error} title={published ? "Your new key is published, but your reports were not updated for it" : "Your key was not replaced"} />
       {needsFinish ? (
         <div className="row">
-          <p className="small">
-            {rotate.error ? "Your new key is published, but some reports still use your old key. " : null}Finish updates them for your new key.
-          </p>
+          <p className="small">{rotate.error ? "Some reports still use your old key. " : null}Finish updates them for your new key.</p>
           <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void finish.run()}>
             Finish
           </button>
