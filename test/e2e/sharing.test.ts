@@ -152,8 +152,17 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     await as("patient5", "/patient");
     const entry = page.getByTestId("shared-doctors").locator(`li[data-reader="${doctor3.address}"]`);
     await entry.getByText("can read 2 reports you shared").waitFor();
-    await entry.getByRole("button", { name: `Stop sharing everything with ${doctor3.displayName}` }).click();
+    const stopAll = entry.getByRole("button", { name: `Stop sharing everything with ${doctor3.displayName}` });
+    // By keyboard: the confirmation takes the focus, Escape cancels and gives the focus back.
+    await stopAll.focus();
+    await page.keyboard.press("Enter");
     const confirm = entry.getByRole("group", { name: "Are you sure?" });
+    await confirm.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal("Confirm");
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "detached" });
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal(`Stop sharing everything with ${doctor3.displayName}`);
+    await page.keyboard.press("Enter");
     expect(await confirm.textContent()).to.contain("will no longer be able to open any report you shared with them");
     await screenshot(page, "sharing-confirm-stop-everything");
     await confirm.getByRole("button", { name: "Confirm" }).click();
