@@ -304,3 +304,22 @@ export async function listReportReaders(ledger: LedgerReader, reportId: Hex): Pr
   });
   return current;
 }
+
+/**
+ * {@link listReportReaders} for every report of `patient` at once (report id → its readers; a
+ * report nobody can read besides the patient and its doctor is absent): the three event queries of
+ * {@link listSharesOfPatient}, then `grantOf` only for the shares not revoked, however many
+ * reports there are.
+ */
+export async function listReadersOfPatient(ledger: LedgerReader, patient: Address): Promise<Map<Hex, ReportReader[]>> {
+  const shares = await listSharesOfPatient(ledger, patient);
+  const live = [...shares].flatMap(([reportId, states]) => states.filter((s) => s.active).map((s) => ({ reportId, reader: s.reader })));
+  const grants = await Promise.all(live.map(({ reportId, reader }) => grantOf(ledger, reportId, reader)));
+  const readers = new Map<Hex, ReportReader[]>();
+  live.forEach(({ reportId, reader }, i) => {
+    const { status, expiresAt } = grants[i]!;
+    if (status === "none") return;
+    readers.set(reportId, [...(readers.get(reportId) ?? []), { reader, status, expiresAt }]);
+  });
+  return readers;
+}

@@ -136,10 +136,12 @@ describe("web app: the full story (browser)", function () {
     const p = await as("patient1", "/patient");
     await unlockKey(p.page);
     const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
-    await row.getByRole("button", { name: "Share…" }).click();
-    await row.getByLabel("Share with doctor").selectOption({ label: `${secondDoctor.displayName} (${secondDoctor.department})` });
-    await row.getByRole("button", { name: "Share", exact: true }).click();
-    await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).waitFor();
+    await row.getByRole("checkbox", { name: "Choose this report for sharing" }).check();
+    const form = p.page.getByRole("form", { name: "Share reports with a doctor" });
+    await form.getByLabel("Doctor").selectOption({ label: `${secondDoctor.displayName} (${secondDoctor.department})` });
+    await form.getByRole("button", { name: "Share", exact: true }).click();
+    await p.page.getByTestId("share-done").getByText(`${secondDoctor.displayName} can now read 1 report with no end date.`).waitFor();
+    await row.locator(`li[data-reader="${secondDoctor.address}"]`).getByText("no end date").waitFor();
 
     const d2 = await as("doctor2", "/doctor");
     await unlockKey(d2.page);
@@ -152,9 +154,10 @@ describe("web app: the full story (browser)", function () {
   it("the patient revokes, and the second doctor no longer has the report", async function () {
     const p = await as("patient1", "/patient");
     await unlockKey(p.page);
-    const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
-    await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).click();
-    await row.getByRole("button", { name: `Revoke ${secondDoctor.displayName}` }).waitFor({ state: "detached" });
+    const reader = p.page.getByTestId("patient-reports").locator("tbody tr").first().locator(`li[data-reader="${secondDoctor.address}"]`);
+    await reader.getByRole("button", { name: "Stop sharing", exact: true }).click();
+    await reader.getByRole("group", { name: "Are you sure?" }).getByRole("button", { name: "Confirm" }).click();
+    await reader.waitFor({ state: "detached" });
 
     const d2 = await as("doctor2", "/doctor");
     await unlockKey(d2.page);

@@ -40,13 +40,19 @@ export function ReportList({
   identity,
   nameOf,
   extra,
+  below,
   testId,
+  stackOnPhone,
 }: {
   reports: readonly ReportRecord[];
   identity: EncryptionIdentity;
   nameOf: (address: string) => string;
   extra?: (report: ReportRecord) => ReactNode;
+  /** Under the row's buttons (e.g. who can read the report). */
+  below?: (report: ReportRecord) => ReactNode;
   testId?: string;
+  /** One block per report on a phone (see Table). */
+  stackOnPhone?: boolean;
 }) {
   const reader = useLedgerReader();
   const store = useContentStore();
@@ -71,16 +77,16 @@ export function ReportList({
       </p>
     );
   return (
-    <Table testId={testId} columns={COLUMNS}>
+    <Table testId={testId} columns={COLUMNS} stackOnPhone={stackOnPhone}>
       {reports.map((report) => (
         <tr key={report.reportId} data-report={report.reportId}>
-          <td>{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
-          <td>{nameOf(report.patient)}</td>
-          <td>{nameOf(report.doctor)}</td>
-          <td>
+          <td data-label="Registered">{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
+          <td data-label="Patient">{nameOf(report.patient)}</td>
+          <td data-label="Doctor">{nameOf(report.doctor)}</td>
+          <td data-label="Report id">
             <AddressText value={report.reportId} copy label="report id" />
           </td>
-          <td>
+          <td data-label="Status">
             {report.fraudulent ? (
               <span className="badge" title="This claim was marked fraudulent by the administrator">
                 marked fraudulent
@@ -97,7 +103,7 @@ export function ReportList({
               </span>
             ) : null}
           </td>
-          <td>
+          <td className="cell-actions">
             <div className="row">
               <button type="button" className="btn btn-small btn-primary" disabled={open.pending} onClick={() => void open.run(report.reportId)}>
                 Open
@@ -107,6 +113,7 @@ export function ReportList({
             {openedRow === report.reportId && open.step ? <StepList steps={READ_STEPS} current={open.step} /> : null}
             {openedRow === report.reportId && open.result ? <Notice kind="success">Decrypted, checked against the chain, and saved.</Notice> : null}
             {openedRow === report.reportId ? <ErrorBox error={open.error} title="The report could not be opened" /> : null}
+            {below?.(report)}
           </td>
         </tr>
       ))}

@@ -30,6 +30,8 @@ export interface IdentityState {
   readonly identity: EncryptionIdentity | undefined;
   /** Signs the identity message (and publishes the key when `publish`); returns the identity. */
   unlock(options?: { publish?: boolean }): Promise<EncryptionIdentity>;
+  /** Keeps `identity` as this account's key from now on (after a key rotation). */
+  replace(identity: EncryptionIdentity): void;
 }
 
 export function useIdentity(address: Address | undefined): IdentityState {
@@ -49,5 +51,5 @@ export function useIdentity(address: Address | undefined): IdentityState {
     },
     [getWriter, identity, refresh, store],
   );
-  return { identity, unlock };
+  return { identity, unlock, replace: store.remember };
 }

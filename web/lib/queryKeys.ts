@@ -29,8 +29,10 @@ export const queryKeys = {
       byDoctor: (doctor: Address) => ["ledger", "reports", "doctor", doctor] as const,
       sharedWith: (reader: Address) => ["ledger", "reports", "sharedWith", reader] as const,
     },
-    /** Who each of `patient`'s reports is shared with. */
-    sharesOfPatient: (patient: Address) => ["ledger", "shares", "patient", patient] as const,
+    /** Who can read each of `patient`'s reports now (grants active or expired, not revoked). */
+    readersOfPatient: (patient: Address) => ["ledger", "readers", "patient", patient] as const,
+    /** The key version `account` published last (0: none). */
+    keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },

@@ -7,6 +7,7 @@ import { readReport } from "#core/reports/read.ts";
 import {
   expiryOfDay,
   expirySeconds,
+  listReadersOfPatient,
   listReportReaders,
   listSharesOfPatient,
   prepareShare,
@@ -124,6 +125,7 @@ describe("Sharing at scale: batches, expiry, revoke-all, the readers of a report
       [doctor2, "expired"],
       [stranger, "active"],
     ]);
+    await expectSameReaders();
 
     // A new share after the expiry starts afresh (the expired grants never come back).
     await shareReports(ledger.as("patient1"), id("patient1"), { reader: doctor2, reports: [reports[1]!.reportId] });
@@ -141,5 +143,16 @@ describe("Sharing at scale: batches, expiry, revoke-all, the readers of a report
     expect(history.get(reports[0]!.reportId)?.find((s) => s.reader === stranger)?.active).to.equal(true);
     expect(same((await readReport(ledger.reader(), ipfs.store, reports[0]!.reportId, id("stranger"))).bytes, reports[0]!.file)).to.equal(true);
     await expectCode(revokeAllShares(ledger.as("patient1"), addressOf(ledger, "patient1")), "INVALID_INPUT");
+    await expectSameReaders();
   });
+
+  /** The readers of every report at once are those of each report asked alone (expired kept, revoked and lapsed left out). */
+  async function expectSameReaders(): Promise<void> {
+    const all = await listReadersOfPatient(ledger.reader(), addressOf(ledger, "patient1"));
+    for (const report of reports) {
+      const alone = await listReportReaders(ledger.reader(), report.reportId);
+      const byReader = (list: readonly { reader: string }[]) => [...list].sort((a, b) => a.reader.localeCompare(b.reader));
+      expect(byReader(all.get(report.reportId) ?? []), report.reportId).to.deep.equal(byReader(alone));
+    }
+  }
 });

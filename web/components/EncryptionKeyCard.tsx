@@ -1,0 +1,124 @@
+"use client";
+/**
+ * "Your encryption key": replacing it (core/identity/rotation.ts `rotateEncryptionKey`, only when
+ * asked), with the core's progress, and finishing an interrupted replacement (`finishRotation`).
+ * Usable on any page whose user holds a key.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import type { Address } from "viem";
+import { readLedger } from "#core/contract/calls.ts";
+import type { RewrapResult, RotationStep } from "#core/identity/rotation.ts";
+import { useIdentity } from "#web/lib/identity.tsx";
+import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
+import { useRefreshLedger } from "#web/lib/queries.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useAction, type Progress } from "#web/lib/useAction.ts";
+import { ConfirmButton } from "./ConfirmButton.tsx";
+import { ErrorBox, Notice } from "./ErrorBox.tsx";
+import { StepList } from "./Progress.tsx";
+
+const LEDGER = [queryKeys.ledger.all()];
+
+const ROTATION_STEPS = [
+  { id: "unlocking", label: "Signing with your wallet (your current key, then the new one)" },
+  { id: "publishing", label: "Publishing your new key (confirm the transaction)" },
+  { id: "collecting", label: "Finding the reports you can read" },
+  { id: "rewrapping", label: "Updating their keys for your new key (confirm the transaction)" },
+] as const;
+
+const reports = (n: number): string => `${n} report${n === 1 ? "" : "s"}`;
+
+function Outcome({ result, replaced }: { result: RewrapResult; replaced: boolean }) {
+  const updated = result.rewrapped.length + result.rekeyed.length;
+  return (
+    <Notice kind={result.pending.length > 0 ? "warning" : "success"}>
+      <span data-testid="rotation-done">
+        {replaced ? "Your encryption key was replaced. " : "Done. "}
+        {updated > 0 ? `${reports(updated)} now open with your new key` : "Nothing needed updating"}
+        {result.pending.length > 0
+          ? `; ${reports(result.pending.length)} shared with you still use your old key: choose Finish to update them.`
+          : ": every report stays readable."}
+      </span>
+    </Notice>
+  );
+}
+
+export function EncryptionKeyCard({ address }: { address: Address }) {
+  const reader = useLedgerReader();
+  const getWriter = useLedgerWriter();
+  const { replace } = useIdentity(address);
+  const refresh = useRefreshLedger();
+  const version = useQuery({ queryKey: queryKeys.ledger.keyVersion(address), queryFn: () => readLedger(reader, "keyVersionOf", [address]) });
+  /** Whether the new key got published in the last attempt (what remains is then the re-wrap: Finish). */
+  const [published, setPublished] = useState(false);
+  const rotate = useAction(
+    async (progress: Progress<RotationStep>) => {
+      setPublished(false);
+      const writer = await getWriter();
+      const { rotateEncryptionKey } = await import("#core/identity/rotation.ts");
+      const result = await rotateEncryptionKey(writer, {
+        onProgress: (step) => {
+          if (step === "collecting") {
+            // The new key is on chain from here: the page shows it even if what follows fails.
+            setPublished(true);
+            void refresh();
+          }
+          if (step !== "done") progress(step);
+        },
+      });
+      replace(result.identity);
+      return result;
+    },
+    { invalidates: LEDGER },
+  );
+  const finish = useAction(
+    async (progress: Progress<RotationStep>) => {
+      const writer = await getWriter();
+      const { finishRotation } = await import("#core/identity/rotation.ts");
+      const { unlockIdentity } = await import("#core/identity/encryptionKey.ts");
+      const result = await finishRotation(writer, {
+        onProgress: (step) => {
+          if (step !== "done") progress(step);
+        },
+      });
+      replace(await unlockIdentity(writer.walletClient, writer.deployment, writer));
+      return result;
+    },
+    { invalidates: LEDGER },
+  );
+  const busy = rotate.pending || finish.pending;
+  const step = rotate.step ?? finish.step;
+  const needsFinish = (rotate.result && rotate.result.pending.length > 0) || (rotate.error !== null && published);
+
+  return (
+    <section className="card" aria-labelledby="key-title" data-testid="encryption-key">
+      <h2 id="key-title">Your encryption key</h2>
+      <p>
+        Your reports are locked for your encryption key, which comes from your wallet.
+        {version.data ? ` You are using key number ${version.data}.` : ""} Replace it if you think someone else may have got hold of it.
+      </p>
+      <ConfirmButton
+        label="Replace my encryption key"
+        confirmLabel="Replace my key"
+        className="btn"
+        disabled={busy}
+        explanation="Your wallet will ask you to sign three times (once for your current key, twice for the new one) and to confirm two transactions (publishing the new key, then updating your reports' keys). Every report stays readable with the new key."
+        onConfirm={() => void rotate.run()}
+      />
+      {step ? <StepList steps={ROTATION_STEPS} current={step} /> : null}
+      {rotate.result ? <Outcome result={rotate.result} replaced /> : null}
+      <ErrorBox error={rotate.error} title={published ? "Your new key is published, but your reports were not updated for it" : "Your key was not replaced"} />
+      {needsFinish ? (
+        <div className="row">
+          <p className="small">{rotate.error ? "Some reports still use your old key. " : null}Finish updates them for your new key.</p>
+          <button type="button" className="btn btn-primary" disabled={busy} onClick={() => void finish.run()}>
+            Finish
+          </button>
+        </div>
+      ) : null}
+      {finish.result ? <Outcome result={finish.result} replaced={false} /> : null}
+      <ErrorBox error={finish.error} title="Not finished" />
+    </section>
+  );
+}
