@@ -4,12 +4,14 @@
  * `--as <demo-handle>` (local chain only), `--keystore <file>`, or MEDLEDGER_PRIVATE_KEY.
  * A private key is never accepted as a flag (it would end up in the shell history).
  */
-import { readFile } from "node:fs/promises";
-import type { LocalAccount } from "viem";
+import { link, mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Address, LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { MedLedgerConfig } from "#core/config.ts";
 import { assertLedgerReachable } from "#core/contract/calls.ts";
 import { toLedgerError } from "#core/contract/errors.ts";
+import { setExternalSendLock, type SendLock } from "#core/contract/nonces.ts";
 import type { LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
 import { DEMO_PEOPLE, LOCAL_CHAIN_ID, findDemoPerson } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
@@ -69,7 +71,98 @@ export async function openWriter(run: CliRun, opts: GlobalOptions): Promise<Writ
   const account = await resolveAccount(run, opts, reader);
   const ledger = createLedgerWriter(config, account);
   await assertLedgerReachable(ledger);
+  setExternalSendLock(config.deployment.chainId, account.address, signerFileLock(stateDirOf(run), config.deployment.chainId, account.address));
   return { config, ledger, account };
+}
+
+/** The CLI's state folder: MEDLEDGER_STATE_DIR, by default `.medledger` in the current directory. */
+export function stateDirOf(run: CliRun): string {
+  return run.env.MEDLEDGER_STATE_DIR ?? join(run.cwd, ".medledger");
+}
+
+const LOCK_WAIT_MS = 120_000;
+
+/**
+ * The lock that several `medledger` processes of one signer take around reading the next nonce,
+ * signing and sending (core/contract/nonces.ts): the file `<state dir>/locks/<chainId>-<address>.lock`
+ * holding the owner's PID, created atomically (a hard link of a complete file). A lock whose PID
+ * is no longer running (a process that was killed) is broken.
+ */
+export function signerFileLock(stateDir: string, chainId: number, address: Address): SendLock {
+  const dir = join(stateDir, "locks");
+  const path = join(dir, `${chainId}-${address.toLowerCase()}.lock`);
+  return async <T>(send: () => Promise<T>): Promise<T> => {
+    await acquireLock(dir, path);
+    try {
+      return await send();
+    } finally {
+      await rm(path, { force: true });
+    }
+  };
+}
+
+async function acquireLock(dir: string, path: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const mine = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  await writeFile(mine, `${process.pid}\n`);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  try {
+    for (;;) {
+      try {
+        await link(mine, path);
+        return;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      }
+      await breakIfStale(path);
+      if (Date.now() > deadline) {
+        throw new MedLedgerError(
+          "CONFLICT",
+          "Another MedLedger command signing with your account has been sending a transaction for over two minutes.",
+          `Wait for it to finish and retry; if no such command is running, delete ${path}.`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 10 + Math.random() * 20));
+    }
+  } finally {
+    await rm(mine, { force: true });
+  }
+}
+
+/** Removes the lock if the process that holds it is gone (moved aside first, so a fresh lock is never removed). */
+async function breakIfStale(path: string): Promise<void> {
+  const owner = await lockOwner(path);
+  if (owner === undefined || isRunning(owner)) return;
+  const aside = `${path}.stale.${process.pid}.${Math.random().toString(36).slice(2)}`;
+  try {
+    await rename(path, aside);
+  } catch {
+    return; // someone else broke it
+  }
+  const moved = await lockOwner(aside);
+  if (moved !== undefined && moved !== owner && isRunning(moved)) {
+    // A live process took the lock meanwhile: give it back if the place is still free.
+    await link(aside, path).catch(() => undefined);
+  }
+  await rm(aside, { force: true });
+}
+
+async function lockOwner(path: string): Promise<number | undefined> {
+  try {
+    const pid = Number.parseInt(await readFile(path, "utf8"), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
 }
 
 /** The IPFS store of the configuration (Kubo RPC API); its client is loaded only by commands that need it. */

@@ -37,6 +37,7 @@ const USAGE_OR_CONNECTION: ReadonlySet<MedLedgerErrorCode> = new Set<MedLedgerEr
   "CONFIG",
   "INVALID_INPUT",
   "RPC_UNREACHABLE",
+  "RPC_LIMIT",
   "IPFS_UNREACHABLE",
   "WRONG_CHAIN",
   "NO_CONTRACT",

@@ -8,7 +8,7 @@
  */
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Address, Hex } from "viem";
+import type { Address, Hash, Hex } from "viem";
 import { z } from "zod";
 import type { Deployment } from "#core/contract/ledger.ts";
 import type { PreparedReport } from "#core/reports/upload.ts";
@@ -36,11 +36,14 @@ const pendingSchema = z.object({
   }),
   /** Where the issued file (the one with the serial) was written. */
   issuedPath: z.string().optional(),
+  /** The registration transaction of the last attempt, once the node accepted it: a rerun checks it before sending again. */
+  transactionHash: hex(64).optional(),
 });
 
 export interface PendingUpload {
   readonly prepared: PreparedReport;
   readonly issuedPath?: string;
+  readonly transactionHash?: Hash;
 }
 
 /** The folder holding pending uploads. */
@@ -52,8 +55,8 @@ export function pendingPath(dir: string, sourceSha256: Hex): string {
   return join(dir, `${sourceSha256.toLowerCase()}.json`);
 }
 
-/** Saves `prepared` (atomically: write then rename; never the issued bytes); returns the file's path. */
-export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport, issuedPath?: string): Promise<string> {
+/** Saves `prepared` (atomically: write then rename; never the issued bytes) and the attempt's transaction if sent; returns the file's path. */
+export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport, issuedPath?: string, transactionHash?: Hash): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = pendingPath(dir, prepared.sourceSha256);
   const { issuedFile: _bytes, ...kept } = prepared;
@@ -64,9 +67,12 @@ export async function savePending(dir: string, deployment: Deployment, prepared:
     savedAt: new Date().toISOString(),
     prepared: kept,
     ...(issuedPath ? { issuedPath } : {}),
+    ...(transactionHash ? { transactionHash } : {}),
   };
-  await writeFile(`${path}.tmp`, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
-  await rename(`${path}.tmp`, path);
+  // A unique temporary name: two processes may save entries at once.
+  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
+  await rename(tmp, path);
   return path;
 }
 
@@ -104,7 +110,11 @@ export async function loadPending(dir: string, deployment: Deployment, sourceSha
     serial: p.serial,
     sourceSha256: p.sourceSha256.toLowerCase() as Hex,
   };
-  return { prepared, ...(entry.issuedPath ? { issuedPath: entry.issuedPath } : {}) };
+  return {
+    prepared,
+    ...(entry.issuedPath ? { issuedPath: entry.issuedPath } : {}),
+    ...(entry.transactionHash ? { transactionHash: entry.transactionHash.toLowerCase() as Hash } : {}),
+  };
 }
 
 export async function removePending(dir: string, sourceSha256: Hex): Promise<void> {

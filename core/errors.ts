@@ -41,7 +41,11 @@ export type MedLedgerErrorCode =
   | "RATE_LIMITED"
   | "QUOTA_EXCEEDED"
   | "BODY_TOO_LARGE"
-  | "UNSUPPORTED_MEDIA_TYPE";
+  | "UNSUPPORTED_MEDIA_TYPE"
+  /** The Ethereum node refuses an event query even for the smallest range (one block). */
+  | "RPC_LIMIT"
+  /** A transaction was sent but is not confirmed yet (still in the mempool). */
+  | "TRANSACTION_PENDING";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

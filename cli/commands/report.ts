@@ -1,8 +1,9 @@
 /** `medledger report …`: upload, amend, read, list, share (one, several, all; until a date), revoke (one or all). */
 import { access, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import type { Command } from "commander";
-import type { Address, Hex } from "viem";
+import { InvalidArgumentError, type Command } from "commander";
+import type { Address, Hash, Hex } from "viem";
+import { sentTransactionOf } from "#core/contract/sent.ts";
 import { digestFile } from "#core/crypto/digests.ts";
 import { MedLedgerError } from "#core/errors.ts";
 import { checkFileSize, formatBytes } from "#core/reports/limits.ts";
@@ -10,7 +11,7 @@ import { readReport, type ReadStep } from "#core/reports/read.ts";
 import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
-import { prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
+import { checkRegistration, prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
 import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions, type WriterContext } from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
 import { loadPending, pendingDir, removePending, savePending } from "../pending.ts";
@@ -59,6 +60,22 @@ interface UploadJob {
   /** Where to write the issued file (default: next to the input, `scan.pdf` → `scan.issued.pdf`). */
   readonly out?: string;
   readonly force?: boolean;
+  /** Confirmations to wait for before saying "registered" (default 1). */
+  readonly confirmations?: number;
+  /** How long to wait for them, in seconds. */
+  readonly waitSeconds?: number;
+}
+
+function parseConfirmations(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError("give a whole number of blocks from 1 to 1000.");
+  return n;
+}
+
+function parseWait(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw new InvalidArgumentError("give a number of seconds, above 0.");
+  return n;
 }
 
 /** `scan.pdf` → `scan.issued.pdf` (same folder). */
@@ -129,21 +146,52 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       );
     }
   }
-  const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath);
+  const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath, reusable ? pending.transactionHash : undefined);
+  const keptHint = `the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be uploaded again.`;
 
+  let sent: Hash | undefined;
   let result: Awaited<ReturnType<typeof submitReport>>;
+  let registeredAfterAll = false;
   try {
-    result = await submitReport(ledger, prepared, { onProgress });
+    result = await submitReport(ledger, prepared, {
+      onProgress,
+      confirmations: job.confirmations,
+      ...(job.waitSeconds ? { timeoutMs: job.waitSeconds * 1000 } : {}),
+      previousTransactionHash: reusable ? pending.transactionHash : undefined,
+      onSent: async (hash) => {
+        sent = hash;
+        await savePending(dir, ledger.deployment, prepared, issuedPath, hash);
+      },
+    });
   } catch (error) {
-    if (error instanceof MedLedgerError) {
+    if (!(error instanceof MedLedgerError)) throw error;
+    if (error.code === "TRANSACTION_PENDING") {
+      throw new MedLedgerError(error.code, `${error.message} The report is not registered yet.`, `${error.hint} Rerun the same command: ${keptHint}`, {
+        cause: error,
+      });
+    }
+    // Before saying "not registered", ask the chain.
+    const hash = sentTransactionOf(error) ?? sent;
+    const check = await checkRegistration(ledger, prepared, hash);
+    if (check.status === "registered") {
+      out.warn(`${error.message} But the chain has the report: it was registered after all.`);
+      result = { reportId: prepared.reportId, transactionHash: check.record.transactionHash ?? hash, record: check.record };
+      registeredAfterAll = true;
+    } else if (hash && check.status !== "not-registered") {
+      // The code of what stopped the wait: a timeout stays a connection error (exit 2).
       throw new MedLedgerError(
         error.code,
-        `${error.message} The report is not registered yet.`,
-        `${error.hint} Then rerun the same command: the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be uploaded again.`,
+        `Sent, not yet confirmed: transaction ${hash} is pending. ${error.message}`,
+        `Rerun the same command to check: it looks the transaction up before sending anything again, and ${keptHint}`,
         { cause: error },
       );
+    } else {
+      // Without an answer from the node, the chain may still receive a transaction it did not acknowledge.
+      const state = check.status === "unknown" ? "The chain could not be asked whether the report is registered." : "The report is not registered yet.";
+      throw new MedLedgerError(error.code, `${error.message} ${state}`, `${error.hint} Then rerun the same command: ${keptHint}`, {
+        cause: error,
+      });
     }
-    throw error;
   }
   await removePending(dir, prepared.sourceSha256);
   const record = result.record;
@@ -164,9 +212,15 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       blockNumber: record.blockNumber,
       reusedPendingUpload: Boolean(reusable),
       alreadyRegistered: result.transactionHash === undefined,
+      registeredAfterAll,
+      confirmations: job.confirmations ?? 1,
     },
     [
-      result.transactionHash ? `Registered report ${record.reportId}.` : `Report ${record.reportId} was already registered (an earlier attempt went through).`,
+      registeredAfterAll
+        ? `Registered report ${record.reportId} (it was registered after all).`
+        : result.transactionHash
+          ? `Registered report ${record.reportId}.`
+          : `Report ${record.reportId} was already registered (an earlier attempt went through).`,
       `  Serial      ${prepared.serial}`,
       `  Issued file ${issuedPath} (${formatBytes(prepared.size)})`,
       `  SHA-256     ${record.sha256}`,
@@ -216,13 +270,23 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .requiredOption("--patient <address>", "the patient's account")
     .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
     .option("--force", "overwrite the issued file if it exists")
+    .option("--confirmations <n>", "blocks to wait for before the report counts as registered", parseConfirmations, 1)
+    .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
     .addHelpText("after", ISSUED_HELP)
     .action(async (path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; out?: string; force?: boolean }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; out?: string; force?: boolean; confirmations: number; wait?: number }>();
       const out = createPrinter(run, Boolean(opts.json));
       const patient = parseAddress(opts.patient, "patient");
       const ctx = await openWriter(run, opts);
-      await runUpload(run, ctx, out, { path, patient, supersedes: null, out: opts.out, force: opts.force });
+      await runUpload(run, ctx, out, {
+        path,
+        patient,
+        supersedes: null,
+        out: opts.out,
+        force: opts.force,
+        confirmations: opts.confirmations,
+        waitSeconds: opts.wait,
+      });
     });
 
   report
@@ -232,9 +296,11 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .argument("<file>", "the corrected report file: PDF, PNG or JPEG")
     .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
     .option("--force", "overwrite the issued file if it exists")
+    .option("--confirmations <n>", "blocks to wait for before the amendment counts as registered", parseConfirmations, 1)
+    .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
     .addHelpText("after", ISSUED_HELP)
     .action(async (id: string, path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string; force?: boolean }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string; force?: boolean; confirmations: number; wait?: number }>();
       const out = createPrinter(run, Boolean(opts.json));
       const reportId = parseReportId(id);
       const ctx = await openWriter(run, opts);
@@ -253,7 +319,15 @@ export function registerReportCommands(program: Command, run: CliRun): void {
           `Amend the latest version instead: medledger report amend ${original.supersededBy} <file>`,
         );
       }
-      await runUpload(run, ctx, out, { path, patient: original.patient, supersedes: reportId, out: opts.out, force: opts.force });
+      await runUpload(run, ctx, out, {
+        path,
+        patient: original.patient,
+        supersedes: reportId,
+        out: opts.out,
+        force: opts.force,
+        confirmations: opts.confirmations,
+        waitSeconds: opts.wait,
+      });
     });
 
   report

@@ -1,13 +1,18 @@
 /**
  * Typed reads and writes of the MedLedger contract. Every write is simulated first (so a revert is
- * reported, decoded, before the wallet is asked to sign), then sent, then awaited; failures come
- * out as MedLedgerError.
+ * reported, decoded, before the wallet is asked to sign), then sent (local accounts: with managed
+ * nonces, ./nonces.ts), then awaited for the requested confirmations; failures come out as
+ * MedLedgerError.
  */
 import type { ContractFunctionArgs, ContractFunctionName, ContractFunctionReturnType, Hash, TransactionReceipt } from "viem";
 import { MedLedgerError } from "../errors.ts";
 import { medLedgerAbi } from "./generated/medLedger.ts";
 import { toLedgerError } from "./errors.ts";
 import type { LedgerReader, LedgerWriter } from "./ledger.ts";
+import { isNonceError, withSendLock } from "./nonces.ts";
+import { SentTransactionError } from "./sent.ts";
+
+export { SentTransactionError } from "./sent.ts";
 
 type Abi = typeof medLedgerAbi;
 export type ReadName = ContractFunctionName<Abi, "view" | "pure">;
@@ -37,11 +42,27 @@ export interface WriteResult {
   readonly receipt: TransactionReceipt;
 }
 
-/** Simulates, signs, sends and awaits one contract call; returns the mined receipt. */
+export interface WriteOptions {
+  /** Blocks to wait for, the transaction's own included (default 1). */
+  readonly confirmations?: number;
+  /** Called (and awaited) as soon as the node accepted the transaction, before waiting for it. */
+  readonly onSent?: (hash: Hash) => void | Promise<void>;
+  /** How long to wait for the confirmation, in milliseconds (default: viem's, 3 minutes). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Simulates, signs, sends and awaits one contract call; returns the receipt once it has
+ * `confirmations` confirmations. For a local account, sends of one signer are serialised with
+ * managed nonces (./nonces.ts), and a refusal for the nonce is retried once with a fresh one.
+ * A failure after the node accepted the transaction is a {@link SentTransactionError} (it carries
+ * the hash: the transaction may still be mined).
+ */
 export async function writeLedger<N extends WriteName>(
   ledger: LedgerWriter,
   functionName: N,
   args: ContractFunctionArgs<Abi, "nonpayable", N>,
+  options: WriteOptions = {},
 ): Promise<WriteResult> {
   let hash: Hash;
   const account = ledger.walletClient.account;
@@ -57,22 +78,50 @@ export async function writeLedger<N extends WriteName>(
     if (account.type !== "local") {
       // A browser wallet estimates gas itself: simulate first so a revert is explained before it asks to sign.
       await ledger.publicClient.simulateContract(call as Parameters<typeof ledger.publicClient.simulateContract>[0]);
+      hash = await ledger.walletClient.writeContract(call as Parameters<typeof ledger.walletClient.writeContract>[0]);
+    } else {
+      // A local account estimates gas before signing, and viem decodes a revert from that estimate.
+      hash = await sendWithManagedNonce(ledger, (nonce) =>
+        ledger.walletClient.writeContract({ ...call, nonce } as Parameters<typeof ledger.walletClient.writeContract>[0]),
+      );
     }
-    // A local account estimates gas before signing, and viem decodes a revert from that estimate.
-    hash = await ledger.walletClient.writeContract(call as Parameters<typeof ledger.walletClient.writeContract>[0]);
   } catch (error) {
     throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: functionName });
   }
   let receipt: TransactionReceipt;
   try {
-    receipt = await ledger.publicClient.waitForTransactionReceipt({ hash });
+    await options.onSent?.(hash);
+    receipt = await ledger.publicClient.waitForTransactionReceipt({
+      hash,
+      confirmations: Math.max(1, options.confirmations ?? 1),
+      // A failed poll is not retried: the caller checks the chain instead (a hung node would hold each retry for its timeout).
+      retryCount: 0,
+      ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    });
   } catch (error) {
-    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: `Waiting for ${functionName}` });
+    const cause = toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: `Waiting for ${functionName}` });
+    throw new SentTransactionError(hash, cause);
   }
   if (receipt.status !== "success") {
     throw new MedLedgerError("CONTRACT_REVERT", `The transaction ${hash} was mined but reverted.`, "Check the inputs and your role, then retry.");
   }
   return { hash, receipt };
+}
+
+/** Under the signer's send lock: picks the nonce, sends; on a nonce refusal, once more with a fresh nonce. */
+async function sendWithManagedNonce(ledger: LedgerWriter, send: (nonce: number) => Promise<Hash>): Promise<Hash> {
+  const chainId = ledger.deployment.chainId;
+  const address = ledger.walletClient.account.address;
+  const attempt = () =>
+    withSendLock(chainId, address, async () => {
+      return send(await ledger.publicClient.getTransactionCount({ address, blockTag: "pending" }));
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    if (!isNonceError(error)) throw error;
+    return attempt();
+  }
 }
 
 /** Checks that the node serves the expected chain and that the contract exists there. */

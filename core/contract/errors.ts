@@ -2,7 +2,16 @@
  * Turns whatever viem throws (reverts with custom errors, rejected signatures, unreachable nodes,
  * wrong chains) into a MedLedgerError that says what happened and what to do.
  */
-import { BaseError, ChainMismatchError, ContractFunctionRevertedError, HttpRequestError, UserRejectedRequestError, type Hex } from "viem";
+import {
+  BaseError,
+  ChainMismatchError,
+  ContractFunctionRevertedError,
+  HttpRequestError,
+  TimeoutError,
+  UserRejectedRequestError,
+  WaitForTransactionReceiptTimeoutError,
+  type Hex,
+} from "viem";
 import { MedLedgerError } from "../errors.ts";
 
 /** User-facing explanation of each contract custom error: [message, hint]. */
@@ -99,6 +108,22 @@ export function toLedgerError(error: unknown, context: { rpcUrl?: string; action
         "WRONG_CHAIN",
         "Your wallet is connected to another network than MedLedger's.",
         "Switch your wallet to MedLedger's network and retry.",
+        { cause: error },
+      );
+    }
+    if (error.walk((e) => e instanceof WaitForTransactionReceiptTimeoutError)) {
+      return new MedLedgerError(
+        "RPC_UNREACHABLE",
+        `The Ethereum node${where} did not confirm the transaction in time: the network is slow or the node is unreachable.`,
+        "Check the node (MEDLEDGER_RPC_URL) and your connection, then retry.",
+        { cause: error },
+      );
+    }
+    if (error.walk((e) => e instanceof TimeoutError)) {
+      return new MedLedgerError(
+        "RPC_UNREACHABLE",
+        `The Ethereum node${where} did not answer in time${context.action ? ` (${context.action})` : ""}.`,
+        "Check the node (MEDLEDGER_RPC_URL) and your connection, then retry.",
         { cause: error },
       );
     }

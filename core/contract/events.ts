@@ -6,6 +6,7 @@ import type { Address, ContractEventName, GetContractEventsReturnType, Hash, Hex
 import { medLedgerAbi } from "./generated/medLedger.ts";
 import { toLedgerError } from "./errors.ts";
 import type { LedgerReader } from "./ledger.ts";
+import { fetchInChunks, logQueryError, type LogRangeOptions } from "./logRanges.ts";
 
 type Abi = typeof medLedgerAbi;
 export type LedgerEventName = ContractEventName<Abi>;
@@ -19,22 +20,45 @@ export interface EventQuery<N extends LedgerEventName> {
   readonly toBlock?: bigint;
 }
 
-/** Decoded logs of the contract, oldest first, from the deployment block unless `fromBlock` is given. */
-export async function getLedgerEvents<N extends LedgerEventName>(ledger: LedgerReader, query: EventQuery<N> = {}): Promise<LedgerLog<N>[]> {
+/**
+ * Decoded logs of the contract, oldest first, from the deployment block unless `fromBlock` is given.
+ * The range is read in chunks the RPC provider accepts (see logRanges.ts); `options.startBlocks`
+ * sets the largest chunk (default 10,000 blocks).
+ */
+export async function getLedgerEvents<N extends LedgerEventName>(
+  ledger: LedgerReader,
+  query: EventQuery<N> = {},
+  options: LogRangeOptions = {},
+): Promise<LedgerLog<N>[]> {
+  const action = options.action ?? "Reading the ledger's events";
+  const from = query.fromBlock ?? ledger.deployment.deployBlock;
+  let to: bigint;
   try {
-    const logs = await ledger.publicClient.getContractEvents({
-      address: ledger.deployment.address,
-      abi: medLedgerAbi,
-      eventName: query.eventName,
-      args: query.args,
-      fromBlock: query.fromBlock ?? ledger.deployment.deployBlock,
-      toBlock: query.toBlock ?? "latest",
-      strict: true,
-    } as Parameters<typeof ledger.publicClient.getContractEvents>[0]);
-    return logs as unknown as LedgerLog<N>[];
+    to = query.toBlock ?? (await ledger.publicClient.getBlockNumber({ cacheTime: 0 }));
   } catch (error) {
-    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: "Reading the ledger's events" });
+    throw logQueryError(error, ledger.rpcUrl, action);
   }
+  return fetchInChunks<LedgerLog<N>>(
+    {
+      from,
+      to,
+      rpcUrl: ledger.rpcUrl,
+      client: ledger.publicClient,
+      fetch: async (fromBlock, toBlock) => {
+        const logs = await ledger.publicClient.getContractEvents({
+          address: ledger.deployment.address,
+          abi: medLedgerAbi,
+          eventName: query.eventName,
+          args: query.args,
+          fromBlock,
+          toBlock,
+          strict: true,
+        } as Parameters<typeof ledger.publicClient.getContractEvents>[0]);
+        return logs as unknown as LedgerLog<N>[];
+      },
+    },
+    { ...options, action },
+  );
 }
 
 /** Timestamps (seconds) of the given blocks, fetched once each. */

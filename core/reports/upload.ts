@@ -10,14 +10,15 @@
  * A rejected or failed transaction loses nothing: submit the same prepared report again, without
  * hashing, encrypting or uploading again.
  */
-import type { Address, Hash, Hex } from "viem";
-import { bytesToHex, zeroHash } from "viem";
+import type { Address, Hash, Hex, TransactionReceipt } from "viem";
+import { bytesToHex, TransactionNotFoundError, zeroHash } from "viem";
 import { digestFile } from "../crypto/digests.ts";
 import { issueReportFile } from "../documents/serial.ts";
 import { requireReportType } from "../documents/types.ts";
 import { encryptReport, generateReportKey } from "../crypto/reportCipher.ts";
 import { wrapKey } from "../crypto/keyWrap.ts";
 import { readLedger, writeLedger } from "../contract/calls.ts";
+import { toLedgerError } from "../contract/errors.ts";
 import type { LedgerWriter } from "../contract/ledger.ts";
 import { accountOf } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
@@ -66,6 +67,14 @@ export interface ReportUploadInput {
 export interface UploadOptions {
   readonly onProgress?: (progress: UploadProgress) => void;
   readonly maxBytes?: number;
+  /** Confirmations to wait for before the report counts as registered (default 1: the block that includes it). */
+  readonly confirmations?: number;
+  /** Called (and awaited) with the registration's transaction hash as soon as the node accepted it: keep it for a retry. */
+  readonly onSent?: (hash: Hash) => void | Promise<void>;
+  /** The transaction of an earlier attempt of this prepared report: checked before anything is sent again. */
+  readonly previousTransactionHash?: Hash;
+  /** How long to wait for the confirmation, in milliseconds. */
+  readonly timeoutMs?: number;
 }
 
 /**
@@ -143,7 +152,13 @@ export interface SubmitResult {
   readonly record: ReportRecord;
 }
 
-/** Step 5: registers a prepared report on chain (or finds it already registered). */
+/**
+ * Step 5: registers a prepared report on chain (or finds it already registered). With
+ * `previousTransactionHash` (an earlier attempt's transaction), a still-pending transaction is
+ * reported (TRANSACTION_PENDING) instead of sending again, a mined one is awaited, and one the
+ * chain no longer knows (dropped from the mempool, or reorganised out) is sent again, from the
+ * same prepared data. The "confirming" step is reported as soon as the transaction is sent.
+ */
 export async function submitReport(ledger: LedgerWriter, prepared: PreparedReport, options: UploadOptions = {}): Promise<SubmitResult> {
   const progress = options.onProgress ?? (() => {});
   const already = await findRegistered(ledger, prepared);
@@ -151,17 +166,118 @@ export async function submitReport(ledger: LedgerWriter, prepared: PreparedRepor
     progress({ step: "done" });
     return { reportId: prepared.reportId, record: already };
   }
+  const confirmations = options.confirmations ?? 1;
+  if (options.previousTransactionHash) {
+    const hash = options.previousTransactionHash;
+    const state = await transactionState(ledger, hash);
+    if (state === "pending") throw pendingError(hash);
+    if (state === "mined") {
+      progress({ step: "confirming" });
+      const receipt = await waitForReceipt(ledger, hash, confirmations, options.timeoutMs);
+      if (receipt.status === "success") {
+        const record = await recordFromReceipt(ledger, receipt, prepared.reportId);
+        progress({ step: "done" });
+        return { reportId: prepared.reportId, transactionHash: hash, record };
+      }
+    }
+    // Gone (or mined and reverted): send the same registration again.
+  }
   progress({ step: "signing" });
-  const { hash, receipt } = await writeLedger(ledger, "registerReport", [toInput(prepared)]);
-  progress({ step: "confirming" });
+  const { hash, receipt } = await writeLedger(ledger, "registerReport", [toInput(prepared)], {
+    confirmations,
+    timeoutMs: options.timeoutMs,
+    onSent: async (sent) => {
+      await options.onSent?.(sent);
+      progress({ step: "confirming" });
+    },
+  });
   const record = await recordFromReceipt(ledger, receipt, prepared.reportId);
   progress({ step: "done" });
   return { reportId: prepared.reportId, transactionHash: hash, record };
 }
 
+/** What the chain says of a prepared report after a failed or interrupted registration. */
+export type RegistrationCheck =
+  | { readonly status: "registered"; readonly record: ReportRecord }
+  | { readonly status: "pending"; readonly transactionHash: Hash }
+  | { readonly status: "not-registered" }
+  /** The node could not be asked. */
+  | { readonly status: "unknown"; readonly error: MedLedgerError };
+
+/**
+ * Asks the chain whether `prepared` is registered (by its claim) and, if not, whether the
+ * transaction `transactionHash` of the attempt is still pending. Never throws: a node that does
+ * not answer within `timeoutMs` gives "unknown".
+ */
+export async function checkRegistration(
+  ledger: LedgerWriter,
+  prepared: PreparedReport,
+  transactionHash?: Hash,
+  timeoutMs = 10_000,
+): Promise<RegistrationCheck> {
+  const check = async (): Promise<RegistrationCheck> => {
+    const record = await findRegistered(ledger, prepared);
+    if (record) return { status: "registered", record };
+    if (transactionHash && (await transactionState(ledger, transactionHash)) !== "gone") return { status: "pending", transactionHash };
+    return { status: "not-registered" };
+  };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new MedLedgerError(
+            "RPC_UNREACHABLE",
+            `The Ethereum node${ledger.rpcUrl ? ` at ${ledger.rpcUrl}` : ""} did not answer in time.`,
+            "Check the node (MEDLEDGER_RPC_URL) and your connection, then retry.",
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    return await Promise.race([check(), timeout]);
+  } catch (error) {
+    return { status: "unknown", error: toLedgerError(error, { rpcUrl: ledger.rpcUrl }) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function pendingError(hash: Hash): MedLedgerError {
+  return new MedLedgerError(
+    "TRANSACTION_PENDING",
+    `Sent, not yet confirmed: transaction ${hash} is pending.`,
+    "Rerun the same command in a moment to check: nothing is uploaded or sent again while it is pending.",
+  );
+}
+
+async function transactionState(ledger: LedgerWriter, hash: Hash): Promise<"pending" | "mined" | "gone"> {
+  try {
+    const tx = await ledger.publicClient.getTransaction({ hash });
+    return tx.blockNumber === null ? "pending" : "mined";
+  } catch (error) {
+    if (error instanceof TransactionNotFoundError) return "gone";
+    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: "Looking up the transaction" });
+  }
+}
+
+async function waitForReceipt(ledger: LedgerWriter, hash: Hash, confirmations: number, timeoutMs?: number): Promise<TransactionReceipt> {
+  try {
+    return await ledger.publicClient.waitForTransactionReceipt({
+      hash,
+      confirmations: Math.max(1, confirmations),
+      retryCount: 0,
+      ...(timeoutMs ? { timeout: timeoutMs } : {}),
+    });
+  } catch (error) {
+    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: "Waiting for the registration" });
+  }
+}
+
 /** Registers several prepared reports in one transaction (all or none). */
-export async function submitReports(ledger: LedgerWriter, prepared: readonly PreparedReport[]): Promise<Hash> {
-  return (await writeLedger(ledger, "registerReports", [prepared.map(toInput)])).hash;
+export async function submitReports(ledger: LedgerWriter, prepared: readonly PreparedReport[], options: { confirmations?: number } = {}): Promise<Hash> {
+  return (await writeLedger(ledger, "registerReports", [prepared.map(toInput)], options)).hash;
 }
 
 /** Prepare and submit in one go. */

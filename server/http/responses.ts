@@ -28,6 +28,7 @@ const STATUS: Partial<Record<MedLedgerErrorCode, number>> = {
   RATE_LIMITED: 429,
   QUOTA_EXCEEDED: 429,
   RPC_UNREACHABLE: 502,
+  RPC_LIMIT: 502,
   NO_CONTRACT: 502,
   CONTRACT_REVERT: 502,
 };
