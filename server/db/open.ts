@@ -123,6 +123,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const url = options.url ?? (env.DATABASE_URL || undefined);
   if (url) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
+    // An idle connection that the server ends (a restart, a failover, an administrator) emits its
+    // error on the pool; unhandled, that would crash the process. The pool replaces it on the next query.
+    pool.on("error", (error) => console.warn(`[medledger] an idle PostgreSQL connection was closed (${error.message}); it is replaced on the next query.`));
     const db = drizzlePg({ client: pool, schema });
     try {
       await migratePg(db, { migrationsFolder });
