@@ -25,6 +25,10 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 import type { ContractTransactionResponse, Signer } from "ethers";
+import type { Address, Hex } from "viem";
+import { keyBindingTypes } from "#core/contract/keyBinding.ts";
+import { claimIdOf } from "#core/reports/claimId.ts";
+import { grantAccessTypes } from "#core/relay/typedData.ts";
 import MedLedgerModule from "#ignition/modules/MedLedger.ts";
 import type { MedLedger } from "../types/ethers-contracts/index.ts";
 
@@ -79,15 +83,7 @@ const domainOf = async (ledger: MedLedger) => ({ name: "MedLedger", version: "1"
 /** The patient's EIP-712 binding of its first key `k` (version 1). */
 async function signKey(signer: Signer, ledger: MedLedger, k: string): Promise<string> {
   const account = await signer.getAddress();
-  const types = {
-    EncryptionKey: [
-      { name: "account", type: "address" },
-      { name: "key", type: "bytes32" },
-      { name: "version", type: "uint32" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
+  const types = { EncryptionKey: [...keyBindingTypes.EncryptionKey] };
   return signer.signTypedData(await domainOf(ledger), types, { account, key: k, version: 1n, nonce: await ledger.nonces(account), deadline: DEADLINE });
 }
 
@@ -101,23 +97,12 @@ interface GrantArgs {
 /** The patient's EIP-712 signature of a GrantAccess message. */
 async function signGrant(signer: Signer, ledger: MedLedger, grant: GrantArgs): Promise<string> {
   const patient = await signer.getAddress();
-  const types = {
-    GrantAccess: [
-      { name: "patient", type: "address" },
-      { name: "reader", type: "address" },
-      { name: "reportIds", type: "bytes32[]" },
-      { name: "wrappedKeys", type: "bytes[]" },
-      { name: "expiresAt", type: "uint40" },
-      { name: "nonce", type: "uint256" },
-      { name: "deadline", type: "uint256" },
-    ],
-  };
+  const types = { GrantAccess: [...grantAccessTypes.GrantAccess] };
   return signer.signTypedData(await domainOf(ledger), types, { patient, ...grant, nonce: await ledger.nonces(patient), deadline: DEADLINE });
 }
 
-/** The id of `doctor`'s claim on the file with SHA-256 `sha256Digest`. */
-const claimId = (sha256Digest: string, doctorAddress: string): string =>
-  ethers.keccak256(ethers.AbiCoder.defaultAbiCoder().encode(["bytes32", "address"], [sha256Digest, doctorAddress]));
+/** The id of `doctor`'s claim on the file with SHA-256 `sha256Digest` (the core's rule). */
+const claimId = (sha256Digest: string, doctorAddress: string): string => claimIdOf(sha256Digest as Hex, doctorAddress as Address);
 
 interface Measured {
   readonly gas: number;
