@@ -28,6 +28,7 @@ export interface GlobalOptions {
   readonly rpc?: string;
   readonly chainId?: number;
   readonly contract?: string;
+  readonly deployBlock?: number;
   readonly ipfs?: string;
   readonly maxBytes?: number;
   readonly as?: string;
@@ -37,7 +38,10 @@ export interface GlobalOptions {
 
 /** Resolves the configuration: flags over environment over the deployment file. */
 export function configOf(run: CliRun, opts: GlobalOptions): MedLedgerConfig {
-  return resolveConfig({ rpcUrl: opts.rpc, chainId: opts.chainId, contract: opts.contract, ipfsApiUrl: opts.ipfs, maxFileBytes: opts.maxBytes }, run.env);
+  return resolveConfig(
+    { rpcUrl: opts.rpc, chainId: opts.chainId, contract: opts.contract, deployBlock: opts.deployBlock, ipfsApiUrl: opts.ipfs, maxFileBytes: opts.maxBytes },
+    run.env,
+  );
 }
 
 export interface ReaderContext {

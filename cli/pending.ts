@@ -1,12 +1,14 @@
 /**
  * Retry safety for uploads: after the encrypted report is stored on IPFS, the prepared
- * registration is saved as `<state dir>/pending/<source SHA-256>.json` until the chain has it. A
+ * registration is saved as `<state dir>/pending/<source SHA-256>.json` until the chain has it and
+ * its block is final (MEDLEDGER_FINALITY_BLOCKS: a reorganisation may remove a fresh block). A
  * rerun of the same command finds it by the SHA-256 of the file as given (the issued file carries
  * a fresh serial, so its digest differs) and registers it without serialising, encrypting or
  * uploading again. The state dir is MEDLEDGER_STATE_DIR, by default `.medledger` in the current
  * directory. The entry holds only public data (digests, CID, wrapped keys): no secret.
+ * `medledger report pending` checks every entry and registers again what the chain lost.
  */
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Address, Hash, Hex } from "viem";
 import { z } from "zod";
@@ -38,12 +40,21 @@ const pendingSchema = z.object({
   issuedPath: z.string().optional(),
   /** The registration transaction of the last attempt, once the node accepted it: a rerun checks it before sending again. */
   transactionHash: hex(64).optional(),
+  /** Reported registered in this block, not yet final: kept until a rerun or `report pending` finds it final (a reorganisation may still remove it). */
+  registeredInBlock: z.string().regex(/^\d+$/).optional(),
 });
 
 export interface PendingUpload {
   readonly prepared: PreparedReport;
   readonly issuedPath?: string;
   readonly transactionHash?: Hash;
+  /** Set once the registration was reported done: its block, awaiting finality. */
+  readonly registeredInBlock?: bigint;
+}
+
+export interface SaveExtra {
+  readonly transactionHash?: Hash;
+  readonly registeredInBlock?: bigint;
 }
 
 /** The folder holding pending uploads. */
@@ -56,7 +67,7 @@ export function pendingPath(dir: string, sourceSha256: Hex): string {
 }
 
 /** Saves `prepared` (atomically: write then rename; never the issued bytes) and the attempt's transaction if sent; returns the file's path. */
-export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport, issuedPath?: string, transactionHash?: Hash): Promise<string> {
+export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport, issuedPath?: string, extra: SaveExtra = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = pendingPath(dir, prepared.sourceSha256);
   const { issuedFile: _bytes, ...kept } = prepared;
@@ -67,7 +78,8 @@ export async function savePending(dir: string, deployment: Deployment, prepared:
     savedAt: new Date().toISOString(),
     prepared: kept,
     ...(issuedPath ? { issuedPath } : {}),
-    ...(transactionHash ? { transactionHash } : {}),
+    ...(extra.transactionHash ? { transactionHash: extra.transactionHash } : {}),
+    ...(extra.registeredInBlock !== undefined ? { registeredInBlock: extra.registeredInBlock.toString() } : {}),
   };
   // A unique temporary name: two processes may save entries at once.
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -78,9 +90,31 @@ export async function savePending(dir: string, deployment: Deployment, prepared:
 
 /** The pending upload of the file with SHA-256 `sourceSha256` (as given) for this deployment, or undefined (missing, damaged or for another deployment). */
 export async function loadPending(dir: string, deployment: Deployment, sourceSha256: Hex): Promise<PendingUpload | undefined> {
+  const entry = await readEntry(pendingPath(dir, sourceSha256), deployment);
+  return entry && entry.prepared.sourceSha256 === sourceSha256.toLowerCase() ? entry : undefined;
+}
+
+/** Every pending upload of this deployment in `dir`, oldest first (damaged or foreign entries are left alone). */
+export async function listPending(dir: string, deployment: Deployment): Promise<PendingUpload[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((name) => /^0x[0-9a-f]{64}\.json$/.test(name));
+  } catch {
+    return [];
+  }
+  const entries = await Promise.all(names.map(async (name) => ({ name, entry: await readEntry(join(dir, name), deployment) })));
+  return entries
+    .filter(
+      (e): e is { name: string; entry: PendingUpload & { savedAt: string } } => e.entry !== undefined && `${e.entry.prepared.sourceSha256}.json` === e.name,
+    )
+    .map((e) => e.entry)
+    .sort((a, b) => a.savedAt.localeCompare(b.savedAt));
+}
+
+async function readEntry(path: string, deployment: Deployment): Promise<(PendingUpload & { savedAt: string }) | undefined> {
   let text: string;
   try {
-    text = await readFile(pendingPath(dir, sourceSha256), "utf8");
+    text = await readFile(path, "utf8");
   } catch {
     return undefined;
   }
@@ -94,7 +128,6 @@ export async function loadPending(dir: string, deployment: Deployment, sourceSha
   if (!parsed.success) return undefined;
   const entry = parsed.data;
   if (entry.chainId !== deployment.chainId || entry.contract.toLowerCase() !== deployment.address.toLowerCase()) return undefined;
-  if (entry.prepared.sourceSha256.toLowerCase() !== sourceSha256.toLowerCase()) return undefined;
   const p = entry.prepared;
   const prepared: PreparedReport = {
     reportId: p.reportId.toLowerCase() as Hex,
@@ -114,6 +147,8 @@ export async function loadPending(dir: string, deployment: Deployment, sourceSha
     prepared,
     ...(entry.issuedPath ? { issuedPath: entry.issuedPath } : {}),
     ...(entry.transactionHash ? { transactionHash: entry.transactionHash.toLowerCase() as Hash } : {}),
+    ...(entry.registeredInBlock !== undefined ? { registeredInBlock: BigInt(entry.registeredInBlock) } : {}),
+    savedAt: entry.savedAt,
   };
 }
 

@@ -12,17 +12,20 @@ import { registerReportCommands } from "./commands/report.ts";
 import { registerStaffCommands } from "./commands/staff.ts";
 import { registerVerifyCommand } from "./commands/verify.ts";
 import { EXIT, printError, type CliRun } from "./output.ts";
-import { addressOption, httpUrl, positiveInt } from "./validate.ts";
+import { addressOption, httpUrl, nonNegativeInt, positiveInt } from "./validate.ts";
 
 const ENVIRONMENT_HELP = `
 Configuration (flags override environment variables, which override deployments/<chainId>.json):
-  MEDLEDGER_RPC_URL, MEDLEDGER_CHAIN_ID, MEDLEDGER_CONTRACT, MEDLEDGER_IPFS_API_URL, MEDLEDGER_MAX_FILE_BYTES
+  MEDLEDGER_RPC_URL, MEDLEDGER_CHAIN_ID, MEDLEDGER_CONTRACT, MEDLEDGER_DEPLOY_BLOCK, MEDLEDGER_IPFS_API_URL,
+  MEDLEDGER_MAX_FILE_BYTES, MEDLEDGER_CONFIRMATIONS (default 1),
+  MEDLEDGER_FINALITY_BLOCKS (blocks until a registration is final: 0 on the local chain, else 64)
 Signing key (commands that send or sign; never a flag):
   MEDLEDGER_PRIVATE_KEY=0x…               a raw private key
   --keystore <file> / MEDLEDGER_KEYSTORE  an encrypted JSON keystore; password from
                                           MEDLEDGER_KEYSTORE_PASSWORD or a hidden prompt
   --as <handle>                           a demo account, on the local chain (31337) only
-Upload retries are kept in MEDLEDGER_STATE_DIR (default ./.medledger)/pending.
+Upload retries are kept in MEDLEDGER_STATE_DIR (default ./.medledger)/pending until final;
+\`medledger report pending\` settles them (registers again what a reorganisation removed).
 
 Examples:
   medledger verify report.pdf
@@ -40,6 +43,7 @@ export function buildProgram(run: CliRun): Command {
     .addOption(new Option("--rpc <url>", "Ethereum JSON-RPC URL").argParser(httpUrl))
     .addOption(new Option("--chain-id <n>", "chain id MedLedger is deployed on").argParser(positiveInt))
     .addOption(new Option("--contract <address>", "MedLedger contract address").argParser(addressOption))
+    .addOption(new Option("--deploy-block <n>", "block the contract was deployed in (where listings start)").argParser(nonNegativeInt))
     .addOption(new Option("--ipfs <url>", "IPFS (Kubo RPC) API URL").argParser(httpUrl))
     .addOption(new Option("--max-bytes <n>", "largest report file accepted, in bytes").argParser(positiveInt))
     .option("--as <handle>", "sign as a demo account (local chain only), e.g. doctor1, patient1, receptionist1, admin")

@@ -16,6 +16,13 @@ export function positiveInt(value: string): number {
   return n;
 }
 
+/** commander parser for whole numbers from 0 (block numbers). */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n)) throw new InvalidArgumentError("Expected a whole number (0 or more).");
+  return n;
+}
+
 /** commander parser for http(s) URLs. */
 export function httpUrl(value: string): string {
   const result = z.string().url().safeParse(value);

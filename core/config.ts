@@ -26,6 +26,28 @@ export interface MedLedgerConfig {
   readonly ipfsApiUrl: string;
   readonly deployment: Deployment;
   readonly maxFileBytes: number;
+  /** Blocks to wait for before a transaction counts as done (MEDLEDGER_CONFIRMATIONS; default 1, the block that includes it). */
+  readonly confirmations?: number;
+  /**
+   * Blocks after which a registration can no longer be undone by a reorganisation
+   * (MEDLEDGER_FINALITY_BLOCKS; see {@link defaultFinalityBlocks}). Until then the CLI keeps the
+   * upload's retry record and checks it again.
+   */
+  readonly finalityBlocks?: number;
+}
+
+/**
+ * Blocks until a registration is final when MEDLEDGER_FINALITY_BLOCKS is not set: none on the
+ * local development chain, 64 elsewhere (two epochs of Ethereum's proof of stake, after which a
+ * block is finalised; an L2 that settles differently sets its own figure).
+ */
+export function defaultFinalityBlocks(chainId: number): number {
+  return chainId === LOCAL_DEFAULTS.chainId ? 0 : 64;
+}
+
+/** The finality depth of `config` (its own, or the chain's default). */
+export function finalityBlocksOf(config: Pick<MedLedgerConfig, "finalityBlocks" | "deployment">): number {
+  return config.finalityBlocks ?? defaultFinalityBlocks(config.deployment.chainId);
 }
 
 export function deploymentFromFile(file: DeploymentFile): Deployment {

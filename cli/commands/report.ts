@@ -12,9 +12,11 @@ import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
 import { checkRegistration, prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
+import { checkFinality, settleRegistration } from "#core/reports/finality.ts";
+import { finalityBlocksOf } from "#core/config.ts";
 import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions, type WriterContext } from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
-import { loadPending, pendingDir, removePending, savePending } from "../pending.ts";
+import { listPending, loadPending, pendingDir, removePending, savePending, type PendingUpload } from "../pending.ts";
 import { parseAddress, parseReportId } from "#core/validation.ts";
 import { fileSize } from "../files.ts";
 
@@ -146,21 +148,22 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       );
     }
   }
-  const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath, reusable ? pending.transactionHash : undefined);
+  const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath, { transactionHash: reusable ? pending.transactionHash : undefined });
   const keptHint = `the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be uploaded again.`;
 
+  const confirmations = job.confirmations ?? config.confirmations ?? 1;
   let sent: Hash | undefined;
   let result: Awaited<ReturnType<typeof submitReport>>;
   let registeredAfterAll = false;
   try {
     result = await submitReport(ledger, prepared, {
       onProgress,
-      confirmations: job.confirmations,
+      confirmations,
       ...(job.waitSeconds ? { timeoutMs: job.waitSeconds * 1000 } : {}),
       previousTransactionHash: reusable ? pending.transactionHash : undefined,
       onSent: async (hash) => {
         sent = hash;
-        await savePending(dir, ledger.deployment, prepared, issuedPath, hash);
+        await savePending(dir, ledger.deployment, prepared, issuedPath, { transactionHash: hash });
       },
     });
   } catch (error) {
@@ -193,8 +196,15 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       });
     }
   }
-  await removePending(dir, prepared.sourceSha256);
   const record = result.record;
+  // Until its block is final a reorganisation may remove the registration: the retry record stays.
+  const finality = await finalityAfterSuccess(ledger, prepared, result.transactionHash ?? record.transactionHash, finalityBlocksOf(config));
+  if (finality.final) await removePending(dir, prepared.sourceSha256);
+  else
+    await savePending(dir, ledger.deployment, prepared, issuedPath, {
+      transactionHash: result.transactionHash ?? record.transactionHash,
+      registeredInBlock: record.blockNumber,
+    });
   out.result(
     {
       ok: true,
@@ -213,7 +223,9 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       reusedPendingUpload: Boolean(reusable),
       alreadyRegistered: result.transactionHash === undefined,
       registeredAfterAll,
-      confirmations: job.confirmations ?? 1,
+      confirmations,
+      final: finality.final,
+      finalityBlocks: finality.needed,
     },
     [
       registeredAfterAll
@@ -230,11 +242,109 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       `  IPFS CID    ${record.cid}`,
       ...(record.supersedes ? [`  Amends      ${record.supersedes}`] : []),
       ...(result.transactionHash ? [`  Transaction ${result.transactionHash} (block ${record.blockNumber})`] : []),
+      ...(finality.final ? [] : ["", finality.note]),
       "",
       `Give the patient (or print) ${issuedPath}: it carries the report serial ${prepared.serial} and is the file that verifies.`,
       `The original ${job.path} does not verify as this report: do not hand it out.`,
     ],
   );
+}
+
+/** Whether a just-reported registration is final, and what to tell the user if not. */
+interface FinalityNote {
+  readonly final: boolean;
+  readonly needed: number;
+  readonly note: string;
+}
+
+async function finalityAfterSuccess(ledger: WriterContext["ledger"], prepared: PreparedReport, hash: Hash, finalityBlocks: number): Promise<FinalityNote> {
+  if (finalityBlocks <= 1) return { final: true, needed: finalityBlocks, note: "" };
+  const later = "`medledger report pending` checks it and registers it again if a reorganisation of the chain removed it (nothing is uploaded again).";
+  try {
+    const state = await checkFinality(ledger, prepared, hash, finalityBlocks);
+    if (state.status === "final") return { final: true, needed: finalityBlocks, note: "" };
+    if (state.status === "awaiting") {
+      return {
+        final: false,
+        needed: finalityBlocks,
+        note: `Not final yet: ${state.confirmations} of ${finalityBlocks} blocks. Until then the retry record is kept; ${later}`,
+      };
+    }
+    return { final: false, needed: finalityBlocks, note: `A reorganisation of the chain has already removed this registration. ${later}` };
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    return { final: false, needed: finalityBlocks, note: `Could not check whether its block is final (${why}). The retry record is kept; ${later}` };
+  }
+}
+
+/** One line of `report pending`. */
+interface PendingRow {
+  readonly file: string;
+  readonly reportId: Hex;
+  readonly patient: Address;
+  readonly cid: string;
+  readonly status: "final" | "awaiting-finality" | "pending" | "lost" | "registered-again" | "not-yours" | "failed";
+  readonly blockNumber?: string;
+  readonly confirmations?: number;
+  readonly finalityBlocks: number;
+  readonly transactionHash?: Hash;
+  readonly error?: MedLedgerError;
+}
+
+const PENDING_STATUS: Readonly<Record<PendingRow["status"], string>> = {
+  final: "final (retry record removed)",
+  "awaiting-finality": "registered, not final yet",
+  pending: "sent, waiting in the mempool",
+  lost: "not on chain (reorganised out, dropped or never sent): run without --check to register it again",
+  "registered-again": "registered again (the chain had lost it)",
+  "not-yours": "another doctor's upload (sign in as them to settle it)",
+  failed: "could not be settled",
+};
+
+/** Checks one pending upload and, unless `checkOnly`, registers it again when the chain lost it. */
+async function settlePending(
+  ctx: WriterContext,
+  dir: string,
+  entry: PendingUpload,
+  finalityBlocks: number,
+  confirmations: number,
+  checkOnly: boolean,
+): Promise<PendingRow> {
+  const { prepared } = entry;
+  const base = { file: entry.issuedPath ?? prepared.sourceSha256, reportId: prepared.reportId, patient: prepared.patient, cid: prepared.cid, finalityBlocks };
+  if (prepared.doctor.toLowerCase() !== ctx.account.address.toLowerCase()) return { ...base, status: "not-yours" };
+  try {
+    if (checkOnly) {
+      const state = await checkFinality(ctx.ledger, prepared, entry.transactionHash, finalityBlocks);
+      if (state.status === "reorged-out") {
+        return { ...base, status: state.transaction === "pending" ? "pending" : "lost", transactionHash: entry.transactionHash };
+      }
+      return {
+        ...base,
+        status: state.status === "final" ? "final" : "awaiting-finality",
+        blockNumber: state.record.blockNumber.toString(),
+        confirmations: state.confirmations,
+        transactionHash: state.record.transactionHash,
+      };
+    }
+    const outcome = await settleRegistration(ctx.ledger, prepared, entry.transactionHash, {
+      finalityBlocks,
+      confirmations,
+      onSent: async (hash) => {
+        await savePending(dir, ctx.ledger.deployment, prepared, entry.issuedPath, { transactionHash: hash });
+      },
+    });
+    if (outcome.outcome === "pending") return { ...base, status: "pending", transactionHash: outcome.transactionHash };
+    const hash = outcome.outcome === "registered-again" ? (outcome.transactionHash ?? outcome.record.transactionHash) : outcome.record.transactionHash;
+    const final = outcome.confirmations >= finalityBlocks;
+    if (final) await removePending(dir, prepared.sourceSha256);
+    else await savePending(dir, ctx.ledger.deployment, prepared, entry.issuedPath, { transactionHash: hash, registeredInBlock: outcome.record.blockNumber });
+    const status: PendingRow["status"] = outcome.outcome === "registered-again" ? "registered-again" : final ? "final" : "awaiting-finality";
+    return { ...base, status, blockNumber: outcome.record.blockNumber.toString(), confirmations: outcome.confirmations, transactionHash: hash };
+  } catch (error) {
+    if (!(error instanceof MedLedgerError)) throw error;
+    return { ...base, status: "failed", error };
+  }
 }
 
 function status(record: ReportRecord): string {
@@ -270,11 +380,11 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .requiredOption("--patient <address>", "the patient's account")
     .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
     .option("--force", "overwrite the issued file if it exists")
-    .option("--confirmations <n>", "blocks to wait for before the report counts as registered", parseConfirmations, 1)
+    .option("--confirmations <n>", "blocks to wait for before the report counts as registered (default MEDLEDGER_CONFIRMATIONS, else 1)", parseConfirmations)
     .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
     .addHelpText("after", ISSUED_HELP)
     .action(async (path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; out?: string; force?: boolean; confirmations: number; wait?: number }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; out?: string; force?: boolean; confirmations?: number; wait?: number }>();
       const out = createPrinter(run, Boolean(opts.json));
       const patient = parseAddress(opts.patient, "patient");
       const ctx = await openWriter(run, opts);
@@ -296,11 +406,11 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .argument("<file>", "the corrected report file: PDF, PNG or JPEG")
     .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
     .option("--force", "overwrite the issued file if it exists")
-    .option("--confirmations <n>", "blocks to wait for before the amendment counts as registered", parseConfirmations, 1)
+    .option("--confirmations <n>", "blocks to wait for before the amendment counts as registered (default MEDLEDGER_CONFIRMATIONS, else 1)", parseConfirmations)
     .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
     .addHelpText("after", ISSUED_HELP)
     .action(async (id: string, path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string; force?: boolean; confirmations: number; wait?: number }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string; force?: boolean; confirmations?: number; wait?: number }>();
       const out = createPrinter(run, Boolean(opts.json));
       const reportId = parseReportId(id);
       const ctx = await openWriter(run, opts);
@@ -575,5 +685,58 @@ export function registerReportCommands(program: Command, run: CliRun): void {
               shares.map((s) => [s.reader, access(s.reader)]),
             ),
       );
+    });
+
+  report
+    .command("pending")
+    .description(
+      "Settle your uploads that are not final yet: a registration whose block is final is done; one a reorganisation of the chain removed, or whose transaction was dropped, or that was never sent, is registered again from the same prepared upload (nothing is uploaded again).",
+    )
+    .option("--check", "only look: send nothing")
+    .option("--confirmations <n>", "blocks to wait for after registering again", parseConfirmations)
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { check?: boolean; confirmations?: number }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const ctx = await openWriter(run, opts);
+      const dir = pendingDir(run.env, run.cwd);
+      const finalityBlocks = finalityBlocksOf(ctx.config);
+      const confirmations = opts.confirmations ?? ctx.config.confirmations ?? 1;
+      const rows: PendingRow[] = [];
+      for (const entry of await listPending(dir, ctx.ledger.deployment)) {
+        rows.push(await settlePending(ctx, dir, entry, finalityBlocks, confirmations, Boolean(opts.check)));
+      }
+      const failed = rows.filter((r) => r.status === "failed");
+      out.result(
+        {
+          ok: failed.length === 0,
+          finalityBlocks,
+          uploads: rows.map(({ error, ...row }) => (error ? { ...row, error: { code: error.code, message: error.message } } : row)),
+        },
+        rows.length === 0
+          ? ["No pending uploads: every upload of this folder is registered and final."]
+          : [
+              ...table(
+                ["REPORT", "FILE", "STATUS", "BLOCK"],
+                rows.map((r) => [
+                  `${r.reportId.slice(0, 10)}…`,
+                  basename(r.file),
+                  r.status === "awaiting-finality" ? `${PENDING_STATUS[r.status]} (${r.confirmations} of ${finalityBlocks} blocks)` : PENDING_STATUS[r.status],
+                  r.blockNumber ?? "",
+                ]),
+              ),
+              ...failed.map((r) => `  ${r.reportId.slice(0, 10)}…: ${r.error?.message ?? "failed"}`),
+            ],
+      );
+      if (failed.length > 0) {
+        const first = failed[0]!.error!;
+        throw new MedLedgerError(
+          first.code,
+          `${failed.length} of ${rows.length} pending uploads are not settled: ${first.message}`,
+          `${first.hint} Then run \`medledger report pending\` again.`,
+          {
+            cause: first,
+          },
+        );
+      }
     });
 }

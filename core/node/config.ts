@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as z from "zod/mini";
-import { DEFAULT_MAX_FILE_BYTES, LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../config.ts";
+import { DEFAULT_MAX_FILE_BYTES, defaultFinalityBlocks, LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../config.ts";
 import { MedLedgerError } from "../errors.ts";
 import { addressSchema, parseAddress } from "../validation.ts";
 
@@ -60,6 +60,8 @@ export interface ConfigOverrides {
   readonly contract?: string;
   readonly deployBlock?: number;
   readonly maxFileBytes?: number;
+  readonly confirmations?: number;
+  readonly finalityBlocks?: number;
 }
 
 const envSchema = z.object({
@@ -70,6 +72,8 @@ const envSchema = z.object({
   MEDLEDGER_CONTRACT: z.optional(addressSchema),
   MEDLEDGER_DEPLOY_BLOCK: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
   MEDLEDGER_MAX_FILE_BYTES: z.optional(z.coerce.number().check(z.int(), z.positive())),
+  MEDLEDGER_CONFIRMATIONS: z.optional(z.coerce.number().check(z.int(), z.positive(), z.maximum(1_000))),
+  MEDLEDGER_FINALITY_BLOCKS: z.optional(z.coerce.number().check(z.int(), z.nonnegative(), z.maximum(100_000))),
 });
 
 /** Resolves the configuration from overrides, the environment and the deployment file (looked up from `cwd`, see {@link deploymentsDir}). */
@@ -84,14 +88,22 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
   const rpcUrl = overrides.rpcUrl ?? e.MEDLEDGER_RPC_URL ?? LOCAL_DEFAULTS.rpcUrl;
   const ipfsApiUrl = overrides.ipfsApiUrl ?? e.MEDLEDGER_IPFS_API_URL ?? e.IPFS_API_URL ?? LOCAL_DEFAULTS.ipfsApiUrl;
   const maxFileBytes = overrides.maxFileBytes ?? e.MEDLEDGER_MAX_FILE_BYTES ?? DEFAULT_MAX_FILE_BYTES;
+  const confirmations = overrides.confirmations ?? e.MEDLEDGER_CONFIRMATIONS ?? 1;
+  const finalityBlocks = overrides.finalityBlocks ?? e.MEDLEDGER_FINALITY_BLOCKS ?? defaultFinalityBlocks(chainId);
+  const settings = { rpcUrl, ipfsApiUrl, maxFileBytes, confirmations, finalityBlocks };
   const contract = overrides.contract === undefined ? e.MEDLEDGER_CONTRACT : parseAddress(overrides.contract, "contract address");
   if (contract) {
-    return {
-      rpcUrl,
-      ipfsApiUrl,
-      maxFileBytes,
-      deployment: { chainId, address: contract, deployBlock: BigInt(overrides.deployBlock ?? e.MEDLEDGER_DEPLOY_BLOCK ?? 0) },
-    };
+    const deployBlock = overrides.deployBlock ?? e.MEDLEDGER_DEPLOY_BLOCK;
+    // Listings read events from the deployment block on: from block 0 of a long chain that is
+    // millions of blocks for nothing (and slow behind a capped provider), so it is never guessed.
+    if (deployBlock === undefined && chainId !== LOCAL_DEFAULTS.chainId) {
+      throw new MedLedgerError(
+        "CONFIG",
+        `The contract ${contract} is given without the block it was deployed in.`,
+        "Set MEDLEDGER_DEPLOY_BLOCK to the deployment's block number (it is in the deployment file, or on a block explorer's contract page).",
+      );
+    }
+    return { ...settings, deployment: { chainId, address: contract, deployBlock: BigInt(deployBlock ?? 0) } };
   }
   const file = join(deploymentsDir(env, cwd), `${chainId}.json`);
   if (!existsSync(file)) {
@@ -103,5 +115,5 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
         : "Pass --contract or set MEDLEDGER_CONTRACT to the deployed address.",
     );
   }
-  return { rpcUrl, ipfsApiUrl, maxFileBytes, deployment: parseDeploymentFile(JSON.parse(readFileSync(file, "utf8")), file) };
+  return { ...settings, deployment: parseDeploymentFile(JSON.parse(readFileSync(file, "utf8")), file) };
 }

@@ -252,7 +252,8 @@ function pendingError(hash: Hash): MedLedgerError {
   );
 }
 
-async function transactionState(ledger: LedgerWriter, hash: Hash): Promise<"pending" | "mined" | "gone"> {
+/** Where transaction `hash` is: in a block of the canonical chain, waiting in the mempool, or unknown to the node (dropped, or reorganised out). */
+export async function transactionState(ledger: LedgerWriter, hash: Hash): Promise<"pending" | "mined" | "gone"> {
   try {
     const tx = await ledger.publicClient.getTransaction({ hash });
     return tx.blockNumber === null ? "pending" : "mined";
@@ -303,7 +304,8 @@ function toInput(prepared: PreparedReport) {
   } as const;
 }
 
-async function findRegistered(ledger: LedgerWriter, prepared: PreparedReport): Promise<ReportRecord | undefined> {
+/** The chain's record of `prepared` if its claim is registered (checks it is this registration), else undefined. */
+export async function findRegistered(ledger: LedgerWriter, prepared: PreparedReport): Promise<ReportRecord | undefined> {
   const [status] = await readLedger(ledger, "verify", [prepared.sha256, prepared.sha1, prepared.doctor]);
   if (status === 0) return undefined;
   const record = await getReportRecord(ledger, prepared.reportId, { sha256: prepared.sha256 });

@@ -10,47 +10,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { expect } from "chai";
-import { createPublicClient, createWalletClient, defineChain, http, type Hex } from "viem";
+import type { Hex } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
-import type { LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
 import { digestFile } from "#core/crypto/digests.ts";
-import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
-import { demoAccount } from "#core/dev/demoKeys.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { listReports } from "#core/reports/records.ts";
 import { reportPdf, setUpClinic } from "#test/support/story.ts";
 import type { LedgerFixture } from "#test/support/ledgers.ts";
-import { address, json, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
-
-/** A LedgerFixture on the CLI stack's node, for setting up the clinic through the core. */
-function stackFixture(cli: CliStack): LedgerFixture {
-  const { rpcUrl, deployment } = cli.stack;
-  const chain = defineChain({
-    id: deployment.chainId,
-    name: "stack",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [rpcUrl] } },
-  });
-  const transport = http(rpcUrl);
-  const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 });
-  const writers = new Map<string, LedgerWriter>();
-  return {
-    deployment,
-    transport,
-    rpcUrl,
-    reader: (): LedgerReader => ({ publicClient, deployment, rpcUrl }),
-    as(handle) {
-      const known = writers.get(handle);
-      if (known) return known;
-      const person = DEMO_PEOPLE.find((p) => p.handle === handle);
-      if (!person) throw new Error(`no demo person ${handle}`);
-      const writer: LedgerWriter = { publicClient, walletClient: createWalletClient({ account: demoAccount(person), chain, transport }), deployment, rpcUrl };
-      writers.set(handle, writer);
-      return writer;
-    },
-    close: async () => {},
-  };
-}
+import { address, json, stackFixture, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
 
 type ProxyMode = "forward" | "hang-receipts" | "gone-after-send";
 

@@ -140,7 +140,20 @@ describe("medledger CLI: errors and configuration", function () {
     const anvil = await startAnvil(1337);
     try {
       const result = await runCli(
-        ["--rpc", anvil.rpcUrl, "--chain-id", "1337", "--contract", "0x000000000000000000000000000000000000dEaD", "--as", "doctor1", "report", "list"],
+        [
+          "--rpc",
+          anvil.rpcUrl,
+          "--chain-id",
+          "1337",
+          "--contract",
+          "0x000000000000000000000000000000000000dEaD",
+          "--deploy-block",
+          "0",
+          "--as",
+          "doctor1",
+          "report",
+          "list",
+        ],
         {
           env: cleanEnv(),
           cwd: cli.dir,

@@ -7,12 +7,14 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Address } from "viem";
+import { createPublicClient, createWalletClient, defineChain, http, type Address } from "viem";
+import type { LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
 import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
 import { childEnv, freePort } from "#local-stack/processes.ts";
+import type { LedgerFixture } from "./ledgers.ts";
 
 export const CLI = join(PROJECT_ROOT, "cli", "bin.ts");
 
@@ -126,5 +128,35 @@ export async function startAnvil(chainId: number): Promise<{ rpcUrl: string; sto
       child.kill("SIGTERM");
       await exited;
     },
+  };
+}
+
+/** A LedgerFixture on the CLI stack's node, for setting up the clinic through the core. */
+export function stackFixture(cli: CliStack): LedgerFixture {
+  const { rpcUrl, deployment } = cli.stack;
+  const chain = defineChain({
+    id: deployment.chainId,
+    name: "stack",
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: [rpcUrl] } },
+  });
+  const transport = http(rpcUrl);
+  const publicClient = createPublicClient({ chain, transport, pollingInterval: 20 });
+  const writers = new Map<string, LedgerWriter>();
+  return {
+    deployment,
+    transport,
+    rpcUrl,
+    reader: (): LedgerReader => ({ publicClient, deployment, rpcUrl }),
+    as(handle) {
+      const known = writers.get(handle);
+      if (known) return known;
+      const person = DEMO_PEOPLE.find((p) => p.handle === handle);
+      if (!person) throw new Error(`no demo person ${handle}`);
+      const writer: LedgerWriter = { publicClient, walletClient: createWalletClient({ account: demoAccount(person), chain, transport }), deployment, rpcUrl };
+      writers.set(handle, writer);
+      return writer;
+    },
+    close: async () => {},
   };
 }

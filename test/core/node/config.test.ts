@@ -44,4 +44,25 @@ describe("Configuration: one resolver for the CLI, the web server and scripts", 
       .with.property("code", "CONFIG");
     expect(() => resolveConfig({ chainId: 424242 }, {}, join(dir, "repo"))).to.throw(/No MedLedger deployment is known for chain 424242/);
   });
+
+  it("never guesses the deployment block of a contract on a real network (listings would scan from block 0)", function () {
+    expect(() => resolveConfig({}, { MEDLEDGER_CHAIN_ID: "11155111", MEDLEDGER_CONTRACT: A }, dir))
+      .to.throw(/given without the block it was deployed in/)
+      .with.property("code", "CONFIG");
+    expect(
+      resolveConfig({}, { MEDLEDGER_CHAIN_ID: "11155111", MEDLEDGER_CONTRACT: A, MEDLEDGER_DEPLOY_BLOCK: "7000000" }, dir).deployment.deployBlock,
+    ).to.equal(7_000_000n);
+    // The local development chain is short: from block 0 is honest there.
+    expect(resolveConfig({}, { MEDLEDGER_CONTRACT: A }, dir).deployment.deployBlock).to.equal(0n);
+  });
+
+  it("confirmations and the finality depth: from the environment, else 1 and the chain's default (0 locally, 64 elsewhere)", function () {
+    const local = resolveConfig({}, { MEDLEDGER_CONTRACT: A }, dir);
+    expect([local.confirmations, local.finalityBlocks]).to.deep.equal([1, 0]);
+    const remote = resolveConfig({}, { MEDLEDGER_CHAIN_ID: "1", MEDLEDGER_CONTRACT: A, MEDLEDGER_DEPLOY_BLOCK: "1" }, dir);
+    expect([remote.confirmations, remote.finalityBlocks]).to.deep.equal([1, 64]);
+    const set = resolveConfig({}, { MEDLEDGER_CONTRACT: A, MEDLEDGER_CONFIRMATIONS: "3", MEDLEDGER_FINALITY_BLOCKS: "12" }, dir);
+    expect([set.confirmations, set.finalityBlocks]).to.deep.equal([3, 12]);
+    expect(() => resolveConfig({}, { MEDLEDGER_CONTRACT: A, MEDLEDGER_CONFIRMATIONS: "0" }, dir)).to.throw(/MEDLEDGER_CONFIRMATIONS is invalid/);
+  });
 });
