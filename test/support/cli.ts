@@ -13,45 +13,11 @@ import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
 import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
-import { childEnv, freePort } from "#local-stack/processes.ts";
+import { freePort } from "#local-stack/processes.ts";
 import type { LedgerFixture } from "./ledgers.ts";
 
-export const CLI = join(PROJECT_ROOT, "cli", "bin.ts");
-
-export interface CliResult {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** The environment a user has: no MedLedger settings but those given, the project's Node on PATH. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = childEnv();
-  for (const key of Object.keys(env)) if (key.startsWith("MEDLEDGER_") || key === "IPFS_API_URL") delete env[key];
-  return { ...env, ...extra };
-}
-
-/** Runs `node cli/bin.ts ...args` and collects its output and exit code. */
-export function runCli(args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("node", [CLI, ...args], { cwd: options.cwd ?? PROJECT_ROOT, env: options.env ?? cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.once("error", reject);
-    child.once("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Parses the JSON document a `--json` run printed on stdout. */
-export function json<T = Record<string, unknown>>(result: CliResult): T {
-  try {
-    return JSON.parse(result.stdout) as T;
-  } catch {
-    throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
-  }
-}
+export { CLI, cleanEnv, json, runCli, type CliResult } from "#harness/cli/run.ts";
+import { cleanEnv, runCli, type CliResult } from "#harness/cli/run.ts";
 
 export function address(handle: string): Address {
   const person = DEMO_PEOPLE.find((p) => p.handle === handle);

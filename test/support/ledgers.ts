@@ -52,6 +52,11 @@ function fixture(transport: Transport, deployment: Deployment, rpcUrl: string | 
   };
 }
 
+/** The same deployment reached through another JSON-RPC URL (a proxy in front of the node): reads and writes go through it. */
+export function ledgerThrough(base: LedgerFixture, rpcUrl: string): LedgerFixture {
+  return fixture(http(rpcUrl, { retryCount: 0 }), base.deployment, rpcUrl, async () => {});
+}
+
 /** MedLedger on a fresh in-process Hardhat network. */
 export async function inProcessLedger(): Promise<LedgerFixture> {
   const connection = await network.create();
@@ -60,11 +65,17 @@ export async function inProcessLedger(): Promise<LedgerFixture> {
   return fixture(transport, deployment, undefined, () => connection.close());
 }
 
+export interface AnvilOptions {
+  /** Mine a block every this many seconds (as a real network does) instead of one per transaction. */
+  readonly blockTime?: number;
+}
+
 /** MedLedger on a real anvil node (an independent EVM implementation) on a free port. */
-export async function anvilLedger(): Promise<LedgerFixture> {
+export async function anvilLedger(options: AnvilOptions = {}): Promise<LedgerFixture> {
   const port = await freePort();
   const rpcUrl = `http://127.0.0.1:${port}`;
-  const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/anvil"), ["--port", String(port), "--accounts", "20", "--silent"], { stdio: "ignore" });
+  const args = ["--port", String(port), "--accounts", "20", "--silent", ...(options.blockTime ? ["--block-time", String(options.blockTime)] : [])];
+  const child = spawn(join(PROJECT_ROOT, "node_modules/.bin/anvil"), args, { stdio: "ignore" });
   const probe = createPublicClient({ transport: http(rpcUrl, { retryCount: 0 }) });
   await waitUntil("anvil answers", async () => (await probe.getChainId()) > 0);
   const transport = http(rpcUrl);

@@ -22,8 +22,8 @@ import { startCappedProxy, type CappedProxy, type GetLogsCall } from "#harness/r
 import { freePort } from "#local-stack/processes.ts";
 import { cleanEnv, json, runCli } from "#test/support/cli.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
-import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
-import { addressOf, reportPdf, setUpClinic } from "#test/support/story.ts";
+import { inProcessLedger, ledgerThrough, type LedgerFixture } from "#test/support/ledgers.ts";
+import { addressOf, reportPdf, runStory, setUpClinic } from "#test/support/story.ts";
 
 const span = (call: GetLogsCall): bigint => call.toBlock - call.fromBlock + 1n;
 
@@ -194,5 +194,32 @@ describe("Event listings over a long history behind a capped RPC provider", func
     expect(limitKindOf(new Error("fetch failed"))).to.equal(undefined);
     expect(limitKindOf(rpc(-32005, "daily request count exceeded, request rate limited"))).to.equal(undefined);
     expect(limitKindOf(rpc(-32005, "rate limit exceeded"))).to.equal(undefined);
+  });
+});
+
+describe("The whole product story behind a provider capping eth_getLogs at 10,000 blocks and 10,000 results, over 1,000,000 blocks of history", function () {
+  this.timeout(300_000);
+  let ledger: LedgerFixture;
+  let ipfs: IpfsFixture;
+  let capped: CappedProxy;
+
+  before(async () => {
+    ledger = await inProcessLedger();
+    ipfs = await embeddedIpfs();
+    await ledger.transport({}).request({ method: "hardhat_mine", params: [toHex(1_000_001)] });
+    capped = await startCappedProxy({ upstream: ledger.transport({}), maxBlockRange: 10_000, maxResults: 10_000 });
+  });
+  after(async () => {
+    await capped?.close();
+    await ipfs?.close();
+    await ledger?.close();
+  });
+
+  it("staff, enrolment, upload, read, share, revoke and verify all work through the proxy, every query within its caps", async () => {
+    await runStory(ledgerThrough(ledger, capped.url), ipfs.store);
+    const latest = await ledger.reader().publicClient.getBlockNumber();
+    expect(latest - ledger.deployment.deployBlock > 1_000_000n).to.equal(true);
+    expect(capped.calls.length).to.be.greaterThan(100);
+    expect(capped.calls.every((call) => call.outcome === "answered" && span(call) <= 10_000n && call.results <= 10_000)).to.equal(true);
   });
 });

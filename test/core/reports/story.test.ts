@@ -6,10 +6,11 @@ import { chainBytes, findLeak, storedFiles, windowsOf } from "#test/support/priv
 
 for (const [name, start] of [
   ["the in-process Hardhat EVM", inProcessLedger],
-  ["anvil (an independent EVM node)", anvilLedger],
+  ["anvil (an independent EVM node)", () => anvilLedger()],
+  ["anvil with a block every 2 seconds (as on a real network)", () => anvilLedger({ blockTime: 2 })],
 ] as const) {
   describe(`The MedLedger story on ${name} with the embedded IPFS node`, function () {
-    this.timeout(120_000);
+    this.timeout(300_000);
     let ledger: LedgerFixture;
     let ipfs: IpfsFixture;
 
