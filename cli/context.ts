@@ -181,9 +181,9 @@ export async function openIdentity(ledger: LedgerWriter): Promise<EncryptionIden
 }
 
 /** Unlocks the identity and publishes its key if the chain does not hold it yet; reports whether a transaction was sent. */
-export async function openPublishedIdentity(ledger: LedgerWriter): Promise<{ identity: EncryptionIdentity; published: boolean }> {
+export async function openPublishedIdentity(ledger: LedgerWriter, onPublishing?: () => void): Promise<{ identity: EncryptionIdentity; published: boolean }> {
   const identity = await openIdentity(ledger);
-  const published = await ensureKeyPublished(ledger, identity);
+  const published = await ensureKeyPublished(ledger, identity, { onPublishing });
   return { identity, published };
 }
 

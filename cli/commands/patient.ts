@@ -129,8 +129,9 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
     const doctor = opts.doctor === undefined ? null : parseAddress(opts.doctor, "doctor");
     const { config, ledger } = await openWriter(run, opts);
     decodeRegistrationRequest(opts.code, ledger); // a damaged code is refused before the key is published
-    const { identity, published } = await openPublishedIdentity(ledger);
-    if (published) out.step("Published your encryption key (first use of this account), so you can read the profiles you seal.");
+    const { identity } = await openPublishedIdentity(ledger, () =>
+      out.step("Publishing your encryption key on the ledger (first use of this account; one transaction), so you can read the profiles you seal…"),
+    );
     const enrolled = await enrolPatient(
       ledger,
       await openStore(config),

@@ -128,8 +128,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
         "Choose another --out file for the issued report, or add --force to overwrite it.",
       );
     }
-    const { published } = await openPublishedIdentity(ledger);
-    if (published) out.step("Published your encryption key (first use of this account).");
+    await openPublishedIdentity(ledger, () => out.step("Publishing your encryption key on the ledger (first use of this account; one transaction)…"));
     prepared = await prepareReport(
       ledger,
       await openStore(config),

@@ -99,7 +99,11 @@ export async function requirePublishedKey(ledger: LedgerReader, account: Address
  * Publishes the identity's public key if the account has none yet. Returns true if a transaction
  * was sent. Never replaces a different published key (KEY_MISMATCH): that is a rotation.
  */
-export async function ensureKeyPublished(ledger: LedgerWriter, identity: EncryptionIdentity): Promise<boolean> {
+export async function ensureKeyPublished(
+  ledger: LedgerWriter,
+  identity: EncryptionIdentity,
+  options: { readonly onPublishing?: () => void } = {},
+): Promise<boolean> {
   const current = await publishedKeyOf(ledger, identity.address);
   if (current && sameBytes(current, identity.publicKey)) return false;
   if (current) {
@@ -109,6 +113,7 @@ export async function ensureKeyPublished(ledger: LedgerWriter, identity: Encrypt
       "Unlock with the wallet you used before, or rotate your key explicitly.",
     );
   }
+  options.onPublishing?.();
   await writeLedger(ledger, "publishEncryptionKey", [bytesToHex(identity.publicKey)]);
   return true;
 }
