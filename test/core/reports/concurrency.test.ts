@@ -6,11 +6,14 @@
 import { expect } from "chai";
 import type { Hash } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
+import { ensureKeyPublished, unlockIdentity } from "#core/identity/encryptionKey.ts";
+import { assignDoctor } from "#core/patients/patients.ts";
+import { addStaff } from "#core/staff/staff.ts";
 import { isNonceError } from "#core/contract/nonces.ts";
 import { sentTransactionOf } from "#core/contract/sent.ts";
 import { checkRegistration, prepareReport, submitReport, uploadReport, type UploadStep } from "#core/reports/upload.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
-import { inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
+import { anvilLedger, inProcessLedger, type LedgerFixture } from "#test/support/ledgers.ts";
 import { addressOf, expectCode, reportPdf, setUpClinic } from "#test/support/story.ts";
 
 type Node = { request(args: { method: string; params: unknown[] }): Promise<unknown> };
@@ -108,5 +111,38 @@ describe("Concurrent uploads of one doctor, confirmations and honest retries", f
     expect(isNonceError(new Error("Nonce provided for the transaction (3) is lower than the current nonce of the account (4)"))).to.equal(true);
     expect(isNonceError(new Error("nonce too low"))).to.equal(true);
     expect(isNonceError(new Error("execution reverted: ReportExists"))).to.equal(false);
+  });
+});
+
+describe("Three doctors uploading at once on anvil, each several reports in parallel", function () {
+  this.timeout(180_000);
+  let ledger: LedgerFixture;
+  let ipfs: IpfsFixture;
+
+  before(async () => {
+    ledger = await anvilLedger();
+    ipfs = await embeddedIpfs();
+    await setUpClinic(ledger, ipfs.store);
+    await addStaff(ledger.as("admin"), addressOf(ledger, "doctor3"), "doctor", { name: "Dr. Meredith Grey", department: "Surgery", contact: "" });
+    const doctor3 = ledger.as("doctor3");
+    await ensureKeyPublished(doctor3, await unlockIdentity(doctor3.walletClient, ledger.deployment, doctor3));
+    for (const handle of ["doctor2", "doctor3"]) await assignDoctor(ledger.as("receptionist1"), addressOf(ledger, "patient1"), addressOf(ledger, handle));
+  });
+  after(async () => {
+    await ipfs?.close();
+    await ledger?.close();
+  });
+
+  it("15 uploads (3 doctors × 5) all succeed first try, each claim by its own doctor", async () => {
+    const patient = addressOf(ledger, "patient1");
+    const jobs = ["doctor1", "doctor2", "doctor3"].flatMap((handle) => Array.from({ length: 5 }, (_, i) => ({ handle, title: `${handle} report ${i}` })));
+    const settled = await Promise.allSettled(
+      jobs.map(async ({ handle, title }) => uploadReport(ledger.as(handle), ipfs.store, { file: await reportPdf(title), patient })),
+    );
+    const failures = settled.filter((s) => s.status === "rejected").map((s) => String((s as PromiseRejectedResult).reason));
+    expect(failures, failures.join("\n")).to.deep.equal([]);
+    const results = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof uploadReport>>>).value);
+    expect(new Set(results.map((r) => r.reportId)).size).to.equal(15);
+    results.forEach((result, i) => expect(result.record.doctor).to.equal(addressOf(ledger, jobs[i]!.handle)));
   });
 });
