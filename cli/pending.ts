@@ -35,6 +35,7 @@ const pendingSchema = z.object({
     size: z.number().int().positive(),
     serial: z.string().min(1),
     sourceSha256: hex(64),
+    metadataDigest: hex(64).nullable().optional(),
   }),
   /** Where the issued file (the one with the serial) was written. */
   issuedPath: z.string().optional(),
@@ -142,6 +143,7 @@ async function readEntry(path: string, deployment: Deployment): Promise<(Pending
     size: p.size,
     serial: p.serial,
     sourceSha256: p.sourceSha256.toLowerCase() as Hex,
+    metadataDigest: (p.metadataDigest ?? null) as Hex | null,
   };
   return {
     prepared,

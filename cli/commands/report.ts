@@ -1,13 +1,24 @@
 /** `medledger report …`: upload, amend, read, list, share (one, several, all; until a date), revoke (one or all). */
 import { access, readFile, writeFile } from "node:fs/promises";
 import { basename, dirname, extname, join } from "node:path";
-import { InvalidArgumentError, type Command } from "commander";
+import { InvalidArgumentError, Option, type Command } from "commander";
 import type { Address, Hash, Hex } from "viem";
 import { sentTransactionOf } from "#core/contract/sent.ts";
 import { digestFile } from "#core/crypto/digests.ts";
 import { MedLedgerError } from "#core/errors.ts";
 import { checkFileSize, formatBytes } from "#core/reports/limits.ts";
-import { readReport, type ReadStep } from "#core/reports/read.ts";
+import { readReport, readReportSummaries, type ReadStep } from "#core/reports/read.ts";
+import {
+  kindOf,
+  metadataDigest,
+  NOTE_MAX,
+  parseReportMetadata,
+  REPORT_KINDS,
+  TITLE_MAX,
+  type ReportKind,
+  type ReportMetadata,
+  type ReportSummary,
+} from "#core/reports/metadata.ts";
 import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
@@ -58,6 +69,8 @@ const REKEY_STEPS: Readonly<Record<RekeyStep, string>> = {
 interface UploadJob {
   readonly path: string;
   readonly patient: Address;
+  /** Title, kind, date of service, note (encrypted with the report). */
+  readonly metadata?: ReportMetadata;
   readonly supersedes: Hex | null;
   /** Where to write the issued file (default: next to the input, `scan.pdf` → `scan.issued.pdf`). */
   readonly out?: string;
@@ -66,6 +79,23 @@ interface UploadJob {
   readonly confirmations?: number;
   /** How long to wait for them, in seconds. */
   readonly waitSeconds?: number;
+}
+
+interface MetadataOptions {
+  readonly title?: string;
+  readonly kind?: ReportKind;
+  readonly date?: string;
+  readonly note?: string;
+}
+
+/** The report's details from the flags; the title defaults to the file's name. Checked before anything is sent. */
+function metadataOf(opts: MetadataOptions, path: string): ReportMetadata {
+  return parseReportMetadata({
+    title: opts.title ?? basename(path, extname(path)),
+    kind: opts.kind ?? "other",
+    dateOfService: opts.date ?? new Date().toISOString().slice(0, 10),
+    ...(opts.note ? { note: opts.note } : {}),
+  });
 }
 
 function parseConfirmations(value: string): number {
@@ -112,7 +142,16 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     pending &&
     pending.prepared.patient.toLowerCase() === job.patient.toLowerCase() &&
     pending.prepared.doctor.toLowerCase() === ctx.account.address.toLowerCase() &&
-    (pending.prepared.supersedes ?? null) === (job.supersedes ?? null);
+    (pending.prepared.supersedes ?? null) === (job.supersedes ?? null) &&
+    // Other details (title, kind, date, note) than the earlier attempt's: that ciphertext carries the old ones.
+    (pending.registeredInBlock !== undefined || (pending.prepared.metadataDigest ?? null) === metadataDigest(job.metadata));
+  if (pending && !reusable && pending.transactionHash && (pending.prepared.metadataDigest ?? null) !== metadataDigest(job.metadata)) {
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `An earlier upload of this file with other details (title, kind, date or note) was already sent (transaction ${pending.transactionHash}).`,
+      "Run `medledger report pending` to settle it first; to change the details afterwards, amend the report.",
+    );
+  }
   let prepared: PreparedReport;
   let issuedPath: string;
   if (reusable) {
@@ -132,7 +171,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     prepared = await prepareReport(
       ledger,
       await openStore(config),
-      { file, patient: job.patient, supersedes: job.supersedes },
+      { file, patient: job.patient, supersedes: job.supersedes, metadata: job.metadata },
       { onProgress, maxBytes: config.maxFileBytes },
     );
     if (!prepared.issuedFile) throw new MedLedgerError("INVALID_INPUT", "The issued file is missing.", "Retry the upload.");
@@ -216,6 +255,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       patient: record.patient,
       doctor: record.doctor,
       supersedes: record.supersedes,
+      ...(job.metadata ? { title: job.metadata.title, kind: job.metadata.kind, dateOfService: job.metadata.dateOfService } : {}),
       size: prepared.size,
       transactionHash: result.transactionHash ?? null,
       blockNumber: record.blockNumber,
@@ -232,6 +272,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
         : result.transactionHash
           ? `Registered report ${record.reportId}.`
           : `Report ${record.reportId} was already registered (an earlier attempt went through).`,
+      ...(job.metadata ? [`  Title       ${job.metadata.title} (${kindOf(job.metadata.kind).label}, ${job.metadata.dateOfService})`] : []),
       `  Serial      ${prepared.serial}`,
       `  Issued file ${issuedPath} (${formatBytes(prepared.size)})`,
       `  SHA-256     ${record.sha256}`,
@@ -377,19 +418,27 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .description("Issue a report file (adds its serial), encrypt it, store it on IPFS and register it for a patient (as their assigned doctor).")
     .argument("<file>", "the report file: PDF, PNG or JPEG")
     .requiredOption("--patient <address>", "the patient's account")
+    .option("--title <text>", `what the patient sees in their list, e.g. "Full blood count" (at most ${TITLE_MAX} characters)`)
+    .addOption(new Option("--kind <kind>", "what kind of report it is").choices(REPORT_KINDS.map((k) => k.id)).default("other"))
+    .option("--date <YYYY-MM-DD>", "the date of service (default today)")
+    .option("--note <text>", `a note for the patient (at most ${NOTE_MAX} characters)`)
     .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
     .option("--force", "overwrite the issued file if it exists")
     .option("--confirmations <n>", "blocks to wait for before the report counts as registered (default MEDLEDGER_CONFIRMATIONS, else 1)", parseConfirmations)
     .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
     .addHelpText("after", ISSUED_HELP)
     .action(async (path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; out?: string; force?: boolean; confirmations?: number; wait?: number }>();
+      const opts = cmd.optsWithGlobals<
+        GlobalOptions & MetadataOptions & { patient: string; out?: string; force?: boolean; confirmations?: number; wait?: number }
+      >();
       const out = createPrinter(run, Boolean(opts.json));
       const patient = parseAddress(opts.patient, "patient");
+      const metadata = metadataOf(opts, path);
       const ctx = await openWriter(run, opts);
       await runUpload(run, ctx, out, {
         path,
         patient,
+        metadata,
         supersedes: null,
         out: opts.out,
         force: opts.force,
@@ -403,14 +452,19 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .description("Upload a corrected file that supersedes your report <id> (same patient; only its issuing doctor can amend it).")
     .argument("<id>", "the report id being amended")
     .argument("<file>", "the corrected report file: PDF, PNG or JPEG")
+    .option("--title <text>", `what the patient sees in their list (at most ${TITLE_MAX} characters; default: the file's name)`)
+    .addOption(new Option("--kind <kind>", "what kind of report it is").choices(REPORT_KINDS.map((k) => k.id)).default("other"))
+    .option("--date <YYYY-MM-DD>", "the date of service (default today)")
+    .option("--note <text>", `a note for the patient, e.g. what was corrected (at most ${NOTE_MAX} characters)`)
     .option("--out <file>", "where to write the issued file (default: next to the input, scan.pdf → scan.issued.pdf)")
     .option("--force", "overwrite the issued file if it exists")
     .option("--confirmations <n>", "blocks to wait for before the amendment counts as registered (default MEDLEDGER_CONFIRMATIONS, else 1)", parseConfirmations)
     .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
     .addHelpText("after", ISSUED_HELP)
     .action(async (id: string, path: string, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { out?: string; force?: boolean; confirmations?: number; wait?: number }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & MetadataOptions & { out?: string; force?: boolean; confirmations?: number; wait?: number }>();
       const out = createPrinter(run, Boolean(opts.json));
+      const metadata = metadataOf(opts, path);
       const reportId = parseReportId(id);
       const ctx = await openWriter(run, opts);
       const original = await getReportRecord(ctx.ledger, reportId);
@@ -431,6 +485,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       await runUpload(run, ctx, out, {
         path,
         patient: original.patient,
+        metadata,
         supersedes: reportId,
         out: opts.out,
         force: opts.force,
@@ -470,9 +525,26 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       }
       const r = opened.record;
       if (r.supersededBy) out.warn(`this report was amended by report ${r.supersededBy}; it is not the current version.`);
-      out.result({ ok: true, ...recordJson(r), out: opts.out, size: opened.bytes.byteLength, digestsMatch: true }, [
-        `Saved report ${r.reportId} to ${opts.out} (${formatBytes(opened.bytes.byteLength)}); both digests match the chain.`,
-      ]);
+      const summary = opened.summary;
+      out.result(
+        {
+          ok: true,
+          ...recordJson(r),
+          ...(summary ? { title: summary.title, kind: summary.kind, dateOfService: summary.dateOfService, note: summary.note } : {}),
+          out: opts.out,
+          size: opened.bytes.byteLength,
+          digestsMatch: true,
+        },
+        [
+          ...(summary
+            ? [
+                `${summary.title} — ${summary.kindLabel}${summary.dateOfService ? `, ${summary.dateOfService}` : ""}`,
+                ...(summary.note ? [`  Note: ${summary.note}`] : []),
+              ]
+            : []),
+          `Saved report ${r.reportId} to ${opts.out} (${formatBytes(opened.bytes.byteLength)}); both digests match the chain.`,
+        ],
+      );
     });
 
   report
@@ -486,6 +558,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       const patient = opts.patient ? parseAddress(opts.patient, "patient") : undefined;
       const doctor = opts.doctor ? parseAddress(opts.doctor, "doctor") : undefined;
       let rows: { record: ReportRecord; relation: string }[];
+      let summaries = new Map<Hex, ReportSummary | null | MedLedgerError>();
       if (patient || doctor) {
         const { ledger } = await openReader(run, opts);
         rows = (await listReports(ledger, { patient, doctor })).map((record) => ({ record, relation: "" }));
@@ -497,7 +570,8 @@ export function registerReportCommands(program: Command, run: CliRun): void {
             "Pass --patient <address> or --doctor <address>, or configure your key (MEDLEDGER_PRIVATE_KEY, --keystore or, locally, --as).",
           );
         }
-        const { ledger, account } = await openWriter(run, opts);
+        const ctx = await openWriter(run, opts);
+        const { ledger, account } = ctx;
         const me = account.address;
         const [asPatient, asDoctor, shared] = await Promise.all([
           listReports(ledger, { patient: me }),
@@ -511,14 +585,50 @@ export function registerReportCommands(program: Command, run: CliRun): void {
           ...shared.map((record) => ({ record, relation: "shared with you" })),
         ].filter(({ record }) => !seen.has(record.reportId) && seen.add(record.reportId) !== undefined);
         rows.sort((a, b) => Number(b.record.blockNumber - a.record.blockNumber));
+        // Titles: the head of each report's ciphertext, opened with your key (a few kilobytes each).
+        summaries = await readReportSummaries(
+          ledger,
+          await openStore(ctx.config),
+          rows.map((r) => r.record),
+          await openIdentity(ledger),
+        ).catch((error: unknown) => {
+          out.warn(`titles are not shown: ${error instanceof Error ? error.message : String(error)}`);
+          return new Map();
+        });
+        const unreadable = [...summaries.values()].filter((s) => s instanceof MedLedgerError);
+        if (unreadable.length > 0) out.warn(`${unreadable.length} report title(s) could not be read: ${(unreadable[0] as MedLedgerError).message}`);
       }
+      const summaryOf = (record: ReportRecord): ReportSummary | null => {
+        const summary = summaries.get(record.reportId);
+        return summary instanceof MedLedgerError || summary === undefined ? null : summary;
+      };
       out.result(
-        { ok: true, reports: rows.map(({ record, relation }) => recordJson(record, relation || undefined)) },
+        {
+          ok: true,
+          reports: rows.map(({ record, relation }) => {
+            const summary = summaryOf(record);
+            return {
+              ...recordJson(record, relation || undefined),
+              ...(summary ? { title: summary.title, kind: summary.kind, dateOfService: summary.dateOfService } : {}),
+            };
+          }),
+        },
         rows.length === 0
           ? ["No reports."]
           : table(
-              ["REPORT ID", "PATIENT", "DOCTOR", "REGISTERED", "STATUS", ...(rows.some((r) => r.relation) ? ["YOU ARE"] : [])],
+              [
+                ...(summaries.size > 0 ? ["TITLE", "KIND", "DATE"] : []),
+                "REPORT ID",
+                "PATIENT",
+                "DOCTOR",
+                "REGISTERED",
+                "STATUS",
+                ...(rows.some((r) => r.relation) ? ["YOU ARE"] : []),
+              ],
               rows.map(({ record, relation }) => [
+                ...(summaries.size > 0
+                  ? [summaryOf(record)?.title ?? "(untitled)", summaryOf(record)?.kindLabel ?? "", summaryOf(record)?.dateOfService ?? ""]
+                  : []),
                 record.reportId,
                 record.patient,
                 record.doctor,

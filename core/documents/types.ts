@@ -7,6 +7,9 @@ import { emptyFile, unsupportedFile } from "./errors.ts";
 
 export type ReportFileType = "pdf" | "png" | "jpeg";
 
+/** The media type of each accepted report type. */
+export const REPORT_MIME_TYPES: Readonly<Record<ReportFileType, string>> = { pdf: "application/pdf", png: "image/png", jpeg: "image/jpeg" };
+
 const PDF_MAGIC = [0x25, 0x50, 0x44, 0x46, 0x2d]; // %PDF-
 const PNG_MAGIC = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const JPEG_MAGIC = [0xff, 0xd8, 0xff];

@@ -73,7 +73,10 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
     async cat(cid, catOptions: CatOptions = {}) {
       const parsed = parseCid(cid);
       try {
-        // Ask for one byte more than the limit, so a huge object is cut short by the node itself.
+        // A prefix (a report's head) is all that is asked for; otherwise one byte more than the
+        // limit, so a huge object is cut short by the node itself.
+        if (catOptions.length !== undefined)
+          return await collectBytes(client.cat(parsed, { signal: catOptions.signal, length: catOptions.length }), cid, catOptions.length);
         const length = catOptions.maxBytes === undefined ? undefined : catOptions.maxBytes + 1;
         return await collectBytes(client.cat(parsed, { signal: catOptions.signal, length }), cid, catOptions.maxBytes);
       } catch (error) {

@@ -2,6 +2,8 @@
 export interface CatOptions {
   /** Refuse objects larger than this (bytes). */
   readonly maxBytes?: number;
+  /** Only the first `length` bytes (a report's head). */
+  readonly length?: number;
   readonly signal?: AbortSignal;
 }
 

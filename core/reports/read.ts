@@ -4,10 +4,11 @@
  * the chain → the issued bytes. The report id is the claim id, bound into the ciphertext and the
  * wrapped keys.
  */
+import pMap from "p-map";
 import type { Address, Hex } from "viem";
 import { hexToBytes } from "viem";
 import { digestFile } from "../crypto/digests.ts";
-import { decryptReport } from "../crypto/reportCipher.ts";
+import { decryptReportHead, decryptReportWithMetadata, REPORT_HEAD_BYTES, reportCiphertextLength } from "../crypto/reportCipher.ts";
 import { unwrapKey } from "../crypto/keyWrap.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
@@ -16,7 +17,9 @@ import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
+import { summaryOf, type ReportSummary } from "./metadata.ts";
 import { readerKeyOf } from "./versions.ts";
+import type { DocumentReference } from "@medplum/fhirtypes";
 
 export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";
 
@@ -28,6 +31,10 @@ export interface ReadOptions {
 export interface OpenedReport {
   readonly record: ReportRecord;
   readonly bytes: Uint8Array;
+  /** Its title, kind, date of service and note (null for a report registered before metadata). */
+  readonly summary: ReportSummary | null;
+  /** The FHIR R4 DocumentReference the summary comes from. */
+  readonly document: DocumentReference | null;
 }
 
 function same(a: Address, b: Address): boolean {
@@ -72,10 +79,10 @@ export async function readReport(
   progress("unwrapping");
   const key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId, reader: identity.address });
   progress("downloading");
-  // The ciphertext adds a small header and the tag to the file.
-  const ciphertext = await store.cat(current.cid, { maxBytes: (options.maxBytes ?? DEFAULT_MAX_FILE_BYTES) + 1024 });
+  // The ciphertext adds the head, the padding and the tags to the file.
+  const ciphertext = await store.cat(current.cid, { maxBytes: reportCiphertextLength(options.maxBytes ?? DEFAULT_MAX_FILE_BYTES) });
   progress("decrypting");
-  const bytes = await decryptReport(ciphertext, key, reportId);
+  const { file: bytes, metadata } = await decryptReportWithMetadata(ciphertext, key, reportId);
   key.fill(0);
   progress("verifying");
   const digests = await digestFile(bytes);
@@ -87,5 +94,50 @@ export async function readReport(
     );
   }
   progress("done");
-  return { record, bytes };
+  const described = summaryOf(metadata);
+  return { record, bytes, summary: described?.summary ?? null, document: described?.document ?? null };
+}
+
+/**
+ * The title, kind and date of report `record` for `identity`, from the head of its ciphertext
+ * alone (its first {@link REPORT_HEAD_BYTES} bytes, whatever the file's size): what a list shows.
+ * Null for a report registered before metadata.
+ */
+export async function readReportSummary(
+  ledger: LedgerReader,
+  store: ContentStore,
+  record: ReportRecord,
+  identity: EncryptionIdentity,
+): Promise<ReportSummary | null> {
+  const current = await readerKeyOf(ledger, record, identity.address);
+  const key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId: record.reportId, reader: identity.address });
+  try {
+    const prefix = await store.cat(current.cid, { length: REPORT_HEAD_BYTES });
+    return summaryOf(await decryptReportHead(prefix, key, record.reportId))?.summary ?? null;
+  } finally {
+    key.fill(0);
+  }
+}
+
+/** A list's summaries: one head fetch per report, a few at a time; a report that cannot be opened gives its error, not a failed list. */
+export async function readReportSummaries(
+  ledger: LedgerReader,
+  store: ContentStore,
+  records: readonly ReportRecord[],
+  identity: EncryptionIdentity,
+  options: { readonly concurrency?: number } = {},
+): Promise<Map<Hex, ReportSummary | null | MedLedgerError>> {
+  const entries = await pMap(
+    records,
+    async (record): Promise<[Hex, ReportSummary | null | MedLedgerError]> => {
+      try {
+        return [record.reportId, await readReportSummary(ledger, store, record, identity)];
+      } catch (error) {
+        if (error instanceof MedLedgerError) return [record.reportId, error];
+        throw error;
+      }
+    },
+    { concurrency: options.concurrency ?? 8 },
+  );
+  return new Map(entries);
 }

@@ -10,7 +10,7 @@ import type { Address, Hash, Hex } from "viem";
 import { bytesToHex, hexToBytes } from "viem";
 import { digestFile } from "../crypto/digests.ts";
 import { unwrapKey, wrapKey } from "../crypto/keyWrap.ts";
-import { decryptReport, encryptReport, generateReportKey } from "../crypto/reportCipher.ts";
+import { decryptReportWithMetadata, encryptReport, generateReportKey, reportCiphertextLength } from "../crypto/reportCipher.ts";
 import { directSender, type ActionSender, type RekeyInput } from "../contract/actions.ts";
 import { getLedgerEvents } from "../contract/events.ts";
 import { accountOf, type LedgerReader, type LedgerWriter } from "../contract/ledger.ts";
@@ -60,8 +60,8 @@ export async function activeReaders(ledger: LedgerReader, reportId: Hex): Promis
 async function openCurrent(ledger: LedgerReader, store: ContentStore, record: ReportRecord, identity: EncryptionIdentity, maxBytes: number) {
   const current = await readerKeyOf(ledger, record, identity.address);
   const key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId: record.reportId, reader: identity.address });
-  const ciphertext = await store.cat(current.cid, { maxBytes: maxBytes + 1024 });
-  const bytes = await decryptReport(ciphertext, key, record.reportId);
+  const ciphertext = await store.cat(current.cid, { maxBytes: reportCiphertextLength(maxBytes) });
+  const { file: bytes, metadata } = await decryptReportWithMetadata(ciphertext, key, record.reportId);
   key.fill(0);
   const digests = await digestFile(bytes);
   if (digests.sha256 !== record.sha256 || digests.sha1 !== record.sha1) {
@@ -71,7 +71,7 @@ async function openCurrent(ledger: LedgerReader, store: ContentStore, record: Re
       "Report it to the hospital's administrator.",
     );
   }
-  return { current, bytes };
+  return { current, bytes, metadata };
 }
 
 /**
@@ -106,11 +106,12 @@ export async function rekeyReport(
 
   progress("decrypting");
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const { current, bytes } = await openCurrent(ledger, store, record, identity, maxBytes);
+  const { current, bytes, metadata } = await openCurrent(ledger, store, record, identity, maxBytes);
 
   progress("encrypting");
   const key = generateReportKey();
-  const ciphertext = await encryptReport(bytes, key, reportId);
+  // The metadata (title, kind, date) stays with the report: re-sealed under the new key.
+  const ciphertext = await encryptReport(bytes, key, reportId, metadata ?? undefined);
   const wrap = (publicKey: Uint8Array, reader: Address): Hex => bytesToHex(wrapKey(key, publicKey, { reportId, reader }));
   const patientKey = wrap(patientPublic, record.patient);
   const doctorKey = wrap(doctorPublic, record.doctor);

@@ -14,7 +14,8 @@ import type { Address, Hash, Hex, TransactionReceipt } from "viem";
 import { bytesToHex, TransactionNotFoundError, zeroHash } from "viem";
 import { digestFile } from "../crypto/digests.ts";
 import { issueReportFile } from "../documents/serial.ts";
-import { requireReportType } from "../documents/types.ts";
+import { REPORT_MIME_TYPES, requireReportType } from "../documents/types.ts";
+import { documentReferenceOf, encodeDocumentReference, metadataDigest, parseReportMetadata, type ReportMetadata } from "./metadata.ts";
 import { encryptReport, generateReportKey } from "../crypto/reportCipher.ts";
 import { wrapKey } from "../crypto/keyWrap.ts";
 import { readLedger, writeLedger } from "../contract/calls.ts";
@@ -53,6 +54,8 @@ export interface PreparedReport {
   readonly serial: string;
   /** SHA-256 of the file as given, before the serial: how a retry finds this prepared upload again. */
   readonly sourceSha256: Hex;
+  /** {@link metadataDigest} of the details encrypted with it (null: none), so a retry with other details is not mistaken for this one. */
+  readonly metadataDigest?: Hex | null;
   /** The issued bytes (the file with its serial): what was hashed and encrypted. Never persisted. */
   readonly issuedFile?: Uint8Array;
 }
@@ -60,6 +63,8 @@ export interface PreparedReport {
 export interface ReportUploadInput {
   readonly file: Uint8Array;
   readonly patient: Address;
+  /** Title, kind, date of service, note: encrypted with the report as a FHIR DocumentReference (core/reports/metadata.ts). */
+  readonly metadata?: ReportMetadata;
   /** The report this one amends. */
   readonly supersedes?: Hex | null;
 }
@@ -86,7 +91,9 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
   const doctor = accountOf(ledger);
   progress({ step: "checking" });
   checkFileSize(input.file.byteLength, options.maxBytes ?? DEFAULT_MAX_FILE_BYTES);
-  requireReportType(input.file);
+  const fileType = requireReportType(input.file);
+  // What the doctor entered is checked before anything is sent or stored.
+  const metadata = input.metadata === undefined ? undefined : parseReportMetadata(input.metadata);
   // The assignment first: for a patient who is not yours, that is the reason to give.
   const assigned = await readLedger(ledger, "isAssigned", [input.patient, doctor]);
   if (!assigned) {
@@ -121,7 +128,10 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
 
   progress({ step: "encrypting" });
   const key = generateReportKey();
-  const ciphertext = await encryptReport(file, key, reportId);
+  const document = metadata
+    ? encodeDocumentReference(documentReferenceOf(metadata, { contentType: REPORT_MIME_TYPES[fileType], sha1, size: file.byteLength }))
+    : undefined;
+  const ciphertext = await encryptReport(file, key, reportId, document);
   const patientKey = bytesToHex(wrapKey(key, patientPublicKey, { reportId, reader: input.patient }));
   const doctorKey = bytesToHex(wrapKey(key, doctorPublicKey, { reportId, reader: doctor }));
   key.fill(0);
@@ -141,6 +151,7 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
     size: file.byteLength,
     serial: issued.serial,
     sourceSha256,
+    metadataDigest: metadataDigest(metadata),
     issuedFile: file,
   };
 }

@@ -74,6 +74,8 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
     async cat(cid, options: CatOptions = {}) {
       const parsed = parseCid(cid);
       try {
+        if (options.length !== undefined)
+          return await collectBytes(fs.cat(parsed, { offline: true, length: options.length, signal: options.signal }), cid, options.length);
         return await collectBytes(fs.cat(parsed, { offline: true, signal: options.signal }), cid, options.maxBytes);
       } catch (error) {
         if (error instanceof MedLedgerError) throw error;
