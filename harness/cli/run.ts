@@ -44,4 +44,3 @@ export function json<T = Record<string, unknown>>(result: CliResult): T {
     throw new Error(`stdout is not JSON (exit ${result.code}):\n${result.stdout}\nstderr:\n${result.stderr}`);
   }
 }
-
