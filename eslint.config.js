@@ -47,6 +47,7 @@ export default tseslint.config(
     ignores: [
       "node_modules/**",
       "web/.next/**",
+      "web/public/**",
       "artifacts/**",
       "cache/**",
       "coverage/**",

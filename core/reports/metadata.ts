@@ -89,10 +89,14 @@ export interface AttachedFile {
   readonly size: number;
 }
 
-/** The FHIR R4 DocumentReference of a report (no identifiers of people: those are on chain). */
-export function documentReferenceOf(metadata: ReportMetadata, file: AttachedFile): DocumentReference {
+/** How the DocumentReference names a MedLedger report (its claim id). */
+export const REPORT_ID_SYSTEM = "urn:medledger:report-id";
+
+/** The FHIR R4 DocumentReference of a report (no identifiers of people: those are on chain); `replaces`: the report an amendment corrects. */
+export function documentReferenceOf(metadata: ReportMetadata, file: AttachedFile, links: { readonly replaces?: Hex | null } = {}): DocumentReference {
   const kind = kindOf(metadata.kind);
   return {
+    ...(links.replaces ? { relatesTo: [{ code: "replaces" as const, target: { identifier: { system: REPORT_ID_SYSTEM, value: links.replaces } } }] } : {}),
     resourceType: "DocumentReference",
     status: "current",
     docStatus: "final",

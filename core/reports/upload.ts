@@ -129,7 +129,9 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
   progress({ step: "encrypting" });
   const key = generateReportKey();
   const document = metadata
-    ? encodeDocumentReference(documentReferenceOf(metadata, { contentType: REPORT_MIME_TYPES[fileType], sha1, size: file.byteLength }))
+    ? encodeDocumentReference(
+        documentReferenceOf(metadata, { contentType: REPORT_MIME_TYPES[fileType], sha1, size: file.byteLength }, { replaces: supersedes }),
+      )
     : undefined;
   const ciphertext = await encryptReport(file, key, reportId, document);
   const patientKey = bytesToHex(wrapKey(key, patientPublicKey, { reportId, reader: input.patient }));

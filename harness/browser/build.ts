@@ -34,6 +34,9 @@ export function webBuildIsStale(): boolean {
 export function ensureWebBuild(log: (line: string) => void = () => {}): void {
   if (!webBuildIsStale()) return;
   log("building the web app (next build web)…");
+  // The same steps as `npm run build:web`: pdf.js's worker into web/public, then the build.
+  const copied = spawnSync(process.execPath, [join(PROJECT_ROOT, "scripts", "copy-pdf-worker.ts")], { cwd: PROJECT_ROOT, env: childEnv(), encoding: "utf8" });
+  if (copied.status !== 0) throw new Error(`copying pdf.js's worker failed:\n${copied.stderr}`);
   const result = spawnSync(join(BIN, "next"), ["build", "web"], { cwd: PROJECT_ROOT, env: childEnv(), encoding: "utf8" });
   if (result.status !== 0) {
     throw new Error(`next build web failed:\n${(result.stdout ?? "").slice(-4000)}\n${(result.stderr ?? "").slice(-4000)}`);

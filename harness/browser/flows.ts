@@ -57,3 +57,54 @@ export async function downloadBytes(page: Page, trigger: Locator): Promise<Buffe
   const path = await download.path();
   return readFile(path);
 }
+
+/**
+ * Opens a report from its row as a user does: Open, then the report shown in the page (PDF pages
+ * drawn, or the image); returns the bytes its Download button saves, and closes the viewer.
+ */
+export async function openReport(page: Page, row: Locator): Promise<Buffer> {
+  await row.getByRole("button", { name: "Open" }).click();
+  const viewer = reportViewer(page);
+  await viewer.waitFor({ state: "visible", timeout: 60_000 });
+  await viewer.locator('[data-testid="report-page"], [data-testid="report-image"]').first().waitFor({ timeout: 60_000 });
+  const bytes = await downloadBytes(page, viewer.getByRole("button", { name: "Download" }));
+  await viewer.getByRole("button", { name: "Close" }).click();
+  await viewer.waitFor({ state: "detached" });
+  return bytes;
+}
+
+/** The report viewer open on the page (each list has its own dialog; one is open at a time). */
+export function reportViewer(page: Page): Locator {
+  return page.locator('dialog[open][data-testid="report-viewer"]');
+}
+
+/** Whether a canvas of the page has drawn pixels that are not all white (a rendered PDF page). */
+export async function canvasHasInk(canvas: Locator): Promise<boolean> {
+  return canvas.evaluate((element) => {
+    const c = element as HTMLCanvasElement;
+    const data = c.getContext("2d")!.getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) if (data[i]! < 200 || data[i + 1]! < 200 || data[i + 2]! < 200) ink++;
+    return ink > 100;
+  });
+}
+
+export interface UploadInForm {
+  readonly patient: string;
+  readonly file: { readonly name: string; readonly mimeType: string; readonly buffer: Buffer | Uint8Array };
+  readonly title: string;
+  readonly kind: string;
+}
+
+/** Fills the doctor's upload form and opens the review step (the file drawn, the details shown); returns the review section. */
+export async function reviewUpload(page: Page, upload: UploadInForm): Promise<Locator> {
+  const form = page.getByRole("form", { name: "Upload a report" });
+  await form.getByLabel("Patient").fill(upload.patient);
+  await form.getByLabel("Report file (PDF, PNG or JPEG)").setInputFiles({ ...upload.file, buffer: Buffer.from(upload.file.buffer) });
+  await form.getByLabel("Title").fill(upload.title);
+  await form.getByLabel("Kind of report").selectOption(upload.kind);
+  await form.getByRole("button", { name: "Review before registering" }).click();
+  const review = page.getByTestId("upload-review");
+  await review.waitFor();
+  return review;
+}

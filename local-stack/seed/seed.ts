@@ -14,6 +14,7 @@ import { resealPatientProfile } from "#core/patients/reseal.ts";
 import { createRegistrationRequest } from "#core/patients/registration.ts";
 import type { PatientProfile } from "#core/patients/profile.ts";
 import { shareReport } from "#core/reports/share.ts";
+import type { ReportKind } from "#core/reports/metadata.ts";
 import { uploadReport } from "#core/reports/upload.ts";
 import { addStaff } from "#core/staff/staff.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
@@ -42,6 +43,21 @@ const ASSIGNMENTS: readonly (readonly [string, readonly string[]])[] = [
   ["patient4", ["doctor3"]],
   ["patient5", ["doctor1", "doctor3"]],
 ];
+
+/** The kind of each seeded report, by title. */
+const KINDS: Readonly<Record<string, ReportKind>> = {
+  Echocardiogram: "imaging",
+  "Lipid panel": "lab",
+  "Differential diagnosis": "consult",
+  "Stress test": "procedure",
+  "HbA1c follow-up": "lab",
+  "Pre-operative assessment": "consult",
+  "Appendectomy report": "procedure",
+  "Post-operative check": "progress",
+  "Pacemaker interrogation": "procedure",
+  "Hernia consultation": "consult",
+  "Holter ECG": "imaging",
+};
 
 /** [doctor, patient, title, findings] */
 const REPORTS: readonly (readonly [string, string, string, readonly string[]])[] = [
@@ -114,15 +130,17 @@ export async function seedDemo(options: SeedOptions): Promise<void> {
   let day = 1;
   for (const [doctor, patient, title, findings] of REPORTS) {
     const d = person(doctor);
+    const date = `2026-10-${String(day++).padStart(2, "0")}`;
     const file = await makeReportPdf({
       title,
       patientName: person(patient).displayName,
       doctorName: d.displayName,
       department: d.department ?? "",
-      date: `2026-10-${String(day++).padStart(2, "0")}`,
+      date,
       findings,
     });
-    const { reportId } = await uploadReport(as(doctor), store, { file, patient: address(patient) });
+    const metadata = { title, kind: KINDS[title] ?? "other", dateOfService: date };
+    const { reportId } = await uploadReport(as(doctor), store, { file, patient: address(patient), metadata });
     ids.push(reportId);
   }
   // An amendment: the lipid panel is corrected.
@@ -134,7 +152,12 @@ export async function seedDemo(options: SeedOptions): Promise<void> {
     date: "2026-10-20",
     findings: ["LDL 2.6 mmol/L (repeat, fasting).", "Previous value was non-fasting; no treatment needed."],
   });
-  await uploadReport(as("doctor1"), store, { file: amended, patient: address("patient1"), supersedes: ids[1]! });
+  await uploadReport(as("doctor1"), store, {
+    file: amended,
+    patient: address("patient1"),
+    supersedes: ids[1]!,
+    metadata: { title: "Lipid panel", kind: "lab", dateOfService: "2026-10-20", note: "Corrects an earlier report: the first sample was not fasting." },
+  });
   // A share: Alice shares her echocardiogram with Dr. Grey.
   await shareReport(as("patient1"), ids[0]!, address("doctor3"), await identity("patient1"));
   log(`seeded ${DEMO_PEOPLE.length - 1} people and ${REPORTS.length + 1} reports`);

@@ -13,7 +13,7 @@ import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { demoPerson, downloadBytes, unlockKey, openReport, reportViewer } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Seeded profile details (local-stack/seed/seed.ts). */
@@ -157,10 +157,14 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     expect(await original.textContent()).to.contain("current");
     await original.getByRole("button", { name: "Amend" }).click();
 
-    const form = page.getByRole("form", { name: "Amend a report" });
+    // The form opens at the report it amends.
+    const form = issued.locator(`tr[data-report="${amendedId}"]`).getByRole("form", { name: /^Amend/ });
     expect(await form.getAttribute("data-amending")).to.equal(amendedId);
     expect(await form.textContent()).to.contain(patient2.displayName);
-    await form.getByLabel("Corrected file (PDF or image)").setInputFiles({ name: "stress-test-corrected.pdf", mimeType: "application/pdf", buffer: corrected });
+    await form
+      .getByLabel("Corrected file (PDF, PNG or JPEG)")
+      .setInputFiles({ name: "stress-test-corrected.pdf", mimeType: "application/pdf", buffer: corrected });
+    await form.getByLabel("Reason for the amendment").fill("The heart rate at peak was mistyped.");
     const adds: string[] = [];
     page.on("request", (request) => {
       if (request.url().includes("/api/v0/add")) adds.push(request.url());
@@ -194,7 +198,11 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     expect(await newRow.locator(".badge").textContent()).to.equal("current");
     expect(await newRow.getByTestId("amends").locator("[title]").getAttribute("title")).to.equal(amendedId);
     expect(await reports.locator(`tr[data-report="${amendedId}"] .badge`).textContent()).to.equal("superseded");
-    const bytes = await downloadBytes(page, newRow.getByRole("button", { name: "Open" }));
+    expect(await newRow.getByTestId("report-title").textContent()).to.not.equal("");
+    await newRow.getByRole("button", { name: "Open" }).click();
+    await reportViewer(page).getByText("Corrects an earlier report: The heart rate at peak was mistyped.").waitFor();
+    await reportViewer(page).getByRole("button", { name: "Close" }).click();
+    const bytes = await openReport(page, newRow);
     expect(Buffer.compare(bytes, issuedCorrected)).to.equal(0);
     await screenshot(page, "care-patient-amendment");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);

@@ -7,7 +7,7 @@ import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
 import { connectDevWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { unlockKey, openReport } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: seeded demo with the dev wallet (browser)", function () {
@@ -43,7 +43,7 @@ describe("web app: seeded demo with the dev wallet (browser)", function () {
     await unlockKey(session.page);
     const rows = session.page.getByTestId("patient-reports").locator("tbody tr");
     await rows.first().waitFor();
-    const bytes = await downloadBytes(session.page, rows.first().getByRole("button", { name: "Open" }));
+    const bytes = await openReport(session.page, rows.first());
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
     await screenshot(session.page, "seeded-patient");
     expect(session.wallet.calls, "the injected wallet is not involved").not.to.include("eth_requestAccounts");

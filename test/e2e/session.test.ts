@@ -17,7 +17,7 @@ import { allowedActions, groupByDay, slotFromInputs, type AppointmentJson } from
 import { buildSignInMessage } from "#web/lib/signInMessage.ts";
 import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
 import { DESKTOP, launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { demoPerson, unlockKey, openReport } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** The header's sign-in control (the page body may have its own buttons). */
@@ -351,7 +351,7 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
       const reportId = await row.getAttribute("data-report");
       const logged = p.page.waitForResponse((r) => r.url().endsWith("/api/activity/report-opened"));
-      const bytes = await downloadBytes(p.page, row.getByRole("button", { name: "Open" }));
+      const bytes = await openReport(p.page, row);
       expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
       expect((await logged).status()).to.equal(201);
 

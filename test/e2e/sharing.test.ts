@@ -10,7 +10,7 @@ import { after, before, describe, it } from "mocha";
 import type { Browser, Locator, Page } from "playwright-core";
 import { connectTestWallet, goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { demoPerson, unlockKey, openReport } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
@@ -90,7 +90,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     const d2 = await as("doctor2", "/doctor");
     const shared = d2.page.getByTestId("shared-reports").locator("tbody tr");
     await shared.nth(2).waitFor();
-    const bytes = await downloadBytes(d2.page, shared.first().getByRole("button", { name: "Open" }));
+    const bytes = await openReport(d2.page, shared.first());
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
     await screenshot(d2.page, "sharing-doctor2-opened");
   });
@@ -197,9 +197,9 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     await screenshot(page, "sharing-rotated");
 
     const row = reportsOf(page).locator(`tr[data-report="${rekeyedId}"]`);
-    const bytes = await downloadBytes(page, row.getByRole("button", { name: "Open" }));
+    const bytes = await openReport(page, row);
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
-    await row.getByText("Decrypted, checked against the chain, and saved.").waitFor();
+    await row.getByText("Opened: decrypted on this device and checked against the chain.").waitFor();
   });
 
   it("an interrupted key replacement (the second transaction rejected) is completed with Finish", async function () {
@@ -228,7 +228,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     await done.waitFor({ timeout: 120_000 });
     expect(await done.textContent()).to.equal("Done. 3 reports now open with your new key: every report stays readable.");
     const row = reportsOf(page).locator("tbody tr").first();
-    const bytes = await downloadBytes(page, row.getByRole("button", { name: "Open" }));
+    const bytes = await openReport(page, row);
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
   });
 

@@ -12,7 +12,7 @@ import type { Browser } from "playwright-core";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { addDemoStaff, demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { addDemoStaff, demoPerson, downloadBytes, unlockKey, openReport, canvasHasInk, reviewUpload, reportViewer } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: the full story (browser)", function () {
@@ -93,25 +93,40 @@ describe("web app: the full story (browser)", function () {
   it("the doctor uploads a PDF report for the patient (a rejected registration is retried without re-uploading)", async function () {
     const d = await as("doctor1", "/doctor");
     await unlockKey(d.page);
-    const form = d.page.getByRole("form", { name: "Upload a report" });
-    await form.getByLabel("Patient").fill(patient.address);
-    await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "consultation.pdf", mimeType: "application/pdf", buffer: pdf });
     const adds: string[] = [];
     d.page.on("request", (request) => {
       if (request.url().includes("/api/v0/add")) adds.push(request.url());
     });
+    // The review step: the file drawn in the page (pdf.js, non-blank), with its title, kind and patient.
+    const review = await reviewUpload(d.page, {
+      patient: patient.address,
+      file: { name: "consultation.pdf", mimeType: "application/pdf", buffer: pdf },
+      title: "Cardiology consultation",
+      kind: "consult",
+    });
+    const page1 = review.getByTestId("report-page").first();
+    await page1.waitFor();
+    expect(await canvasHasInk(page1), "the preview shows the PDF's page").to.equal(true);
+    expect(await review.getByTestId("review-title").textContent()).to.equal("Cardiology consultation");
+    expect(await review.getByTestId("review-patient").textContent()).to.contain(patient.displayName);
+    await screenshot(d.page, "doctor-upload-review");
+    expect(adds, "nothing is stored before Confirm").to.have.length(0);
     // The doctor first rejects the registration transaction: the encrypted file stays on IPFS and
     // the retry only sends the registration.
     d.wallet.rejectNext("eth_sendTransaction");
-    await form.getByRole("button", { name: "Encrypt, store and register" }).click();
-    const alert = form.locator(".alert-error");
+    await review.getByRole("button", { name: "Confirm and register" }).click();
+    const alert = review.locator(".alert-error");
     await alert.waitFor();
     expect(await alert.textContent()).to.contain("You rejected the request in your wallet");
-    await form.getByText("The encrypted file is already on IPFS").waitFor();
+    await review.getByText("The encrypted file is already on IPFS").waitFor();
     await screenshot(d.page, "doctor-upload-rejected");
-    await form.getByRole("button", { name: "Retry registration" }).click();
-    await form.getByText(`Report registered for ${patient.displayName}`).waitFor({ timeout: 120_000 });
+    await review.getByRole("button", { name: "Retry registration" }).click();
+    const form = d.page.getByRole("form", { name: "Upload a report" });
+    await form.getByText(`Registered “Cardiology consultation” for ${patient.displayName}`).waitFor({ timeout: 120_000 });
     expect(adds, "the ciphertext was stored once").to.have.length(1);
+    // The form starts empty again: no patient left selected for the next report.
+    expect(await form.getByLabel("Patient").inputValue()).to.equal("");
+    expect(await form.getByLabel("Title").inputValue()).to.equal("");
     // The serial is shown, and the issued file (the one to give the patient) downloads.
     expect(await d.page.getByTestId("issued-serial").textContent()).to.match(/^ML(-[0-9A-F]{4}){8}$/);
     issued = await downloadBytes(d.page, d.page.getByTestId("download-issued"));
@@ -127,7 +142,17 @@ describe("web app: the full story (browser)", function () {
     await unlockKey(p.page);
     const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
     await row.waitFor();
-    const bytes = await downloadBytes(p.page, row.getByRole("button", { name: "Open" }));
+    await row.getByTestId("report-title").getByText("Cardiology consultation").waitFor();
+    expect(await row.getByTestId("report-title").textContent()).to.contain("Consultation");
+    await row.getByRole("button", { name: "Open" }).click();
+    const viewer = reportViewer(p.page);
+    const drawn = viewer.getByTestId("report-page").first();
+    await drawn.waitFor({ timeout: 60_000 });
+    expect(await canvasHasInk(drawn), "the report is drawn in the page").to.equal(true);
+    expect(await viewer.getByRole("heading", { name: "Cardiology consultation" }).count()).to.equal(1);
+    await screenshot(p.page, "patient-report-viewer");
+    await viewer.getByRole("button", { name: "Close" }).click();
+    const bytes = await openReport(p.page, row);
     expect(Buffer.compare(bytes, issued)).to.equal(0);
     await screenshot(p.page, "patient-reports");
   });
@@ -147,7 +172,7 @@ describe("web app: the full story (browser)", function () {
     await unlockKey(d2.page);
     const shared = d2.page.getByTestId("shared-reports").locator("tbody tr").first();
     await shared.waitFor();
-    const bytes = await downloadBytes(d2.page, shared.getByRole("button", { name: "Open" }));
+    const bytes = await openReport(d2.page, shared);
     expect(Buffer.compare(bytes, issued)).to.equal(0);
   });
 
@@ -206,15 +231,36 @@ describe("web app: the full story (browser)", function () {
     // patient1 is registered, but assigned to doctor1 only.
     const d = await as("doctor2", "/doctor");
     await unlockKey(d.page);
-    const form = d.page.getByRole("form", { name: "Upload a report" });
-    await form.getByLabel("Patient").fill(patient.address);
-    await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "other.pdf", mimeType: "application/pdf", buffer: pdf });
-    await form.getByRole("button", { name: "Encrypt, store and register" }).click();
-    const alert = form.locator(".alert-error");
+    const review = await reviewUpload(d.page, {
+      patient: patient.address,
+      file: { name: "other.pdf", mimeType: "application/pdf", buffer: pdf },
+      title: "Other",
+      kind: "other",
+    });
+    await review.getByRole("button", { name: "Confirm and register" }).click();
+    const alert = review.locator(".alert-error");
     await alert.waitFor();
     const message = (await alert.textContent()) ?? "";
     expect(message).to.contain("is not assigned to you").and.contain("Ask the reception to assign");
     await screenshot(d.page, "doctor-unassigned");
+  });
+
+  it("the doctor's review refuses a file that is not a PDF, PNG or JPEG, saying why, before anything is stored", async function () {
+    const d = await as("doctor1", "/doctor");
+    await unlockKey(d.page);
+    const form = d.page.getByRole("form", { name: "Upload a report" });
+    await form.getByLabel("Patient").fill(patient.address);
+    await form
+      .getByLabel("Report file (PDF, PNG or JPEG)")
+      .setInputFiles({ name: "notes.pdf", mimeType: "application/pdf", buffer: Buffer.from("Patient notes, plain text\n") });
+    await form.getByLabel("Title").fill("Notes");
+    await form.getByLabel("Kind of report").selectOption("other");
+    await form.getByRole("button", { name: "Review before registering" }).click();
+    const alert = form.getByRole("alert");
+    await alert.waitFor();
+    expect(await alert.textContent()).to.contain("This file cannot be registered");
+    expect(await d.page.getByTestId("upload-review").count()).to.equal(0);
+    await screenshot(d.page, "doctor-upload-refused-type");
   });
 
   it("a stranger sees no reports", async function () {

@@ -6,7 +6,7 @@
  *  - `ipfs.*` is content addressed (a CID never changes) and `qrCode` is computed locally: never refreshed by a write.
  * Query with the leaf keys; invalidate with a leaf or with the prefix of a group.
  */
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { TimelineFilter } from "#core/contract/events.ts";
 
 export const queryKeys = {
@@ -39,6 +39,8 @@ export const queryKeys = {
   ipfs: {
     /** The patient's name in the profile stored at `cid`, as `reader` opens it. */
     profileName: (cid: string, reader: Address) => ["ipfs", "profile", cid, reader] as const,
+    /** A report's title, kind and date as `reader` opens its head (a report's details never change, even re-keyed). */
+    reportSummary: (reportId: Hex, reader: Address) => ["ipfs", "reportSummary", reportId, reader] as const,
   },
   /** A QR code (data URL) of `text`: computed in the browser, never stale. */
   qrCode: (text: string) => ["qr", text] as const,

@@ -1,54 +1,121 @@
 "use client";
 /**
- * Amend a report: the corrected file is uploaded for the same patient as a new report that
- * supersedes the old one (same steps and retry as a new upload). The old report stays on the
- * ledger, marked superseded.
+ * Amend a report, opened at the report it amends: the corrected file is uploaded for the same
+ * patient as a new report that supersedes the old one (same steps and retry as a new upload), with
+ * the reason for the correction (shown to the patient with the new report) and the details of the
+ * original as a start. The old report stays on the ledger, marked superseded.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { MedLedgerError } from "#core/errors.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { formatBytes } from "#core/reports/limits.ts";
+import { NOTE_MAX, parseReportMetadata, REPORT_KINDS, TITLE_MAX, type ReportKind } from "#core/reports/metadata.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
+import { useReportSummary } from "#web/lib/useReportSummary.ts";
 import { AddressText } from "../AddressText.tsx";
+import { SelectField, TextArea, TextField } from "../Field.tsx";
 import { VerifyLink } from "../verify/VerifyLink.tsx";
 import { UploadStatus } from "./UploadStatus.tsx";
 import { useReportUpload, type UploadRequest } from "./useReportUpload.ts";
 
-export function AmendForm({ report, patientName, onClose }: { report: ReportRecord; patientName: string; onClose: () => void }) {
+const REASON_MAX = NOTE_MAX - 40;
+
+export function AmendForm({
+  report,
+  patientName,
+  identity,
+  onClose,
+}: {
+  report: ReportRecord;
+  patientName: string;
+  identity: EncryptionIdentity;
+  onClose: () => void;
+}) {
+  const original = useReportSummary(report, identity).data ?? null;
   const [file, setFile] = useState<File | null>(null);
+  const [title, setTitle] = useState<string | null>(null);
+  const [kind, setKind] = useState<ReportKind | null>(null);
+  const [reason, setReason] = useState("");
   const upload = useReportUpload();
+  const [lastRequest, setLastRequest] = useState<UploadRequest | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => fileInput.current?.focus(), []); // brings the form into view
-  const request: UploadRequest | null = file ? { file, patient: report.patient, supersedes: report.reportId } : null;
+
+  const shownTitle = title ?? original?.title ?? "";
+  const shownKind = kind ?? original?.kind ?? "other";
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    if (!request) {
-      upload.fail(new MedLedgerError("INVALID_INPUT", "No corrected file is chosen.", "Choose the corrected report file (PDF or image)."));
+    if (!file) {
+      upload.fail(new MedLedgerError("INVALID_INPUT", "No corrected file is chosen.", "Choose the corrected report file (PDF, PNG or JPEG)."));
       return;
     }
+    if (!reason.trim()) {
+      upload.fail(new MedLedgerError("INVALID_INPUT", "Say what was corrected.", "The patient sees the reason with the corrected report."));
+      return;
+    }
+    let metadata;
+    try {
+      metadata = parseReportMetadata({
+        title: shownTitle.trim() || file.name.replace(/\.[^.]+$/, ""),
+        kind: shownKind,
+        dateOfService: original?.dateOfService ?? new Date().toISOString().slice(0, 10),
+        note: `Corrects an earlier report: ${reason.trim()}`,
+      });
+    } catch (error) {
+      upload.fail(error);
+      return;
+    }
+    const request: UploadRequest = { file, patient: report.patient, supersedes: report.reportId, metadata };
+    setLastRequest(request);
     await upload.run(request);
   };
 
   return (
-    <form className="form card" onSubmit={submit} noValidate aria-labelledby="amend-title" data-amending={report.reportId}>
-      <h3 id="amend-title">Amend a report</h3>
+    <form className="form card" onSubmit={submit} noValidate aria-labelledby={`amend-title-${report.reportId}`} data-amending={report.reportId}>
+      <h3 id={`amend-title-${report.reportId}`}>Amend {original ? `“${original.title}”` : "this report"}</h3>
       <p className="small">
         Amending report <AddressText value={report.reportId} label="report id" /> of {patientName} ({new Date(report.registeredAt * 1000).toLocaleString()}).
         The corrected file is registered as a new report that supersedes it; the original stays on the ledger, marked superseded.
       </p>
       <div className="field">
-        <label htmlFor="amend-file">Corrected file (PDF or image)</label>
-        <input id="amend-file" ref={fileInput} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={upload.result !== undefined} />
+        <label htmlFor={`amend-file-${report.reportId}`}>Corrected file (PDF, PNG or JPEG)</label>
+        <input
+          id={`amend-file-${report.reportId}`}
+          ref={fileInput}
+          type="file"
+          accept="application/pdf,image/png,image/jpeg"
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+          disabled={upload.result !== undefined}
+        />
         {file ? (
           <span className="help">
             {file.name} · {formatBytes(file.size)}
           </span>
         ) : null}
       </div>
+      <TextArea
+        label="Reason for the amendment"
+        rows={2}
+        maxLength={REASON_MAX}
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+        help="What was corrected, in words the patient understands, e.g. “the potassium value was mistyped”."
+      />
+      <TextField label="Title" value={shownTitle} maxLength={TITLE_MAX} onChange={(e) => setTitle(e.target.value)} />
+      <SelectField label="Kind of report" value={shownKind} onChange={(e) => setKind(e.target.value as ReportKind)}>
+        {REPORT_KINDS.map((k) => (
+          <option key={k.id} value={k.id}>
+            {k.label}
+          </option>
+        ))}
+      </SelectField>
       <div className="row">
         {upload.result ? null : (
           <button type="submit" className="btn btn-primary" disabled={upload.pending}>
-            {upload.isPreparedFor(request) && !upload.pending ? "Retry registration" : "Encrypt, store and register the amendment"}
+            {upload.isPreparedFor(lastRequest) && lastRequest?.file === file && !upload.pending
+              ? "Retry registration"
+              : "Encrypt, store and register the amendment"}
           </button>
         )}
         <button type="button" className="btn" disabled={upload.pending} onClick={onClose}>

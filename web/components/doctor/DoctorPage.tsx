@@ -44,9 +44,6 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
         <h2 id="issued-title">Reports I issued</h2>
         {issued.isPending ? <Spinner label="Reading reports…" /> : null}
         <ErrorBox error={issued.error} />
-        {amending ? (
-          <AmendForm key={amending.reportId} report={amending} patientName={myPatients.nameOf(amending.patient)} onClose={() => setAmending(null)} />
-        ) : null}
         {issued.data ? (
           <ReportList
             reports={issued.data}
@@ -54,6 +51,11 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
             nameOf={myPatients.nameOf}
             testId="issued-reports"
             extra={(report) => <IssuedExtra report={report} onAmend={setAmending} />}
+            below={(report) =>
+              amending?.reportId === report.reportId ? (
+                <AmendForm report={amending} identity={identity} patientName={myPatients.nameOf(amending.patient)} onClose={() => setAmending(null)} />
+              ) : null
+            }
           />
         ) : null}
       </section>
@@ -69,10 +71,16 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
 
 function DoctorWork({ address, identity }: { address: Address; identity: EncryptionIdentity }) {
   const myPatients = useMyPatients(address, identity);
+  // "Upload a report" on a patient's row: a fresh form with that patient chosen, brought into view.
+  const [uploadFor, setUploadFor] = useState<{ account: string; n: number }>({ account: "", n: 0 });
+  const chooseForUpload = (account: string) => {
+    setUploadFor((u) => ({ account, n: u.n + 1 }));
+    requestAnimationFrame(() => document.getElementById("upload-title")?.scrollIntoView({ behavior: "smooth", block: "start" }));
+  };
   return (
     <>
-      <MyPatients state={myPatients} />
-      <UploadForm myPatients={myPatients} />
+      <MyPatients state={myPatients} onUploadFor={chooseForUpload} />
+      <UploadForm key={uploadFor.n} myPatients={myPatients} initialPatient={uploadFor.account} />
       <DoctorReports address={address} identity={identity} myPatients={myPatients} />
     </>
   );

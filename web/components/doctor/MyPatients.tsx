@@ -1,12 +1,24 @@
 "use client";
-/** "My patients": the patients assigned to the doctor, with their profiles decrypted in the browser. */
+/**
+ * "My patients": the patients assigned to the doctor, with their profiles decrypted in the
+ * browser, a search (name, contact, account) and "Upload a report" on each row.
+ */
+import { useState } from "react";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { Table } from "../Table.tsx";
 import type { MyPatient, MyPatients as MyPatientsState } from "./useMyPatients.ts";
 
-const COLUMNS = ["Name", "Born", "Contact", "Notes", "Account"];
+const COLUMNS = ["Name", "Born", "Contact", "Notes", "Account", <span className="visually-hidden">Actions</span>];
+
+/** Whether `patient` matches the search `query` (name, contact or account, any case). */
+export function matchesPatient(patient: MyPatient, query: string): boolean {
+  const q = query.trim().toLowerCase();
+  if (!q) return true;
+  const { name = "", email = "", phone = "" } = patient.profile ?? {};
+  return [name, email, phone, patient.account].some((field) => field.toLowerCase().includes(q));
+}
 
 function ProfileCells({ patient }: { patient: MyPatient }) {
   if (patient.profile) {
@@ -33,8 +45,10 @@ function ProfileCells({ patient }: { patient: MyPatient }) {
   return <td colSpan={4}>{status}</td>;
 }
 
-export function MyPatients({ state }: { state: MyPatientsState }) {
+export function MyPatients({ state, onUploadFor }: { state: MyPatientsState; onUploadFor: (account: string) => void }) {
   const { patients, error } = state;
+  const [query, setQuery] = useState("");
+  const shown = patients?.filter((p) => matchesPatient(p, query));
   return (
     <section className="card" aria-labelledby="my-patients-title">
       <h2 id="my-patients-title">My patients</h2>
@@ -46,13 +60,32 @@ export function MyPatients({ state }: { state: MyPatientsState }) {
           No patients are assigned to you yet.
         </p>
       ) : null}
-      {patients && patients.length > 0 ? (
+      {patients && patients.length > 3 ? (
+        <div className="field">
+          <label htmlFor="my-patients-search">Search</label>
+          <input
+            id="my-patients-search"
+            type="search"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            placeholder="Name, email, phone or account"
+            autoComplete="off"
+          />
+        </div>
+      ) : null}
+      {shown && patients && patients.length > 0 && shown.length === 0 ? <p className="muted">No patient matches “{query}”.</p> : null}
+      {shown && shown.length > 0 ? (
         <Table testId="my-patients" columns={COLUMNS}>
-          {patients.map((p) => (
+          {shown.map((p) => (
             <tr key={p.account} data-patient={p.account} data-profile={p.profile ? "open" : p.profile === null ? "not-shared" : "loading"}>
               <ProfileCells patient={p} />
               <td>
                 <AddressText value={p.account} copy />
+              </td>
+              <td className="cell-actions">
+                <button type="button" className="btn btn-small" onClick={() => onUploadFor(p.account)}>
+                  Upload a report
+                </button>
               </td>
             </tr>
           ))}

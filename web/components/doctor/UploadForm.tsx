@@ -1,15 +1,25 @@
 "use client";
 /**
- * Upload a report for a patient: pick one of the doctor's patients (or enter an account address),
- * choose the file; hash → encrypt → store on IPFS → register, with progress. A failed or rejected
- * registration is retried without re-uploading.
+ * Upload a report for a patient, in two steps, because a registration is for ever:
+ *  1. the form: the patient (one of the doctor's, or an account address), the file (PDF, PNG or
+ *     JPEG, checked by its content), its title, kind, date of service and an optional note;
+ *  2. the review: the file drawn in the page with what will be registered and for whom, then
+ *     Confirm (or Back to change something).
+ * Then hash → encrypt → store on IPFS → register, with progress; a failed registration is retried
+ * without re-uploading. After success the form starts empty (no patient left selected).
  */
 import { useState, type FormEvent } from "react";
 import { MedLedgerError } from "#core/errors.ts";
+import { requireReportType } from "#core/documents/types.ts";
 import { formatBytes } from "#core/reports/limits.ts";
-import { addressSchema, validate } from "#web/lib/forms.ts";
+import { kindOf, NOTE_MAX, REPORT_KINDS, reportMetadataSchema, TITLE_MAX, type ReportMetadata } from "#core/reports/metadata.ts";
+import { readFileBytes } from "#web/lib/files.ts";
+import { addressSchema, validate, type FieldErrors } from "#web/lib/forms.ts";
 import { AddressText } from "../AddressText.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
+import { SelectField, TextArea, TextField } from "../Field.tsx";
 import { VerifyLink } from "../verify/VerifyLink.tsx";
+import { ReportPreview } from "../viewer/ReportPreview.tsx";
 import type { MyPatient, MyPatients } from "./useMyPatients.ts";
 import { UploadStatus } from "./UploadStatus.tsx";
 import { useReportUpload, type UploadRequest } from "./useReportUpload.ts";
@@ -21,35 +31,130 @@ function describe(patient: MyPatient | undefined, typed: string): string {
   return "Pick one of your patients, or enter their account address.";
 }
 
-export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
-  const [patient, setPatient] = useState("");
+function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+interface Details {
+  title: string;
+  kind: string;
+  dateOfService: string;
+  note: string;
+}
+
+const EMPTY_DETAILS = (): Details => ({ title: "", kind: "", dateOfService: today(), note: "" });
+
+/** What the doctor reviews before confirming: the request and the file's bytes for the preview. */
+interface Review {
+  readonly request: UploadRequest & { readonly metadata: ReportMetadata };
+  readonly bytes: Uint8Array;
+  readonly patientName: string;
+}
+
+export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: MyPatients; initialPatient?: string }) {
+  const [patient, setPatient] = useState(initialPatient);
   const [file, setFile] = useState<File | null>(null);
   const [fileInputKey, setFileInputKey] = useState(0); // a new key empties the file input
-  const [patientError, setPatientError] = useState<string | undefined>();
+  const [details, setDetails] = useState<Details>(EMPTY_DETAILS);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [fileError, setFileError] = useState<MedLedgerError | null>(null);
+  const [review, setReview] = useState<Review | null>(null);
+  const [lastTitle, setLastTitle] = useState("");
   const upload = useReportUpload();
-  const checked = validate(addressSchema, patient);
-  const request: UploadRequest | null = checked.ok && file ? { file, patient: checked.data } : null;
   const picked = myPatients.find(patient.trim());
 
-  const submit = async (event: FormEvent) => {
+  const edit = (patch: Partial<Details>) => {
+    setDetails((d) => ({ ...d, ...patch }));
+    setErrors({});
+    upload.reset();
+  };
+
+  const toReview = async (event: FormEvent) => {
     event.preventDefault();
-    if (!checked.ok) {
-      setPatientError("Choose a patient (or enter their account address)");
-      return;
+    const found: FieldErrors = {};
+    const checked = validate(addressSchema, patient);
+    if (!checked.ok) found.patient = "Choose a patient (or enter their account address).";
+    const metadata = validate(reportMetadataSchema, { ...details, note: details.note.trim() ? details.note : undefined });
+    if (!metadata.ok) Object.assign(found, metadata.errors);
+    if (!file) found.file = "Choose the report file (PDF, PNG or JPEG).";
+    setErrors(found);
+    setFileError(null);
+    if (!checked.ok || !metadata.ok || !file) return;
+    const bytes = await readFileBytes(file);
+    try {
+      requireReportType(bytes); // by content: a renamed .txt is refused here, with the reason
+    } catch (error) {
+      if (error instanceof MedLedgerError) {
+        setFileError(error);
+        return;
+      }
+      throw error;
     }
-    setPatientError(undefined);
-    if (!file || !request) {
-      upload.fail(new MedLedgerError("INVALID_INPUT", "No report file is chosen.", "Choose the report file (PDF or image) to upload."));
-      return;
-    }
-    if (await upload.run(request)) {
+    const { note, ...rest } = metadata.data;
+    const chosen: ReportMetadata = note ? { ...rest, note } : rest;
+    setReview({ request: { file, patient: checked.data, metadata: chosen }, bytes, patientName: myPatients.nameOf(checked.data) });
+  };
+
+  const confirm = async () => {
+    if (!review) return;
+    if (await upload.run(review.request)) {
+      setLastTitle(review.request.metadata.title);
+      // Start over: nothing of this report stays selected for the next one.
+      setReview(null);
+      setPatient("");
       setFile(null);
       setFileInputKey((k) => k + 1);
+      setDetails(EMPTY_DETAILS());
     }
   };
 
+  if (review) {
+    const { request } = review;
+    const kind = kindOf(request.metadata.kind);
+    return (
+      <section className="form card" aria-labelledby="review-title" data-testid="upload-review">
+        <h2 id="review-title">Check before registering</h2>
+        <p>A registration cannot be undone (only amended). Check that this is the right file for the right patient.</p>
+        <dl className="facts">
+          <dt>Patient</dt>
+          <dd data-testid="review-patient">
+            {review.patientName} <AddressText value={request.patient} label="patient account" />
+          </dd>
+          <dt>Title</dt>
+          <dd data-testid="review-title">{request.metadata.title}</dd>
+          <dt>Kind</dt>
+          <dd>{kind.label}</dd>
+          <dt>Date of service</dt>
+          <dd>{request.metadata.dateOfService}</dd>
+          {request.metadata.note ? (
+            <>
+              <dt>Note</dt>
+              <dd>{request.metadata.note}</dd>
+            </>
+          ) : null}
+          <dt>File</dt>
+          <dd>
+            {request.file.name} · {formatBytes(request.file.size)}
+          </dd>
+        </dl>
+        <div className="preview-box" data-testid="upload-preview">
+          <ReportPreview bytes={review.bytes} title={request.metadata.title} />
+        </div>
+        <div className="row">
+          <button type="button" className="btn btn-primary" disabled={upload.pending} onClick={() => void confirm()} data-testid="upload-confirm">
+            {upload.isPreparedFor(request) && !upload.pending ? "Retry registration" : "Confirm and register"}
+          </button>
+          <button type="button" className="btn" disabled={upload.pending} onClick={() => setReview(null)}>
+            Back
+          </button>
+        </div>
+        <UploadStatus upload={upload} errorTitle="The report was not registered" success={() => null} />
+      </section>
+    );
+  }
+
   return (
-    <form className="form card" onSubmit={submit} noValidate aria-labelledby="upload-title">
+    <form className="form card" onSubmit={(e) => void toReview(e)} noValidate aria-labelledby="upload-title">
       <h2 id="upload-title">Upload a report</h2>
       <div className="field">
         <label htmlFor="upload-patient">Patient</label>
@@ -60,7 +165,7 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
             value={picked?.account ?? ""}
             onChange={(e) => {
               setPatient(e.target.value);
-              setPatientError(undefined);
+              setErrors({});
             }}
             disabled={!myPatients.patients?.length}
           >
@@ -76,31 +181,81 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
             className="mono"
             style={{ flex: "1 1 18rem", minWidth: 0 }}
             value={patient}
-            onChange={(e) => setPatient(e.target.value)}
+            onChange={(e) => {
+              setPatient(e.target.value);
+              setErrors({});
+            }}
             placeholder="or an account address, 0x…"
-            aria-invalid={patientError ? true : undefined}
+            aria-invalid={errors.patient ? true : undefined}
             aria-describedby="upload-patient-help"
             spellCheck={false}
             autoComplete="off"
           />
         </div>
-        {patientError ? <span className="field-error">{patientError}</span> : null}
+        {errors.patient ? <span className="field-error">{errors.patient}</span> : null}
         <span id="upload-patient-help" className="help" data-testid="upload-patient-help">
           {describe(picked, patient)}
         </span>
       </div>
       <div className="field">
-        <label htmlFor="upload-file">Report file (PDF or image)</label>
-        <input id="upload-file" key={fileInputKey} type="file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+        <label htmlFor="upload-file">Report file (PDF, PNG or JPEG)</label>
+        <input
+          id="upload-file"
+          key={fileInputKey}
+          type="file"
+          accept="application/pdf,image/png,image/jpeg"
+          aria-invalid={errors.file || fileError ? true : undefined}
+          onChange={(e) => {
+            setFile(e.target.files?.[0] ?? null);
+            setFileError(null);
+            setErrors({});
+          }}
+        />
         {file ? (
           <span className="help">
             {file.name} · {formatBytes(file.size)}
           </span>
         ) : null}
+        {errors.file ? <span className="field-error">{errors.file}</span> : null}
       </div>
+      <ErrorBox error={fileError} title="This file cannot be registered" />
+      <TextField
+        label="Title"
+        value={details.title}
+        maxLength={TITLE_MAX}
+        onChange={(e) => edit({ title: e.target.value })}
+        error={errors.title}
+        help={`What the patient sees in their list, e.g. “Full blood count” (at most ${TITLE_MAX} characters).`}
+        data-testid="upload-title-input"
+      />
+      <SelectField label="Kind of report" value={details.kind} onChange={(e) => edit({ kind: e.target.value })} error={errors.kind} data-testid="upload-kind">
+        <option value="">Choose…</option>
+        {REPORT_KINDS.map((k) => (
+          <option key={k.id} value={k.id}>
+            {k.label}
+          </option>
+        ))}
+      </SelectField>
+      <TextField
+        label="Date of service"
+        type="date"
+        max={today()}
+        value={details.dateOfService}
+        onChange={(e) => edit({ dateOfService: e.target.value })}
+        error={errors.dateOfService}
+      />
+      <TextArea
+        label="Note (optional)"
+        rows={2}
+        maxLength={NOTE_MAX}
+        value={details.note}
+        onChange={(e) => edit({ note: e.target.value })}
+        error={errors.note}
+        help={`Shown with the report, e.g. what to do next. At most ${NOTE_MAX} characters; encrypted with the report, like the title.`}
+      />
       <div className="row">
-        <button type="submit" className="btn btn-primary" disabled={upload.pending}>
-          {upload.isPreparedFor(request) && !upload.pending ? "Retry registration" : "Encrypt, store and register"}
+        <button type="submit" className="btn btn-primary" disabled={upload.pending} data-testid="upload-review-button">
+          Review before registering
         </button>
       </div>
       <UploadStatus
@@ -108,7 +263,7 @@ export function UploadForm({ myPatients }: { myPatients: MyPatients }) {
         errorTitle="The report was not registered"
         success={(done) => (
           <>
-            Report registered for {myPatients.nameOf(done.record.patient)}: <AddressText value={done.reportId} copy label="report id" />
+            Registered “{lastTitle}” for {myPatients.nameOf(done.record.patient)}: <AddressText value={done.reportId} copy label="report id" />
             <VerifyLink sha256={done.record.sha256} sha1={done.record.sha1} />
           </>
         )}

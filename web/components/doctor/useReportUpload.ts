@@ -9,6 +9,7 @@
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
 import { prepareReport, submitReport, type PreparedReport, type SubmitResult, type UploadStep } from "#core/reports/upload.ts";
+import { metadataDigest, type ReportMetadata } from "#core/reports/metadata.ts";
 import { readFileBytes } from "#web/lib/files.ts";
 import { useLedgerWriter, usePublicConfig } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
@@ -18,6 +19,8 @@ import { useAction, type Action, type Progress } from "#web/lib/useAction.ts";
 export interface UploadRequest {
   readonly file: File;
   readonly patient: Address;
+  /** Title, kind, date of service, note: encrypted with the report. */
+  readonly metadata?: ReportMetadata;
   /** The report this one amends (its corrected version). */
   readonly supersedes?: Hex | null;
 }
@@ -46,8 +49,8 @@ export function issuedFileName(name: string): string {
 }
 
 /** What identifies "the same upload" for a retry. */
-function requestKey({ file, patient, supersedes }: UploadRequest): string {
-  return [patient.toLowerCase(), supersedes ?? "", file.name, file.size, file.lastModified].join(":");
+function requestKey({ file, patient, supersedes, metadata }: UploadRequest): string {
+  return [patient.toLowerCase(), supersedes ?? "", file.name, file.size, file.lastModified, metadataDigest(metadata) ?? ""].join(":");
 }
 
 // The new report shows in the patient's and the doctor's lists (and supersedes another): every ledger read.
@@ -68,7 +71,7 @@ export function useReportUpload(): ReportUpload {
       const onProgress = ({ step }: { step: UploadStep }) => progress(step);
       let report = prepared?.key === key ? prepared.report : null;
       if (!report) {
-        const input = { file: await readFileBytes(request.file), patient: request.patient, supersedes: request.supersedes ?? null };
+        const input = { file: await readFileBytes(request.file), patient: request.patient, supersedes: request.supersedes ?? null, metadata: request.metadata };
         report = await prepareReport(writer, store, input, { onProgress, maxBytes: config.maxFileBytes });
         setPrepared({ key, report });
       }

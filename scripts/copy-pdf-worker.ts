@@ -1,0 +1,13 @@
+/**
+ * pdf.js renders PDFs in a Web Worker; the app serves the worker itself (no CDN, and the CSP allows
+ * workers from this origin only). Copies pdfjs-dist's worker into web/public/ before `next build`.
+ */
+import { copyFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const source = createRequire(import.meta.url).resolve("pdfjs-dist/build/pdf.worker.min.mjs");
+mkdirSync(join(root, "web", "public"), { recursive: true });
+copyFileSync(source, join(root, "web", "public", "pdf.worker.min.mjs"));
