@@ -117,8 +117,24 @@ describe("web app: admin page (browser)", function () {
     expect(await state.getAttribute("data-paused")).to.equal("false");
     await admin.page.getByRole("button", { name: "Pause all changes" }).click();
     await admin.page.locator('[data-testid="pause-state"][data-paused="true"]').waitFor();
-    await admin.page.getByRole("button", { name: "Resume (unpause)" }).click();
-    await admin.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();
+    // Every role is told before starting work that would fail: here a doctor, and the public verify page.
+    const doctor = await openSession(browser, stack, { person: "doctor1" });
+    try {
+      for (const path of ["/doctor", "/verify"]) {
+        await goto(doctor.page, stack, path);
+        const banner = doctor.page.getByTestId("paused-banner");
+        await banner.waitFor();
+        expect(await banner.textContent()).to.contain("no report can be registered, shared or changed");
+      }
+      await screenshot(doctor.page, "paused-banner");
+      await admin.page.getByRole("button", { name: "Resume (unpause)" }).click();
+      await admin.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();
+      await goto(doctor.page, stack, "/doctor");
+      await doctor.page.getByRole("heading", { level: 1, name: "Doctor" }).waitFor();
+      expect(await doctor.page.getByTestId("paused-banner").count()).to.equal(0);
+    } finally {
+      await doctor.close();
+    }
   });
 
   it("shows every event in the audit trail, filterable by type and actor", async function () {

@@ -6,6 +6,7 @@ import type { Metadata, Viewport } from "next";
 import type { ReactNode } from "react";
 import { Nav } from "../components/Nav.tsx";
 import { NetworkBanner } from "../components/NetworkBanner.tsx";
+import { PausedBanner } from "../components/PausedBanner.tsx";
 import { Providers } from "../components/Providers.tsx";
 import { SessionBanner } from "../components/session/SessionBanner.tsx";
 import { loadPublicConfig } from "../lib/serverConfig.ts";
@@ -32,6 +33,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
           <Providers config={result.config}>
             <Nav />
             <NetworkBanner />
+            <PausedBanner />
             <SessionBanner />
             <main id="main" className="container">
               {children}
