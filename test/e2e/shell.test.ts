@@ -127,13 +127,20 @@ describe("web app: shell, wallets, roles (browser)", function () {
       const roles = session.page.getByTestId("account-roles");
       await roles.waitFor();
       expect(await roles.getAttribute("data-roles")).to.equal("admin");
-      await session.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Admin" }).click();
+      // Known, a person sees the pages of their roles only.
+      const nav = session.page.getByRole("navigation", { name: "Main" });
+      await nav.getByRole("link", { name: "Doctor" }).waitFor({ state: "detached" });
+      expect(await nav.getByRole("link").allTextContents()).to.deep.equal(["Verify", "Admin", "Activity"]);
+      await nav.getByRole("link", { name: "Admin" }).click();
       await session.page.getByRole("button", { name: "Pause all changes" }).click();
       await session.page.locator('[data-testid="pause-state"][data-paused="true"]').waitFor();
       await session.page.getByRole("button", { name: "Resume (unpause)" }).click();
       await session.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();
       await session.page.getByLabel("Signing as").selectOption("stranger");
       await session.page.getByTestId("no-role").waitFor();
+      // No role yet: the verify page, and the patient page where a new patient asks to be registered.
+      await nav.getByRole("link", { name: "Admin" }).waitFor({ state: "detached" });
+      expect(await nav.getByRole("link").allTextContents()).to.deep.equal(["Verify", "Patient"]);
       expect(
         session.wallet.calls.filter((m) => m === "eth_requestAccounts"),
         "the injected wallet is not involved",

@@ -10,12 +10,25 @@ import { SessionControl } from "./session/SessionControl.tsx";
 import { WalletButton } from "./WalletButton.tsx";
 
 export const PAGES = [
-  { href: "/verify", label: "Verify" },
-  { href: "/admin", label: "Admin" },
-  { href: "/reception", label: "Reception" },
-  { href: "/doctor", label: "Doctor" },
-  { href: "/patient", label: "Patient" },
+  { href: "/verify", label: "Verify", for: null },
+  { href: "/admin", label: "Admin", for: "admin" },
+  { href: "/reception", label: "Reception", for: "receptionist" },
+  { href: "/doctor", label: "Doctor", for: "doctor" },
+  { href: "/patient", label: "Patient", for: "patient" },
 ] as const;
+
+type Held = Readonly<Record<"admin" | "receptionist" | "doctor" | "patient", boolean>>;
+
+/**
+ * The pages a person sees in the menu: everyone the verify page; before we know who they are
+ * (no wallet connected) every role's page; once known, only the pages of their roles — and the
+ * patient page for an account with no role yet (where a new patient asks to be registered).
+ */
+export function pagesFor(held: Held | undefined): readonly (typeof PAGES)[number][] {
+  if (!held) return PAGES;
+  const any = held.admin || held.receptionist || held.doctor || held.patient;
+  return PAGES.filter((page) => page.for === null || held[page.for] || (!any && page.for === "patient"));
+}
 
 /** Pages behind a sign-in session, linked for the roles that use them. */
 const SESSION_PAGES = [
@@ -30,7 +43,7 @@ export function Nav() {
   const roles = useRoles(wallet.address);
   const session = useSession();
   const held = session.session?.signedIn ? session.session.roles : roles.data;
-  const pages = [...PAGES, ...SESSION_PAGES.filter((page) => held && page.for.some((role) => held[role]))];
+  const pages = [...pagesFor(wallet.address ? held : undefined), ...SESSION_PAGES.filter((page) => held && page.for.some((role) => held[role]))];
   return (
     <header className="site-header">
       <div className="header-inner">
