@@ -32,6 +32,7 @@ const chain: ChainAccess = {
   isAssigned: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   canRead: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   auditAnchors: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
+  reportParties: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
 };
 
 async function scratchDatabase(url: string | undefined): Promise<{ database: Database; drop(): Promise<void> }> {

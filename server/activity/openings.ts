@@ -6,6 +6,7 @@
  */
 import { and, desc, eq, gte } from "drizzle-orm";
 import type { Hex } from "viem";
+import { MedLedgerError } from "#core/errors.ts";
 import { heldRoles } from "../chain/access.ts";
 import type { Caller, ServerContext } from "../context.ts";
 import { activityLog } from "../db/schema.ts";
@@ -44,4 +45,33 @@ export async function logReportOpened(ctx: ServerContext, who: Caller, reportId:
     at: now,
   });
   return { logged: true, seq: entry.seq, at: entry.at };
+}
+
+/** One opening of a report, as its patient sees it in the accounting of disclosures. */
+export interface ReportOpening {
+  readonly actor: string;
+  /** The roles the reader held when they opened it, e.g. "doctor". */
+  readonly role: string;
+  readonly at: Date;
+}
+
+/** At most this many openings are returned, newest first. */
+export const OPENINGS_LIMIT = 500;
+
+/**
+ * Who opened report `reportId` and when, newest first: for the report's patient only (the chain
+ * says who the patient is). NO_ACCESS for anyone else.
+ */
+export async function openingsOf(ctx: ServerContext, who: Caller, reportId: Hex): Promise<ReportOpening[]> {
+  const { patient } = await ctx.chain.reportParties(reportId);
+  if (patient.toLowerCase() !== who.address.toLowerCase()) {
+    throw new MedLedgerError("NO_ACCESS", "Only the report's patient can see who opened it.", "Sign in with the patient's account.");
+  }
+  const rows = await ctx.db
+    .select({ actor: activityLog.actor, role: activityLog.role, at: activityLog.at })
+    .from(activityLog)
+    .where(and(eq(activityLog.kind, "report_opened"), eq(activityLog.reportId, reportId.toLowerCase())))
+    .orderBy(desc(activityLog.seq))
+    .limit(OPENINGS_LIMIT);
+  return rows.map((row) => ({ actor: row.actor, role: row.role, at: row.at }));
 }

@@ -2,6 +2,7 @@
  * What the server asks the contract, at request time: roles, doctor assignments and report
  * access. Roles are never taken from the client or from the session cookie.
  */
+import { getStoredReport } from "#core/reports/records.ts";
 import { BaseError, ContractFunctionRevertedError, type Address, type Hex } from "viem";
 import { getRoles, type RoleName, type Roles } from "#core/accounts/roles.ts";
 import { readLedger } from "#core/contract/calls.ts";
@@ -18,6 +19,8 @@ export interface ChainAccess {
   canRead(reportId: Hex, reader: Address): Promise<boolean>;
   /** The activity log's on-chain anchors, oldest first. */
   auditAnchors(): Promise<AuditAnchor[]>;
+  /** The patient and the issuing doctor of a report; throws UNKNOWN_REPORT for an unknown id. */
+  reportParties(reportId: Hex): Promise<{ readonly patient: Address; readonly doctor: Address }>;
 }
 
 /** The names of the roles held, e.g. ["doctor"]. */
@@ -49,5 +52,9 @@ export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
       }
     },
     auditAnchors: () => readAuditAnchors(ledger),
+    async reportParties(reportId) {
+      const stored = await getStoredReport(ledger, reportId);
+      return { patient: stored.patient, doctor: stored.doctor };
+    },
   };
 }

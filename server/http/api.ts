@@ -12,7 +12,7 @@ import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
 import { addressSchema, reportIdSchema } from "#core/validation.ts";
 import { activityToCsv, allActivity, auditHead, listActivity } from "../activity/log.ts";
-import { logReportOpened } from "../activity/openings.ts";
+import { logReportOpened, openingsOf } from "../activity/openings.ts";
 import { verifyEntries } from "../activity/verify.ts";
 import { listAppointments, parseInput, requestAppointment, updateAppointment } from "../appointments/appointments.ts";
 import { issueNonce } from "../auth/nonces.ts";
@@ -53,6 +53,8 @@ export interface Api {
   readonly activityVerify: Handler;
   /** POST /api/activity/report-opened */
   readonly reportOpened: Handler;
+  /** GET /api/activity/report-openings?reportId=… (the report's patient) */
+  readonly reportOpenings: Handler;
   /** GET /api/appointments */
   readonly appointmentsList: Handler;
   /** POST /api/appointments */
@@ -252,6 +254,12 @@ export function createApi(options: ApiOptions): Api {
         opened.logged ? { logged: true, seq: opened.seq, at: opened.at } : { logged: false, coalesced: true, seq: opened.seq, at: opened.at },
         opened.logged ? 201 : 200,
       );
+    }),
+
+    reportOpenings: handler(READ, async (request, { cookie }) => {
+      const who = await caller(cookie);
+      const { reportId } = parseInput(reportOpenedSchema, Object.fromEntries(new URL(request.url).searchParams));
+      return json({ reportId, openings: await openingsOf(ctx, who, reportId) });
     }),
 
     appointmentsList: handler(READ, async (request, { cookie }) => {

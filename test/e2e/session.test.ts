@@ -363,6 +363,15 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
         .to.contain(`Opened report ${reportId!.slice(0, 10)}`)
         .and.contain(patient.displayName)
         .and.contain("patient");
+
+      // The patient's own accounting of disclosures: the registration (chain) and the opening (log).
+      await row.getByText("Who has seen it, and when").click();
+      const history = row.getByTestId("access-history");
+      await history.locator('li[data-source="log"]').getByText("You opened it").waitFor();
+      expect(await history.locator('li[data-source="ledger"]').allTextContents()).to.satisfy((lines: string[]) =>
+        lines.some((l) => l.includes("Registered by")),
+      );
+      await screenshot(p.page, "patient-access-history");
     });
   });
 });

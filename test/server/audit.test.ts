@@ -271,6 +271,26 @@ for (const backend of BACKENDS) {
         expect(anonymous.status).to.equal(401);
       });
 
+      it("shows a report's patient who opened it and when (the accounting of disclosures), and nobody else", async () => {
+        type Openings = { reportId: string; openings: { actor: string; role: string; at: string }[] };
+        const mine = await as.patient1!.call<Openings>("reportOpenings", "GET", `/api/activity/report-openings?reportId=${world.reportId}`);
+        expect(mine.status).to.equal(200);
+        expect(mine.body.openings.map((o) => [o.actor, o.role])).to.deep.equal([
+          [addressOf("doctor1").toLowerCase(), "doctor"],
+          [addressOf("patient1").toLowerCase(), "patient"],
+        ]);
+        expect(Number.isNaN(Date.parse(mine.body.openings[0]!.at))).to.equal(false);
+        for (const handle of ["doctor1", "patient2", "admin"]) {
+          const refused = await as[handle]!.call("reportOpenings", "GET", `/api/activity/report-openings?reportId=${world.reportId}`);
+          expect(refused.status, handle).to.equal(403);
+          expect(errorCode(refused)).to.equal("NO_ACCESS");
+        }
+        expect((await new Browser(app).call("reportOpenings", "GET", `/api/activity/report-openings?reportId=${world.reportId}`)).status).to.equal(401);
+        const unknown = await as.patient1!.call("reportOpenings", "GET", `/api/activity/report-openings?reportId=0x${"ab".repeat(32)}`);
+        expect(unknown.status).to.equal(404);
+        expect((await as.patient1!.call("reportOpenings", "GET", "/api/activity/report-openings?reportId=0x12")).status).to.equal(400);
+      });
+
       it("shows the log to the admin only, filtered by user, role, kind and date", async () => {
         expect((await as.doctor1!.call("activity", "GET", "/api/activity")).status).to.equal(403);
         expect((await new Browser(app).call("activity", "GET", "/api/activity")).status).to.equal(401);

@@ -33,6 +33,8 @@ export const queryKeys = {
     readersOfPatient: (patient: Address) => ["ledger", "readers", "patient", patient] as const,
     /** The key version `account` published last (0: none). */
     keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
+    /** One report's history on chain: registered, shared, unshared, re-keyed (core/reports/disclosures.ts). */
+    disclosures: (reportId: Hex) => ["ledger", "disclosures", reportId] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },
@@ -50,5 +52,7 @@ export const queryKeys = {
     all: () => ["medledger-api"] as const,
     appointments: () => ["medledger-api", "appointments"] as const,
     activity: (params: Readonly<Record<string, string | undefined>>) => ["medledger-api", "activity", params] as const,
+    /** Who opened one of the patient's reports, and when (the activity log). */
+    reportOpenings: (reportId: Hex) => ["medledger-api", "reportOpenings", reportId] as const,
   },
 };

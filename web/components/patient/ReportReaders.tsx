@@ -19,6 +19,7 @@ import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { ConfirmButton } from "../ConfirmButton.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { StepList } from "../Progress.tsx";
+import { AccessHistory } from "./AccessHistory.tsx";
 import { sharing } from "./ShareReports.tsx";
 
 const LEDGER = [queryKeys.ledger.all()];
@@ -107,6 +108,7 @@ export function ReportReaders({
       {rekeyed ? <Notice kind="success">{nameOf(rekeyed)} can no longer open this report, and it is now locked with a new key.</Notice> : null}
       <ErrorBox error={revoke.error} title="Sharing not stopped" />
       <ErrorBox error={rekey.error} title="Not re-encrypted" />
+      <AccessHistory report={report} />
     </div>
   );
 }
