@@ -116,7 +116,9 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
   if (reusable) {
     prepared = pending.prepared;
     issuedPath = pending.issuedPath ?? job.out ?? issuedPathFor(job.path);
-    out.line(`Found the upload of an earlier attempt (CID ${prepared.cid}, serial ${prepared.serial}): registering it without uploading again.`);
+    out.line(
+      `Found the upload of an earlier attempt (CID ${prepared.cid}, serial ${prepared.serial}): registering it without encrypting again (the ciphertext is stored again first if the IPFS node lost it).`,
+    );
   } else {
     issuedPath = job.out ?? issuedPathFor(job.path);
     if (!job.force && (await exists(issuedPath))) {
@@ -147,13 +149,13 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     }
   }
   const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath, reusable ? pending.transactionHash : undefined);
-  const keptHint = `the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be uploaded again.`;
+  const keptHint = `the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be encrypted again.`;
 
   let sent: Hash | undefined;
   let result: Awaited<ReturnType<typeof submitReport>>;
   let registeredAfterAll = false;
   try {
-    result = await submitReport(ledger, prepared, {
+    result = await submitReport(ledger, await openStore(config), prepared, {
       onProgress,
       confirmations: job.confirmations,
       ...(job.waitSeconds ? { timeoutMs: job.waitSeconds * 1000 } : {}),

@@ -7,6 +7,7 @@ import { getRoles, type RoleName, type Roles } from "#core/accounts/roles.ts";
 import { readLedger } from "#core/contract/calls.ts";
 import type { LedgerReader } from "#core/contract/ledger.ts";
 import { MedLedgerError } from "#core/errors.ts";
+import { getStoredReport } from "#core/reports/records.ts";
 import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
 
 export interface ChainAccess {
@@ -16,6 +17,8 @@ export interface ChainAccess {
   isAssigned(patient: Address, doctor: Address): Promise<boolean>;
   /** Whether `reader` may open the report; throws UNKNOWN_REPORT for an unknown id. */
   canRead(reportId: Hex, reader: Address): Promise<boolean>;
+  /** The patient and the issuing doctor of a report; throws UNKNOWN_REPORT for an unknown id. */
+  reportParties(reportId: Hex): Promise<{ readonly patient: Address; readonly doctor: Address }>;
   /** The activity log's on-chain anchors, oldest first. */
   auditAnchors(): Promise<AuditAnchor[]>;
 }
@@ -47,6 +50,10 @@ export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
         }
         throw error;
       }
+    },
+    async reportParties(reportId) {
+      const stored = await getStoredReport(ledger, reportId);
+      return { patient: stored.patient, doctor: stored.doctor };
     },
     auditAnchors: () => readAuditAnchors(ledger),
   };
