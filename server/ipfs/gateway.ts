@@ -8,7 +8,8 @@
  *    their own reports (a re-key after a revocation) — within the size limit and the per-account
  *    daily quota; recognisable plaintext (a PDF, PNG or JPEG) is refused: only ciphertext is stored;
  *  - read: a validated CID's bytes, streamed, capped (the content is ciphertext; rate limited per
- *    client network by the route);
+ *    client network by the route) — of CIDs the node pins only, so the server is no open gateway
+ *    to the whole IPFS network (an unpinned CID would make Kubo search the network for it);
  *  - pinned: whether the node keeps a CID, which the workflows confirm before registering it.
  * A CID is only ever used as a parsed CID object, so no string reaches another RPC endpoint.
  */
@@ -67,6 +68,13 @@ export async function openCiphertext(
   signal?: AbortSignal,
 ): Promise<{ cid: string; first: Uint8Array | undefined; rest: AsyncIterator<Uint8Array> }> {
   const cid = parseCid(rawCid);
+  if (!(await ctx.ipfs.isPinned(cid))) {
+    throw new MedLedgerError(
+      "UNKNOWN_CID",
+      `This server's IPFS node does not keep ${cid}.`,
+      "The file may have been stored elsewhere, or lost: ask the report's doctor to upload it again.",
+    );
+  }
   const chunks = ctx.ipfs.catStream(cid, { maxBytes: ctx.limits.ipfs.readBytes, ...(signal ? { signal } : {}) })[Symbol.asyncIterator]();
   const first = await chunks.next();
   return { cid, first: first.done ? undefined : first.value, rest: chunks };
