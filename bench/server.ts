@@ -33,6 +33,7 @@ const chain: ChainAccess = {
   isAssigned: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   canRead: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   reportParties: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
+  supersededCids: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   auditAnchors: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
 };
 

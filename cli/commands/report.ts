@@ -167,6 +167,17 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     });
   } catch (error) {
     if (!(error instanceof MedLedgerError)) throw error;
+    if (error.code === "NOT_PINNED") {
+      // Nothing was sent, and this saved attempt can never be registered: say how to start afresh.
+      throw new MedLedgerError(
+        error.code,
+        error.message,
+        `Delete ${savedAt} (the saved attempt), then upload the file again: it is encrypted and stored afresh.`,
+        {
+          cause: error,
+        },
+      );
+    }
     if (error.code === "TRANSACTION_PENDING") {
       throw new MedLedgerError(error.code, `${error.message} The report is not registered yet.`, `${error.hint} Rerun the same command: ${keptHint}`, {
         cause: error,

@@ -2,8 +2,9 @@
  * The IPFS store over MedLedger's own server (server/ipfs/gateway.ts), never over an IPFS node's
  * admin API: uploads go to `POST /api/ipfs` (signed-in staff, size limit, per-account quota),
  * reads to `GET /api/ipfs/<cid>` (read-only, rate limited), the pin check to
- * `GET /api/ipfs/<cid>/pin`. In the browser it is same-origin with the session cookie; in Node the
- * caller passes a `fetch` that carries the cookie and the Origin header. Cannot unpin.
+ * `GET /api/ipfs/<cid>/pin`, and a re-key's unpin of the report's superseded ciphertext to
+ * `POST /api/ipfs/<cid>/unpin?report=<id>`. In the browser it is same-origin with the session
+ * cookie; in Node the caller passes a `fetch` that carries the cookie and the Origin header.
  */
 import { MedLedgerError, type MedLedgerErrorCode } from "../errors.ts";
 import { parseCid } from "../validation.ts";
@@ -111,6 +112,14 @@ export function createGatewayStore(options: GatewayStoreOptions): ContentStore {
         offset += part.byteLength;
       }
       return bytes;
+    },
+    async unpin(cid: string, unpinOptions: AddOptions = {}) {
+      // The gateway unpins a report's superseded ciphertexts only: without the report there is nothing it would do.
+      if (!unpinOptions.forReport) return false;
+      const response = await call(`${cidPath(cid)}/unpin?report=${encodeURIComponent(unpinOptions.forReport)}`, { method: "POST" });
+      if (!response.ok) throw await refusal(baseUrl, response);
+      const body = (await response.json()) as { unpinned?: unknown };
+      return body.unpinned === true;
     },
     async isPinned(cid: string) {
       const response = await call(`${cidPath(cid)}/pin`, { method: "GET" });

@@ -7,8 +7,9 @@ export interface CatOptions {
 
 export interface AddOptions {
   /**
-   * The report the bytes are a new ciphertext of (a re-key): a gateway lets a patient store only
-   * those, for a report of their own.
+   * The report the bytes are a new ciphertext of (a re-key) — or, for `unpin`, the report whose
+   * earlier ciphertext it is: a gateway lets a patient store only those, for a report of their
+   * own, and unpins only a report's superseded ciphertexts.
    */
   readonly forReport?: `0x${string}`;
 }
@@ -29,7 +30,7 @@ export interface ContentStore {
    * Stops keeping `cid` (a superseded ciphertext, after a re-key): the node may then drop it. True
    * if it was pinned, false if it was not (idempotent). Optional: a read-only store cannot.
    */
-  unpin?(cid: string): Promise<boolean>;
+  unpin?(cid: string, options?: AddOptions): Promise<boolean>;
 }
 
 /** A store that can also hand out a file's bytes as they are read, never held whole (the server's gateway reads stream). */

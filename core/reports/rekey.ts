@@ -127,7 +127,7 @@ export async function rekeyReport(
   const { hash } = await send({ kind: "rekey", rekey });
 
   progress("unpinning");
-  const unpinned = cid !== current.cid && store.unpin ? await store.unpin(current.cid).catch(() => false) : false;
+  const unpinned = cid !== current.cid && store.unpin ? await store.unpin(current.cid, { forReport: reportId }).catch(() => false) : false;
   progress("done");
   return { reportId, version: current.version + 1, cid, previousCid: current.cid, readers, transactionHash: hash, unpinned };
 }

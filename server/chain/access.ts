@@ -7,7 +7,8 @@ import { getRoles, type RoleName, type Roles } from "#core/accounts/roles.ts";
 import { readLedger } from "#core/contract/calls.ts";
 import type { LedgerReader } from "#core/contract/ledger.ts";
 import { MedLedgerError } from "#core/errors.ts";
-import { getStoredReport } from "#core/reports/records.ts";
+import { getReportRecord, getStoredReport } from "#core/reports/records.ts";
+import { supersededCids } from "#core/reports/versions.ts";
 import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
 
 export interface ChainAccess {
@@ -19,6 +20,8 @@ export interface ChainAccess {
   canRead(reportId: Hex, reader: Address): Promise<boolean>;
   /** The patient and the issuing doctor of a report; throws UNKNOWN_REPORT for an unknown id. */
   reportParties(reportId: Hex): Promise<{ readonly patient: Address; readonly doctor: Address }>;
+  /** The CIDs of a report's earlier encryptions (not the current one), from its events. */
+  supersededCids(reportId: Hex): Promise<string[]>;
   /** The activity log's on-chain anchors, oldest first. */
   auditAnchors(): Promise<AuditAnchor[]>;
 }
@@ -54,6 +57,9 @@ export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
     async reportParties(reportId) {
       const stored = await getStoredReport(ledger, reportId);
       return { patient: stored.patient, doctor: stored.doctor };
+    },
+    async supersededCids(reportId) {
+      return supersededCids(ledger, await getReportRecord(ledger, reportId));
     },
     auditAnchors: () => readAuditAnchors(ledger),
   };

@@ -28,7 +28,7 @@ import { enforce } from "../limits/enforce.ts";
 import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
 import { requireDeclaredBody, requireJsonContentType, requireOctetStream, requireSameOrigin } from "./guards.ts";
-import { isCiphertextPinned, openCiphertext, requireUploader, storeCiphertext } from "../ipfs/gateway.ts";
+import { isCiphertextPinned, openCiphertext, requireUploader, storeCiphertext, unpinSuperseded } from "../ipfs/gateway.ts";
 import { errorResponse, json } from "./responses.ts";
 import { secureApiResponse } from "./securityHeaders.ts";
 
@@ -69,6 +69,8 @@ export interface Api {
   readonly ipfsCat: Handler;
   /** GET /api/ipfs/<cid>/pin → `{cid, pinned}` */
   readonly ipfsPin: Handler;
+  /** POST /api/ipfs/<cid>/unpin?report=<id> → `{cid, unpinned}` (a superseded ciphertext of the report) */
+  readonly ipfsUnpin: Handler;
 }
 
 function origin(request: Request, trustProxy: boolean): { host: string; scheme: string } {
@@ -98,6 +100,7 @@ const activityQuerySchema = z.object({
 
 const reportOpenedSchema = z.object({ reportId: reportIdSchema });
 const ipfsAddQuerySchema = z.object({ report: z.optional(reportIdSchema) });
+const ipfsUnpinQuerySchema = z.object({ report: reportIdSchema });
 
 /** The `<cid>` of /api/ipfs/<cid>[/pin], as sent (validated by the gateway). */
 function cidSegment(request: Request): string {
@@ -354,6 +357,14 @@ export function createApi(options: ApiOptions): Api {
     ipfsPin: handler(READ, async (request, { client }) => {
       await enforce(ctx, buckets.ipfsReadClient, client, "Too many file reads from this network");
       return json(await isCiphertextPinned(ctx, cidSegment(request)));
+    }),
+
+    ipfsUnpin: handler(CHANGE_NO_BODY, async (request, { cookie, client }) => {
+      await enforce(ctx, buckets.ipfsUploadClient, client, "Too many file changes from this network");
+      const who = await caller(cookie);
+      await enforce(ctx, buckets.ipfsUploadAccount, who.address.toLowerCase(), "Too many file changes by this account");
+      const { report } = parseInput(ipfsUnpinQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+      return json(await unpinSuperseded(ctx, who, report, cidSegment(request)));
     }),
   };
 }

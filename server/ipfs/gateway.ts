@@ -10,9 +10,13 @@
  *  - read: a validated CID's bytes, streamed, capped (the content is ciphertext; rate limited per
  *    client network by the route) — of CIDs the node pins only, so the server is no open gateway
  *    to the whole IPFS network (an unpinned CID would make Kubo search the network for it);
- *  - pinned: whether the node keeps a CID, which the workflows confirm before registering it.
+ *  - pinned: whether the node keeps a CID, which the workflows confirm before registering it;
+ *  - unpin: after a re-key, the report's patient or issuing doctor has the node drop the report's
+ *    superseded ciphertexts — only those, as the chain lists them, never a current one.
  * A CID is only ever used as a parsed CID object, so no string reaches another RPC endpoint.
  */
+import { equals } from "multiformats/bytes";
+import { CID } from "multiformats/cid";
 import type { Hex } from "viem";
 import { detectReportType } from "#core/documents/types.ts";
 import { MedLedgerError } from "#core/errors.ts";
@@ -84,4 +88,30 @@ export async function openCiphertext(
 export async function isCiphertextPinned(ctx: ServerContext, rawCid: string): Promise<{ cid: string; pinned: boolean }> {
   const cid = parseCid(rawCid);
   return { cid, pinned: await ctx.ipfs.isPinned(cid) };
+}
+
+/** Unpins `rawCid` for `who`, if it is a superseded ciphertext of `reportId` and `who` its patient or issuing doctor. */
+export async function unpinSuperseded(ctx: ServerContext, who: Caller, reportId: Hex, rawCid: string): Promise<{ cid: string; unpinned: boolean }> {
+  const cid = parseCid(rawCid);
+  const parties = await ctx.chain.reportParties(reportId);
+  const me = who.address.toLowerCase();
+  if (parties.patient.toLowerCase() !== me && parties.doctor.toLowerCase() !== me) {
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "Only the report's patient or its issuing doctor can remove its old copies.",
+      "Sign in as the patient or the issuing doctor.",
+    );
+  }
+  const superseded = await ctx.chain.supersededCids(reportId);
+  // Compare by multihash: the same content whether the CID is written as v0 or v1.
+  const wanted = CID.parse(cid).multihash.bytes;
+  if (!superseded.some((old) => equals(CID.parse(old).multihash.bytes, wanted))) {
+    throw new MedLedgerError(
+      "CONFLICT",
+      `${cid} is not an earlier copy of this report, so it is kept.`,
+      "Only the copies a re-encryption replaced can be removed; the current one stays.",
+    );
+  }
+  if (!ctx.ipfs.unpin) throw new MedLedgerError("CONFIG", "This server's IPFS node cannot unpin.", "Ask the administrator to remove the old copy.");
+  return { cid, unpinned: await ctx.ipfs.unpin(cid) };
 }

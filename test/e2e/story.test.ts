@@ -98,7 +98,7 @@ describe("web app: the full story (browser)", function () {
     await form.getByLabel("Report file (PDF or image)").setInputFiles({ name: "consultation.pdf", mimeType: "application/pdf", buffer: pdf });
     const adds: string[] = [];
     d.page.on("request", (request) => {
-      if (request.url().includes("/api/v0/add")) adds.push(request.url());
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/api/ipfs") adds.push(request.url());
     });
     // The doctor first rejects the registration transaction: the encrypted file stays on IPFS and
     // the retry only sends the registration.
@@ -111,7 +111,7 @@ describe("web app: the full story (browser)", function () {
     await screenshot(d.page, "doctor-upload-rejected");
     await form.getByRole("button", { name: "Retry registration" }).click();
     await form.getByText(`Report registered for ${patient.displayName}`).waitFor({ timeout: 120_000 });
-    expect(adds, "the ciphertext was stored once").to.have.length(1);
+    expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);
     // The serial is shown, and the issued file (the one to give the patient) downloads.
     expect(await d.page.getByTestId("issued-serial").textContent()).to.match(/^ML(-[0-9A-F]{4}){8}$/);
     issued = await downloadBytes(d.page, d.page.getByTestId("download-issued"));
@@ -224,5 +224,10 @@ describe("web app: the full story (browser)", function () {
     await goto(s.page, stack, "/doctor");
     await s.page.getByTestId("no-role").waitFor();
     for (const session of sessions.values()) expect(session.pageErrors).to.deep.equal([]);
+  });
+
+  it("no page of anyone in the story sent a single request to the IPFS node's RPC API (uploads and reads went through the server's gateway)", function () {
+    expect(sessions.size).to.be.greaterThan(4);
+    for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, handle).to.deep.equal([]);
   });
 });

@@ -12,6 +12,7 @@ import { createGatewayStore, type FetchLike } from "#core/ipfs/gatewayStore.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import type { ContentStore, StreamingContentStore } from "#core/ipfs/types.ts";
 import { readReport } from "#core/reports/read.ts";
+import { rekeyReport } from "#core/reports/rekey.ts";
 import { prepareReport, submitReport } from "#core/reports/upload.ts";
 import { startJsIpfs, type JsIpfsNode } from "#harness/js-ipfs.ts";
 import type { Api } from "#server/http/api.ts";
@@ -68,6 +69,7 @@ const BACKEND_FACTORIES: readonly { readonly name: string; readonly start: () =>
 /** The gateway routes of the API a path names (what Next.js's route files do). */
 function routeOf(api: Api, method: string, path: string): Api[keyof Api] {
   if (method === "POST" && /^\/api\/ipfs\/?$/.test(path)) return api.ipfsAdd;
+  if (method === "POST" && /^\/api\/ipfs\/[^/]+\/unpin$/.test(path)) return api.ipfsUnpin;
   if (method === "GET" && /^\/api\/ipfs\/[^/]+\/pin$/.test(path)) return api.ipfsPin;
   if (method === "GET" && /^\/api\/ipfs\/[^/]+$/.test(path)) return api.ipfsCat;
   throw new Error(`no gateway route for ${method} ${path}`);
@@ -272,6 +274,44 @@ for (const factory of BACKEND_FACTORIES) {
         const patientBrowser = await signedIn("patient1");
         const rekeyed = await upload(patientBrowser, new Blob([ciphertextLike(5_000, 13) as Uint8Array<ArrayBuffer>]), { query: `?report=${reportId}` });
         expect(rekeyed.status, JSON.stringify(rekeyed.body)).to.equal(201);
+      });
+
+      it("a patient's re-key stores the new ciphertext and has the node drop the superseded one — only that one, only for the report's parties", async () => {
+        const doctor = await signedIn("doctor1");
+        const prepared = await prepareReport(ledger.as("doctor1"), gatewayAs(doctor), {
+          file: await reportPdf("to be re-keyed"),
+          patient: addressOf(ledger, "patient1"),
+        });
+        const { reportId } = await submitReport(ledger.as("doctor1"), gatewayAs(doctor), prepared);
+        const patientBrowser = await signedIn("patient1");
+        const patientStore = gatewayAs(patientBrowser);
+        const rekeyed = await rekeyReport(ledger.as("patient1"), patientStore, reportId, identities.get("patient1")!);
+        expect(rekeyed.previousCid).to.equal(prepared.cid);
+        expect(rekeyed.unpinned, "the old ciphertext was unpinned through the gateway").to.equal(true);
+        expect(await backend.store.isPinned(prepared.cid)).to.equal(false);
+        expect(await backend.store.isPinned(rekeyed.cid)).to.equal(true);
+        expect((await readReport(ledger.reader(), patientStore, reportId, identities.get("patient1")!)).bytes).to.deep.equal(prepared.issuedFile);
+
+        const unpin = (browser: Browser, cid: string, report: string = reportId) =>
+          browser.server.api.ipfsUnpin(
+            new Request(`${ORIGIN}/api/ipfs/${cid}/unpin?report=${report}`, {
+              method: "POST",
+              headers: { cookie: browser.cookieValue() ?? "", origin: ORIGIN },
+            }),
+          );
+        // The current ciphertext is never unpinned, whoever asks; a stranger cannot unpin even an old one.
+        const current = await unpin(patientBrowser, rekeyed.cid);
+        expect([current.status, ((await current.json()) as { error: { code: string } }).error.code]).to.deep.equal([409, "CONFLICT"]);
+        const stranger = await unpin(await signedIn("stranger"), prepared.cid);
+        expect([stranger.status, ((await stranger.json()) as { error: { code: string } }).error.code]).to.deep.equal([403, "NO_ACCESS"]);
+        // An unrelated CID the node pins (another report's ciphertext) is not "an earlier copy" of this one.
+        const unrelated = await backend.store.add(ciphertextLike(4_000, 14));
+        expect((await unpin(patientBrowser, unrelated)).status).to.equal(409);
+        expect(await backend.store.isPinned(unrelated)).to.equal(true);
+        expect(await backend.store.isPinned(rekeyed.cid)).to.equal(true);
+        // Asked again for the old one: idempotent.
+        const again = await unpin(patientBrowser, prepared.cid);
+        expect(await again.json()).to.deep.equal({ cid: prepared.cid, unpinned: false });
       });
 
       it("refuses to register a CID the node no longer keeps, before any transaction; a retry with the kept ciphertext stores it again, registers it, and it opens", async () => {
