@@ -10,7 +10,7 @@
  *     the report is already registered (a retry after a lost confirmation), it returns the
  *     existing record.
  * A rejected or failed transaction loses nothing: submit the same prepared report again, without
- * hashing, encrypting or uploading again.
+ * hashing or encrypting again (and uploading again only if the IPFS node lost the ciphertext).
  */
 import type { Address, Hash, Hex, TransactionReceipt } from "viem";
 import { bytesToHex, TransactionNotFoundError, zeroHash } from "viem";
