@@ -81,14 +81,14 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
         const f = await benchReportPdf(size);
         prepared.push({ file: f, prepared: await prepareReport(doctor, store, { file: f, patient: patientAddress }, { maxBytes: config.maxFileBytes }) });
       }
-      figures[`register${label}MedianMs`] = await medianMs(runs, (i) => submitReport(doctor, prepared[i + 1]!.prepared));
+      figures[`register${label}MedianMs`] = await medianMs(runs, (i) => submitReport(doctor, store, prepared[i + 1]!.prepared));
       figures[`read${label}MedianMs`] = await medianMs(runs, (i) =>
         readReport(reader, store, prepared[i + 1]!.prepared.reportId, ids.get("patient1")!, { maxBytes: config.maxFileBytes }),
       );
       figures[`upload${label}MedianMs`] = await medianMs(runs, async () => {
         const f = await benchReportPdf(size);
         const p = await prepareReport(doctor, store, { file: f, patient: patientAddress }, { maxBytes: config.maxFileBytes });
-        await submitReport(doctor, p);
+        await submitReport(doctor, store, p);
       });
       log(
         `${label}: hash ${figures[`hash${label}MedianMs`]} ms, encrypt ${figures[`encrypt${label}MedianMs`]} ms, store ${figures[`store${label}MedianMs`]} ms, register ${figures[`register${label}MedianMs`]} ms, read ${figures[`read${label}MedianMs`]} ms, whole upload ${figures[`upload${label}MedianMs`]} ms`,
@@ -104,7 +104,7 @@ export async function benchCore(log: (line: string) => void): Promise<Record<str
       { maxBytes: config.maxFileBytes },
     );
     writeFileSync(path, tenMB.issuedFile!); // the issued file (with its serial) is the one that verifies
-    await submitReport(doctor, tenMB);
+    await submitReport(doctor, store, tenMB);
     const coreutils = await medianMs(7, async () => {
       execFileSync("sha1sum", [path]);
       execFileSync("sha256sum", [path]);

@@ -47,7 +47,7 @@ export async function benchListing(stack: LocalStack, log: (line: string) => voi
     const file = await benchReportPdf(256);
     batch.push(await prepareReport(doctor, store, { file, patient: patient.walletClient.account.address }));
     if (batch.length === 20) {
-      await submitReports(doctor, batch);
+      await submitReports(doctor, store, batch);
       batch = [];
     }
   }

@@ -11,6 +11,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { MedLedgerError } from "#core/errors.ts";
+import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import type { ChainAccess } from "#server/chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "#server/context.ts";
 import { openDatabase, type Database } from "#server/db/open.ts";
@@ -31,8 +32,9 @@ const chain: ChainAccess = {
   roles: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   isAssigned: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   canRead: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
-  auditAnchors: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   reportParties: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
+  supersededCids: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
+  auditAnchors: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
 };
 
 async function scratchDatabase(url: string | undefined): Promise<{ database: Database; drop(): Promise<void> }> {
@@ -76,6 +78,8 @@ export async function benchServer(log: (line: string) => void, env: NodeJS.Proce
     const ctx: ServerContext = {
       db: database.db,
       chain,
+      // No IPFS node: the nonce route never stores or reads anything.
+      ipfs: createKuboStore("http://127.0.0.1:9"),
       now: () => new Date(),
       sessionTtlMs: DEFAULT_SESSION_TTL_MS,
       nonceTtlMs: DEFAULT_NONCE_TTL_MS,

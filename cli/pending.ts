@@ -5,11 +5,13 @@
  * rerun of the same command finds it by the SHA-256 of the file as given (the issued file carries
  * a fresh serial, so its digest differs) and registers it without serialising, encrypting or
  * uploading again. The state dir is MEDLEDGER_STATE_DIR, by default `.medledger` in the current
- * directory. The entry holds only public data (digests, CID, wrapped keys): no secret.
+ * directory. The entry holds only public data (digests, CID, wrapped keys): no secret. Beside it,
+ * `<source SHA-256>.cipher` keeps the ciphertext as stored on IPFS, so a rerun can store it again
+ * (the same bytes, the same CID) if the IPFS node lost it meanwhile (core/reports/stored.ts).
  * `medledger report pending` checks every entry and registers again what the chain lost.
  */
 import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Address, Hash, Hex } from "viem";
 import { z } from "zod";
 import type { Deployment } from "#core/contract/ledger.ts";
@@ -67,11 +69,15 @@ export function pendingPath(dir: string, sourceSha256: Hex): string {
   return join(dir, `${sourceSha256.toLowerCase()}.json`);
 }
 
+function ciphertextPath(dir: string, sourceSha256: Hex): string {
+  return join(dir, `${sourceSha256.toLowerCase()}.cipher`);
+}
+
 /** Saves `prepared` (atomically: write then rename; never the issued bytes) and the attempt's transaction if sent; returns the file's path. */
 export async function savePending(dir: string, deployment: Deployment, prepared: PreparedReport, issuedPath?: string, extra: SaveExtra = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
   const path = pendingPath(dir, prepared.sourceSha256);
-  const { issuedFile: _bytes, ...kept } = prepared;
+  const { issuedFile: _bytes, ciphertext, ...kept } = prepared;
   const body = {
     v: 2,
     chainId: deployment.chainId,
@@ -84,6 +90,11 @@ export async function savePending(dir: string, deployment: Deployment, prepared:
   };
   // A unique temporary name: two processes may save entries at once.
   const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  if (ciphertext) {
+    const cipherTmp = `${tmp}.cipher`;
+    await writeFile(cipherTmp, ciphertext, { mode: 0o600 });
+    await rename(cipherTmp, ciphertextPath(dir, prepared.sourceSha256));
+  }
   await writeFile(tmp, `${JSON.stringify(body, null, 2)}\n`, { mode: 0o600 });
   await rename(tmp, path);
   return path;
@@ -145,8 +156,12 @@ async function readEntry(path: string, deployment: Deployment): Promise<(Pending
     sourceSha256: p.sourceSha256.toLowerCase() as Hex,
     metadataDigest: (p.metadataDigest ?? null) as Hex | null,
   };
+  const ciphertext = await readFile(ciphertextPath(dirname(path), prepared.sourceSha256)).then(
+    (bytes) => new Uint8Array(bytes),
+    () => undefined,
+  );
   return {
-    prepared,
+    prepared: ciphertext ? { ...prepared, ciphertext } : prepared,
     ...(entry.issuedPath ? { issuedPath: entry.issuedPath } : {}),
     ...(entry.transactionHash ? { transactionHash: entry.transactionHash.toLowerCase() as Hash } : {}),
     ...(entry.registeredInBlock !== undefined ? { registeredInBlock: BigInt(entry.registeredInBlock) } : {}),
@@ -156,4 +171,5 @@ async function readEntry(path: string, deployment: Deployment): Promise<(Pending
 
 export async function removePending(dir: string, sourceSha256: Hex): Promise<void> {
   await rm(pendingPath(dir, sourceSha256), { force: true });
+  await rm(ciphertextPath(dir, sourceSha256), { force: true });
 }

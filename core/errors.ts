@@ -45,7 +45,9 @@ export type MedLedgerErrorCode =
   /** The Ethereum node refuses an event query even for the smallest range (one block). */
   | "RPC_LIMIT"
   /** A transaction was sent but is not confirmed yet (still in the mempool). */
-  | "TRANSACTION_PENDING";
+  | "TRANSACTION_PENDING"
+  /** The IPFS node does not keep (pin) a CID that was about to be registered on chain. */
+  | "NOT_PINNED";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

@@ -1,6 +1,7 @@
-/** What every server operation needs: the database, the contract, and a clock. */
+/** What every server operation needs: the database, the contract, the IPFS node, and a clock. */
 import type { Address } from "viem";
 import type { Roles } from "#core/accounts/roles.ts";
+import type { StreamingContentStore } from "#core/ipfs/types.ts";
 import type { ChainAccess } from "./chain/access.ts";
 import type { Db } from "./db/open.ts";
 import type { ServerLimits } from "./limits/config.ts";
@@ -8,6 +9,8 @@ import type { ServerLimits } from "./limits/config.ts";
 export interface ServerContext {
   readonly db: Db;
   readonly chain: ChainAccess;
+  /** The IPFS node behind the gateway (server/ipfs/gateway.ts): its admin API is the server's alone. */
+  readonly ipfs: StreamingContentStore;
   /** The clock (injectable so session expiry can be tested without waiting). */
   readonly now: () => Date;
   /** How long a session lasts at most (default 8 h). */

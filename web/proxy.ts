@@ -1,7 +1,7 @@
 /**
  * Next.js proxy (the Next 16 name of middleware) for the pages: a fresh script nonce and the
- * Content-Security-Policy per request, with the RPC and IPFS endpoints of the run-time
- * configuration in connect-src (one build serves any network). Next.js reads the nonce from the
+ * Content-Security-Policy per request, with the RPC endpoint of the run-time configuration in
+ * connect-src (IPFS goes through the server's own gateway: 'self') (one build serves any network). Next.js reads the nonce from the
  * request's CSP header and puts it on its own scripts. The API routes are not matched: they set
  * their own headers (server/http/securityHeaders.ts), and a proxy would buffer their bodies.
  * Static assets get nosniff from next.config.ts.
@@ -15,7 +15,7 @@ export function proxy(request: NextRequest): NextResponse {
   const result = loadPublicConfig();
   const csp = pageCsp({
     nonce,
-    ...(result.ok ? { rpcUrl: result.config.rpcUrl, ipfsApiUrl: result.config.ipfsApiUrl } : {}),
+    ...(result.ok ? { rpcUrl: result.config.rpcUrl } : {}),
     development: process.env.NODE_ENV === "development",
   });
   const headers = new Headers(request.headers);

@@ -157,7 +157,9 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
   if (reusable) {
     prepared = pending.prepared;
     issuedPath = pending.issuedPath ?? job.out ?? issuedPathFor(job.path);
-    out.line(`Found the upload of an earlier attempt (CID ${prepared.cid}, serial ${prepared.serial}): registering it without uploading again.`);
+    out.line(
+      `Found the upload of an earlier attempt (CID ${prepared.cid}, serial ${prepared.serial}): registering it without encrypting again (the ciphertext is stored again first if the IPFS node lost it).`,
+    );
   } else {
     issuedPath = job.out ?? issuedPathFor(job.path);
     if (!job.force && (await exists(issuedPath))) {
@@ -187,14 +189,14 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     }
   }
   const savedAt = await savePending(dir, ledger.deployment, prepared, issuedPath, { transactionHash: reusable ? pending.transactionHash : undefined });
-  const keptHint = `the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be uploaded again.`;
+  const keptHint = `the encrypted upload (CID ${prepared.cid}) is kept in ${savedAt} and will not be encrypted again.`;
 
   const confirmations = job.confirmations ?? config.confirmations ?? 1;
   let sent: Hash | undefined;
   let result: Awaited<ReturnType<typeof submitReport>>;
   let registeredAfterAll = false;
   try {
-    result = await submitReport(ledger, prepared, {
+    result = await submitReport(ledger, await openStore(config), prepared, {
       onProgress,
       confirmations,
       ...(job.waitSeconds ? { timeoutMs: job.waitSeconds * 1000 } : {}),
@@ -206,6 +208,17 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     });
   } catch (error) {
     if (!(error instanceof MedLedgerError)) throw error;
+    if (error.code === "NOT_PINNED") {
+      // Nothing was sent, and this saved attempt can never be registered: say how to start afresh.
+      throw new MedLedgerError(
+        error.code,
+        error.message,
+        `Delete ${savedAt} (the saved attempt), then upload the file again: it is encrypted and stored afresh.`,
+        {
+          cause: error,
+        },
+      );
+    }
     if (error.code === "TRANSACTION_PENDING") {
       throw new MedLedgerError(error.code, `${error.message} The report is not registered yet.`, `${error.hint} Rerun the same command: ${keptHint}`, {
         cause: error,
@@ -367,7 +380,7 @@ async function settlePending(
         transactionHash: state.record.transactionHash,
       };
     }
-    const outcome = await settleRegistration(ctx.ledger, prepared, entry.transactionHash, {
+    const outcome = await settleRegistration(ctx.ledger, await openStore(ctx.config), prepared, entry.transactionHash, {
       finalityBlocks,
       confirmations,
       onSent: async (hash) => {

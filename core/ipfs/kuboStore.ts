@@ -4,11 +4,12 @@
  * Runs in Node and in the browser.
  */
 import { create } from "kubo-rpc-client";
+import { equals } from "multiformats/bytes";
 import { CID } from "multiformats/cid";
 import { MedLedgerError } from "../errors.ts";
 import { collectBytes } from "./collect.ts";
 import { canonicalCid, KUBO_ADD_OPTIONS } from "./importSettings.ts";
-import type { CatOptions, ContentStore } from "./types.ts";
+import type { CatOptions, StreamingContentStore } from "./types.ts";
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
@@ -44,7 +45,34 @@ function parseCid(cid: string): CID {
   }
 }
 
-export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } = {}): ContentStore {
+function catFailure(apiUrl: string, cid: string, error: unknown): MedLedgerError {
+  if (error instanceof MedLedgerError) return error;
+  if (isUnreachable(error)) return unreachable(apiUrl, error);
+  if (isTooLarge(error)) {
+    return new MedLedgerError(
+      "FILE_TOO_LARGE",
+      `The IPFS node at ${apiUrl} refused to serve ${cid}: ${messageOf(error)}`,
+      "It is not a MedLedger report of an accepted size; contact the administrator.",
+      { cause: error },
+    );
+  }
+  return new MedLedgerError(
+    "UNKNOWN_CID",
+    `The IPFS node at ${apiUrl} does not have ${cid}.`,
+    "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.",
+    { cause: error },
+  );
+}
+
+function oversized(cid: string, maxBytes: number): MedLedgerError {
+  return new MedLedgerError(
+    "FILE_TOO_LARGE",
+    `The stored object ${cid} is larger than the ${maxBytes}-byte limit.`,
+    "It is not a MedLedger report of an accepted size; contact the administrator.",
+  );
+}
+
+export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } = {}): StreamingContentStore {
   const client = create({ url: apiUrl, timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS });
   return {
     endpoint: apiUrl,
@@ -80,20 +108,41 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         const length = catOptions.maxBytes === undefined ? undefined : catOptions.maxBytes + 1;
         return await collectBytes(client.cat(parsed, { signal: catOptions.signal, length }), cid, catOptions.maxBytes);
       } catch (error) {
-        if (error instanceof MedLedgerError) throw error;
-        if (isUnreachable(error)) throw unreachable(apiUrl, error);
-        if (isTooLarge(error)) {
-          throw new MedLedgerError(
-            "FILE_TOO_LARGE",
-            `The IPFS node at ${apiUrl} refused to serve ${cid}: ${messageOf(error)}`,
-            "It is not a MedLedger report of an accepted size; contact the administrator.",
-            { cause: error },
-          );
+        throw catFailure(apiUrl, cid, error);
+      }
+    },
+    async *catStream(cid, catOptions: CatOptions = {}) {
+      const parsed = parseCid(cid);
+      // A prefix (a report's head) when asked; otherwise one byte more than the limit.
+      const maxBytes = catOptions.length ?? catOptions.maxBytes;
+      const length = catOptions.length ?? (maxBytes === undefined ? undefined : maxBytes + 1);
+      let total = 0;
+      try {
+        for await (const chunk of client.cat(parsed, { signal: catOptions.signal, length })) {
+          total += chunk.byteLength;
+          if (maxBytes !== undefined && total > maxBytes) throw oversized(cid, maxBytes);
+          yield chunk;
         }
+      } catch (error) {
+        throw catFailure(apiUrl, cid, error);
+      }
+    },
+    async isPinned(cid) {
+      const parsed = parseCid(cid);
+      try {
+        for await (const pin of client.pin.ls({ paths: [parsed], type: "recursive" })) {
+          // The node may answer in CIDv0 for a CIDv1 asked: the same multihash is the same content.
+          if (equals(pin.cid.multihash.bytes, parsed.multihash.bytes)) return true;
+        }
+        return false;
+      } catch (error) {
+        if (isUnreachable(error)) throw unreachable(apiUrl, error);
+        // Kubo's (and js-ipfs's) answer for a CID it does not pin.
+        if (/not pinned/i.test(messageOf(error))) return false;
         throw new MedLedgerError(
-          "UNKNOWN_CID",
-          `The IPFS node at ${apiUrl} does not have ${cid}.`,
-          "The report's file is not available on this IPFS node: connect to the node it was stored on, or ask the issuer to pin it.",
+          "IPFS_UNREACHABLE",
+          `The IPFS node at ${apiUrl} could not say whether it keeps ${cid}: ${messageOf(error)}`,
+          "Check the node's logs, then retry: nothing was registered yet.",
           { cause: error },
         );
       }

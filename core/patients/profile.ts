@@ -5,6 +5,7 @@
 import type { Address } from "viem";
 import * as z from "zod/mini";
 import { openSealed, sealForReaders } from "../crypto/sealedBox.ts";
+import { confirmPinned } from "../ipfs/pinned.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { cidFromBytes, cidToBytes } from "../ipfs/cid.ts";
 import { readLedger } from "../contract/calls.ts";
@@ -73,6 +74,7 @@ export async function storePatientProfile(
   const plaintext = new TextEncoder().encode(JSON.stringify(parsePatientProfile(profile)));
   const sealed = await sealForReaders(plaintext, readers, PROFILE_CONTEXT);
   const cid = await store.add(sealed);
+  await confirmPinned(store, cid, "sealed patient profile");
   return { cid, cidBytes: cidToBytes(cid) };
 }
 

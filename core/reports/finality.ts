@@ -12,6 +12,7 @@ import { TransactionReceiptNotFoundError } from "viem";
 import { readLedger } from "../contract/calls.ts";
 import { toLedgerError } from "../contract/errors.ts";
 import type { LedgerWriter } from "../contract/ledger.ts";
+import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, recordFromReceipt, type ReportRecord } from "./records.ts";
 import { findRegistered, submitReport, transactionState, type PreparedReport, type UploadOptions } from "./upload.ts";
 
@@ -89,6 +90,7 @@ export interface SettleOptions extends Pick<UploadOptions, "onProgress" | "onSen
  */
 export async function settleRegistration(
   ledger: LedgerWriter,
+  store: ContentStore,
   prepared: PreparedReport,
   transactionHash: Hash | undefined,
   options: SettleOptions,
@@ -97,7 +99,8 @@ export async function settleRegistration(
   if (state.status === "final") return { outcome: "final", record: state.record, confirmations: state.confirmations };
   if (state.status === "awaiting") return { outcome: "awaiting", record: state.record, confirmations: state.confirmations, needed: state.needed };
   if (state.transaction === "pending" && transactionHash) return { outcome: "pending", transactionHash };
-  const again = await submitReport(ledger, prepared, { ...options, previousTransactionHash: transactionHash });
+  // Registered again only once its ciphertext is confirmed stored (re-stored from the kept copy if the node lost it).
+  const again = await submitReport(ledger, store, prepared, { ...options, previousTransactionHash: transactionHash });
   const after = await checkFinality(ledger, prepared, again.transactionHash, options.finalityBlocks);
   const confirmations = after.status === "reorged-out" ? 0 : after.confirmations;
   return { outcome: "registered-again", record: again.record, transactionHash: again.transactionHash, confirmations, needed: options.finalityBlocks };

@@ -17,6 +17,7 @@ import { accountOf, type LedgerReader, type LedgerWriter } from "../contract/led
 import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { cidToHex } from "../ipfs/cid.ts";
+import { confirmPinned } from "../ipfs/pinned.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
@@ -119,14 +120,15 @@ export async function rekeyReport(
   key.fill(0);
 
   progress("uploading");
-  const cid = await store.add(ciphertext);
+  const cid = await store.add(ciphertext, { forReport: reportId });
+  await confirmPinned(store, cid, "re-encrypted report");
 
   progress("signing");
   const rekey: RekeyInput = { reportId, cid: cidToHex(cid), patientKey, doctorKey, readers, readerKeys };
   const { hash } = await send({ kind: "rekey", rekey });
 
   progress("unpinning");
-  const unpinned = cid !== current.cid && store.unpin ? await store.unpin(current.cid).catch(() => false) : false;
+  const unpinned = cid !== current.cid && store.unpin ? await store.unpin(current.cid, { forReport: reportId }).catch(() => false) : false;
   progress("done");
   return { reportId, version: current.version + 1, cid, previousCid: current.cid, readers, transactionHash: hash, unpinned };
 }

@@ -5,10 +5,12 @@
  *     → wrap the key for patient and doctor → store the ciphertext on IPFS. Its result is plain
  *     data the caller keeps; the issued file is the one to give the patient (the file as given no
  *     longer verifies: its digests are not the registered ones).
- *  2. {@link submitReport}: register on chain. Idempotent by claim: if the report is already
- *     registered (a retry after a lost confirmation), it returns the existing record.
+ *  2. {@link submitReport}: register on chain, once the IPFS node confirms it keeps the ciphertext
+ *     (./stored.ts: a retry whose file vanished stores it again first). Idempotent by claim: if
+ *     the report is already registered (a retry after a lost confirmation), it returns the
+ *     existing record.
  * A rejected or failed transaction loses nothing: submit the same prepared report again, without
- * hashing, encrypting or uploading again.
+ * hashing or encrypting again (and uploading again only if the IPFS node lost the ciphertext).
  */
 import type { Address, Hash, Hex, TransactionReceipt } from "viem";
 import { bytesToHex, TransactionNotFoundError, zeroHash } from "viem";
@@ -27,6 +29,7 @@ import { requirePublishedKey } from "../identity/encryptionKey.ts";
 import { cidToHex } from "../ipfs/cid.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { claimIdOf } from "./claimId.ts";
+import { ensureStored } from "./stored.ts";
 import { getReportRecord, recordFromReceipt, type ReportRecord } from "./records.ts";
 import { checkFileSize, DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 
@@ -58,6 +61,11 @@ export interface PreparedReport {
   readonly metadataDigest?: Hex | null;
   /** The issued bytes (the file with its serial): what was hashed and encrypted. Never persisted. */
   readonly issuedFile?: Uint8Array;
+  /**
+   * The ciphertext stored under `cid`: a retry stores it again if the IPFS node lost it
+   * (./stored.ts). Not secret; kept beside a pending record, not in it.
+   */
+  readonly ciphertext?: Uint8Array;
 }
 
 export interface ReportUploadInput {
@@ -155,6 +163,7 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
     sourceSha256,
     metadataDigest: metadataDigest(metadata),
     issuedFile: file,
+    ciphertext,
   };
 }
 
@@ -172,7 +181,7 @@ export interface SubmitResult {
  * chain no longer knows (dropped from the mempool, or reorganised out) is sent again, from the
  * same prepared data. The "confirming" step is reported as soon as the transaction is sent.
  */
-export async function submitReport(ledger: LedgerWriter, prepared: PreparedReport, options: UploadOptions = {}): Promise<SubmitResult> {
+export async function submitReport(ledger: LedgerWriter, store: ContentStore, prepared: PreparedReport, options: UploadOptions = {}): Promise<SubmitResult> {
   const progress = options.onProgress ?? (() => {});
   const already = await findRegistered(ledger, prepared);
   if (already) {
@@ -195,6 +204,7 @@ export async function submitReport(ledger: LedgerWriter, prepared: PreparedRepor
     }
     // Gone (or mined and reverted): send the same registration again.
   }
+  await ensureStored(store, prepared, progress);
   progress({ step: "signing" });
   const { hash, receipt } = await writeLedger(ledger, "registerReport", [toInput(prepared)], {
     confirmations,
@@ -289,8 +299,14 @@ async function waitForReceipt(ledger: LedgerWriter, hash: Hash, confirmations: n
   }
 }
 
-/** Registers several prepared reports in one transaction (all or none). */
-export async function submitReports(ledger: LedgerWriter, prepared: readonly PreparedReport[], options: { confirmations?: number } = {}): Promise<Hash> {
+/** Registers several prepared reports in one transaction (all or none), once their ciphertexts are confirmed kept. */
+export async function submitReports(
+  ledger: LedgerWriter,
+  store: ContentStore,
+  prepared: readonly PreparedReport[],
+  options: { confirmations?: number } = {},
+): Promise<Hash> {
+  for (const report of prepared) await ensureStored(store, report);
   return (await writeLedger(ledger, "registerReports", [prepared.map(toInput)], options)).hash;
 }
 
@@ -302,7 +318,7 @@ export async function uploadReport(
   options: UploadOptions = {},
 ): Promise<SubmitResult & { prepared: PreparedReport }> {
   const prepared = await prepareReport(ledger, store, input, options);
-  return { ...(await submitReport(ledger, prepared, options)), prepared };
+  return { ...(await submitReport(ledger, store, prepared, options)), prepared };
 }
 
 function toInput(prepared: PreparedReport) {

@@ -118,6 +118,16 @@ export async function currentVersions(ledger: LedgerReader, reports: readonly Re
   );
 }
 
+/** The CIDs of a report's earlier encryptions (every version but the current one), oldest first: what a re-key leaves to unpin. */
+export async function supersededCids(ledger: LedgerReader, report: RegisteredEncryption): Promise<string[]> {
+  const rekeys = [...(await rekeysOf(ledger, [report.reportId]))]
+    .filter((log) => log.args.reportId === report.reportId)
+    .sort((a, b) => a.args.version - b.args.version);
+  const current = versionEntry(report, newestRekeys(rekeys).get(report.reportId)).cid;
+  const all = [report.cid, ...rekeys.map((log) => cidFromBytes(log.args.cid))];
+  return [...new Set(all)].filter((cid) => cid !== current);
+}
+
 /** The current encryption of one report. */
 export async function currentVersion(ledger: LedgerReader, report: RegisteredEncryption): Promise<ReportVersion> {
   return (await currentVersions(ledger, [report])).get(report.reportId)!;

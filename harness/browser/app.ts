@@ -13,6 +13,8 @@ export interface AppSession {
   readonly wallet: TestWallet;
   /** Uncaught page errors and console errors seen so far (a healthy page has none). */
   readonly pageErrors: string[];
+  /** Requests any page of this context sent to the IPFS node's RPC API (there must be none: browsers use the server's gateway). */
+  readonly ipfsRpcRequests: string[];
   close(): Promise<void>;
 }
 
@@ -27,6 +29,12 @@ export async function openSession(
   const wallet = new TestWallet({ rpcUrl: stack.rpcUrl, chainId: stack.deployment.chainId, person: options.person });
   await wallet.install(page);
   const pageErrors: string[] = [];
+  const ipfsRpc = new URL(stack.ipfsApiUrl);
+  const ipfsRpcRequests: string[] = [];
+  context.on("request", (request) => {
+    const url = new URL(request.url());
+    if (url.port === ipfsRpc.port || url.pathname.startsWith("/api/v0/")) ipfsRpcRequests.push(`${request.method()} ${request.url()}`);
+  });
   page.on("pageerror", (error) => pageErrors.push(error.message));
   page.on("response", (response) => {
     if (response.status() >= 400) pageErrors.push(`HTTP ${response.status()} ${response.request().method()} ${response.url()}`);
@@ -36,7 +44,7 @@ export async function openSession(
 
     if (message.type() === "error" && !EXPECTED_CONSOLE_ERRORS.some((re) => re.test(message.text()))) pageErrors.push(`console: ${message.text()}`);
   });
-  return { context, page, wallet, pageErrors, close: () => context.close() };
+  return { context, page, wallet, pageErrors, ipfsRpcRequests, close: () => context.close() };
 }
 
 /** Navigates to `path` of the app and waits for it to hydrate. */

@@ -31,6 +31,8 @@ export interface HeliaStore extends ContentStore {
   catStream(cid: string, range?: CatRange): AsyncIterable<Uint8Array>;
   /** Whether `cid` is pinned (every add pins, as Kubo's `ipfs add` does). */
   isPinned(cid: string): Promise<boolean>;
+  /** Deletes every block no pin keeps (Kubo's `repo gc`). */
+  gc(): Promise<void>;
   /** Stops the node and releases the data folder. */
   close(): Promise<void>;
 }
@@ -103,6 +105,9 @@ export async function openHeliaStore(dataDir: string): Promise<HeliaStore> {
     },
     async isPinned(cid) {
       return helia.pins.isPinned(parseCid(cid));
+    },
+    async gc() {
+      await helia.gc();
     },
     async close() {
       await helia.stop();

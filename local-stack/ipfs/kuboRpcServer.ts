@@ -1,8 +1,11 @@
 /**
  * A Kubo-RPC-compatible HTTP endpoint over the embedded node — the subset MedLedger uses:
- * `add`, `cat`, `pin/rm`, `version` and `id` under /api/v0. Bound to 127.0.0.1 only, with CORS for the web
- * app's origins, so the browser, the CLI and the scripts all talk to IPFS through
- * kubo-rpc-client whichever backend runs. Errors are answered in Kubo's shape
+ * `add`, `cat`, `pin/ls`, `pin/rm`, `repo/gc`, `version` and `id` under /api/v0. Bound to
+ * 127.0.0.1 only. Like Kubo's RPC it is an admin interface (pin/rm, repo/gc), so it is for the
+ * server, the CLI and the scripts (through kubo-rpc-client) and never for browsers: a request
+ * carrying an Origin header (every cross-origin browser request does) is refused with 403, and
+ * no CORS header is ever sent. Browsers reach IPFS through the web server's gateway
+ * (server/ipfs/gateway.ts). Errors are answered in Kubo's shape
  * (`{ Message, Code, Type: "error" }`): a bad request with its 4xx status (400 malformed, 403
  * origin, 404 unknown route, 405 method, 413 too large), a missing block with 500 as Kubo does.
  * `cat` is streamed from the blockstore (never held whole) when the store can stream. Node only.
@@ -13,9 +16,11 @@ import type { AddressInfo } from "node:net";
 import { KUBO_ADD_OPTIONS } from "#core/ipfs/importSettings.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
 
-/** A store that can also stream a file's bytes (the embedded Helia node can). */
+/** A store that can also stream a file's bytes and collect garbage (the embedded Helia node can). */
 export interface StreamingContentStore extends ContentStore {
   catStream?(cid: string, range?: { offset?: number; length?: number; signal?: AbortSignal }): AsyncIterable<Uint8Array>;
+  /** Deletes every block no pin keeps (Kubo's `repo gc`). */
+  gc?(): Promise<void>;
 }
 
 export interface KuboRpcServerOptions {
@@ -25,16 +30,12 @@ export interface KuboRpcServerOptions {
   readonly port?: number;
   /** Largest accepted upload; default 64 MiB (reports are at most 50 MB plus the cipher header). */
   readonly maxUploadBytes?: number;
-  /** Origins allowed by CORS; default: any http://localhost:* or http://127.0.0.1:* origin. */
-  readonly allowedOrigins?: readonly string[];
 }
 
 export interface KuboRpcServer {
   readonly url: string;
   close(): Promise<void>;
 }
-
-const LOCAL_ORIGIN = /^http:\/\/(localhost|127\.0\.0\.1)(:\d+)?$/;
 
 class HttpError extends Error {
   readonly status: number;
@@ -61,24 +62,9 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
   const { store } = options;
   const host = options.host ?? "127.0.0.1";
   const maxUploadBytes = options.maxUploadBytes ?? 64 * 1024 * 1024;
-  const allowed = (origin: string | undefined) =>
-    origin !== undefined && (options.allowedOrigins ? options.allowedOrigins.includes(origin) : LOCAL_ORIGIN.test(origin));
-
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const origin = req.headers.origin;
-    if (allowed(origin)) {
-      res.setHeader("Access-Control-Allow-Origin", origin!);
-      res.setHeader("Vary", "Origin");
-      res.setHeader("Access-Control-Allow-Methods", "POST, OPTIONS");
-      res.setHeader("Access-Control-Allow-Headers", req.headers["access-control-request-headers"] ?? "*");
-      res.setHeader("Access-Control-Expose-Headers", "X-Stream-Output, X-Chunked-Output, X-Content-Length");
-    } else if (origin !== undefined) {
-      throw new HttpError(403, `origin ${origin} is not allowed`);
-    }
-    if (req.method === "OPTIONS") {
-      res.writeHead(204).end();
-      return;
-    }
+    // Kubo refuses browser origins by default as well (no API.HTTPHeaders CORS configured).
+    if (req.headers.origin !== undefined) throw new HttpError(403, `the IPFS admin API does not serve browsers (origin ${req.headers.origin})`);
     if (req.method !== "POST") throw new HttpError(405, "Kubo RPC accepts POST only");
     const url = new URL(req.url ?? "/", `http://${host}`);
     switch (url.pathname) {
@@ -134,8 +120,29 @@ export async function startKuboRpcServer(options: KuboRpcServerOptions): Promise
         sendJson(res, { Pins: [bare] });
         return;
       }
+      case "/api/v0/pin/ls": {
+        const args = url.searchParams.getAll("arg").map((arg) => arg.replace(/^\/ipfs\//, ""));
+        if (args.length === 0) throw new HttpError(400, "the embedded node lists given CIDs only (pass arg)");
+        if (!store.isPinned) throw new HttpError(404, "the embedded node's store cannot list pins");
+        const lines: string[] = [];
+        for (const arg of args) {
+          // Kubo's answer (status 500) for a CID it does not pin.
+          if (!(await store.isPinned(arg))) throw new HttpError(500, `path '${arg}' is not pinned`);
+          lines.push(JSON.stringify({ Cid: arg, Type: "recursive" }));
+        }
+        res.writeHead(200, { "Content-Type": "application/json", "X-Chunked-Output": "1" });
+        res.end(`${lines.join("\n")}\n`);
+        return;
+      }
+      case "/api/v0/repo/gc": {
+        if (!store.gc) throw new HttpError(404, "the embedded node's store cannot collect garbage");
+        await store.gc();
+        res.writeHead(200, { "Content-Type": "application/json", "X-Chunked-Output": "1" });
+        res.end("");
+        return;
+      }
       default:
-        throw new HttpError(404, `${url.pathname} is not served by the embedded node (add, cat, pin/rm, version, id are)`);
+        throw new HttpError(404, `${url.pathname} is not served by the embedded node (add, cat, pin/ls, pin/rm, repo/gc, version, id are)`);
     }
   };
 

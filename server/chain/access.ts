@@ -2,12 +2,13 @@
  * What the server asks the contract, at request time: roles, doctor assignments and report
  * access. Roles are never taken from the client or from the session cookie.
  */
-import { getStoredReport } from "#core/reports/records.ts";
 import { BaseError, ContractFunctionRevertedError, type Address, type Hex } from "viem";
 import { getRoles, type RoleName, type Roles } from "#core/accounts/roles.ts";
 import { readLedger } from "#core/contract/calls.ts";
 import type { LedgerReader } from "#core/contract/ledger.ts";
 import { MedLedgerError } from "#core/errors.ts";
+import { getReportRecord, getStoredReport } from "#core/reports/records.ts";
+import { supersededCids } from "#core/reports/versions.ts";
 import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
 
 export interface ChainAccess {
@@ -17,10 +18,12 @@ export interface ChainAccess {
   isAssigned(patient: Address, doctor: Address): Promise<boolean>;
   /** Whether `reader` may open the report; throws UNKNOWN_REPORT for an unknown id. */
   canRead(reportId: Hex, reader: Address): Promise<boolean>;
-  /** The activity log's on-chain anchors, oldest first. */
-  auditAnchors(): Promise<AuditAnchor[]>;
   /** The patient and the issuing doctor of a report; throws UNKNOWN_REPORT for an unknown id. */
   reportParties(reportId: Hex): Promise<{ readonly patient: Address; readonly doctor: Address }>;
+  /** The CIDs of a report's earlier encryptions (not the current one), from its events. */
+  supersededCids(reportId: Hex): Promise<string[]>;
+  /** The activity log's on-chain anchors, oldest first. */
+  auditAnchors(): Promise<AuditAnchor[]>;
 }
 
 /** The names of the roles held, e.g. ["doctor"]. */
@@ -51,10 +54,13 @@ export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
         throw error;
       }
     },
-    auditAnchors: () => readAuditAnchors(ledger),
     async reportParties(reportId) {
       const stored = await getStoredReport(ledger, reportId);
       return { patient: stored.patient, doctor: stored.doctor };
     },
+    async supersededCids(reportId) {
+      return supersededCids(ledger, await getReportRecord(ledger, reportId));
+    },
+    auditAnchors: () => readAuditAnchors(ledger),
   };
 }

@@ -1,11 +1,11 @@
 /**
  * The web server's database schema: one schema for embedded PGlite and for PostgreSQL.
- * These tables hold sign-in bookkeeping, the admin's activity log and appointment slots only:
+ * These tables hold sign-in bookkeeping, the admin's activity log, appointment slots and upload quotas only:
  * never any report content and no personal data beyond account addresses.
  * Change this file, then run `npm run db:generate` (drizzle-kit) to add a migration.
  */
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, doublePrecision, index, integer, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, doublePrecision, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 
 /** Kinds of activity the log records. */
 export const ACTIVITY_KINDS = ["login", "logout", "session_expired", "report_opened"] as const;
@@ -130,4 +130,21 @@ export const appointments = pgTable(
     check("appointments_status_check", sql`${t.status} in (${inList(APPOINTMENT_STATUSES)})`),
     check("appointments_slot_check", sql`${t.slotEnd} > ${t.slotStart}`),
   ],
+);
+
+/**
+ * What each account stored on IPFS through the gateway, per UTC day (the per-account quota of
+ * server/ipfs/quota.ts): bytes and uploads. Rows of past days are swept.
+ */
+export const ipfsUploadQuota = pgTable(
+  "ipfs_upload_quota",
+  {
+    /** Lower-case account address. */
+    account: text("account").notNull(),
+    /** The UTC day, YYYY-MM-DD. */
+    day: text("day").notNull(),
+    bytes: bigint("bytes", { mode: "number" }).notNull(),
+    uploads: integer("uploads").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.account, t.day] }), index("ipfs_upload_quota_day_idx").on(t.day)],
 );

@@ -7,6 +7,9 @@
  * and a JSON Content-Type (415); bodies are read with a per-route byte cap (413); nonce, login,
  * report-opened and appointment changes are rate limited per client network and per account
  * (429 + Retry-After, token buckets in the database); every response carries the security headers.
+ * The IPFS gateway (../ipfs/gateway.ts) takes ciphertext bytes (application/octet-stream, same
+ * origin, read with the upload cap only after the caller and their role are checked) and serves
+ * CIDs read-only, streamed.
  */
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
@@ -24,7 +27,8 @@ import { clientOf } from "../limits/clientAddress.ts";
 import { enforce } from "../limits/enforce.ts";
 import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
-import { requireDeclaredBody, requireJsonContentType, requireSameOrigin } from "./guards.ts";
+import { requireDeclaredBody, requireJsonContentType, requireOctetStream, requireSameOrigin } from "./guards.ts";
+import { isCiphertextPinned, openCiphertext, requireUploader, storeCiphertext, unpinSuperseded } from "../ipfs/gateway.ts";
 import { errorResponse, json } from "./responses.ts";
 import { secureApiResponse } from "./securityHeaders.ts";
 
@@ -61,6 +65,14 @@ export interface Api {
   readonly appointmentsCreate: Handler;
   /** PATCH /api/appointments */
   readonly appointmentsUpdate: Handler;
+  /** POST /api/ipfs[?report=<id>] (ciphertext bytes) → `{cid}` */
+  readonly ipfsAdd: Handler;
+  /** GET /api/ipfs/<cid> → the bytes */
+  readonly ipfsCat: Handler;
+  /** GET /api/ipfs/<cid>/pin → `{cid, pinned}` */
+  readonly ipfsPin: Handler;
+  /** POST /api/ipfs/<cid>/unpin?report=<id> → `{cid, unpinned}` (a superseded ciphertext of the report) */
+  readonly ipfsUnpin: Handler;
 }
 
 function origin(request: Request, trustProxy: boolean): { host: string; scheme: string } {
@@ -89,6 +101,31 @@ const activityQuerySchema = z.object({
 });
 
 const reportOpenedSchema = z.object({ reportId: reportIdSchema });
+const ipfsAddQuerySchema = z.object({ report: z.optional(reportIdSchema) });
+const ipfsUnpinQuerySchema = z.object({ report: reportIdSchema });
+/** `?length=N`: only the first N bytes (a report's encrypted head). */
+const ipfsCatQuerySchema = z.object({
+  length: z.optional(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(1024 * 1024),
+  ),
+});
+
+/** The `<cid>` of /api/ipfs/<cid>[/pin], as sent (validated by the gateway). */
+function cidSegment(request: Request): string {
+  const segments = new URL(request.url).pathname.split("/").filter(Boolean);
+  const at = segments.indexOf("ipfs");
+  const raw = at >= 0 ? segments[at + 1] : undefined;
+  if (raw === undefined) throw new MedLedgerError("INVALID_INPUT", "The request names no IPFS CID.", "Ask for /api/ipfs/<cid>.");
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new MedLedgerError("INVALID_INPUT", "The IPFS CID in the request is malformed.", "Ask for /api/ipfs/<cid>.");
+  }
+}
 
 type CookieSession = Awaited<ReturnType<typeof readCookieSession>>;
 
@@ -96,8 +133,10 @@ type CookieSession = Awaited<ReturnType<typeof readCookieSession>>;
 interface RequestContext {
   readonly cookie: CookieSession;
   readonly where: { readonly host: string; readonly scheme: string };
-  /** The parsed JSON body; undefined when there is none. */
+  /** The parsed JSON body; undefined when there is none (and for byte routes). */
   readonly body: unknown;
+  /** Byte routes: reads the body with the route's cap (413 as soon as it is passed). */
+  readonly readBytes: () => Promise<Uint8Array>;
   /** The client network (the subject of per-IP limits). */
   readonly client: string;
 }
@@ -106,6 +145,8 @@ interface RouteSpec {
   /** POST/PATCH: Origin and Content-Type are checked. */
   readonly stateChanging: boolean;
   readonly maxBodyBytes: (ctx: ServerContext) => number;
+  /** "bytes": an application/octet-stream body the work reads itself, when it has checked the caller. Default "json". */
+  readonly body?: "json" | "bytes";
 }
 
 const READ: RouteSpec = { stateChanging: false, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.none };
@@ -113,6 +154,7 @@ const CHANGE_NO_BODY: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => 
 const LOGIN: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.login };
 const REPORT_OPENED: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.reportOpened };
 const APPOINTMENT_CHANGE: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.appointments };
+const IPFS_UPLOAD: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.ipfs.uploadBytes, body: "bytes" };
 
 /** Builds the API handlers over `options.ctx`. */
 export function createApi(options: ApiOptions): Api {
@@ -131,16 +173,24 @@ export function createApi(options: ApiOptions): Api {
       const jar = new Response(null);
       try {
         const where = origin(request, trustProxy);
+        const byteRoute = route.body === "bytes";
         if (route.stateChanging) {
           requireSameOrigin(request, where.host);
-          requireJsonContentType(request);
+          if (byteRoute) requireOctetStream(request);
+          else requireJsonContentType(request);
         }
-        const bytes = await readBodyCapped(request, route.maxBodyBytes(ctx));
-        if (route.stateChanging) requireDeclaredBody(request, bytes.byteLength);
-        const body = parseJsonBytes(bytes);
+        let body: unknown;
+        if (!byteRoute) {
+          const bytes = await readBodyCapped(request, route.maxBodyBytes(ctx));
+          if (route.stateChanging) requireDeclaredBody(request, bytes.byteLength);
+          body = parseJsonBytes(bytes);
+        }
+        const readBytes = () => readBodyCapped(request, route.maxBodyBytes(ctx));
         const cookie = await readCookieSession(request, jar, cookieOptions(sessionSecret, where.scheme === "https", ctx.sessionTtlMs));
-        return secureApiResponse(copyCookies(jar, await work(request, { cookie, where, body, client: clientOf(request) })));
+        return secureApiResponse(copyCookies(jar, await work(request, { cookie, where, body, readBytes, client: clientOf(request) })));
       } catch (error) {
+        // A byte route refused before reading its body: drop the rest of the upload.
+        if (route.body === "bytes" && !request.bodyUsed) await request.body?.cancel().catch(() => undefined);
         return secureApiResponse(copyCookies(jar, errorResponse(error)));
       }
     };
@@ -278,6 +328,62 @@ export function createApi(options: ApiOptions): Api {
       const who = await appointmentCaller(cookie, client);
       const appointment = await updateAppointment(ctx, who, body);
       return json({ appointment });
+    }),
+
+    ipfsAdd: handler(IPFS_UPLOAD, async (request, { cookie, client, readBytes }) => {
+      await enforce(ctx, buckets.ipfsUploadClient, client, "Too many uploads from this network");
+      const who = await caller(cookie);
+      await enforce(ctx, buckets.ipfsUploadAccount, who.address.toLowerCase(), "Too many uploads by this account");
+      const { report } = parseInput(ipfsAddQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+      await requireUploader(ctx, who, report);
+      const cid = await storeCiphertext(ctx, who, await readBytes());
+      return json({ cid }, 201);
+    }),
+
+    ipfsCat: handler(READ, async (request, { client }) => {
+      await enforce(ctx, buckets.ipfsReadClient, client, "Too many file reads from this network");
+      const { length } = parseInput(ipfsCatQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+      const { cid, first, rest } = await openCiphertext(ctx, cidSegment(request), request.signal, length);
+      const stream = new ReadableStream<Uint8Array>({
+        start(controller) {
+          if (first) controller.enqueue(first);
+        },
+        async pull(controller) {
+          try {
+            const next = await rest.next();
+            if (next.done) controller.close();
+            else controller.enqueue(next.value);
+          } catch (error) {
+            // Mid-stream (too large, the node went away): the client sees a cut transfer, never a short file as complete.
+            controller.error(error);
+          }
+        },
+        async cancel() {
+          await rest.return?.();
+        },
+      });
+      return new Response(stream, {
+        headers: {
+          "content-type": "application/octet-stream",
+          "content-disposition": `attachment; filename="${cid}.bin"`,
+          // Content-addressed: the bytes of a CID never change.
+          "cache-control": "public, max-age=31536000, immutable",
+          etag: length === undefined ? `"${cid}"` : `"${cid}-${length}"`,
+        },
+      });
+    }),
+
+    ipfsPin: handler(READ, async (request, { client }) => {
+      await enforce(ctx, buckets.ipfsReadClient, client, "Too many file reads from this network");
+      return json(await isCiphertextPinned(ctx, cidSegment(request)));
+    }),
+
+    ipfsUnpin: handler(CHANGE_NO_BODY, async (request, { cookie, client }) => {
+      await enforce(ctx, buckets.ipfsUploadClient, client, "Too many file changes from this network");
+      const who = await caller(cookie);
+      await enforce(ctx, buckets.ipfsUploadAccount, who.address.toLowerCase(), "Too many file changes by this account");
+      const { report } = parseInput(ipfsUnpinQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+      return json(await unpinSuperseded(ctx, who, report, cidSegment(request)));
     }),
   };
 }

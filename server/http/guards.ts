@@ -51,3 +51,15 @@ export function requireJsonContentType(request: Request): void {
 export function requireDeclaredBody(request: Request, bodyBytes: number): void {
   if (bodyBytes > 0 && mediaType(request) === undefined) throw unsupported("a body without Content-Type");
 }
+
+/** 415 unless the body is declared application/octet-stream (the IPFS gateway's uploads: ciphertext bytes). */
+export function requireOctetStream(request: Request): void {
+  const type = mediaType(request);
+  if (type !== "application/octet-stream") {
+    throw new MedLedgerError(
+      "UNSUPPORTED_MEDIA_TYPE",
+      `The upload must be sent as bytes (Content-Type: application/octet-stream), not ${type ?? "without a Content-Type"}.`,
+      "Upload from MedLedger's own pages, or send the ciphertext with Content-Type: application/octet-stream.",
+    );
+  }
+}

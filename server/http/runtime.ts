@@ -3,7 +3,8 @@
  * DATABASE_URL (PostgreSQL) or the embedded PGlite folder (MEDLEDGER_DATA_DIR, default .data),
  * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json in the
  * repository, or in MEDLEDGER_DEPLOYMENTS_DIR),
- * SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
+ * MEDLEDGER_IPFS_API_URL (the Kubo RPC API behind the IPFS gateway: the server's alone, never sent
+ * to browsers), MEDLEDGER_MAX_FILE_BYTES, SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
  * time (Next.js imports route modules while building).
  */
 import { resolveConfig } from "#core/node/config.ts";
@@ -11,7 +12,8 @@ import { createLedgerReader } from "#core/node/clients.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
-import { DEFAULT_LIMITS } from "../limits/config.ts";
+import { createKuboStore } from "#core/ipfs/kuboStore.ts";
+import { DEFAULT_LIMITS, ipfsLimitsFor } from "../limits/config.ts";
 import { createApi, type Api, type Handler } from "./api.ts";
 import { sessionSecret } from "./cookie.ts";
 import { errorResponse } from "./responses.ts";
@@ -32,10 +34,11 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
   const ctx: ServerContext = {
     db: database.db,
     chain,
+    ipfs: createKuboStore(config.ipfsApiUrl),
     now: () => new Date(),
     sessionTtlMs: DEFAULT_SESSION_TTL_MS,
     nonceTtlMs: DEFAULT_NONCE_TTL_MS,
-    limits: DEFAULT_LIMITS,
+    limits: { ...DEFAULT_LIMITS, ipfs: ipfsLimitsFor(config.maxFileBytes) },
   };
   return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
 }

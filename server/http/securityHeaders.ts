@@ -1,7 +1,7 @@
 /**
  * The security headers of every response: the API's (set by the handlers themselves) and the
  * pages' Content-Security-Policy, made per request by web/proxy.ts with a fresh script nonce and
- * the RPC and IPFS endpoints of the run-time configuration in connect-src.
+ * the RPC endpoint of the run-time configuration in connect-src (IPFS is the server's own gateway).
  */
 
 /** Camera for the QR-code scanner (same origin only); clipboard writes for the copy buttons; everything else off. */
@@ -61,18 +61,15 @@ function originOf(url: string | undefined): string | undefined {
 export interface PageCspOptions {
   /** Base64 nonce of this response's scripts (fresh per request). */
   readonly nonce: string;
-  /** The configured Ethereum JSON-RPC URL and Kubo RPC API URL the browser talks to. */
+  /** The configured Ethereum JSON-RPC URL the browser talks to (IPFS goes through the server's gateway, 'self'). */
   readonly rpcUrl?: string;
-  readonly ipfsApiUrl?: string;
   /** `next dev` needs eval (React's dev tools) and a websocket for hot reload. */
   readonly development?: boolean;
 }
 
 /** The pages' Content-Security-Policy. */
 export function pageCsp(options: PageCspOptions): string {
-  const connect = ["'self'", originOf(options.rpcUrl), originOf(options.ipfsApiUrl), ...(options.development ? ["ws:"] : [])].filter(
-    (s): s is string => s !== undefined,
-  );
+  const connect = ["'self'", originOf(options.rpcUrl), ...(options.development ? ["ws:"] : [])].filter((s): s is string => s !== undefined);
   const directives = [
     "default-src 'self'",
     `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,

@@ -1,3 +1,6 @@
+import { reportCiphertextLength } from "#core/crypto/reportCipher.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
+
 /**
  * Every limit of the web server in one place: body sizes, token buckets, caps and quotas. The
  * numbers are the defaults of a running server; tests and benchmarks may pass their own.
@@ -30,13 +33,36 @@ export interface ServerLimits {
     readonly reportOpenedAccount: BucketRule;
     readonly appointmentsClient: BucketRule;
     readonly appointmentsAccount: BucketRule;
+    /** Uploads to IPFS through the gateway, per client network and per account. */
+    readonly ipfsUploadClient: BucketRule;
+    readonly ipfsUploadAccount: BucketRule;
+    /** Reads (and pin checks) through the gateway, per client network. */
+    readonly ipfsReadClient: BucketRule;
   };
+  /** The IPFS gateway (server/ipfs/gateway.ts). */
+  readonly ipfs: IpfsLimits;
   /** Open (requested, still in the future) appointment requests a patient may hold at once. */
   readonly openAppointmentRequests: number;
   /** A second opening of the same report by the same account within this window is not logged again. */
   readonly reportOpenedCoalesceMs: number;
   /** How often (per process) expired nonces and idle buckets are deleted, in bulk. */
   readonly sweepIntervalMs: number;
+}
+
+export interface IpfsLimits {
+  /** Largest upload: the ciphertext of the largest accepted report (its padding and header included). */
+  readonly uploadBytes: number;
+  /** Largest object the read path serves. */
+  readonly readBytes: number;
+  /** What one account may store per UTC day, in bytes and in uploads. */
+  readonly dailyBytesPerAccount: number;
+  readonly dailyUploadsPerAccount: number;
+}
+
+/** The gateway's size limits for reports of at most `maxFileBytes` (MEDLEDGER_MAX_FILE_BYTES). */
+export function ipfsLimitsFor(maxFileBytes: number): IpfsLimits {
+  const uploadBytes = reportCiphertextLength(maxFileBytes);
+  return { uploadBytes, readBytes: uploadBytes, dailyBytesPerAccount: 20 * uploadBytes, dailyUploadsPerAccount: 500 };
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -50,7 +76,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
     reportOpenedAccount: { name: "opened-account", burst: 30, perMinute: 30 },
     appointmentsClient: { name: "appointments-ip", burst: 60, perMinute: 30 },
     appointmentsAccount: { name: "appointments-account", burst: 20, perMinute: 10 },
+    ipfsUploadClient: { name: "ipfs-upload-ip", burst: 60, perMinute: 30 },
+    ipfsUploadAccount: { name: "ipfs-upload-account", burst: 30, perMinute: 20 },
+    ipfsReadClient: { name: "ipfs-read-ip", burst: 240, perMinute: 240 },
   },
+  ipfs: ipfsLimitsFor(DEFAULT_MAX_FILE_BYTES),
   openAppointmentRequests: 5,
   reportOpenedCoalesceMs: 60 * 1000,
   sweepIntervalMs: 30 * 1000,

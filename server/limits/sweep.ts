@@ -4,7 +4,7 @@
  */
 import { inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { nonces, rateLimits } from "../db/schema.ts";
+import { ipfsUploadQuota, nonces, rateLimits } from "../db/schema.ts";
 
 const BATCH = 5_000;
 const lastSweep = new WeakMap<Db, { readonly at: number; readonly running?: Promise<void> }>();
@@ -30,6 +30,9 @@ export async function sweepNow(db: Db, now: Date): Promise<SweepResult> {
     bucketCount += gone.length;
     if (gone.length < BATCH) break;
   }
+  // Upload quotas count per UTC day: the rows of days before yesterday are done with.
+  const yesterday = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+  await db.delete(ipfsUploadQuota).where(lt(ipfsUploadQuota.day, yesterday));
   return { nonces: nonceCount, buckets: bucketCount };
 }
 

@@ -5,14 +5,16 @@
  * upload whose registration failed is retried without uploading again.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http, type Hex } from "viem";
 import { medLedgerAbi } from "#core/contract/generated/medLedger.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
+import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
+import { expectCode } from "../support/story.ts";
 import { address, json, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
 
 const sha256 = (bytes: Uint8Array): Hex => `0x${createHash("sha256").update(bytes).digest("hex")}`;
@@ -373,6 +375,70 @@ describe("medledger CLI: the whole story", function () {
     expect(retried.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(existsSync(pendingFile)).to.equal(false);
     expect((await cli.run(["verify", issued])).code).to.equal(0);
+  });
+
+  it("a pending upload whose ciphertext vanished from IPFS before the rerun is stored again (same CID) and then registered; without the kept ciphertext it is refused before any transaction", async () => {
+    const admin = demoAccount(DEMO_PEOPLE[0]!);
+    const transport = http(cli.stack.rpcUrl);
+    const wallet = createWalletClient({ account: admin, transport });
+    const publicClient = createPublicClient({ transport, pollingInterval: 50 });
+    const setPaused = async (paused: boolean) => {
+      const hash = await wallet.writeContract({
+        address: cli.stack.deployment.address,
+        abi: medLedgerAbi,
+        functionName: paused ? "pause" : "unpause",
+        chain: null,
+      });
+      await publicClient.waitForTransactionReceipt({ hash });
+    };
+    const ipfs = createKuboStore(cli.stack.ipfsApiUrl);
+    /** Loses `cid` on the IPFS node itself: unpinned, then garbage-collected. */
+    const destroy = async (cid: string) => {
+      expect(await ipfs.unpin!(cid)).to.equal(true);
+      expect((await fetch(`${cli.stack.ipfsApiUrl}/api/v0/repo/gc`, { method: "POST" })).status).to.equal(200);
+      await expectCode(ipfs.cat(cid), "UNKNOWN_CID");
+    };
+    const failOnce = async (file: string): Promise<{ cid: string; reportId: string; pendingFile: string; cipherFile: string }> => {
+      const bytes = readFileSync(file);
+      const pendingFile = join(cli.dir, "state", "pending", `${sha256(bytes)}.json`);
+      await setPaused(true);
+      try {
+        expect((await cli.run(["--as", "doctor1", "report", "upload", file, "--patient", patient])).code).to.equal(1);
+      } finally {
+        await setPaused(false);
+      }
+      const pending = JSON.parse(readFileSync(pendingFile, "utf8")) as { prepared: { cid: string; reportId: string } };
+      return { ...pending.prepared, pendingFile, cipherFile: pendingFile.replace(/\.json$/, ".cipher") };
+    };
+
+    const file = join(cli.dir, "spirometry.pdf");
+    writeFileSync(file, await pdf("Spirometry", ["FEV1 92 % predicted."]));
+    const first = await failOnce(file);
+    expect(existsSync(first.cipherFile), "the ciphertext is kept beside the pending record").to.equal(true);
+    const kept = new Uint8Array(readFileSync(first.cipherFile));
+    await destroy(first.cid);
+    const retried = json<{ cid: string; reportId: string; reusedPendingUpload: boolean }>(
+      ok(await cli.run(["--as", "doctor1", "--json", "report", "upload", file, "--patient", patient])),
+    );
+    expect(retried).to.include({ cid: first.cid, reportId: first.reportId, reusedPendingUpload: true });
+    expect(await ipfs.isPinned(first.cid), "stored again before the registration").to.equal(true);
+    expect(await ipfs.cat(first.cid)).to.deep.equal(kept);
+    expect(existsSync(first.pendingFile), "the pending record is done with").to.equal(false);
+    expect(existsSync(first.cipherFile), "and so is its ciphertext").to.equal(false);
+    expect((await cli.run(["verify", join(cli.dir, "spirometry.issued.pdf")])).code).to.equal(0);
+
+    // A pending record without its ciphertext (saved by an older version): refused, nothing sent, nothing registered.
+    const other = join(cli.dir, "audiogram.pdf");
+    writeFileSync(other, await pdf("Audiogram", ["Normal hearing thresholds."]));
+    const second = await failOnce(other);
+    rmSync(second.cipherFile);
+    await destroy(second.cid);
+    const nonce = await publicClient.getTransactionCount({ address: address("doctor1") });
+    const refused = await cli.run(["--as", "doctor1", "report", "upload", other, "--patient", patient]);
+    expect(refused.code).to.not.equal(0);
+    expect(refused.stderr).to.contain("no longer on the IPFS node").and.contain("nothing was registered").and.contain(`Delete ${second.pendingFile}`);
+    expect(await publicClient.getTransactionCount({ address: address("doctor1") })).to.equal(nonce);
+    expect((await cli.run(["verify", join(cli.dir, "audiogram.issued.pdf")])).code, "not registered").to.not.equal(0);
   });
 
   it("the receptionist unassigns the doctor: the profile is re-sealed without them, as the web app does", async () => {

@@ -82,7 +82,9 @@ describe("medledger CLI: a registration reorganised out after success is registe
     const [status] = await readLedger(fixture.reader(), "verify", [sha256, sha1, doctor]);
     return status !== 0;
   }
-  const pendingFiles = () => (existsSync(join(cli.dir, "state", "pending")) ? readdirSync(join(cli.dir, "state", "pending")) : []);
+  // The retry records (each with its kept ciphertext beside it, `.cipher`).
+  const pendingFiles = () =>
+    existsSync(join(cli.dir, "state", "pending")) ? readdirSync(join(cli.dir, "state", "pending")).filter((f) => f.endsWith(".json")) : [];
 
   it("keeps the retry record until final, re-registers after the reorganisation, then forgets it", async () => {
     const file = join(cli.dir, "reorg.pdf");

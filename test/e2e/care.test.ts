@@ -167,7 +167,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     await form.getByLabel("Reason for the amendment").fill("The heart rate at peak was mistyped.");
     const adds: string[] = [];
     page.on("request", (request) => {
-      if (request.url().includes("/api/v0/add")) adds.push(request.url());
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/api/ipfs") adds.push(request.url());
     });
     wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Encrypt, store and register the amendment" }).click();
@@ -175,7 +175,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     await form.getByText("The encrypted file is already on IPFS").waitFor();
     await form.getByRole("button", { name: "Retry registration" }).click();
     await form.getByText("Amendment registered").waitFor({ timeout: 120_000 });
-    expect(adds, "the ciphertext was stored once").to.have.length(1);
+    expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);
     issuedCorrected = await downloadBytes(page, form.getByTestId("download-issued"));
 
     const newId = claimIdOf(`0x${createHash("sha256").update(issuedCorrected).digest("hex")}`, doctor1.address);
@@ -206,5 +206,6 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     expect(Buffer.compare(bytes, issuedCorrected)).to.equal(0);
     await screenshot(page, "care-patient-amendment");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
+    for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
   });
 });

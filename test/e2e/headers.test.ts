@@ -3,7 +3,8 @@
  * Content-Security-Policy (script nonce; connect-src naming the run-time RPC and IPFS URLs) plus
  * nosniff, frame, referrer and permissions policies, and works under it — no CSP violation, no
  * console error while the page loads, a wallet connects and the chain is read; an API route gets
- * its own headers; the API refuses a cross-site, Origin-less or text/plain state change.
+ * its own headers; the API refuses a cross-site, Origin-less or text/plain state change; the IPFS
+ * node's admin endpoints are unreachable through the web server, and the node refuses browsers.
  */
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
@@ -33,7 +34,25 @@ describe("web app: security headers of the built app (browser)", function () {
     await stack?.stop();
   });
 
-  it("serves pages under a per-request CSP naming the configured RPC and IPFS URLs, and they work under it", async function () {
+  it("exposes no IPFS admin endpoint: Kubo RPC paths are 404 on the web server, the gateway takes CIDs only, and the node itself refuses browser origins", async function () {
+    const cid = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
+    for (const path of [`/api/v0/pin/rm?arg=${cid}`, "/api/v0/repo/gc", "/api/v0/shutdown", "/api/v0/config/show", "/api/ipfs/v0/pin/rm"]) {
+      const reply = await fetch(new URL(path, stack.webUrl), { method: "POST", headers: { origin: stack.webUrl } });
+      expect(reply.status, path).to.be.oneOf([404, 405]);
+      await reply.body?.cancel();
+    }
+    for (const path of ["/api/ipfs/..%2Fv0%2Fshutdown", `/api/ipfs/..%2F..%2Fapi%2Fv0%2Fpin%2Frm%3Farg%3D${cid}`]) {
+      const reply = await fetch(new URL(path, stack.webUrl));
+      expect(reply.status, path).to.equal(400);
+      await reply.body?.cancel();
+    }
+    const fromBrowser = await fetch(`${stack.ipfsApiUrl}/api/v0/version`, { method: "POST", headers: { origin: stack.webUrl } });
+    expect(fromBrowser.status).to.equal(403);
+    expect(fromBrowser.headers.get("access-control-allow-origin")).to.equal(null);
+    await fromBrowser.body?.cancel();
+  });
+
+  it("serves pages under a per-request CSP naming the configured RPC URL (not the IPFS node: the browser uses the gateway), and they work under it", async function () {
     const session = await openSession(browser, stack, { person: "stranger" });
     const violations: string[] = [];
     session.page.on("console", (message) => {
@@ -50,7 +69,8 @@ describe("web app: security headers of the built app (browser)", function () {
         .and.to.contain("object-src 'none'")
         .and.to.contain("base-uri 'self'")
         .and.to.contain("frame-ancestors 'none'");
-      expect(csp).to.contain(`connect-src 'self' ${new URL(stack.rpcUrl).origin} ${new URL(stack.ipfsApiUrl).origin}`);
+      expect(csp).to.contain(`connect-src 'self' ${new URL(stack.rpcUrl).origin};`);
+      expect(csp).not.to.contain(new URL(stack.ipfsApiUrl).origin);
       expect(csp).to.not.contain("unsafe-eval");
       const again = await session.page.request.get(new URL("/verify", stack.webUrl).toString());
       expect(again.headers()["content-security-policy"]).to.not.equal(csp); // a fresh nonce per response

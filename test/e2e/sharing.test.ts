@@ -248,5 +248,6 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
       await phone.close();
     }
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
+    for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
   });
 });

@@ -95,7 +95,7 @@ describe("web app: the full story (browser)", function () {
     await unlockKey(d.page);
     const adds: string[] = [];
     d.page.on("request", (request) => {
-      if (request.url().includes("/api/v0/add")) adds.push(request.url());
+      if (request.method() === "POST" && new URL(request.url()).pathname === "/api/ipfs") adds.push(request.url());
     });
     // The review step: the file drawn in the page (pdf.js, non-blank), with its title, kind and patient.
     const review = await reviewUpload(d.page, {
@@ -123,7 +123,7 @@ describe("web app: the full story (browser)", function () {
     await review.getByRole("button", { name: "Retry registration" }).click();
     const form = d.page.getByRole("form", { name: "Upload a report" });
     await form.getByText(`Registered “Cardiology consultation” for ${patient.displayName}`).waitFor({ timeout: 120_000 });
-    expect(adds, "the ciphertext was stored once").to.have.length(1);
+    expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);
     // The form starts empty again: no patient left selected for the next report.
     expect(await form.getByLabel("Patient").inputValue()).to.equal("");
     expect(await form.getByLabel("Title").inputValue()).to.equal("");
@@ -270,5 +270,10 @@ describe("web app: the full story (browser)", function () {
     await goto(s.page, stack, "/doctor");
     await s.page.getByTestId("no-role").waitFor();
     for (const session of sessions.values()) expect(session.pageErrors).to.deep.equal([]);
+  });
+
+  it("no page of anyone in the story sent a single request to the IPFS node's RPC API (uploads and reads went through the server's gateway)", function () {
+    expect(sessions.size).to.be.greaterThan(4);
+    for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, handle).to.deep.equal([]);
   });
 });

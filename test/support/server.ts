@@ -14,6 +14,7 @@ import { createSiweMessage, type SiweMessage } from "viem/siwe";
 import type { LocalAccount } from "viem/accounts";
 import { writeLedger, readLedger } from "#core/contract/calls.ts";
 import { keyBindingTypedData } from "#core/contract/keyBinding.ts";
+import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { claimIdOf } from "#core/reports/claimId.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
@@ -212,6 +213,8 @@ export function server(db: Database, ledger: LedgerFixture, overrides: Partial<S
   const ctx: ServerContext = {
     db: db.db,
     chain: chainAccessFromLedger(ledger.reader()),
+    // No IPFS node unless the test passes one (the gateway's tests do): IPFS requests then fail as unreachable.
+    ipfs: createKuboStore("http://127.0.0.1:9"),
     now: clock.now,
     sessionTtlMs: DEFAULT_SESSION_TTL_MS,
     nonceTtlMs: DEFAULT_NONCE_TTL_MS,

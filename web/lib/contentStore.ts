@@ -1,24 +1,51 @@
 "use client";
 /**
- * The IPFS store (Kubo RPC API) the browser talks to directly. kubo-rpc-client is large, so it is
- * loaded on first use (an upload or a read), not with every page.
+ * The IPFS store of the browser: MedLedger's own server (its IPFS gateway, same origin, with the
+ * session cookie). The browser never talks to an IPFS node's RPC API. Reads need no session;
+ * storing (and a re-key's removal of the old copy) does — the server checks the account's role on
+ * chain and its quota — so `add` and `unpin` sign the wallet's account in first when it is not
+ * (one signature, the usual sign-in message), and once more if the server says the session has
+ * ended meanwhile.
  */
-import { useMemo } from "react";
-import type { CatOptions, ContentStore } from "#core/ipfs/types.ts";
-import { usePublicConfig } from "./ledgerContext.tsx";
+import { useEffect, useMemo, useRef } from "react";
+import { isMedLedgerError, MedLedgerError } from "#core/errors.ts";
+import { createGatewayStore } from "#core/ipfs/gatewayStore.ts";
+import type { AddOptions, ContentStore } from "#core/ipfs/types.ts";
+import { useSession, type SessionContextValue } from "./session.tsx";
 
-/** A ContentStore that loads the Kubo client when first used. */
-export function lazyKuboStore(apiUrl: string): ContentStore {
-  let store: Promise<ContentStore> | undefined;
-  const load = () => (store ??= import("#core/ipfs/kuboStore.ts").then((m) => m.createKuboStore(apiUrl)));
-  return {
-    endpoint: apiUrl,
-    add: async (bytes: Uint8Array) => (await load()).add(bytes),
-    cat: async (cid: string, options?: CatOptions) => (await load()).cat(cid, options),
-  };
-}
+const notSignedIn = () =>
+  new MedLedgerError(
+    "NOT_SIGNED_IN",
+    "Storing the encrypted file needs you to be signed in, and the sign-in did not happen, so nothing was stored.",
+    "Sign in with your wallet (the Sign in button at the top), then retry.",
+  );
 
 export function useContentStore(): ContentStore {
-  const config = usePublicConfig();
-  return useMemo(() => lazyKuboStore(config.ipfsApiUrl), [config.ipfsApiUrl]);
+  const session = useSession();
+  const latest = useRef<SessionContextValue>(session);
+  useEffect(() => {
+    latest.current = session;
+  }, [session]);
+
+  return useMemo(() => {
+    const gateway = createGatewayStore({ baseUrl: "" });
+    const signIn = async () => {
+      if (!(await latest.current.signIn())) throw notSignedIn();
+    };
+    const signedIn = async <T>(work: () => Promise<T>): Promise<T> => {
+      if (!latest.current.signedInAsWallet) await signIn();
+      try {
+        return await work();
+      } catch (error) {
+        if (!isMedLedgerError(error, "NOT_SIGNED_IN") && !isMedLedgerError(error, "SESSION_EXPIRED")) throw error;
+        await signIn();
+        return work();
+      }
+    };
+    return {
+      ...gateway,
+      add: (bytes: Uint8Array, options?: AddOptions) => signedIn(() => gateway.add(bytes, options)),
+      unpin: (cid: string, options?: AddOptions) => signedIn(() => gateway.unpin!(cid, options)),
+    };
+  }, []);
 }

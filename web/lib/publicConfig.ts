@@ -12,7 +12,6 @@ export interface PublicConfig {
   readonly contract: Address;
   /** Decimal string (bigint does not cross the server/client boundary). */
   readonly deployBlock: string;
-  readonly ipfsApiUrl: string;
   readonly maxFileBytes: number;
   /** Human name of the network, for wallet prompts. */
   readonly chainName: string;

@@ -18,7 +18,6 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigRe
         chainId: config.deployment.chainId,
         contract: config.deployment.address,
         deployBlock: config.deployment.deployBlock.toString(),
-        ipfsApiUrl: config.ipfsApiUrl,
         maxFileBytes: config.maxFileBytes,
         chainName: chainNameOf(config.deployment.chainId),
       },

@@ -62,7 +62,7 @@ describe("Concurrent uploads of one doctor, confirmations and honest retries", f
       }
     })();
     try {
-      const result = await submitReport(ledger.as("doctor1"), prepared, {
+      const result = await submitReport(ledger.as("doctor1"), ipfs.store, prepared, {
         confirmations: 3,
         onProgress: ({ step }) => steps.push(step),
         onSent: async () => {
@@ -86,7 +86,7 @@ describe("Concurrent uploads of one doctor, confirmations and honest retries", f
     let hash: Hash | undefined;
     try {
       try {
-        await submitReport(doctor, prepared, { timeoutMs: 300 });
+        await submitReport(doctor, ipfs.store, prepared, { timeoutMs: 300 });
         expect.fail("no block is mined: the wait must time out");
       } catch (error) {
         expect((error as { code?: string }).code).to.equal("RPC_UNREACHABLE");
@@ -94,13 +94,13 @@ describe("Concurrent uploads of one doctor, confirmations and honest retries", f
       }
       expect(hash).to.match(/^0x[0-9a-f]{64}$/);
       expect(await checkRegistration(doctor, prepared, hash)).to.deep.equal({ status: "pending", transactionHash: hash });
-      await expectCode(submitReport(doctor, prepared, { previousTransactionHash: hash }), "TRANSACTION_PENDING");
+      await expectCode(submitReport(doctor, ipfs.store, prepared, { previousTransactionHash: hash }), "TRANSACTION_PENDING");
       expect(await node.request({ method: "hardhat_dropTransaction", params: [hash] })).to.equal(true);
       expect((await checkRegistration(doctor, prepared, hash)).status).to.equal("not-registered");
     } finally {
       await node.request({ method: "evm_setAutomine", params: [true] });
     }
-    const again = await submitReport(doctor, prepared, { previousTransactionHash: hash });
+    const again = await submitReport(doctor, ipfs.store, prepared, { previousTransactionHash: hash });
     // The same registration, signed again with the same (freed) nonce: possibly the very same transaction.
     expect(again.transactionHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(again.record.reportId).to.equal(prepared.reportId);

@@ -71,17 +71,17 @@ describe("Core failure handling", function () {
     expect(prepared.sha256).to.not.equal(prepared.sourceSha256);
     await writeLedger(ledger.as("admin"), "pause", []);
     try {
-      await submitReport(ledger.as("doctor1"), prepared);
+      await submitReport(ledger.as("doctor1"), ipfs.store, prepared);
       expect.fail("should fail while paused");
     } catch (error) {
       expect((error as { code: string }).code).to.equal("CONTRACT_REVERT");
       expect((error as Error).message).to.match(/paused/);
     }
     await writeLedger(ledger.as("admin"), "unpause", []);
-    const first = await submitReport(ledger.as("doctor1"), prepared);
+    const first = await submitReport(ledger.as("doctor1"), ipfs.store, prepared);
     expect(first.transactionHash).to.match(/^0x/);
     expect(first.record.cid).to.equal(prepared.cid);
-    const again = await submitReport(ledger.as("doctor1"), prepared);
+    const again = await submitReport(ledger.as("doctor1"), ipfs.store, prepared);
     expect(again.transactionHash).to.equal(undefined);
     expect(again.record.reportId).to.equal(prepared.reportId);
     // The retried registration is the file issued once, with its one serial.
@@ -91,7 +91,7 @@ describe("Core failure handling", function () {
 
   it("refuses to upload an issued file that is already registered (it keeps its serial)", async () => {
     const prepared = await prepareReport(ledger.as("doctor1"), ipfs.store, { file: await file("dup"), patient: addressOf(ledger, "patient1") });
-    await submitReport(ledger.as("doctor1"), prepared);
+    await submitReport(ledger.as("doctor1"), ipfs.store, prepared);
     await expectCode(prepareReport(ledger.as("doctor1"), ipfs.store, { file: prepared.issuedFile!, patient: addressOf(ledger, "patient1") }), "INVALID_INPUT");
   });
 

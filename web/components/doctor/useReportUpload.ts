@@ -75,7 +75,7 @@ export function useReportUpload(): ReportUpload {
         report = await prepareReport(writer, store, input, { onProgress, maxBytes: config.maxFileBytes });
         setPrepared({ key, report });
       }
-      const result = await submitReport(writer, report, { onProgress });
+      const result = await submitReport(writer, store, report, { onProgress });
       setIssued(report.issuedFile ? { serial: report.serial, fileName: issuedFileName(request.file.name), bytes: report.issuedFile } : null);
       setPrepared(null);
       return result;
