@@ -45,7 +45,11 @@ export type MedLedgerErrorCode =
   /** The Ethereum node refuses an event query even for the smallest range (one block). */
   | "RPC_LIMIT"
   /** A transaction was sent but is not confirmed yet (still in the mempool). */
-  | "TRANSACTION_PENDING";
+  | "TRANSACTION_PENDING"
+  /** The hospital's relayer cannot pay for the gas of a patient's signed action. */
+  | "RELAYER_OUT_OF_FUNDS"
+  /** This server sends no signed actions (no relayer key configured). */
+  | "RELAYER_UNAVAILABLE";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

@@ -6,7 +6,9 @@
  * Hardening (numbers in ../limits/config.ts): state-changing routes need this site's Origin (403)
  * and a JSON Content-Type (415); bodies are read with a per-route byte cap (413); nonce, login,
  * report-opened and appointment changes are rate limited per client network and per account
- * (429 + Retry-After, token buckets in the database); every response carries the security headers.
+ * (429 + Retry-After, token buckets in the database); relayed actions have daily quotas per
+ * network, per signing patient and in all (../relay/relay.ts); every response carries the
+ * security headers.
  */
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
@@ -22,6 +24,7 @@ import type { Caller, ServerContext } from "../context.ts";
 import { ACTIVITY_KINDS } from "../db/schema.ts";
 import { clientOf } from "../limits/clientAddress.ts";
 import { enforce } from "../limits/enforce.ts";
+import { relayForPatient, relayStatus } from "../relay/relay.ts";
 import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
 import { requireDeclaredBody, requireJsonContentType, requireSameOrigin } from "./guards.ts";
@@ -59,6 +62,10 @@ export interface Api {
   readonly appointmentsCreate: Handler;
   /** PATCH /api/appointments */
   readonly appointmentsUpdate: Handler;
+  /** POST /api/relay: a patient-signed action, sent with the hospital's relayer key */
+  readonly relay: Handler;
+  /** GET /api/relay/status (admin): the relayer's address, balance and low-funds flag */
+  readonly relayStatus: Handler;
 }
 
 function origin(request: Request, trustProxy: boolean): { host: string; scheme: string } {
@@ -111,6 +118,7 @@ const CHANGE_NO_BODY: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => 
 const LOGIN: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.login };
 const REPORT_OPENED: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.reportOpened };
 const APPOINTMENT_CHANGE: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.appointments };
+const RELAY: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.relay };
 
 /** Builds the API handlers over `options.ctx`. */
 export function createApi(options: ApiOptions): Api {
@@ -162,9 +170,9 @@ export function createApi(options: ApiOptions): Api {
     return who;
   }
 
-  function requireAdmin(who: Caller): void {
+  function requireAdmin(who: Caller, what = "the activity log"): void {
     if (!who.roles.admin) {
-      throw new MedLedgerError("NO_ACCESS", "Only the administrator can see the activity log.", "Sign in with the administrator's account.");
+      throw new MedLedgerError("NO_ACCESS", `Only the administrator can see ${what}.`, "Sign in with the administrator's account.");
     }
   }
 
@@ -270,6 +278,16 @@ export function createApi(options: ApiOptions): Api {
       const who = await appointmentCaller(cookie, client);
       const appointment = await updateAppointment(ctx, who, body);
       return json({ appointment });
+    }),
+
+    relay: handler(RELAY, async (_request, { body, client }) => {
+      const outcome = await relayForPatient(ctx, body, client);
+      return json(outcome, outcome.status === "confirmed" ? 200 : 202);
+    }),
+
+    relayStatus: handler(READ, async (_request, { cookie }) => {
+      requireAdmin(await caller(cookie), "the relayer's status");
+      return json(await relayStatus(ctx));
     }),
   };
 }

@@ -3,11 +3,15 @@
  * DATABASE_URL (PostgreSQL) or the embedded PGlite folder (MEDLEDGER_DATA_DIR, default .data),
  * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json in the
  * repository, or in MEDLEDGER_DEPLOYMENTS_DIR),
- * SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
+ * SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy, MEDLEDGER_RELAYER_KEY (the
+ * hospital's funded relayer key; unset: no relaying — see core/relay/relayerSigner.ts for a
+ * keystore/KMS behind the same interface). Nothing is opened at import
  * time (Next.js imports route modules while building).
  */
 import { resolveConfig } from "#core/node/config.ts";
-import { createLedgerReader } from "#core/node/clients.ts";
+import { createLedgerReader, createLedgerWriter } from "#core/node/clients.ts";
+import { DEFAULT_RELAY_WAIT_MS } from "#core/relay/relayer.ts";
+import { relayerAccount, relayerSignerFromEnv } from "#core/relay/relayerSigner.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
@@ -29,6 +33,8 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });
   console.info(`[medledger] database: ${database.backend} (${database.location})`);
+  const relayerSigner = relayerSignerFromEnv(env);
+  if (relayerSigner) console.info(`[medledger] relayer: ${relayerSigner.address} sends patient-signed actions`);
   const ctx: ServerContext = {
     db: database.db,
     chain,
@@ -36,6 +42,7 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
     sessionTtlMs: DEFAULT_SESSION_TTL_MS,
     nonceTtlMs: DEFAULT_NONCE_TTL_MS,
     limits: DEFAULT_LIMITS,
+    ...(relayerSigner ? { relayer: { writer: createLedgerWriter(config, relayerAccount(relayerSigner)), waitMs: DEFAULT_RELAY_WAIT_MS } } : {}),
   };
   return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
 }

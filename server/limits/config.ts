@@ -17,6 +17,8 @@ export interface ServerLimits {
     readonly login: number;
     readonly appointments: number;
     readonly reportOpened: number;
+    /** A patient-signed action (POST /api/relay): a grant of the most reports one action carries fits. */
+    readonly relay: number;
     /** Routes that take no body (nonce, logout) and every GET. */
     readonly none: number;
   };
@@ -30,6 +32,10 @@ export interface ServerLimits {
     readonly reportOpenedAccount: BucketRule;
     readonly appointmentsClient: BucketRule;
     readonly appointmentsAccount: BucketRule;
+    /** Relayed actions (each costs the hospital gas): per client network, per signing account, and in all. */
+    readonly relayClient: BucketRule;
+    readonly relayAccount: BucketRule;
+    readonly relayGlobal: BucketRule;
   };
   /** Open (requested, still in the future) appointment requests a patient may hold at once. */
   readonly openAppointmentRequests: number;
@@ -39,8 +45,10 @@ export interface ServerLimits {
   readonly sweepIntervalMs: number;
 }
 
+const DAY_MINUTES = 24 * 60;
+
 export const DEFAULT_LIMITS: ServerLimits = {
-  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, none: 1024 },
+  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, relay: 128 * 1024, none: 1024 },
   outstandingNonces: { global: 10_000, perClient: 60 },
   buckets: {
     nonceClient: { name: "nonce-ip", burst: 30, perMinute: 30 },
@@ -50,6 +58,12 @@ export const DEFAULT_LIMITS: ServerLimits = {
     reportOpenedAccount: { name: "opened-account", burst: 30, perMinute: 30 },
     appointmentsClient: { name: "appointments-ip", burst: 60, perMinute: 30 },
     appointmentsAccount: { name: "appointments-account", burst: 20, perMinute: 10 },
+    // A patient shares, revokes, re-keys a few times a day; a key rotation re-keys each of their
+    // reports (one action each). 30 at once, 30 more a day.
+    relayAccount: { name: "relay-account", burst: 30, perMinute: 30 / DAY_MINUTES },
+    relayClient: { name: "relay-ip", burst: 60, perMinute: 120 / DAY_MINUTES },
+    // The hospital's whole budget: at most this many relayed transactions a day, whoever signs.
+    relayGlobal: { name: "relay-global", burst: 2_000, perMinute: 2_000 / DAY_MINUTES },
   },
   openAppointmentRequests: 5,
   reportOpenedCoalesceMs: 60 * 1000,
