@@ -31,6 +31,8 @@ export const queryKeys = {
     },
     /** Who can read each of `patient`'s reports now (grants active or expired, not revoked). */
     readersOfPatient: (patient: Address) => ["ledger", "readers", "patient", patient] as const,
+    /** `account`'s ETH balance (whether the hospital's relayer sends its changes). */
+    balance: (account: Address) => ["ledger", "balance", account] as const,
     /** The key version `account` published last (0: none). */
     keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
