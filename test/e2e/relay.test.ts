@@ -6,16 +6,24 @@
  * a report, then is refused; with the relayer's balance at 0 the patient is told in plain words
  * that the hospital's relayer is out of funds, and nothing is sent.
  */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser, Route } from "playwright-core";
 import { createPublicClient, createTestClient, http, type Address } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { devRelayerKey } from "#core/dev/demoKeys.ts";
+import { PROJECT_ROOT } from "#core/node/config.ts";
 import { sessionPool } from "#harness/browser/app.ts";
-import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { launchBrowser, screenshot, SCREENSHOT_DIR } from "#harness/browser/browser.ts";
 import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
+
+/** Every file under `dir` (the app's static assets). */
+function staticFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? staticFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
+}
 
 describe("web app: a patient holding 0 ETH shares and stops sharing through the hospital's relayer (browser, seeded)", function () {
   this.timeout(600_000);
@@ -117,6 +125,18 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
     expect(await refusal.textContent()).to.contain("The patient revoked your access to this report.");
   });
 
+  it("the relayer's key never reaches the browser: the pages say only that a relayer is there", async function () {
+    const key = devRelayerKey().slice(2).toLowerCase();
+    for (const path of ["/", "/patient", "/admin", "/doctor"]) {
+      const html = (await (await fetch(new URL(path, stack.webUrl))).text()).toLowerCase();
+      expect(html, path).to.not.contain(key);
+      expect(html, path).to.contain("relayerenabled");
+    }
+    for (const file of staticFiles(join(PROJECT_ROOT, "web", ".next", "static"))) {
+      expect(readFileSync(file, "latin1").toLowerCase().includes(key), file).to.equal(false);
+    }
+  });
+
   it("with the relayer's balance at 0 the patient is told the hospital's relayer is out of funds; nothing is sent", async function () {
     const funds = await balance(relayer);
     await node().setBalance({ address: relayer, value: 0n });
@@ -135,6 +155,15 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
       await screenshot(page, "relay-out-of-funds");
       expect(relayed).to.deep.equal([200, 200, 503]);
       expect(await chain().getTransactionCount({ address: relayer })).to.equal(sent);
+
+      // The administrator, signed in, sees the relayer's empty balance and the warning.
+      const admin = await pool.as("admin", "/admin");
+      await admin.page.getByRole("banner").getByRole("button", { name: "Sign in", exact: true }).click();
+      await admin.page.getByRole("banner").getByTestId("session-badge").waitFor();
+      const card = admin.page.getByTestId("relayer-status");
+      await card.getByText("The relayer runs low on funds").waitFor();
+      expect(await card.textContent()).to.contain("It holds 0 ETH, enough for about 0 changes");
+      await card.screenshot({ path: join(SCREENSHOT_DIR, "relay-admin-status-empty.png") });
     } finally {
       await node().setBalance({ address: relayer, value: funds });
     }

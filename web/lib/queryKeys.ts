@@ -49,6 +49,7 @@ export const queryKeys = {
   api: {
     all: () => ["medledger-api"] as const,
     appointments: () => ["medledger-api", "appointments"] as const,
+    relayStatus: () => ["medledger-api", "relay-status"] as const,
     activity: (params: Readonly<Record<string, string | undefined>>) => ["medledger-api", "activity", params] as const,
   },
 };
