@@ -90,11 +90,9 @@ export type RelayOutcome =
 export interface RelayOptions {
   /**
    * The caller's policy, run once the request is proven to be `request.account`'s current one and
-   * before anything that costs gas: who may be served, quotas. Throws to refuse.
+   * before anything that costs gas: who may be served, quotas, a claim against duplicates. Throws to refuse.
    */
   readonly authorize?: (request: SignedAction) => Promise<void>;
-  /** Run after the simulation and the funds check, right before sending (e.g. claim the request against duplicates). */
-  readonly beforeSend?: () => Promise<void>;
   /** Called as soon as the node accepted the transaction. */
   readonly onSent?: (hash: Hash) => void | Promise<void>;
   /** How long to wait for the confirmation before answering "pending" (default {@link DEFAULT_RELAY_WAIT_MS}). */
@@ -130,7 +128,6 @@ export async function relaySignedAction(relayer: LedgerWriter, request: SignedAc
   await options.authorize?.(request);
   await runSignedCall(request, (functionName, args) => simulateLedger(relayer, functionName, args));
   await assertCanPay(relayer, request);
-  await options.beforeSend?.();
   try {
     const { hash, receipt } = await runSignedCall(request, (functionName, args) =>
       writeLedger(relayer, functionName, args, { onSent: options.onSent, timeoutMs: options.waitMs ?? DEFAULT_RELAY_WAIT_MS }),

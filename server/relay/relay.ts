@@ -11,11 +11,12 @@
  * What bounds the hospital's spending: quotas in the database's token buckets (shared by every
  * server process) per client network (taken before any work), per signing account and in all
  * (taken once the request is proven genuine, before simulating); a claim per (account, nonce) so a
- * request sent twice at once is paid once; a simulation before sending (a revert costs nothing);
+ * request sent twice at once is paid once (a claim whose transaction the node dropped, or that a
+ * crashed process left, is taken over); a simulation before sending (a revert costs nothing);
  * and the relayer's funds check (RELAYER_OUT_OF_FUNDS, logged for the operator).
  */
 import { and, eq } from "drizzle-orm";
-import type { Hash } from "viem";
+import { TransactionNotFoundError, type Hash } from "viem";
 import { relaySignedAction, RelayerOutOfFundsError, relayerStatus, type RelayOutcome, type RelayerStatus } from "#core/relay/relayer.ts";
 import { parseSignedAction, type SignedAction } from "#core/relay/signedAction.ts";
 import { MedLedgerError } from "#core/errors.ts";
@@ -35,20 +36,46 @@ export function requireRelayer(ctx: ServerContext): RelayerConfig {
   return ctx.relayer;
 }
 
-/** Claims (chain, account, nonce) for this send; CONFLICT when it is already claimed (sent, or being sent). */
-async function claim(ctx: ServerContext, request: SignedAction, client: string): Promise<void> {
-  const rows = await ctx.db
-    .insert(relayedActions)
-    .values({ chainId: request.chainId, account: request.account.toLowerCase(), nonce: request.nonce, kind: request.action.kind, client, at: ctx.now() })
-    .onConflictDoNothing()
-    .returning({ nonce: relayedActions.nonce });
-  if (rows.length === 0) {
-    throw new MedLedgerError(
-      "CONFLICT",
-      "This signed request is already being sent, or was sent. It is not sent twice.",
-      "Wait a moment and reload the page to see the change.",
-    );
+/** A claim without a transaction older than this belongs to a send that died (a crashed process): it is taken over. */
+export const STALE_CLAIM_MS = 2 * 60 * 1000;
+
+/**
+ * Whether an existing claim still stands. The request's nonce was just checked to be the
+ * account's current one, so the claimed send was not mined: it stands while its transaction is
+ * known to the node (pending), or, before it had one, for {@link STALE_CLAIM_MS}. A dropped
+ * transaction would otherwise lock the patient's nonce for ever.
+ */
+async function claimStands(ctx: ServerContext, relayer: RelayerConfig, request: SignedAction): Promise<boolean> {
+  const [row] = await ctx.db.select().from(relayedActions).where(claimOf(request));
+  if (!row) return false;
+  if (!row.txHash) return ctx.now().getTime() - row.at.getTime() < STALE_CLAIM_MS;
+  try {
+    await relayer.writer.publicClient.getTransaction({ hash: row.txHash as Hash });
+    return true;
+  } catch (error) {
+    if (error instanceof TransactionNotFoundError) return false;
+    throw error;
   }
+}
+
+/** Claims (chain, account, nonce) for this send; CONFLICT when it is already claimed by a send still under way. */
+async function claim(ctx: ServerContext, relayer: RelayerConfig, request: SignedAction, client: string): Promise<void> {
+  const insert = () =>
+    ctx.db
+      .insert(relayedActions)
+      .values({ chainId: request.chainId, account: request.account.toLowerCase(), nonce: request.nonce, kind: request.action.kind, client, at: ctx.now() })
+      .onConflictDoNothing()
+      .returning({ nonce: relayedActions.nonce });
+  if ((await insert()).length > 0) return;
+  if (!(await claimStands(ctx, relayer, request))) {
+    await ctx.db.delete(relayedActions).where(claimOf(request));
+    if ((await insert()).length > 0) return;
+  }
+  throw new MedLedgerError(
+    "CONFLICT",
+    "This change is already being sent by the hospital. It is not sent twice.",
+    "Wait a moment and reload the page to see the change.",
+  );
 }
 
 function claimOf(request: SignedAction) {
@@ -77,13 +104,13 @@ export async function relayForPatient(ctx: ServerContext, body: unknown, client:
         }
         await enforce(ctx, buckets.relayAccount, account.toLowerCase(), "You have sent many changes through the hospital today", "Try again later.");
         await enforce(ctx, buckets.relayGlobal, "all", "The hospital's relayer has sent its share of changes for today", "Try again later.");
-      },
-      beforeSend: async () => {
-        await claim(ctx, request, client);
+        // Before simulating: the same request posted twice at once is refused here, at no cost.
+        await claim(ctx, relayer, request, client);
         claimed = true;
       },
       onSent: async (hash) => {
         sent = hash;
+        console.info(`[medledger relay] sent ${request.action.kind} signed by ${request.account} at nonce ${request.nonce}: ${hash}`);
         await ctx.db.update(relayedActions).set({ txHash: hash }).where(claimOf(request));
       },
     });

@@ -285,6 +285,28 @@ for (const backend of BACKENDS) {
       expect(receipt.status).to.equal("success");
     });
 
+    it("a relayed transaction the node dropped does not lock the patient's nonce: signed again, it goes through", async () => {
+      const quick = relayServer({ relayer: { writer: relayer, waitMs: 300 } });
+      const node = createTestClient({ mode: "hardhat", transport: world.ledger.transport });
+      const action = revokeAllOf(addressOf("doctor3"));
+      await node.setAutomine(false);
+      let first: ApiReply;
+      try {
+        first = await post(quick, await signPatientAction(patient("patient3"), action));
+        expect(first.status, first.text).to.equal(202);
+        // While it is pending, the same change signed again is refused: it would be paid twice.
+        const twice = await post(quick, await signPatientAction(patient("patient3"), action));
+        expect([twice.status, errorCode(twice)]).to.deep.equal([409, "CONFLICT"]);
+        await node.dropTransaction({ hash: first.body.hash as Hex });
+      } finally {
+        await node.setAutomine(true);
+      }
+      const again = await post(quick, await signPatientAction(patient("patient3"), action));
+      expect(again.status, again.text).to.equal(200);
+      const receipt = await world.ledger.reader().publicClient.getTransactionReceipt({ hash: again.body.hash as Hex });
+      expect(receipt.status).to.equal("success");
+    });
+
     it("the core client signs, posts and awaits: the CLI or the web app relay the same way", async () => {
       const s = relayServer();
       const steps: string[] = [];
