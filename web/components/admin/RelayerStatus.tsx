@@ -48,7 +48,9 @@ export function RelayerStatus() {
                 The hospital pays the fees of patients&apos; changes from the account <AddressText value={status.data.address} copy />. It holds{" "}
                 <strong>{formatEther(BigInt(status.data.balanceWei))} ETH</strong>, enough for about {status.data.actionsLeft} changes at the current fee.
               </p>
-              {status.data.lowFunds ? (
+              {status.data.actionsLeft === "0" ? (
+                <Notice kind="warning">The relayer is out of funds: patients are told it cannot send their changes. Send ETH to its account.</Notice>
+              ) : status.data.lowFunds ? (
                 <Notice kind="warning">
                   The relayer runs low on funds: send ETH to its account soon, or patients will be told it cannot send their changes.
                 </Notice>
