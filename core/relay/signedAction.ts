@@ -142,6 +142,9 @@ export function relayedSender(signer: LedgerWriter, relayer: LedgerWriter): Acti
 const MAX_LIST = MAX_REPORTS_PER_GRANT;
 /** Longest byte string of a signed action, in bytes (a wrapped key, a CID, a signature are far shorter). */
 const MAX_BYTES = 512;
+/** The contract's uint40 (times) and uint32 (key versions). */
+const UINT40_MAX = 2 ** 40 - 1;
+const UINT32_MAX = 2 ** 32 - 1;
 
 const address = z.string().check(z.regex(/^0x[0-9a-fA-F]{40}$/));
 const bytes = z.string().check(z.maxLength(2 + 2 * MAX_BYTES), z.regex(/^0x([0-9a-fA-F]{2})*$/));
@@ -153,14 +156,19 @@ const list = <T extends z.ZodMiniType>(item: T) => z.array(item).check(z.maxLeng
 const actionSchema = z.discriminatedUnion("kind", [
   z.strictObject({
     kind: z.literal("grant"),
-    grant: z.strictObject({ reader: address, reportIds: list(bytes32), wrappedKeys: list(bytes), expiresAt: z.int().check(z.nonnegative()) }),
+    grant: z.strictObject({
+      reader: address,
+      reportIds: list(bytes32),
+      wrappedKeys: list(bytes),
+      expiresAt: z.int().check(z.nonnegative(), z.lte(UINT40_MAX)),
+    }),
   }),
   z.strictObject({ kind: z.literal("revoke"), reader: address, reportId: z.nullable(bytes32) }),
   z.strictObject({
     kind: z.literal("rekey"),
     rekey: z.strictObject({ reportId: bytes32, cid: bytes, patientKey: bytes, doctorKey: bytes, readers: list(address), readerKeys: list(bytes) }),
   }),
-  z.strictObject({ kind: z.literal("encryptionKey"), key: bytes32, version: z.int().check(z.positive()) }),
+  z.strictObject({ kind: z.literal("encryptionKey"), key: bytes32, version: z.int().check(z.positive(), z.lte(UINT32_MAX)) }),
 ]);
 
 const signedActionSchema = z.strictObject({

@@ -128,6 +128,12 @@ for (const backend of BACKENDS) {
         expect([extra.status, errorCode(extra)]).to.deep.equal([400, "INVALID_INPUT"]);
         const kind = await post(s, { ...request, action: { kind: "call", to: addressOf("stranger"), data: "0x" } });
         expect([kind.status, errorCode(kind)]).to.deep.equal([400, "INVALID_INPUT"]);
+        const version = await post(s, { ...request, action: { kind: "encryptionKey", key: `0x${"11".repeat(32)}`, version: 2 ** 32 } });
+        expect([version.status, errorCode(version)]).to.deep.equal([400, "INVALID_INPUT"]);
+        const reportIds: Hex[] = Array.from({ length: 201 }, () => world.reportId);
+        const wrappedKeys: Hex[] = reportIds.map(() => "0x01");
+        const many = await post(s, { ...request, action: { kind: "grant", grant: { reader: addressOf("doctor3"), reportIds, wrappedKeys, expiresAt: 0 } } });
+        expect([many.status, errorCode(many)]).to.deep.equal([400, "INVALID_INPUT"]);
         const huge = await new Browser(s).call("relay", "POST", "/api/relay", { ...request, pad: "x".repeat(200 * 1024) });
         expect([huge.status, errorCode(huge)]).to.deep.equal([413, "BODY_TOO_LARGE"]);
         const noOrigin = await new Browser(s).call("relay", "POST", "/api/relay", request, { origin: "https://evil.example" });
