@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Address, LocalAccount } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { MedLedgerConfig } from "#core/config.ts";
+import type { ActionSender } from "#core/contract/actions.ts";
 import { assertLedgerReachable } from "#core/contract/calls.ts";
 import { toLedgerError } from "#core/contract/errors.ts";
 import { setExternalSendLock, type SendLock } from "#core/contract/nonces.ts";
@@ -20,6 +21,7 @@ import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "#co
 import type { ContentStore } from "#core/ipfs/types.ts";
 import { createLedgerReader, createLedgerWriter } from "#core/node/clients.ts";
 import { resolveConfig } from "#core/node/config.ts";
+import { RELAY_PATH, relayClientSender, type RelayStep } from "#core/relay/client.ts";
 import type { CliRun } from "./output.ts";
 import { promptHidden } from "./password.ts";
 
@@ -34,6 +36,8 @@ export interface GlobalOptions {
   readonly as?: string;
   readonly keystore?: string;
   readonly json?: boolean;
+  /** The MedLedger server whose relayer sends the patient's actions (or MEDLEDGER_RELAY_URL). */
+  readonly relay?: string;
 }
 
 /** Resolves the configuration: flags over environment over the deployment file. */
@@ -77,6 +81,33 @@ export async function openWriter(run: CliRun, opts: GlobalOptions): Promise<Writ
   await assertLedgerReachable(ledger);
   setExternalSendLock(config.deployment.chainId, account.address, signerFileLock(stateDirOf(run), config.deployment.chainId, account.address));
   return { config, ledger, account };
+}
+
+/**
+ * How a patient action is sent: through the hospital's relayer when `--relay <url>` (or
+ * MEDLEDGER_RELAY_URL) names a MedLedger server — the key only signs, the account needs no ETH —
+ * else undefined (the account's own transaction, the core's default). `onStep` reports each step.
+ */
+export function relaySenderOf(run: CliRun, opts: GlobalOptions, ledger: LedgerWriter, onStep?: (step: RelayStep) => void): ActionSender | undefined {
+  const url = opts.relay ?? run.env.MEDLEDGER_RELAY_URL;
+  if (!url) return undefined;
+  let server: URL;
+  try {
+    server = new URL(url);
+    if (server.protocol !== "http:" && server.protocol !== "https:") throw new Error("not http");
+  } catch {
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `The relay server "${url}" is not an http(s) URL.`,
+      "Give the MedLedger server's address, e.g. https://medledger.example.",
+    );
+  }
+  return relayClientSender(ledger, {
+    endpoint: new URL(RELAY_PATH, server).toString(),
+    // The endpoint takes requests from its own site only: say which site this is.
+    origin: server.origin,
+    ...(onStep ? { onStep: (step: RelayStep) => onStep(step) } : {}),
+  });
 }
 
 /** The CLI's state folder: MEDLEDGER_STATE_DIR, by default `.medledger` in the current directory. */

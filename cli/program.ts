@@ -26,6 +26,7 @@ Signing key (commands that send or sign; never a flag):
   --as <handle>                           a demo account, on the local chain (31337) only
 Upload retries are kept in MEDLEDGER_STATE_DIR (default ./.medledger)/pending until final;
 \`medledger report pending\` settles them (registers again what a reorganisation removed).
+Relayer (patients without ETH): --relay <url> / MEDLEDGER_RELAY_URL, the MedLedger server's address.
 
 Examples:
   medledger verify report.pdf
@@ -49,6 +50,12 @@ export function buildProgram(run: CliRun): Command {
     .option("--as <handle>", "sign as a demo account (local chain only), e.g. doctor1, patient1, receptionist1, admin")
     .option("--keystore <file>", "sign with the key of an encrypted JSON keystore file")
     .option("--json", "machine-readable JSON output on stdout")
+    .addOption(
+      new Option(
+        "--relay <url>",
+        "send your patient actions (share, revoke, re-key, key rotation) through the hospital's relayer at this MedLedger server: you sign, it pays",
+      ).argParser(httpUrl),
+    )
     .addHelpText("after", ENVIRONMENT_HELP)
     .showHelpAfterError("(add --help for usage)")
     .exitOverride()

@@ -47,7 +47,11 @@ export type MedLedgerErrorCode =
   /** A transaction was sent but is not confirmed yet (still in the mempool). */
   | "TRANSACTION_PENDING"
   /** The IPFS node does not keep (pin) a CID that was about to be registered on chain. */
-  | "NOT_PINNED";
+  | "NOT_PINNED"
+  /** The hospital's relayer cannot pay for the gas of a patient's signed action. */
+  | "RELAYER_OUT_OF_FUNDS"
+  /** This server sends no signed actions (no relayer key configured). */
+  | "RELAYER_UNAVAILABLE";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

@@ -1,7 +1,8 @@
 /**
  * The local stack: a local chain (anvil, its state kept in the data folder), the MedLedger
  * contract deployed to it, the embedded IPFS node behind a Kubo-RPC endpoint, optional demo data
- * and the web app. Used by `npm start`, the CLI and browser tests, and the benchmarks.
+ * and the web app, with the hospital's relayer (a dev account the chain funds, so a patient holding
+ * no ETH can act). Used by `npm start`, the CLI and browser tests, and the benchmarks.
  *
  * State is all or nothing (local-stack/state.ts): chain, IPFS and database are kept together in
  * the data folder and reused by the next start when they still belong together; otherwise — or
@@ -11,6 +12,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createPublicClient, http } from "viem";
 import type { Deployment } from "#core/contract/ledger.ts";
+import { devRelayerKey } from "#core/dev/demoKeys.ts";
 import { deploymentPath, PROJECT_ROOT } from "#core/node/config.ts";
 import { startChain } from "./chain.ts";
 import { openHeliaStore, type HeliaStore } from "./ipfs/heliaStore.ts";
@@ -172,6 +174,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             MEDLEDGER_DEPLOY_BLOCK: String(deployment.deployBlock),
             MEDLEDGER_IPFS_API_URL: ipfs.url,
             MEDLEDGER_DATA_DIR: dataDir,
+            // The hospital's relayer: the dev account anvil funds at index 19 (a key of the environment wins).
+            MEDLEDGER_RELAYER_KEY: env.MEDLEDGER_RELAYER_KEY || devRelayerKey(),
           },
           env,
         ),

@@ -2,6 +2,7 @@
 import type { Address } from "viem";
 import type { Roles } from "#core/accounts/roles.ts";
 import type { StreamingContentStore } from "#core/ipfs/types.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { ChainAccess } from "./chain/access.ts";
 import type { Db } from "./db/open.ts";
 import type { ServerLimits } from "./limits/config.ts";
@@ -19,6 +20,15 @@ export interface ServerContext {
   readonly nonceTtlMs: number;
   /** Body sizes, rate limits, caps and quotas (DEFAULT_LIMITS in limits/config.ts). */
   readonly limits: ServerLimits;
+  /** The hospital's relayer (its funded key), if this server relays patient-signed actions. */
+  readonly relayer?: RelayerConfig;
+}
+
+export interface RelayerConfig {
+  /** Writes as the relayer's account (core/relay/relayerSigner.ts). */
+  readonly writer: LedgerWriter;
+  /** How long a relay request waits for the confirmation before answering "pending". */
+  readonly waitMs: number;
 }
 
 export const DEFAULT_SESSION_TTL_MS = 8 * 60 * 60 * 1000;

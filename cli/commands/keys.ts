@@ -4,7 +4,7 @@ import { bytesToHex } from "viem";
 import { MedLedgerError } from "#core/errors.ts";
 import { publishedKeyOf } from "#core/identity/encryptionKey.ts";
 import { finishRotation, REWRAP_BATCH_SIZE, rotateEncryptionKey, type RotationStep } from "#core/identity/rotation.ts";
-import { hasSigner, openPublishedIdentity, openReader, openWriter, type GlobalOptions } from "../context.ts";
+import { configOf, hasSigner, openPublishedIdentity, openReader, openStore, openWriter, relaySenderOf, type GlobalOptions } from "../context.ts";
 import { createPrinter, type CliRun } from "../output.ts";
 import { parseAddress } from "#core/validation.ts";
 
@@ -43,7 +43,13 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
         if (step === "rewrapping" && detail)
           out.step(`Re-wrapping report keys ${detail.done + 1}–${Math.min(detail.total, detail.done + REWRAP_BATCH_SIZE)} of ${detail.total}…`);
       };
-      const result = opts.finish ? await finishRotation(ledger, { onProgress }) : await rotateEncryptionKey(ledger, { onProgress });
+      const send = relaySenderOf(run, opts, ledger);
+      // Relayed: the new key and each of the account's reports re-keyed go through the relayer (rewrapKeys has no signed form).
+      const store = send ? await openStore(configOf(run, opts)) : undefined;
+      const relayed = send && store ? { send, store } : undefined;
+      const result = opts.finish
+        ? await finishRotation(ledger, { onProgress, ...(relayed ? { relayed } : {}) })
+        : await rotateEncryptionKey(ledger, { onProgress, ...(relayed ? { send: relayed.send, rekeyThrough: relayed.store } : {}) });
       const key = bytesToHex((await publishedKeyOf(ledger, account.address))!);
       out.result(
         {
@@ -53,6 +59,8 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
           previousVersion: "previousVersion" in result ? result.previousVersion : null,
           encryptionKey: key,
           rewrapped: result.rewrapped,
+          rekeyed: result.rekeyed,
+          pending: result.pending,
           transactionHashes: "publishTransactionHash" in result ? [result.publishTransactionHash, ...result.transactionHashes] : result.transactionHashes,
         },
         [
@@ -60,7 +68,18 @@ export function registerKeysCommands(program: Command, run: CliRun): void {
             ? `Rotated the encryption key of ${account.address} to version ${result.keyVersion}.`
             : `Your encryption key is version ${result.keyVersion}.`,
           `  Key ${key}`,
-          `  Re-wrapped ${result.rewrapped.length} report key${result.rewrapped.length === 1 ? "" : "s"} for it; you read everything with it from now on.`,
+          ...(relayed
+            ? [
+                `  Re-keyed ${result.rekeyed.length} of your report${result.rekeyed.length === 1 ? "" : "s"} for it, through the hospital's relayer.`,
+                ...(result.pending.length > 0
+                  ? [
+                      `  ${result.pending.length} report${result.pending.length === 1 ? "" : "s"} shared with you still use an older key: run \`keys rotate --finish\` without --relay once this account holds ETH, or ask for them to be shared again.`,
+                    ]
+                  : ["  You read everything with it from now on."]),
+              ]
+            : [
+                `  Re-wrapped ${result.rewrapped.length} report key${result.rewrapped.length === 1 ? "" : "s"} for it; you read everything with it from now on.`,
+              ]),
         ],
       );
     });

@@ -25,7 +25,18 @@ import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShar
 import { checkRegistration, prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
 import { checkFinality, settleRegistration } from "#core/reports/finality.ts";
 import { finalityBlocksOf } from "#core/config.ts";
-import { hasSigner, openIdentity, openPublishedIdentity, openReader, openStore, openWriter, type GlobalOptions, type WriterContext } from "../context.ts";
+import type { RelayStep } from "#core/relay/client.ts";
+import {
+  hasSigner,
+  openIdentity,
+  openPublishedIdentity,
+  openReader,
+  openStore,
+  openWriter,
+  relaySenderOf,
+  type GlobalOptions,
+  type WriterContext,
+} from "../context.ts";
 import { createPrinter, formatTime, table, type CliRun, type Printer } from "../output.ts";
 import { listPending, loadPending, pendingDir, removePending, savePending, type PendingUpload } from "../pending.ts";
 import { parseAddress, parseReportId } from "#core/validation.ts";
@@ -65,6 +76,17 @@ const REKEY_STEPS: Readonly<Record<RekeyStep, string>> = {
   unpinning: "Unpinning the old ciphertext…",
   done: "Done.",
 };
+
+const RELAY_STEPS: Readonly<Record<RelayStep, string>> = {
+  signing: "Signing the change (nothing is sent from your account)…",
+  relaying: "The hospital's relayer sends it and pays the fee…",
+  confirming: "Waiting for the confirmation…",
+};
+
+/** Prints each step of a relayed action. */
+function relayStep(out: Printer): (step: RelayStep) => void {
+  return (step) => out.step(RELAY_STEPS[step]);
+}
 
 interface UploadJob {
   readonly path: string;
@@ -681,7 +703,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       const expiresAt = opts.expires === undefined ? undefined : opts.expires.trim().toLowerCase() === "never" ? null : expiryOfDay(opts.expires);
       const ctx = await openWriter(run, opts);
       const identity = await openIdentity(ctx.ledger);
-      const result = await shareReports(ctx.ledger, identity, { reader, reports, expiresAt });
+      const result = await shareReports(ctx.ledger, identity, { reader, reports, expiresAt }, relaySenderOf(run, opts, ctx.ledger, relayStep(out)));
       const until = result.expiresAt === 0 ? "no end date" : `until ${formatTime(result.expiresAt)}`;
       out.result(
         {
@@ -730,8 +752,9 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       }
       const reader = parseAddress(opts.from, "reader");
       const ctx = await openWriter(run, opts);
+      const send = relaySenderOf(run, opts, ctx.ledger, relayStep(out));
       if (id === undefined) {
-        const hash = await revokeAllShares(ctx.ledger, reader);
+        const hash = await revokeAllShares(ctx.ledger, reader, send);
         out.result({ ok: true, reportId: null, reader, all: true, transactionHash: hash }, [
           `Revoked everything you shared with ${reader}.`,
           `  Transaction ${hash}`,
@@ -743,6 +766,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         const identity = await openIdentity(ctx.ledger);
         const result = await revokeAndRekey(ctx.ledger, await openStore(ctx.config), reportId, reader, identity, {
           maxBytes: ctx.config.maxFileBytes,
+          ...(send ? { send } : {}),
           onProgress: (step) => {
             if (step !== "done") out.step(REKEY_STEPS[step]);
           },
@@ -773,7 +797,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         );
         return;
       }
-      const hash = await revokeShare(ctx.ledger, reportId, reader);
+      const hash = await revokeShare(ctx.ledger, reportId, reader, send);
       out.result({ ok: true, reportId, reader, all: false, transactionHash: hash }, [
         `Revoked ${reader}'s access to report ${reportId}.`,
         `  Transaction ${hash}`,

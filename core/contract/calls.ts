@@ -108,6 +108,44 @@ export async function writeLedger<N extends WriteName>(
   return { hash, receipt };
 }
 
+/** Runs a contract call as an `eth_call` from the writer's account: a revert comes out decoded, nothing is sent, nothing is paid. */
+export async function simulateLedger<N extends WriteName>(
+  ledger: LedgerWriter,
+  functionName: N,
+  args: ContractFunctionArgs<Abi, "nonpayable", N>,
+): Promise<void> {
+  try {
+    await ledger.publicClient.simulateContract({
+      address: ledger.deployment.address,
+      abi: medLedgerAbi,
+      functionName,
+      args,
+      account: ledger.walletClient.account,
+    } as Parameters<typeof ledger.publicClient.simulateContract>[0]);
+  } catch (error) {
+    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: `Simulating ${functionName}` });
+  }
+}
+
+/** The gas the node estimates for a contract call from the writer's account. */
+export async function estimateLedgerGas<N extends WriteName>(
+  ledger: LedgerWriter,
+  functionName: N,
+  args: ContractFunctionArgs<Abi, "nonpayable", N>,
+): Promise<bigint> {
+  try {
+    return await ledger.publicClient.estimateContractGas({
+      address: ledger.deployment.address,
+      abi: medLedgerAbi,
+      functionName,
+      args,
+      account: ledger.walletClient.account,
+    } as Parameters<typeof ledger.publicClient.estimateContractGas>[0]);
+  } catch (error) {
+    throw toLedgerError(error, { rpcUrl: ledger.rpcUrl, action: `Estimating the gas of ${functionName}` });
+  }
+}
+
 /** Under the signer's send lock: picks the nonce, sends; on a nonce refusal, once more with a fresh nonce. */
 async function sendWithManagedNonce(ledger: LedgerWriter, send: (nonce: number) => Promise<Hash>): Promise<Hash> {
   const chainId = ledger.deployment.chainId;

@@ -30,9 +30,9 @@ export async function shareReport(ledger: LedgerWriter, reportId: Hex, reader: A
   return (await writeLedger(ledger, "grantAccess", [reportId, reader, wrapped!])).hash;
 }
 
-/** Revokes `reader`'s access to report `reportId`. Caller: the patient. */
-export async function revokeShare(ledger: LedgerWriter, reportId: Hex, reader: Address): Promise<Hash> {
-  return (await writeLedger(ledger, "revokeAccess", [reportId, reader])).hash;
+/** Revokes `reader`'s access to report `reportId`. Caller: the patient, directly or through a relayer. */
+export async function revokeShare(ledger: LedgerWriter, reportId: Hex, reader: Address, send: ActionSender = directSender(ledger)): Promise<Hash> {
+  return (await send({ kind: "revoke", reader, reportId })).hash;
 }
 
 export interface ShareState {

@@ -148,3 +148,30 @@ export const ipfsUploadQuota = pgTable(
   },
   (t) => [primaryKey({ columns: [t.account, t.day] }), index("ipfs_upload_quota_day_idx").on(t.day)],
 );
+
+/**
+ * Patient-signed actions the relayer took on (server/relay/relay.ts): one row per (chain, account,
+ * nonce), claimed right before sending, so the same signed request sent twice at once — to one
+ * server process or to several — is sent once (the contract would refuse the second, but only
+ * after the hospital paid for it). A claim whose send failed before the node accepted it is
+ * deleted (the patient signs again at the same nonce). Also the operator's record of what the
+ * relayer paid for.
+ */
+export const relayedActions = pgTable(
+  "relayed_actions",
+  {
+    chainId: integer("chain_id").notNull(),
+    /** Lower-case 0x address of the signing account. */
+    account: text("account").notNull(),
+    /** The account's contract nonce the request was signed at, decimal. */
+    nonce: text("nonce").notNull(),
+    /** grant, revoke, rekey or encryptionKey. */
+    kind: text("kind").notNull(),
+    /** The client network it came from (see server/limits/clientAddress.ts). */
+    client: text("client").notNull(),
+    /** The relayer's transaction, once the node accepted it. */
+    txHash: text("tx_hash"),
+    at: timestampMs("at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.chainId, t.account, t.nonce] }), index("relayed_actions_at_idx").on(t.at)],
+);

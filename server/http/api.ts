@@ -6,10 +6,11 @@
  * Hardening (numbers in ../limits/config.ts): state-changing routes need this site's Origin (403)
  * and a JSON Content-Type (415); bodies are read with a per-route byte cap (413); nonce, login,
  * report-opened and appointment changes are rate limited per client network and per account
- * (429 + Retry-After, token buckets in the database); every response carries the security headers.
- * The IPFS gateway (../ipfs/gateway.ts) takes ciphertext bytes (application/octet-stream, same
- * origin, read with the upload cap only after the caller and their role are checked) and serves
- * CIDs read-only, streamed.
+ * (429 + Retry-After, token buckets in the database); relayed actions have daily quotas per
+ * network, per signing patient and in all (../relay/relay.ts); every response carries the
+ * security headers. The IPFS gateway (../ipfs/gateway.ts) takes ciphertext bytes
+ * (application/octet-stream, same origin, read with the upload cap only after the caller and their
+ * role are checked) and serves CIDs read-only, streamed.
  */
 import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
@@ -25,6 +26,7 @@ import type { Caller, ServerContext } from "../context.ts";
 import { ACTIVITY_KINDS } from "../db/schema.ts";
 import { clientOf } from "../limits/clientAddress.ts";
 import { enforce } from "../limits/enforce.ts";
+import { relayForPatient, relayStatus } from "../relay/relay.ts";
 import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
 import { requireDeclaredBody, requireJsonContentType, requireOctetStream, requireSameOrigin } from "./guards.ts";
@@ -73,6 +75,10 @@ export interface Api {
   readonly ipfsPin: Handler;
   /** POST /api/ipfs/<cid>/unpin?report=<id> → `{cid, unpinned}` (a superseded ciphertext of the report) */
   readonly ipfsUnpin: Handler;
+  /** POST /api/relay: a patient-signed action, sent with the hospital's relayer key */
+  readonly relay: Handler;
+  /** GET /api/relay/status (admin): the relayer's address, balance and low-funds flag */
+  readonly relayStatus: Handler;
 }
 
 function origin(request: Request, trustProxy: boolean): { host: string; scheme: string } {
@@ -155,6 +161,7 @@ const LOGIN: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limit
 const REPORT_OPENED: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.reportOpened };
 const APPOINTMENT_CHANGE: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.appointments };
 const IPFS_UPLOAD: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.ipfs.uploadBytes, body: "bytes" };
+const RELAY: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.relay };
 
 /** Builds the API handlers over `options.ctx`. */
 export function createApi(options: ApiOptions): Api {
@@ -214,9 +221,9 @@ export function createApi(options: ApiOptions): Api {
     return who;
   }
 
-  function requireAdmin(who: Caller): void {
+  function requireAdmin(who: Caller, what = "the activity log"): void {
     if (!who.roles.admin) {
-      throw new MedLedgerError("NO_ACCESS", "Only the administrator can see the activity log.", "Sign in with the administrator's account.");
+      throw new MedLedgerError("NO_ACCESS", `Only the administrator can see ${what}.`, "Sign in with the administrator's account.");
     }
   }
 
@@ -384,6 +391,16 @@ export function createApi(options: ApiOptions): Api {
       await enforce(ctx, buckets.ipfsUploadAccount, who.address.toLowerCase(), "Too many file changes by this account");
       const { report } = parseInput(ipfsUnpinQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
       return json(await unpinSuperseded(ctx, who, report, cidSegment(request)));
+    }),
+
+    relay: handler(RELAY, async (_request, { body, client }) => {
+      const outcome = await relayForPatient(ctx, body, client);
+      return json(outcome, outcome.status === "confirmed" ? 200 : 202);
+    }),
+
+    relayStatus: handler(READ, async (_request, { cookie }) => {
+      requireAdmin(await caller(cookie), "the relayer's status");
+      return json(await relayStatus(ctx));
     }),
   };
 }

@@ -36,6 +36,8 @@ const STATUS: Partial<Record<MedLedgerErrorCode, number>> = {
   RPC_LIMIT: 502,
   NO_CONTRACT: 502,
   CONTRACT_REVERT: 502,
+  RELAYER_OUT_OF_FUNDS: 503,
+  RELAYER_UNAVAILABLE: 503,
 };
 
 export function statusOf(code: MedLedgerErrorCode): number {

@@ -4,11 +4,15 @@
  * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json in the
  * repository, or in MEDLEDGER_DEPLOYMENTS_DIR),
  * MEDLEDGER_IPFS_API_URL (the Kubo RPC API behind the IPFS gateway: the server's alone, never sent
- * to browsers), MEDLEDGER_MAX_FILE_BYTES, SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy. Nothing is opened at import
+ * to browsers), MEDLEDGER_MAX_FILE_BYTES, SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy, MEDLEDGER_RELAYER_KEY (the
+ * hospital's funded relayer key; unset: no relaying — see core/relay/relayerSigner.ts for a
+ * keystore/KMS behind the same interface). Nothing is opened at import
  * time (Next.js imports route modules while building).
  */
 import { resolveConfig } from "#core/node/config.ts";
-import { createLedgerReader } from "#core/node/clients.ts";
+import { createLedgerReader, createLedgerWriter } from "#core/node/clients.ts";
+import { DEFAULT_RELAY_WAIT_MS } from "#core/relay/relayer.ts";
+import { relayerAccount, relayerSignerFromEnv } from "#core/relay/relayerSigner.ts";
 import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
@@ -31,6 +35,8 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });
   console.info(`[medledger] database: ${database.backend} (${database.location})`);
+  const relayerSigner = relayerSignerFromEnv(env);
+  if (relayerSigner) console.info(`[medledger] relayer: ${relayerSigner.address} sends patient-signed actions`);
   const ctx: ServerContext = {
     db: database.db,
     chain,
@@ -39,6 +45,7 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
     sessionTtlMs: DEFAULT_SESSION_TTL_MS,
     nonceTtlMs: DEFAULT_NONCE_TTL_MS,
     limits: { ...DEFAULT_LIMITS, ipfs: ipfsLimitsFor(config.maxFileBytes) },
+    ...(relayerSigner ? { relayer: { writer: createLedgerWriter(config, relayerAccount(relayerSigner)), waitMs: DEFAULT_RELAY_WAIT_MS } } : {}),
   };
   return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
 }

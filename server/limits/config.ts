@@ -20,6 +20,8 @@ export interface ServerLimits {
     readonly login: number;
     readonly appointments: number;
     readonly reportOpened: number;
+    /** A patient-signed action (POST /api/relay): a grant of the most reports one action carries fits. */
+    readonly relay: number;
     /** Routes that take no body (nonce, logout) and every GET. */
     readonly none: number;
   };
@@ -38,6 +40,10 @@ export interface ServerLimits {
     readonly ipfsUploadAccount: BucketRule;
     /** Reads (and pin checks) through the gateway, per client network. */
     readonly ipfsReadClient: BucketRule;
+    /** Relayed actions (each costs the hospital gas): per client network, per signing account, and in all. */
+    readonly relayClient: BucketRule;
+    readonly relayAccount: BucketRule;
+    readonly relayGlobal: BucketRule;
   };
   /** The IPFS gateway (server/ipfs/gateway.ts). */
   readonly ipfs: IpfsLimits;
@@ -64,9 +70,10 @@ export function ipfsLimitsFor(maxFileBytes: number): IpfsLimits {
   const uploadBytes = reportCiphertextLength(maxFileBytes);
   return { uploadBytes, readBytes: uploadBytes, dailyBytesPerAccount: 20 * uploadBytes, dailyUploadsPerAccount: 500 };
 }
+const DAY_MINUTES = 24 * 60;
 
 export const DEFAULT_LIMITS: ServerLimits = {
-  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, none: 1024 },
+  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, relay: 128 * 1024, none: 1024 },
   outstandingNonces: { global: 10_000, perClient: 60 },
   buckets: {
     nonceClient: { name: "nonce-ip", burst: 30, perMinute: 30 },
@@ -79,6 +86,12 @@ export const DEFAULT_LIMITS: ServerLimits = {
     ipfsUploadClient: { name: "ipfs-upload-ip", burst: 60, perMinute: 30 },
     ipfsUploadAccount: { name: "ipfs-upload-account", burst: 30, perMinute: 20 },
     ipfsReadClient: { name: "ipfs-read-ip", burst: 240, perMinute: 240 },
+    // A patient shares, revokes, re-keys a few times a day; a key rotation re-keys each of their
+    // reports (one action each). 30 at once, 30 more a day.
+    relayAccount: { name: "relay-account", burst: 30, perMinute: 30 / DAY_MINUTES },
+    relayClient: { name: "relay-ip", burst: 60, perMinute: 120 / DAY_MINUTES },
+    // The hospital's whole budget: at most this many relayed transactions a day, whoever signs.
+    relayGlobal: { name: "relay-global", burst: 2_000, perMinute: 2_000 / DAY_MINUTES },
   },
   ipfs: ipfsLimitsFor(DEFAULT_MAX_FILE_BYTES),
   openAppointmentRequests: 5,

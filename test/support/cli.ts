@@ -12,6 +12,7 @@ import type { LedgerReader, LedgerWriter } from "#core/contract/ledger.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
+import { ensureWebBuild } from "#harness/browser/build.ts";
 import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
 import { freePort } from "#local-stack/processes.ts";
 import type { LedgerFixture } from "./ledgers.ts";
@@ -36,14 +37,17 @@ export interface CliStack {
   stop(): Promise<void>;
 }
 
-export async function startCliStack(): Promise<CliStack> {
+/** `web`: also serve the production web app (with the local stack's relayer), built first if stale. */
+export async function startCliStack(options: { web?: boolean } = {}): Promise<CliStack> {
+  if (options.web) ensureWebBuild();
   const dir = mkdtempSync(join(tmpdir(), "medledger-cli-"));
   const stack = await startLocalStack({
     rpcPort: await freePort(),
     ipfsPort: await freePort(),
+    ...(options.web ? { webPort: await freePort() } : {}),
     dataDir: join(dir, "data"),
     seed: false,
-    web: false,
+    web: options.web ?? false,
     writeDeploymentFile: false,
   });
   const env = (extra: Record<string, string> = {}) =>

@@ -2,6 +2,7 @@
 /**
  * "Your encryption key": replacing it (core/identity/rotation.ts `rotateEncryptionKey`, only when
  * asked), with the core's progress, and finishing an interrupted replacement (`finishRotation`).
+ * An account holding no ETH has the changes sent by the hospital's relayer (web/lib/relay.ts).
  * Usable on any page whose user holds a key.
  */
 import { useQuery } from "@tanstack/react-query";
@@ -9,9 +10,11 @@ import { useState } from "react";
 import type { Address } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
 import type { RewrapResult, RotationStep } from "#core/identity/rotation.ts";
+import { useContentStore } from "#web/lib/contentStore.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useRefreshLedger } from "#web/lib/queries.ts";
+import { useActionSender, useRelayed } from "#web/lib/relay.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ConfirmButton } from "./ConfirmButton.tsx";
@@ -25,6 +28,14 @@ const ROTATION_STEPS = [
   { id: "publishing", label: "Publishing your new key (confirm the transaction)" },
   { id: "collecting", label: "Finding the reports you can read" },
   { id: "rewrapping", label: "Updating their keys for your new key (confirm the transaction)" },
+] as const;
+
+/** The same steps when the hospital's relayer sends the changes (the account holds no ETH). */
+const RELAYED_ROTATION_STEPS = [
+  ROTATION_STEPS[0],
+  { id: "publishing", label: "Publishing your new key (sign it; the hospital sends it and pays the fee)" },
+  ROTATION_STEPS[2],
+  { id: "rewrapping", label: "Locking your reports again for your new key (sign each; the hospital sends them)" },
 ] as const;
 
 const reports = (n: number): string => `${n} report${n === 1 ? "" : "s"}`;
@@ -49,6 +60,9 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
   const getWriter = useLedgerWriter();
   const { replace } = useIdentity(address);
   const refresh = useRefreshLedger();
+  const store = useContentStore();
+  const senderFor = useActionSender();
+  const relayed = useRelayed(address) === true;
   const version = useQuery({ queryKey: queryKeys.ledger.keyVersion(address), queryFn: () => readLedger(reader, "keyVersionOf", [address]) });
   /** Whether the new key got published in the last attempt (what remains is then the re-wrap: Finish). */
   const [published, setPublished] = useState(false);
@@ -56,8 +70,11 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
     async (progress: Progress<RotationStep>) => {
       setPublished(false);
       const writer = await getWriter();
+      const send = await senderFor(writer);
       const { rotateEncryptionKey } = await import("#core/identity/rotation.ts");
       const result = await rotateEncryptionKey(writer, {
+        // Relayed: the hospital sends the key and re-keys the reports (rewrapKeys has no signed form).
+        ...(send ? { send, rekeyThrough: store } : {}),
         onProgress: (step) => {
           if (step === "collecting") {
             // The new key is on chain from here: the page shows it even if what follows fails.
@@ -75,9 +92,11 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
   const finish = useAction(
     async (progress: Progress<RotationStep>) => {
       const writer = await getWriter();
+      const send = await senderFor(writer);
       const { finishRotation } = await import("#core/identity/rotation.ts");
       const { unlockIdentity } = await import("#core/identity/encryptionKey.ts");
       const result = await finishRotation(writer, {
+        ...(send ? { relayed: { send, store } } : {}),
         onProgress: (step) => {
           if (step !== "done") progress(step);
         },
@@ -103,10 +122,14 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
         confirmLabel="Replace my key"
         className="btn"
         disabled={busy}
-        explanation="Your wallet will ask you to sign three times (once for your current key, twice for the new one) and to confirm two transactions (publishing the new key, then updating your reports' keys). Every report stays readable with the new key."
+        explanation={
+          relayed
+            ? "Your wallet will ask you to sign three times for the keys (once for your current key, twice for the new one), then once for each change the hospital sends for you (publishing the new key, then each of your reports). You pay nothing. Every report stays readable with the new key."
+            : "Your wallet will ask you to sign three times (once for your current key, twice for the new one) and to confirm two transactions (publishing the new key, then updating your reports' keys). Every report stays readable with the new key."
+        }
         onConfirm={() => void rotate.run()}
       />
-      {step ? <StepList steps={ROTATION_STEPS} current={step} /> : null}
+      {step ? <StepList steps={relayed ? RELAYED_ROTATION_STEPS : ROTATION_STEPS} current={step} /> : null}
       {rotate.result ? <Outcome result={rotate.result} replaced /> : null}
       <ErrorBox error={rotate.error} title={published ? "Your new key is published, but your reports were not updated for it" : "Your key was not replaced"} />
       {needsFinish ? (

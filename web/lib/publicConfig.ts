@@ -15,6 +15,8 @@ export interface PublicConfig {
   readonly maxFileBytes: number;
   /** Human name of the network, for wallet prompts. */
   readonly chainName: string;
+  /** Whether the server's relayer sends patient-signed actions (POST /api/relay). Never the key itself. */
+  readonly relayerEnabled: boolean;
 }
 
 /** Why the app cannot talk to a ledger (no deployment known, invalid environment…). */

@@ -31,6 +31,8 @@ export const queryKeys = {
     },
     /** Who can read each of `patient`'s reports now (grants active or expired, not revoked). */
     readersOfPatient: (patient: Address) => ["ledger", "readers", "patient", patient] as const,
+    /** `account`'s ETH balance (whether the hospital's relayer sends its changes). */
+    balance: (account: Address) => ["ledger", "balance", account] as const,
     /** The key version `account` published last (0: none). */
     keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** One report's history on chain: registered, shared, unshared, re-keyed (core/reports/disclosures.ts). */
@@ -51,6 +53,7 @@ export const queryKeys = {
   api: {
     all: () => ["medledger-api"] as const,
     appointments: () => ["medledger-api", "appointments"] as const,
+    relayStatus: () => ["medledger-api", "relay-status"] as const,
     activity: (params: Readonly<Record<string, string | undefined>>) => ["medledger-api", "activity", params] as const,
     /** Who opened one of the patient's reports, and when (the activity log). */
     reportOpenings: (reportId: Hex) => ["medledger-api", "reportOpenings", reportId] as const,

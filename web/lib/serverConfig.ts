@@ -5,6 +5,7 @@
  */
 import { isMedLedgerError } from "#core/errors.ts";
 import { resolveConfig } from "#core/node/config.ts";
+import { relayerSignerFromEnv } from "#core/relay/relayerSigner.ts";
 import { chainNameOf, type ConfigResult } from "./publicConfig.ts";
 
 /** The configuration for this request, or what is wrong with it. */
@@ -20,6 +21,7 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigRe
         deployBlock: config.deployment.deployBlock.toString(),
         maxFileBytes: config.maxFileBytes,
         chainName: chainNameOf(config.deployment.chainId),
+        relayerEnabled: relayerSignerFromEnv(env) !== undefined,
       },
     };
   } catch (error) {

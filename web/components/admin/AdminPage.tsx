@@ -2,6 +2,7 @@
 import { AccessGate } from "../AccessGate.tsx";
 import { AuditTimeline } from "./AuditTimeline.tsx";
 import { PauseControl } from "./PauseControl.tsx";
+import { RelayerStatus } from "./RelayerStatus.tsx";
 import { StaffManager } from "./StaffManager.tsx";
 
 export function AdminPage() {
@@ -11,6 +12,7 @@ export function AdminPage() {
         <>
           <PauseControl />
           <StaffManager />
+          <RelayerStatus />
           <AuditTimeline />
         </>
       )}

@@ -15,12 +15,13 @@ import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useRelayed } from "#web/lib/relay.ts";
 import { useAction } from "#web/lib/useAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { ActionButton } from "../ActionButton.tsx";
 import { AddressText } from "../AddressText.tsx";
 import { EncryptionKeyCard } from "../EncryptionKeyCard.tsx";
-import { ErrorBox } from "../ErrorBox.tsx";
+import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
@@ -48,8 +49,16 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
     setChosen(next);
     if (on) setWhich("chosen");
   };
+  const relayed = useRelayed(address);
   return (
     <>
+      {relayed ? (
+        <Notice>
+          <span data-testid="relay-note">
+            The hospital sends your changes (sharing, stopping sharing, your key) and pays their fees: your wallet only asks you to sign. You need no ether.
+          </span>
+        </Notice>
+      ) : null}
       {reports.data && reports.data.length > 0 ? (
         <ShareReports identity={identity} reports={reports.data} chosen={chosen} which={which} onWhich={setWhich} onShared={() => setChosen(new Set())} />
       ) : null}

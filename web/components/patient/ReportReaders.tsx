@@ -14,8 +14,8 @@ import { lastDayOfAccess } from "#web/lib/dates.ts";
 import { useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import { RELAY_STEPS, useActionSender, type RelayStep } from "#web/lib/relay.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
-import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { ConfirmButton } from "../ConfirmButton.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { StepList } from "../Progress.tsx";
@@ -48,13 +48,21 @@ export function ReportReaders({
   const getWriter = useLedgerWriter();
   const store = useContentStore();
   const nameOf = useNameOf();
-  const revoke = useLedgerAction(async (writer, who: Address) => (await sharing()).revokeShare(writer, report.reportId, who));
+  const senderFor = useActionSender();
+  const revoke = useAction(
+    async (progress: Progress<RelayStep>, who: Address) => {
+      const writer = await getWriter();
+      return (await sharing()).revokeShare(writer, report.reportId, who, await senderFor(writer, progress));
+    },
+    { invalidates: LEDGER },
+  );
   const rekey = useAction(
     async (progress: Progress<RevokeRekeyStep>, who: Address) => {
       progress("revoking");
       const writer = await getWriter();
+      const send = await senderFor(writer);
       const { revokeAndRekey } = await import("#core/reports/rekey.ts");
-      return revokeAndRekey(writer, store, report.reportId, who, identity, { onProgress: progress });
+      return revokeAndRekey(writer, store, report.reportId, who, identity, { onProgress: progress, ...(send ? { send } : {}) });
     },
     { invalidates: LEDGER },
   );
@@ -103,6 +111,7 @@ export function ReportReaders({
         </ul>
       ) : null}
       {readers === undefined ? <p className="small muted">Checking who can read it…</p> : null}
+      {revoke.step ? <StepList steps={RELAY_STEPS} current={revoke.step} /> : null}
       {rekey.step ? <StepList steps={REKEY_STEPS} current={rekey.step} /> : null}
       {stopped ? <Notice kind="success">{nameOf(stopped)} can no longer open this report.</Notice> : null}
       {rekeyed ? <Notice kind="success">{nameOf(rekeyed)} can no longer open this report, and it is now locked with a new key.</Notice> : null}

@@ -2,7 +2,8 @@
 /**
  * Sharing several or all of the patient's reports with one doctor in one step (core/reports/share.ts
  * `shareReports`: one transaction), optionally until a day; and, per doctor who can read any of
- * them, "Stop sharing everything" (`revokeAllShares`).
+ * them, "Stop sharing everything" (`revokeAllShares`). A patient holding no ETH only signs: the
+ * hospital's relayer sends it (web/lib/relay.ts), and the steps say so.
  */
 import { useState } from "react";
 import type { Address, Hex } from "viem";
@@ -14,12 +15,12 @@ import { formatDay, lastDayOfAccess } from "#web/lib/dates.ts";
 import { useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import { RELAY_STEPS, useActionSender, type RelayStep } from "#web/lib/relay.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
-import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { ConfirmButton } from "../ConfirmButton.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
-import { Spinner } from "../Progress.tsx";
+import { Spinner, StepList } from "../Progress.tsx";
 
 // Key wrapping is loaded on first use, not with the page.
 export const sharing = () => import("#core/reports/share.ts");
@@ -61,10 +62,11 @@ export function ShareReports({
   const [untilError, setUntilError] = useState<string | undefined>();
   const [doctorError, setDoctorError] = useState<string | undefined>();
   const [choiceError, setChoiceError] = useState<string | undefined>();
+  const senderFor = useActionSender();
   const share = useAction(
-    async (_progress: Progress<never>, input: ShareInput) => {
+    async (progress: Progress<RelayStep>, input: ShareInput) => {
       const writer = await getWriter();
-      return (await sharing()).shareReports(writer, identity, input);
+      return (await sharing()).shareReports(writer, identity, input, await senderFor(writer, progress));
     },
     { invalidates: LEDGER },
   );
@@ -138,8 +140,9 @@ export function ShareReports({
           <button type="submit" className="btn btn-primary" disabled={share.pending}>
             {share.pending ? "Sharing…" : "Share"}
           </button>
-          {share.pending ? <Spinner label="Waiting for the wallet…" /> : null}
+          {share.pending && !share.step ? <Spinner label="Waiting for the wallet…" /> : null}
         </div>
+        {share.step ? <StepList steps={RELAY_STEPS} current={share.step} /> : null}
       </form>
       {result ? (
         <Notice kind="success">
@@ -157,7 +160,15 @@ export function ShareReports({
 /** The doctors who can read at least one report now, each with "Stop sharing everything with …". */
 export function SharedDoctors({ readers }: { readers: ReadonlyMap<Hex, readonly ReportReader[]> | undefined }) {
   const nameOf = useNameOf();
-  const revokeAll = useLedgerAction(async (writer, reader: Address) => (await sharing()).revokeAllShares(writer, reader));
+  const getWriter = useLedgerWriter();
+  const senderFor = useActionSender();
+  const revokeAll = useAction(
+    async (progress: Progress<RelayStep>, reader: Address) => {
+      const writer = await getWriter();
+      return (await sharing()).revokeAllShares(writer, reader, await senderFor(writer, progress));
+    },
+    { invalidates: LEDGER },
+  );
   const counts = new Map<Address, number>();
   for (const list of readers?.values() ?? []) for (const r of list) if (r.status === "active") counts.set(r.reader, (counts.get(r.reader) ?? 0) + 1);
   const done = revokeAll.result && revokeAll.args ? revokeAll.args[0] : undefined;
@@ -180,7 +191,7 @@ export function SharedDoctors({ readers }: { readers: ReadonlyMap<Hex, readonly 
           </li>
         ))}
       </ul>
-      {revokeAll.pending ? <Spinner label="Waiting for the wallet…" /> : null}
+      {revokeAll.step ? <StepList steps={RELAY_STEPS} current={revokeAll.step} /> : revokeAll.pending ? <Spinner label="Waiting for the wallet…" /> : null}
       {done ? <Notice kind="success">You no longer share any report with {nameOf(done)}.</Notice> : null}
       <ErrorBox error={revokeAll.error} title="Sharing not stopped" />
     </section>
