@@ -36,6 +36,7 @@ export async function benchWeb(log: (line: string) => void): Promise<Record<stri
     stack = await startLocalStack({
       rpcPort: await freePort(),
       ipfsPort: await freePort(),
+      indexerPort: await freePort(),
       webPort: await freePort(),
       dataDir,
       seed: false,

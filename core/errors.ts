@@ -45,7 +45,13 @@ export type MedLedgerErrorCode =
   /** The Ethereum node refuses an event query even for the smallest range (one block). */
   | "RPC_LIMIT"
   /** A transaction was sent but is not confirmed yet (still in the mempool). */
-  | "TRANSACTION_PENDING";
+  | "TRANSACTION_PENDING"
+  /** The indexer (the lists' service) does not answer, or answers nonsense. */
+  | "INDEXER_UNAVAILABLE"
+  /** The indexer answers but has not caught up with the chain yet. */
+  | "INDEXER_BEHIND"
+  /** What the indexer listed differs from the contract's record. */
+  | "INDEXER_MISMATCH";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

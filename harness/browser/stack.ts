@@ -33,6 +33,7 @@ export async function startE2EStack(options: E2EStackOptions = {}): Promise<E2ES
     const stack = await startLocalStack({
       rpcPort: await freePort(),
       ipfsPort: await freePort(),
+      indexerPort: await freePort(),
       webPort: await freePort(),
       dataDir,
       seed: options.seed ?? false,

@@ -28,7 +28,16 @@ import { PROJECT_ROOT } from "#core/node/config.ts";
 const { DATABASE_URL: _ignored, ...ENV } = process.env;
 
 async function stackOn(dataDir: string, extra: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  return startLocalStack({ rpcPort: await freePort(), ipfsPort: await freePort(), dataDir, web: false, writeDeploymentFile: false, env: ENV, ...extra });
+  return startLocalStack({
+    rpcPort: await freePort(),
+    ipfsPort: await freePort(),
+    indexerPort: await freePort(),
+    dataDir,
+    web: false,
+    writeDeploymentFile: false,
+    env: ENV,
+    ...extra,
+  });
 }
 
 function config(stack: LocalStack) {
@@ -143,7 +152,9 @@ describe("local stack state (all or nothing)", function () {
     try {
       await new Promise((resolve) => holder.stdout!.once("data", resolve));
       let failure: unknown;
-      await startLocalStack({ rpcPort: port, ipfsPort: await freePort(), dataDir, writeDeploymentFile: false }).catch((error: unknown) => (failure = error));
+      await startLocalStack({ rpcPort: port, ipfsPort: await freePort(), indexerPort: await freePort(), dataDir, writeDeploymentFile: false }).catch(
+        (error: unknown) => (failure = error),
+      );
       expect(failure).to.be.instanceOf(Error);
       const message = (failure as Error).message;
       expect(message).to.include(`Port ${port} (Ethereum node) is already in use by process ${holder.pid}`);
@@ -237,7 +248,7 @@ describe("npm start and SIGKILL", function () {
   });
 
   it("a SIGKILL of the start process leaves no child alive, and the next start works and keeps the state", async () => {
-    const ports = { rpc: await freePort(), ipfs: await freePort(), web: await freePort() };
+    const ports = { rpc: await freePort(), ipfs: await freePort(), web: await freePort(), indexer: await freePort() };
     const args = [
       "--rpc-port",
       String(ports.rpc),
@@ -245,6 +256,8 @@ describe("npm start and SIGKILL", function () {
       String(ports.ipfs),
       "--web-port",
       String(ports.web),
+      "--indexer-port",
+      String(ports.indexer),
       "--data-dir",
       dataDir,
       "--no-deployment-file",
@@ -264,10 +277,18 @@ describe("npm start and SIGKILL", function () {
       commands.some((c) => /next.* start web/.test(c)),
       commands.join("\n"),
     ).to.equal(true);
+    expect(
+      commands.some((c) => /ponder.*--root indexer.* start/.test(c)),
+      commands.join("\n"),
+    ).to.equal(true);
 
     first.child.kill("SIGKILL");
     await waitFor("every child of the killed start to exit", () => children.every((pid) => !processAlive(pid)), 10_000);
-    await waitFor("the ports to be free", async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.ipfs)) && !(await portInUse(ports.web)), 5_000);
+    await waitFor(
+      "the ports to be free",
+      async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.ipfs)) && !(await portInUse(ports.web)) && !(await portInUse(ports.indexer)),
+      5_000,
+    );
 
     const second = npmStart(args);
     runs.push(second);
@@ -276,6 +297,10 @@ describe("npm start and SIGKILL", function () {
     const exited = new Promise((resolve) => second.child.once("exit", resolve));
     second.child.kill("SIGINT");
     await exited;
-    await waitFor("the ports to be free after Ctrl-C", async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.web)), 10_000);
+    await waitFor(
+      "the ports to be free after Ctrl-C",
+      async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.web)) && !(await portInUse(ports.indexer)),
+      10_000,
+    );
   });
 });

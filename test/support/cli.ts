@@ -73,6 +73,7 @@ export async function startCliStack(): Promise<CliStack> {
   const stack = await startLocalStack({
     rpcPort: await freePort(),
     ipfsPort: await freePort(),
+    indexerPort: await freePort(),
     dataDir: join(dir, "data"),
     seed: false,
     web: false,
