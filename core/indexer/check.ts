@@ -11,6 +11,15 @@ import { claimIdOf } from "../reports/claimId.ts";
 import { getStoredReport, type ReportRecord } from "../reports/records.ts";
 import type { IndexedReport } from "./wire.ts";
 
+/**
+ * A listed report as the core's ReportRecord, as the indexer has it (before the check). The
+ * wrapped keys are not part of a list: they are read from the chain when the report is opened
+ * (core/reports/versions.ts).
+ */
+export function listedRecord(row: IndexedReport): ReportRecord {
+  return { ...row, patientKey: "0x", doctorKey: "0x" };
+}
+
 export type ReportCheck =
   | { readonly ok: true; readonly reportId: Hex; readonly record: ReportRecord }
   /** `differences` names what the indexer got wrong; `record` holds the chain's values. */
@@ -18,7 +27,10 @@ export type ReportCheck =
 
 const ZERO = `0x${"0".repeat(64)}`;
 
-export async function checkIndexedReport(ledger: LedgerReader, row: IndexedReport): Promise<ReportCheck> {
+/** What a list shows of a report (an indexer row, or a record built from one). */
+export type ListedReport = Omit<ReportRecord, "patientKey" | "doctorKey">;
+
+export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport): Promise<ReportCheck> {
   let stored: Awaited<ReturnType<typeof getStoredReport>>;
   try {
     stored = await getStoredReport(ledger, row.reportId);
@@ -30,19 +42,13 @@ export async function checkIndexedReport(ledger: LedgerReader, row: IndexedRepor
   }
   const supersededBy = stored.supersededBy === ZERO ? null : stored.supersededBy;
   const record: ReportRecord = {
-    reportId: row.reportId,
-    sha256: row.sha256,
+    ...row,
+    patientKey: "0x",
+    doctorKey: "0x",
     sha1: stored.sha1Digest,
     patient: stored.patient,
     doctor: stored.doctor,
-    cid: row.cid,
-    supersedes: row.supersedes,
     supersededBy,
-    // The wrapped keys are read from the chain when the report is opened (core/reports/versions.ts).
-    patientKey: "0x",
-    doctorKey: "0x",
-    blockNumber: row.blockNumber,
-    transactionHash: row.transactionHash,
     registeredAt: Number(stored.registeredAt),
     fraudulent: stored.fraudulent,
     version: Number(stored.version),
@@ -61,6 +67,6 @@ export async function checkIndexedReport(ledger: LedgerReader, row: IndexedRepor
 }
 
 /** The checks of the rows on screen, in parallel (a window of rows: O(1) reads each). */
-export function checkIndexedReports(ledger: LedgerReader, rows: readonly IndexedReport[]): Promise<ReportCheck[]> {
+export function checkIndexedReports(ledger: LedgerReader, rows: readonly ListedReport[]): Promise<ReportCheck[]> {
   return Promise.all(rows.map((row) => checkIndexedReport(ledger, row)));
 }

@@ -31,6 +31,8 @@ const STATUS: Partial<Record<MedLedgerErrorCode, number>> = {
   RPC_LIMIT: 502,
   NO_CONTRACT: 502,
   CONTRACT_REVERT: 502,
+  INDEXER_UNAVAILABLE: 503,
+  INDEXER_BEHIND: 503,
 };
 
 export function statusOf(code: MedLedgerErrorCode): number {

@@ -1,13 +1,21 @@
 "use client";
-/** A table of reports with an Open button that decrypts, verifies and downloads the file. */
-import type { ReactNode } from "react";
+/**
+ * A table of reports with an Open button that decrypts, verifies and downloads the file. A long
+ * list renders only the rows on screen (@tanstack/react-virtual) and asks for the next page as the
+ * end comes near; rows from the indexer are each checked against the contract once shown.
+ */
+import { useQuery } from "@tanstack/react-query";
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { useEffect, useRef, type ReactNode } from "react";
 import type { Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import { checkIndexedReport } from "#core/indexer/check.ts";
 import type { ReadStep } from "#core/reports/read.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
 import { downloadBytes, reportFileName, sniffMime } from "../lib/files.ts";
 import { useLedgerReader, usePublicConfig } from "../lib/ledgerContext.tsx";
 import { useContentStore } from "../lib/contentStore.ts";
+import { queryKeys } from "../lib/queryKeys.ts";
 import { useLogReportOpened } from "../lib/session.tsx";
 import { useAction, type Progress } from "../lib/useAction.ts";
 import { AddressText } from "./AddressText.tsx";
@@ -35,6 +43,151 @@ const READ_STEPS = [
 
 const COLUMNS = ["Registered", "Patient", "Doctor", "Report id", "Status", <span className="visually-hidden">Actions</span>];
 
+/** From this many rows on, only the rows on screen are rendered. */
+const WINDOWED_FROM = 60;
+const ROW_HEIGHT_ESTIMATE = 64;
+
+interface RowProps {
+  report: ReportRecord;
+  nameOf: (address: string) => string;
+  extra?: (report: ReportRecord) => ReactNode;
+  below?: (report: ReportRecord) => ReactNode;
+  /** Check the row against the contract (rows listed by the indexer). */
+  check: boolean;
+  open: ReturnType<typeof useOpenReport>;
+  index?: number;
+  measure?: (element: HTMLTableRowElement | null) => void;
+}
+
+function useOpenReport(identity: EncryptionIdentity) {
+  const reader = useLedgerReader();
+  const store = useContentStore();
+  const config = usePublicConfig();
+  const logOpened = useLogReportOpened();
+  return useAction(async (progress: Progress<ReadStep>, reportId: Hex) => {
+    progress("locating");
+    const { readReport } = await import("#core/reports/read.ts"); // the decryption code, on first use
+    const { bytes } = await readReport(reader, store, reportId, identity, { maxBytes: config.maxFileBytes, onProgress: progress });
+    const mime = sniffMime(bytes);
+    downloadBytes(bytes, reportFileName(reportId, mime), mime);
+    logOpened(reportId); // into the admin's activity log, when signed in
+    return reportId;
+  });
+}
+
+function ReportRow({ report: listed, nameOf, extra, below, check, open, index, measure }: RowProps) {
+  const reader = useLedgerReader();
+  // O(1) per shown row: the contract's own record of this report.
+  const checked = useQuery({
+    queryKey: queryKeys.ledger.reportCheck(listed.reportId),
+    queryFn: () => checkIndexedReport(reader, listed),
+    enabled: check,
+    staleTime: 30_000,
+  });
+  const report = checked.data?.record ? { ...listed, ...checked.data.record } : listed;
+  const openedRow = open.args?.[0];
+  return (
+    <tr key={report.reportId} data-report={report.reportId} data-index={index} ref={measure}>
+      <td data-label="Registered">{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
+      <td data-label="Patient">{nameOf(report.patient)}</td>
+      <td data-label="Doctor">{nameOf(report.doctor)}</td>
+      <td data-label="Report id">
+        <AddressText value={report.reportId} copy label="report id" />
+      </td>
+      <td data-label="Status">
+        {report.fraudulent ? (
+          <span className="badge" title="This claim was marked fraudulent by the administrator">
+            marked fraudulent
+          </span>
+        ) : report.supersededBy ? (
+          <span className="badge">superseded</span>
+        ) : (
+          <span className="badge badge-ok">current</span>
+        )}
+        {report.supersedes ? (
+          <span className="small muted" data-testid="amends">
+            {" "}
+            amends <AddressText value={report.supersedes} label="amended report id" />
+          </span>
+        ) : null}
+        {check && checked.data ? (
+          checked.data.ok ? (
+            <span className="small muted" data-testid="chain-check" data-ok="true" title="What this row shows matches the contract's record">
+              {" "}
+              ✓ checked on chain
+            </span>
+          ) : (
+            <span className="badge" data-testid="chain-check" data-ok="false" title="The list service is out of date or wrong; the contract's values are shown">
+              differs from the chain ({checked.data.differences.join(", ")})
+            </span>
+          )
+        ) : null}
+      </td>
+      <td className="cell-actions">
+        <div className="row">
+          <button type="button" className="btn btn-small btn-primary" disabled={open.pending} onClick={() => void open.run(report.reportId)}>
+            Open
+          </button>
+          {extra?.(report)}
+        </div>
+        {openedRow === report.reportId && open.step ? <StepList steps={READ_STEPS} current={open.step} /> : null}
+        {openedRow === report.reportId && open.result ? <Notice kind="success">Decrypted, checked against the chain, and saved.</Notice> : null}
+        {openedRow === report.reportId ? <ErrorBox error={open.error} title="The report could not be opened" /> : null}
+        {below?.(report)}
+      </td>
+    </tr>
+  );
+}
+
+function WindowedRows({
+  reports,
+  total,
+  hasMore,
+  onLoadMore,
+  row,
+  testId,
+  stackOnPhone,
+}: {
+  reports: readonly ReportRecord[];
+  total: number;
+  hasMore: boolean;
+  onLoadMore?: () => void;
+  row: (report: ReportRecord, index: number, measure: (element: HTMLTableRowElement | null) => void) => ReactNode;
+  testId?: string;
+  stackOnPhone?: boolean;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = Math.max(total, reports.length);
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT_ESTIMATE, overscan: 6 });
+  const items = virtualizer.getVirtualItems();
+  const lastShown = items.at(-1)?.index ?? 0;
+  useEffect(() => {
+    if (hasMore && lastShown >= reports.length - 20) onLoadMore?.();
+  }, [hasMore, lastShown, reports.length, onLoadMore]);
+  const top = items[0]?.start ?? 0;
+  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
+  return (
+    <div ref={scroller} className="list-window" data-testid={testId ? `${testId}-window` : undefined} data-total={count}>
+      <Table testId={testId} columns={COLUMNS} stackOnPhone={stackOnPhone}>
+        {top > 0 ? <tr aria-hidden="true" style={{ height: top }} /> : null}
+        {items.map((item) => {
+          const report = reports[item.index];
+          return report ? (
+            row(report, item.index, virtualizer.measureElement)
+          ) : (
+            <tr key={`loading-${item.index}`} data-index={item.index} ref={virtualizer.measureElement}>
+              <td colSpan={COLUMNS.length} className="muted">
+                Loading…
+              </td>
+            </tr>
+          );
+        })}
+        {bottom > 0 ? <tr aria-hidden="true" style={{ height: bottom }} /> : null}
+      </Table>
+    </div>
+  );
+}
+
 export function ReportList({
   reports,
   identity,
@@ -43,6 +196,10 @@ export function ReportList({
   below,
   testId,
   stackOnPhone,
+  total,
+  hasMore = false,
+  onLoadMore,
+  checkOnChain = false,
 }: {
   reports: readonly ReportRecord[];
   identity: EncryptionIdentity;
@@ -53,70 +210,40 @@ export function ReportList({
   testId?: string;
   /** One block per report on a phone (see Table). */
   stackOnPhone?: boolean;
+  /** Rows of the whole list, when `reports` is only the pages loaded so far. */
+  total?: number;
+  hasMore?: boolean;
+  onLoadMore?: () => void;
+  /** The rows come from the indexer: check each shown row against the contract. */
+  checkOnChain?: boolean;
 }) {
-  const reader = useLedgerReader();
-  const store = useContentStore();
-  const config = usePublicConfig();
-  const logOpened = useLogReportOpened();
-  const open = useAction(async (progress: Progress<ReadStep>, reportId: Hex) => {
-    progress("locating");
-    const { readReport } = await import("#core/reports/read.ts"); // the decryption code, on first use
-    const { bytes } = await readReport(reader, store, reportId, identity, { maxBytes: config.maxFileBytes, onProgress: progress });
-    const mime = sniffMime(bytes);
-    downloadBytes(bytes, reportFileName(reportId, mime), mime);
-    logOpened(reportId); // into the admin's activity log, when signed in
-    return reportId;
-  });
-  /** The report the last Open was for. */
-  const openedRow = open.args?.[0];
-
-  if (reports.length === 0)
+  const open = useOpenReport(identity);
+  const count = Math.max(total ?? 0, reports.length);
+  if (count === 0)
     return (
       <p className="muted" data-testid={testId}>
         No reports.
       </p>
     );
+  const row = (report: ReportRecord, index?: number, measure?: (element: HTMLTableRowElement | null) => void) => (
+    <ReportRow
+      key={report.reportId}
+      report={report}
+      nameOf={nameOf}
+      extra={extra}
+      below={below}
+      check={checkOnChain}
+      open={open}
+      index={index}
+      measure={measure}
+    />
+  );
+  if (count >= WINDOWED_FROM || hasMore) {
+    return <WindowedRows reports={reports} total={count} hasMore={hasMore} onLoadMore={onLoadMore} row={row} testId={testId} stackOnPhone={stackOnPhone} />;
+  }
   return (
     <Table testId={testId} columns={COLUMNS} stackOnPhone={stackOnPhone}>
-      {reports.map((report) => (
-        <tr key={report.reportId} data-report={report.reportId}>
-          <td data-label="Registered">{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
-          <td data-label="Patient">{nameOf(report.patient)}</td>
-          <td data-label="Doctor">{nameOf(report.doctor)}</td>
-          <td data-label="Report id">
-            <AddressText value={report.reportId} copy label="report id" />
-          </td>
-          <td data-label="Status">
-            {report.fraudulent ? (
-              <span className="badge" title="This claim was marked fraudulent by the administrator">
-                marked fraudulent
-              </span>
-            ) : report.supersededBy ? (
-              <span className="badge">superseded</span>
-            ) : (
-              <span className="badge badge-ok">current</span>
-            )}
-            {report.supersedes ? (
-              <span className="small muted" data-testid="amends">
-                {" "}
-                amends <AddressText value={report.supersedes} label="amended report id" />
-              </span>
-            ) : null}
-          </td>
-          <td className="cell-actions">
-            <div className="row">
-              <button type="button" className="btn btn-small btn-primary" disabled={open.pending} onClick={() => void open.run(report.reportId)}>
-                Open
-              </button>
-              {extra?.(report)}
-            </div>
-            {openedRow === report.reportId && open.step ? <StepList steps={READ_STEPS} current={open.step} /> : null}
-            {openedRow === report.reportId && open.result ? <Notice kind="success">Decrypted, checked against the chain, and saved.</Notice> : null}
-            {openedRow === report.reportId ? <ErrorBox error={open.error} title="The report could not be opened" /> : null}
-            {below?.(report)}
-          </td>
-        </tr>
-      ))}
+      {reports.map((report) => row(report))}
     </Table>
   );
 }

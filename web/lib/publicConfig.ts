@@ -16,6 +16,8 @@ export interface PublicConfig {
   readonly maxFileBytes: number;
   /** Human name of the network, for wallet prompts. */
   readonly chainName: string;
+  /** Whether the server has an indexer (MEDLEDGER_INDEXER_URL): lists then page through /api/indexer, else they are read from the chain. */
+  readonly indexer: boolean;
 }
 
 /** Why the app cannot talk to a ledger (no deployment known, invalid environment…). */

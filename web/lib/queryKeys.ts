@@ -6,7 +6,7 @@
  *  - `ipfs.*` is content addressed (a CID never changes) and `qrCode` is computed locally: never refreshed by a write.
  * Query with the leaf keys; invalidate with a leaf or with the prefix of a group.
  */
-import type { Address } from "viem";
+import type { Address, Hex } from "viem";
 import type { TimelineFilter } from "#core/contract/events.ts";
 
 export const queryKeys = {
@@ -29,6 +29,8 @@ export const queryKeys = {
       byDoctor: (doctor: Address) => ["ledger", "reports", "doctor", doctor] as const,
       sharedWith: (reader: Address) => ["ledger", "reports", "sharedWith", reader] as const,
     },
+    /** A listed report checked against the contract's record. */
+    reportCheck: (reportId: Hex) => ["ledger", "reportCheck", reportId] as const,
     /** Who can read each of `patient`'s reports now (grants active or expired, not revoked). */
     readersOfPatient: (patient: Address) => ["ledger", "readers", "patient", patient] as const,
     /** The key version `account` published last (0: none). */

@@ -21,6 +21,7 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigRe
         ipfsApiUrl: config.ipfsApiUrl,
         maxFileBytes: config.maxFileBytes,
         chainName: chainNameOf(config.deployment.chainId),
+        indexer: Boolean(env.MEDLEDGER_INDEXER_URL),
       },
     };
   } catch (error) {
