@@ -165,3 +165,21 @@ export async function requireCaughtUp(client: IndexerClient, head: bigint, toler
   }
   return indexed;
 }
+
+/**
+ * Waits (up to `timeoutMs`) until the indexer has processed block `head` — after a transaction,
+ * so the list shows it — then INDEXER_BEHIND. Polls every `intervalMs`.
+ */
+export async function waitForIndexer(
+  client: IndexerClient,
+  head: bigint,
+  options: { readonly timeoutMs?: number; readonly intervalMs?: number } = {},
+): Promise<bigint> {
+  const deadline = Date.now() + (options.timeoutMs ?? 10_000);
+  for (;;) {
+    const indexed = await client.indexedBlock();
+    if (indexed >= head) return indexed;
+    if (Date.now() > deadline) return requireCaughtUp(client, head);
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 200));
+  }
+}

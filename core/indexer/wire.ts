@@ -6,7 +6,12 @@
  */
 import { z } from "zod";
 import type { Address, Hash, Hex } from "viem";
+import type { LedgerEventName } from "../contract/events.ts";
+import { medLedgerAbi } from "../contract/generated/medLedger.ts";
 import { addressSchema } from "../validation.ts";
+
+const EVENT_NAMES: ReadonlySet<string> = new Set(medLedgerAbi.flatMap((item) => (item.type === "event" ? [item.name] : [])));
+const eventNameSchema = z.custom<LedgerEventName>((value) => typeof value === "string" && EVENT_NAMES.has(value), { error: "not an event of the contract" });
 
 export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 500;
@@ -47,7 +52,7 @@ export const patientQuerySchema = z.strictObject({ ...pageQuery, doctor: z.optio
 export const timelineQuerySchema = z.strictObject({
   ...pageQuery,
   actor: z.optional(addressSchema),
-  event: z.optional(z.string().check(z.regex(/^[A-Za-z][A-Za-z0-9]{0,63}$/))),
+  event: z.optional(eventNameSchema),
   /** Unix seconds, inclusive. */
   from: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
   to: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
@@ -82,7 +87,7 @@ export const reportRowSchema = z.object({
 });
 
 export const timelineRowSchema = z.object({
-  eventName: z.string(),
+  eventName: eventNameSchema,
   actor: address,
   args: z.record(z.string(), z.unknown()),
   blockNumber,

@@ -5,8 +5,7 @@
  * end comes near; rows from the indexer are each checked against the contract once shown.
  */
 import { useQuery } from "@tanstack/react-query";
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type ReactNode } from "react";
+import type { ReactNode } from "react";
 import type { Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { checkIndexedReport } from "#core/indexer/check.ts";
@@ -22,6 +21,7 @@ import { AddressText } from "./AddressText.tsx";
 import { ErrorBox, Notice } from "./ErrorBox.tsx";
 import { StepList } from "./Progress.tsx";
 import { Table } from "./Table.tsx";
+import { WindowedTable, type Measure } from "./WindowedTable.tsx";
 
 /** One formatter for every row (toLocaleString builds a new one per call: slow for 1,000 rows); same output. */
 const DATE_TIME = new Intl.DateTimeFormat(undefined, {
@@ -45,7 +45,6 @@ const COLUMNS = ["Registered", "Patient", "Doctor", "Report id", "Status", <span
 
 /** From this many rows on, only the rows on screen are rendered. */
 const WINDOWED_FROM = 60;
-const ROW_HEIGHT_ESTIMATE = 64;
 
 interface RowProps {
   report: ReportRecord;
@@ -56,7 +55,7 @@ interface RowProps {
   check: boolean;
   open: ReturnType<typeof useOpenReport>;
   index?: number;
-  measure?: (element: HTMLTableRowElement | null) => void;
+  measure?: Measure;
 }
 
 function useOpenReport(identity: EncryptionIdentity) {
@@ -139,55 +138,6 @@ function ReportRow({ report: listed, nameOf, extra, below, check, open, index, m
   );
 }
 
-function WindowedRows({
-  reports,
-  total,
-  hasMore,
-  onLoadMore,
-  row,
-  testId,
-  stackOnPhone,
-}: {
-  reports: readonly ReportRecord[];
-  total: number;
-  hasMore: boolean;
-  onLoadMore?: () => void;
-  row: (report: ReportRecord, index: number, measure: (element: HTMLTableRowElement | null) => void) => ReactNode;
-  testId?: string;
-  stackOnPhone?: boolean;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const count = Math.max(total, reports.length);
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT_ESTIMATE, overscan: 6 });
-  const items = virtualizer.getVirtualItems();
-  const lastShown = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (hasMore && lastShown >= reports.length - 20) onLoadMore?.();
-  }, [hasMore, lastShown, reports.length, onLoadMore]);
-  const top = items[0]?.start ?? 0;
-  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
-  return (
-    <div ref={scroller} className="list-window" data-testid={testId ? `${testId}-window` : undefined} data-total={count}>
-      <Table testId={testId} columns={COLUMNS} stackOnPhone={stackOnPhone}>
-        {top > 0 ? <tr aria-hidden="true" style={{ height: top }} /> : null}
-        {items.map((item) => {
-          const report = reports[item.index];
-          return report ? (
-            row(report, item.index, virtualizer.measureElement)
-          ) : (
-            <tr key={`loading-${item.index}`} data-index={item.index} ref={virtualizer.measureElement}>
-              <td colSpan={COLUMNS.length} className="muted">
-                Loading…
-              </td>
-            </tr>
-          );
-        })}
-        {bottom > 0 ? <tr aria-hidden="true" style={{ height: bottom }} /> : null}
-      </Table>
-    </div>
-  );
-}
-
 export function ReportList({
   reports,
   identity,
@@ -225,7 +175,7 @@ export function ReportList({
         No reports.
       </p>
     );
-  const row = (report: ReportRecord, index?: number, measure?: (element: HTMLTableRowElement | null) => void) => (
+  const row = (report: ReportRecord, index?: number, measure?: Measure) => (
     <ReportRow
       key={report.reportId}
       report={report}
@@ -239,7 +189,17 @@ export function ReportList({
     />
   );
   if (count >= WINDOWED_FROM || hasMore) {
-    return <WindowedRows reports={reports} total={count} hasMore={hasMore} onLoadMore={onLoadMore} row={row} testId={testId} stackOnPhone={stackOnPhone} />;
+    return (
+      <WindowedTable
+        columns={COLUMNS}
+        count={count}
+        loaded={reports.length}
+        row={(index, measure) => row(reports[index]!, index, measure)}
+        onNearEnd={hasMore ? onLoadMore : undefined}
+        testId={testId}
+        stackOnPhone={stackOnPhone}
+      />
+    );
   }
   return (
     <Table testId={testId} columns={COLUMNS} stackOnPhone={stackOnPhone}>

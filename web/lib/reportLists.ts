@@ -8,7 +8,8 @@ import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { Address } from "viem";
 import { listedRecord } from "#core/indexer/check.ts";
-import { createIndexerClient, type IndexerClient } from "#core/indexer/client.ts";
+import { createIndexerClient, waitForIndexer, type IndexerClient } from "#core/indexer/client.ts";
+import type { LedgerReader } from "#core/contract/ledger.ts";
 import type { Page, IndexedReport } from "#core/indexer/wire.ts";
 import { listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
@@ -39,7 +40,12 @@ export function indexerClient(): IndexerClient {
   return client;
 }
 
-function fetchPage(kind: ReportListKind, account: Address, cursor: string | null): Promise<Page<IndexedReport>> {
+/**
+ * The first page once the indexer has reached the chain's current block (so a list refreshed after
+ * a transaction shows it), the following ones at once (keyset pages do not move).
+ */
+async function fetchPage(reader: LedgerReader, kind: ReportListKind, account: Address, cursor: string | null): Promise<Page<IndexedReport>> {
+  if (cursor === null) await waitForIndexer(indexerClient(), await reader.publicClient.getBlockNumber({ cacheTime: 0 }));
   const page = { cursor, limit: LIST_PAGE_SIZE };
   if (kind === "ofPatient") return indexerClient().reports({ ...page, patient: account });
   if (kind === "byDoctor") return indexerClient().reports({ ...page, doctor: account });
@@ -52,7 +58,7 @@ export function useReportList(kind: ReportListKind, account: Address): ReportLis
   const key = queryKeys.ledger.reports[kind](account);
   const indexed = useInfiniteQuery({
     queryKey: [...key, "indexer"],
-    queryFn: ({ pageParam }: { pageParam: string | null }) => fetchPage(kind, account, pageParam),
+    queryFn: ({ pageParam }: { pageParam: string | null }) => fetchPage(reader, kind, account, pageParam),
     initialPageParam: null as string | null,
     getNextPageParam: (last: Page<IndexedReport>) => last.nextCursor,
     enabled: config.indexer,
