@@ -51,7 +51,15 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
   return (
     <>
       {reports.reports && reports.reports.length > 0 ? (
-        <ShareReports identity={identity} reports={reports.reports} chosen={chosen} which={which} onWhich={setWhich} onShared={() => setChosen(new Set())} />
+        <ShareReports
+          identity={identity}
+          reports={reports.reports}
+          total={reports.total}
+          chosen={chosen}
+          which={which}
+          onWhich={setWhich}
+          onShared={() => setChosen(new Set())}
+        />
       ) : null}
       <SharedDoctors readers={readers.data} />
       <ErrorBox error={readers.error} title="Could not tell who can read your reports" />
