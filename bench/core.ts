@@ -20,7 +20,7 @@ import { prepareReport, submitReport, type PreparedReport } from "#core/reports/
 import { addStaff } from "#core/staff/staff.ts";
 import { verifyDigests } from "#core/verify/verify.ts";
 import { digestPath } from "#core/node/files.ts";
-import { benchReportPdf } from "./reportFiles.ts";
+import { randomReportPdf as benchReportPdf } from "#harness/data/manyReports.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { startLocalStack } from "#local-stack/index.ts";

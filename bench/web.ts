@@ -1,7 +1,7 @@
 /**
  * Web benchmark on the production build: first-load JavaScript of the patient and verify pages
  * (every script the page's HTML loads, gzipped — what a first visit downloads), and the time to
- * list 1,000 reports of one patient from chain events to rendered rows, in Chromium.
+ * list 10,000 reports of one patient through the indexer to rendered rows, in Chromium.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -66,13 +66,15 @@ export async function seedReports(
 ): Promise<void> {
   const store = createKuboStore(stack.ipfsApiUrl);
   const batchSize = options.batch ?? 20;
-  let batch: PreparedReport[] = [];
-  for (let i = 0; i < count; i++) {
-    batch.push(await prepareReport(doctor, store, { file: await randomReportPdf(options.fileBytes ?? 256), patient }));
-    if (batch.length === batchSize || i === count - 1) {
-      await submitReports(doctor, batch);
-      batch = [];
-      if (options.log && (i + 1) % 1000 === 0) options.log(`  ${i + 1} of ${count} reports registered`);
-    }
+  for (let done = 0; done < count;) {
+    const size = Math.min(batchSize, count - done);
+    // A batch is prepared concurrently (reads, encryption, IPFS), then registered in one transaction.
+    const batch: PreparedReport[] = await Promise.all(
+      Array.from({ length: size }, async () => prepareReport(doctor, store, { file: await randomReportPdf(options.fileBytes ?? 256), patient })),
+    );
+    await submitReports(doctor, batch);
+    const before = done;
+    done += size;
+    if (options.log && Math.floor(done / 1000) > Math.floor(before / 1000)) options.log(`  ${done} of ${count} reports registered`);
   }
 }
