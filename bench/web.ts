@@ -11,6 +11,7 @@ import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
 import { freePort } from "#local-stack/processes.ts";
 import { round } from "./stats.ts";
 import { benchListing } from "./listing.ts";
+import { benchTimeline } from "./timeline.ts";
 
 /**
  * Sum of the gzipped sizes (kB) of the scripts `path` loads on first visit. Scripts marked
@@ -58,6 +59,7 @@ export async function benchWeb(log: (line: string) => void): Promise<Record<stri
       `first-load JS (gzip, module browsers): patient ${figures.patientPageFirstLoadJsKbGzip} kB, verify ${figures.verifyPageFirstLoadJsKbGzip} kB, doctor ${figures.doctorPageFirstLoadJsKbGzip} kB, reception ${figures.receptionPageFirstLoadJsKbGzip} kB, admin ${figures.adminPageFirstLoadJsKbGzip} kB; with the noModule polyfills: patient ${figures.patientPageFirstLoadJsKbGzipWithNoModulePolyfills} kB, verify ${figures.verifyPageFirstLoadJsKbGzipWithNoModulePolyfills} kB`,
     );
     Object.assign(figures, await benchListing(stack, log));
+    Object.assign(figures, await benchTimeline(stack, log));
     return figures;
   } finally {
     await stack?.stop();
