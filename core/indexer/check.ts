@@ -9,16 +9,9 @@ import type { LedgerReader } from "../contract/ledger.ts";
 import { isMedLedgerError } from "../errors.ts";
 import { claimIdOf } from "../reports/claimId.ts";
 import { getStoredReport, type ReportRecord } from "../reports/records.ts";
-import type { IndexedReport } from "./wire.ts";
+import type { ListedReport } from "./listed.ts";
 
-/**
- * A listed report as the core's ReportRecord, as the indexer has it (before the check). The
- * wrapped keys are not part of a list: they are read from the chain when the report is opened
- * (core/reports/versions.ts).
- */
-export function listedRecord(row: IndexedReport): ReportRecord {
-  return { ...row, patientKey: "0x", doctorKey: "0x" };
-}
+export type { ListedReport } from "./listed.ts";
 
 export type ReportCheck =
   | { readonly ok: true; readonly reportId: Hex; readonly record: ReportRecord }
@@ -26,9 +19,6 @@ export type ReportCheck =
   | { readonly ok: false; readonly reportId: Hex; readonly record: ReportRecord | null; readonly differences: readonly string[] };
 
 const ZERO = `0x${"0".repeat(64)}`;
-
-/** What a list shows of a report (an indexer row, or a record built from one). */
-export type ListedReport = Omit<ReportRecord, "patientKey" | "doctorKey">;
 
 export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport): Promise<ReportCheck> {
   let stored: Awaited<ReturnType<typeof getStoredReport>>;

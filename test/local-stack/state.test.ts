@@ -23,6 +23,7 @@ import { openDatabase } from "#server/db/open.ts";
 import { describeState, startLocalStack, type LocalStack, type LocalStackOptions } from "#local-stack/index.ts";
 import { freePort, portInUse, processAlive } from "#local-stack/processes.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
+import { createIndexerClient } from "#core/indexer/client.ts";
 
 /** The embedded database of the stack: these tests do not touch a PostgreSQL of the environment. */
 const { DATABASE_URL: _ignored, ...ENV } = process.env;
@@ -60,7 +61,8 @@ async function withDatabase<T>(dataDir: string, use: (db: Awaited<ReturnType<typ
 }
 
 describe("local stack state (all or nothing)", function () {
-  this.timeout(90_000);
+  // Each start includes the indexer catching up with the chain.
+  this.timeout(240_000);
   let dataDir: string;
   let stack: LocalStack | undefined;
 
@@ -103,6 +105,10 @@ describe("local stack state (all or nothing)", function () {
     const verified = await verifyReport(ledger, { kind: "digests", digests: { sha1: first!.sha1, sha256: first!.sha256 } });
     expect(verified.status).to.equal("genuine");
     expect((await createKuboStore(stack.ipfsApiUrl).cat(first!.cid)).byteLength).to.be.greaterThan(0);
+    // The indexer's database was kept too, and lists what the chain holds.
+    expect(existsSync(join(dataDir, "indexer"))).to.equal(true);
+    const indexed = await createIndexerClient({ baseUrl: stack.indexerUrl }).reports({ limit: 500 });
+    expect(indexed.items.map((r) => r.reportId).sort()).to.deep.equal((await reports(stack)).map((r) => r.reportId).sort());
     const anchors = await readAuditAnchors(ledger);
     await withDatabase(dataDir, async ({ db }) => {
       expect(await allActivity(db)).to.have.length(3);
@@ -125,6 +131,7 @@ describe("local stack state (all or nothing)", function () {
       .cat(first!.cid)
       .catch((error: unknown) => (missing = error));
     expect(missing, "the old report's file is gone from IPFS").to.be.instanceOf(Error);
+    expect((await createIndexerClient({ baseUrl: stack.indexerUrl }).reports({})).total, "the old index is gone").to.equal(0);
     await stack.stop();
     stack = undefined;
     await withDatabase(dataDir, async ({ db }) => expect(await allActivity(db)).to.have.length(0));

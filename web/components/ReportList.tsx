@@ -8,7 +8,6 @@ import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
 import type { Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { checkIndexedReport } from "#core/indexer/check.ts";
 import type { ReadStep } from "#core/reports/read.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
 import { downloadBytes, reportFileName, sniffMime } from "../lib/files.ts";
@@ -79,7 +78,7 @@ function ReportRow({ report: listed, nameOf, extra, below, check, open, index, m
   // O(1) per shown row: the contract's own record of this report.
   const checked = useQuery({
     queryKey: queryKeys.ledger.reportCheck(listed.reportId),
-    queryFn: () => checkIndexedReport(reader, listed),
+    queryFn: async () => (await import("#core/indexer/check.ts")).checkIndexedReport(reader, listed),
     enabled: check,
     staleTime: 30_000,
   });

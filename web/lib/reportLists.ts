@@ -7,9 +7,9 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { Address } from "viem";
-import { listedRecord } from "#core/indexer/check.ts";
-import { createIndexerClient, waitForIndexer, type IndexerClient } from "#core/indexer/client.ts";
 import type { LedgerReader } from "#core/contract/ledger.ts";
+import type { IndexerClient } from "#core/indexer/client.ts";
+import { listedRecord } from "#core/indexer/listed.ts";
 import type { Page, IndexedReport } from "#core/indexer/wire.ts";
 import { listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
@@ -32,12 +32,23 @@ export interface ReportListSource {
   readonly fromIndexer: boolean;
 }
 
-let client: IndexerClient | undefined;
+let client: Promise<IndexerClient> | undefined;
 
-/** The indexer's list API through this site's server. */
-export function indexerClient(): IndexerClient {
-  client ??= createIndexerClient({ baseUrl: "/api/indexer" });
+/** The indexer's list API through this site's server (its code and schemas loaded on first use, not with the page). */
+export function indexerClient(): Promise<IndexerClient> {
+  client ??= import("#core/indexer/client.ts").then(({ createIndexerClient }) => createIndexerClient({ baseUrl: "/api/indexer" }));
   return client;
+}
+
+/** Waits until the indexer has reached the chain's current block (a list refreshed after a transaction shows it). */
+export async function indexerCaughtUp(reader: LedgerReader): Promise<IndexerClient> {
+  const [indexer, { waitForIndexer }, head] = await Promise.all([
+    indexerClient(),
+    import("#core/indexer/client.ts"),
+    reader.publicClient.getBlockNumber({ cacheTime: 0 }),
+  ]);
+  await waitForIndexer(indexer, head);
+  return indexer;
 }
 
 /**
@@ -45,11 +56,11 @@ export function indexerClient(): IndexerClient {
  * a transaction shows it), the following ones at once (keyset pages do not move).
  */
 async function fetchPage(reader: LedgerReader, kind: ReportListKind, account: Address, cursor: string | null): Promise<Page<IndexedReport>> {
-  if (cursor === null) await waitForIndexer(indexerClient(), await reader.publicClient.getBlockNumber({ cacheTime: 0 }));
+  const indexer = cursor === null ? await indexerCaughtUp(reader) : await indexerClient();
   const page = { cursor, limit: LIST_PAGE_SIZE };
-  if (kind === "ofPatient") return indexerClient().reports({ ...page, patient: account });
-  if (kind === "byDoctor") return indexerClient().reports({ ...page, doctor: account });
-  return indexerClient().sharedWith({ ...page, reader: account });
+  if (kind === "ofPatient") return indexer.reports({ ...page, patient: account });
+  if (kind === "byDoctor") return indexer.reports({ ...page, doctor: account });
+  return indexer.sharedWith({ ...page, reader: account });
 }
 
 export function useReportList(kind: ReportListKind, account: Address): ReportListSource {

@@ -6,11 +6,10 @@
 import { useInfiniteQuery, useQuery, keepPreviousData } from "@tanstack/react-query";
 import { useMemo } from "react";
 import type { TimelineEntry, TimelineFilter } from "#core/contract/events.ts";
-import { waitForIndexer } from "#core/indexer/client.ts";
 import type { IndexedEvent, Page } from "#core/indexer/wire.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
 import { queryKeys } from "./queryKeys.ts";
-import { indexerClient, LIST_PAGE_SIZE } from "./reportLists.ts";
+import { indexerCaughtUp, indexerClient, LIST_PAGE_SIZE } from "./reportLists.ts";
 
 export interface TimelineSource {
   readonly entries: readonly TimelineEntry[] | undefined;
@@ -28,8 +27,8 @@ export function useIndexedTimeline(filter: TimelineFilter): TimelineSource {
   const pages = useInfiniteQuery({
     queryKey: [...queryKeys.ledger.timeline(filter), "indexer"],
     queryFn: async ({ pageParam }: { pageParam: string | null }): Promise<Page<IndexedEvent>> => {
-      if (pageParam === null) await waitForIndexer(indexerClient(), await reader.publicClient.getBlockNumber({ cacheTime: 0 }));
-      return indexerClient().timeline({
+      const indexer = pageParam === null ? await indexerCaughtUp(reader) : await indexerClient();
+      return indexer.timeline({
         cursor: pageParam,
         limit: LIST_PAGE_SIZE,
         actor: filter.actor,
@@ -43,7 +42,11 @@ export function useIndexedTimeline(filter: TimelineFilter): TimelineSource {
     placeholderData: keepPreviousData,
     enabled: config.indexer,
   });
-  const actors = useQuery({ queryKey: [...queryKeys.ledger.timeline(), "actors"], queryFn: () => indexerClient().actors(), enabled: config.indexer });
+  const actors = useQuery({
+    queryKey: [...queryKeys.ledger.timeline(), "actors"],
+    queryFn: async () => (await indexerClient()).actors(),
+    enabled: config.indexer,
+  });
   const loaded = pages.data?.pages;
   const entries = useMemo(() => loaded?.flatMap((page) => page.items), [loaded]);
   return {
