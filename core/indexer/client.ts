@@ -4,8 +4,7 @@
  * the records themselves are on the chain and unaffected. The web app reaches it through its own
  * server (/api/indexer), the CLI, tests and benchmarks directly.
  */
-import type { z } from "zod";
-import { z as zod } from "zod";
+import * as z from "zod/mini";
 import { MedLedgerError } from "../errors.ts";
 import {
   errorBodySchema,
@@ -69,8 +68,8 @@ function queryString(query: Query): string {
   return text ? `?${text}` : "";
 }
 
-const statusSchema = zod.record(zod.string(), zod.object({ id: zod.number(), block: zod.object({ number: zod.number() }) }));
-const actorsSchema = zod.object({ items: zod.array(zod.string()) });
+const statusSchema = z.record(z.string(), z.object({ id: z.number(), block: z.object({ number: z.number() }) }));
+const actorsSchema = z.object({ items: z.array(z.string()) });
 
 export function createIndexerClient(options: IndexerClientOptions): IndexerClient {
   const baseUrl = options.baseUrl.replace(/\/$/, "");
@@ -85,7 +84,7 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     }
   }
 
-  async function getJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  async function getJson<S extends z.ZodMiniType>(path: string, schema: S): Promise<z.output<S>> {
     const response = await request(path);
     const body: unknown = await response.json().catch(() => undefined);
     if (response.status === 400) {
@@ -102,7 +101,7 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     return parsed.data;
   }
 
-  const page = <R extends z.ZodType>(row: R) => {
+  const page = <R extends z.ZodMiniType>(row: R) => {
     const schema = pageSchema(row);
     return (path: string, query: Query): Promise<Page<z.output<R>>> => getJson(`${path}${queryString(query)}`, schema) as Promise<Page<z.output<R>>>;
   };

@@ -4,7 +4,7 @@
  * client). Every list is newest first, ordered by the position of its row's event on the chain;
  * a cursor is the position of the last row of a page (`<block>-<log index>`).
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { Address, Hash, Hex } from "viem";
 import type { LedgerEventName } from "../contract/events.ts";
 import { medLedgerAbi } from "../contract/generated/medLedger.ts";
@@ -61,9 +61,9 @@ export const timelineQuerySchema = z.strictObject({
 export type ReportQuery = z.input<typeof reportQuerySchema>;
 export type TimelineQuery = z.input<typeof timelineQuerySchema>;
 
-const hex = z.string().check(z.regex(/^0x[0-9a-fA-F]*$/)) as unknown as z.ZodType<Hex>;
-const hash = z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) as unknown as z.ZodType<Hash>;
-const address = addressSchema as unknown as z.ZodType<Address, string>;
+const hex = z.string().check(z.regex(/^0x[0-9a-fA-F]*$/)) as unknown as z.ZodMiniType<Hex>;
+const hash = z.string().check(z.regex(/^0x[0-9a-fA-F]{64}$/)) as unknown as z.ZodMiniType<Hash>;
+const address = addressSchema as unknown as z.ZodMiniType<Address, string>;
 const blockNumber = z.pipe(
   z.string().check(z.regex(/^\d+$/)),
   z.transform((text: string) => BigInt(text)),
@@ -116,7 +116,7 @@ export const grantRowSchema = z.object({
 
 export const patientRowSchema = z.object({ account: address, registeredBy: address, profileCid: hex, doctor: z.optional(address) });
 
-export function pageSchema<T extends z.ZodType>(row: T) {
+export function pageSchema<T extends z.ZodMiniType>(row: T) {
   return z.object({ items: z.array(row), nextCursor: z.nullable(z.string()), total: z.number() });
 }
 

@@ -8,7 +8,7 @@ import { db } from "ponder:api";
 import schema from "ponder:schema";
 import { Hono, type Context } from "hono";
 import { and, count, eq, gt, gte, lte, or, sql } from "ponder";
-import type { z } from "zod";
+import type * as z from "zod/mini";
 import {
   DEFAULT_PAGE_SIZE,
   grantQuerySchema,
@@ -23,9 +23,9 @@ import { grantRow, patientRow, reportRow, staffRow, timelineRow } from "#indexer
 
 const app = new Hono();
 
-type Parsed<S extends z.ZodType> = { ok: true; query: z.output<S> } | { ok: false; response: Response };
+type Parsed<S extends z.ZodMiniType> = { ok: true; query: z.output<S> } | { ok: false; response: Response };
 
-function parseQuery<S extends z.ZodType>(c: Context, querySchema: S): Parsed<S> {
+function parseQuery<S extends z.ZodMiniType>(c: Context, querySchema: S): Parsed<S> {
   const parsed = querySchema.safeParse(c.req.query());
   if (parsed.success) return { ok: true, query: parsed.data };
   const issue = parsed.error.issues[0];
