@@ -16,7 +16,9 @@ import { demoAccount } from "#core/dev/demoKeys.ts";
 import { isMedLedgerError } from "#core/errors.ts";
 import { checkIndexedReport } from "#core/indexer/check.ts";
 import { allPages, createIndexerClient, type IndexerClient } from "#core/indexer/client.ts";
+import { checkedStaff } from "#core/indexer/staff.ts";
 import { MAX_PAGE_SIZE } from "#core/indexer/wire.ts";
+import { listStaff } from "#core/staff/staff.ts";
 import { listReports } from "#core/reports/records.ts";
 import { createLedgerReader, createLedgerWriter } from "#core/node/clients.ts";
 import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
@@ -90,9 +92,13 @@ describe("indexer (Ponder) on a real chain", function () {
     expect(tampered.ok ? [] : tampered.differences).to.deep.equal(["registration time", "fraud mark"]);
   });
 
-  it("lists staff, a doctor's patients and the grants of the demo data", async () => {
+  it("lists staff (checked on chain: the same directory as the chain's events), a doctor's patients and the grants of the demo data", async () => {
     const staff = await allPages((cursor) => client.staff({ limit: 2, cursor }));
     expect(staff.map((s) => s.name)).to.include("Dr. Ada Lovelace");
+    const ledger = createLedgerReader(config());
+    expect(await checkedStaff(ledger, staff)).to.deep.equal(await listStaff(ledger));
+    const forged = await checkedStaff(ledger, [{ ...staff[0]!, name: "Dr. Impostor" }]);
+    expect(forged[0]!.profileVerified).to.equal(false);
     const doctor = findDemoPerson("doctor1")!.address;
     const patients = await client.patients({ doctor });
     expect(patients.total).to.be.greaterThan(0);
