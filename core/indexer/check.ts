@@ -4,11 +4,11 @@
  * is compared with the contract's record, and its SHA-256 with the claim id (keccak256 of the
  * SHA-256 and the doctor). The web shows the chain's word on every row it renders.
  */
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { isMedLedgerError } from "../errors.ts";
 import { claimIdOf } from "../reports/claimId.ts";
-import { getStoredReport, type ReportRecord } from "../reports/records.ts";
+import { getStoredReport, grantOf, type ReportRecord } from "../reports/records.ts";
 import type { ListedReport } from "./listed.ts";
 
 export type { ListedReport } from "./listed.ts";
@@ -20,7 +20,11 @@ export type ReportCheck =
 
 const ZERO = `0x${"0".repeat(64)}`;
 
-export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport): Promise<ReportCheck> {
+/**
+ * `sharedWith`: the row is listed as shared with this reader — the contract's `grantOf` must say
+ * the access is active (one more O(1) read).
+ */
+export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport, sharedWith?: Address): Promise<ReportCheck> {
   let stored: Awaited<ReturnType<typeof getStoredReport>>;
   try {
     stored = await getStoredReport(ledger, row.reportId);
@@ -53,6 +57,7 @@ export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport
   if ((supersededBy ?? "").toLowerCase() !== (row.supersededBy ?? "").toLowerCase()) differences.push("amendment");
   if (stored.fraudulent !== row.fraudulent) differences.push("fraud mark");
   if (Number(stored.version) !== row.version) differences.push("key version");
+  if (sharedWith && (await grantOf(ledger, row.reportId, sharedWith)).status !== "active") differences.push("access");
   return differences.length === 0 ? { ok: true, reportId: row.reportId, record } : { ok: false, reportId: row.reportId, record, differences };
 }
 

@@ -105,6 +105,13 @@ describe("indexer (Ponder) on a real chain", function () {
     expect(patients.items.every((p) => p.doctor === doctor)).to.equal(true);
     const grants = await client.grants({ patient: findDemoPerson("patient1")!.address });
     expect(grants.items.every((g) => g.active)).to.equal(true);
+    // A report shared with a reader checks out with its grant; claimed shared with anyone else, it does not.
+    const grant = grants.items[0]!;
+    const shared = await client.sharedWith({ reader: grant.reader });
+    const row = shared.items.find((r) => r.reportId === grant.reportId)!;
+    expect((await checkIndexedReport(ledger, row, grant.reader)).ok).to.equal(true);
+    const notShared = await checkIndexedReport(ledger, row, findDemoPerson("stranger")!.address);
+    expect(notShared.ok ? [] : notShared.differences).to.deep.equal(["access"]);
   });
 
   it("refuses a page size above the cap and a malformed cursor or address with 400", async () => {

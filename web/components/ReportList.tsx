@@ -6,7 +6,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import type { ReactNode } from "react";
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { ReadStep } from "#core/reports/read.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
@@ -52,6 +52,8 @@ interface RowProps {
   below?: (report: ReportRecord) => ReactNode;
   /** Check the row against the contract (rows listed by the indexer). */
   check: boolean;
+  /** The list is of reports shared with this reader: the check includes the grant. */
+  sharedWith?: Address;
   open: ReturnType<typeof useOpenReport>;
   index?: number;
   measure?: Measure;
@@ -73,12 +75,12 @@ function useOpenReport(identity: EncryptionIdentity) {
   });
 }
 
-function ReportRow({ report: listed, nameOf, extra, below, check, open, index, measure }: RowProps) {
+function ReportRow({ report: listed, nameOf, extra, below, check, sharedWith, open, index, measure }: RowProps) {
   const reader = useLedgerReader();
   // O(1) per shown row: the contract's own record of this report.
   const checked = useQuery({
-    queryKey: queryKeys.ledger.reportCheck(listed.reportId),
-    queryFn: async () => (await import("#core/indexer/check.ts")).checkIndexedReport(reader, listed),
+    queryKey: [...queryKeys.ledger.reportCheck(listed.reportId), sharedWith ?? null],
+    queryFn: async () => (await import("#core/indexer/check.ts")).checkIndexedReport(reader, listed, sharedWith),
     enabled: check,
     staleTime: 30_000,
   });
@@ -149,6 +151,7 @@ export function ReportList({
   hasMore = false,
   onLoadMore,
   checkOnChain = false,
+  sharedWith,
 }: {
   reports: readonly ReportRecord[];
   identity: EncryptionIdentity;
@@ -165,6 +168,8 @@ export function ReportList({
   onLoadMore?: () => void;
   /** The rows come from the indexer: check each shown row against the contract. */
   checkOnChain?: boolean;
+  /** The rows are reports shared with this reader (the check then includes the grant). */
+  sharedWith?: Address;
 }) {
   const open = useOpenReport(identity);
   const count = Math.max(total ?? 0, reports.length);
@@ -182,6 +187,7 @@ export function ReportList({
       extra={extra}
       below={below}
       check={checkOnChain}
+      sharedWith={sharedWith}
       open={open}
       index={index}
       measure={measure}

@@ -69,6 +69,7 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
             hasMore={shared.hasMore}
             onLoadMore={shared.loadMore}
             checkOnChain={shared.fromIndexer}
+            sharedWith={address}
             identity={identity}
             nameOf={nameOf}
             testId="shared-reports"
