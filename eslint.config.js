@@ -13,7 +13,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 /** Top-level folders and who may import them (everything not listed may import anything). */
-const AREAS = ["core", "server", "web", "cli", "local-stack", "harness", "test", "scripts", "bench", "ignition"];
+const AREAS = ["core", "server", "web", "cli", "local-stack", "harness", "test", "scripts", "bench", "ignition", "indexer"];
 const others = (...allowed) => AREAS.filter((area) => !allowed.includes(area)).map((area) => `./${area}`);
 
 const zones = [
@@ -40,6 +40,11 @@ const zones = [
     message: "The local stack is infrastructure: it imports core/, server/ and ignition/ only.",
   },
   { target: "./harness", from: ["./test", "./bench"], message: "The harness serves tests and benchmarks; it imports neither." },
+  {
+    target: "./indexer",
+    from: others("indexer", "core"),
+    message: "The indexer (Ponder) depends on core/ only; everyone else reaches it over its HTTP API (core/indexer/client.ts).",
+  },
 ];
 
 export default tseslint.config(
@@ -86,6 +91,13 @@ export default tseslint.config(
   {
     files: ["web/**/*.tsx", "web/**/*.ts"],
     ...reactHooks.configs.flat["recommended-latest"],
+  },
+  {
+    files: ["indexer/**/*.ts"],
+    rules: {
+      // Ponder's virtual modules (ponder:registry, ponder:schema, ponder:api) exist only inside Ponder's build.
+      "import-x/no-unresolved": ["error", { ignore: ["^ponder:"] }],
+    },
   },
   {
     files: ["test/**/*.ts"],

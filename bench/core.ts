@@ -20,7 +20,7 @@ import { prepareReport, submitReport, type PreparedReport } from "#core/reports/
 import { addStaff } from "#core/staff/staff.ts";
 import { verifyDigests } from "#core/verify/verify.ts";
 import { digestPath } from "#core/node/files.ts";
-import { benchReportPdf } from "./reportFiles.ts";
+import { randomReportPdf as benchReportPdf } from "#harness/data/manyReports.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
 import { startLocalStack } from "#local-stack/index.ts";
@@ -36,7 +36,15 @@ const SIZES = [
 
 export async function benchCore(log: (line: string) => void): Promise<Record<string, number>> {
   const dataDir = mkdtempSync(join(tmpdir(), "medledger-bench-"));
-  const stack = await startLocalStack({ rpcPort: await freePort(), ipfsPort: await freePort(), dataDir, seed: false, web: false, writeDeploymentFile: false });
+  const stack = await startLocalStack({
+    rpcPort: await freePort(),
+    ipfsPort: await freePort(),
+    indexerPort: await freePort(),
+    dataDir,
+    seed: false,
+    web: false,
+    writeDeploymentFile: false,
+  });
   const figures: Record<string, number> = {};
   try {
     const config = { rpcUrl: stack.rpcUrl, ipfsApiUrl: stack.ipfsApiUrl, deployment: stack.deployment, maxFileBytes: 64 * 1024 * 1024 };

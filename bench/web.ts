@@ -1,7 +1,7 @@
 /**
  * Web benchmark on the production build: first-load JavaScript of the patient and verify pages
  * (every script the page's HTML loads, gzipped — what a first visit downloads), and the time to
- * list 1,000 reports of one patient from chain events to rendered rows, in Chromium.
+ * list 10,000 reports of one patient through the indexer to rendered rows, in Chromium.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,6 +11,7 @@ import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
 import { freePort } from "#local-stack/processes.ts";
 import { round } from "./stats.ts";
 import { benchListing } from "./listing.ts";
+import { benchTimeline } from "./timeline.ts";
 
 /**
  * Sum of the gzipped sizes (kB) of the scripts `path` loads on first visit. Scripts marked
@@ -36,6 +37,7 @@ export async function benchWeb(log: (line: string) => void): Promise<Record<stri
     stack = await startLocalStack({
       rpcPort: await freePort(),
       ipfsPort: await freePort(),
+      indexerPort: await freePort(),
       webPort: await freePort(),
       dataDir,
       seed: false,
@@ -57,6 +59,7 @@ export async function benchWeb(log: (line: string) => void): Promise<Record<stri
       `first-load JS (gzip, module browsers): patient ${figures.patientPageFirstLoadJsKbGzip} kB, verify ${figures.verifyPageFirstLoadJsKbGzip} kB, doctor ${figures.doctorPageFirstLoadJsKbGzip} kB, reception ${figures.receptionPageFirstLoadJsKbGzip} kB, admin ${figures.adminPageFirstLoadJsKbGzip} kB; with the noModule polyfills: patient ${figures.patientPageFirstLoadJsKbGzipWithNoModulePolyfills} kB, verify ${figures.verifyPageFirstLoadJsKbGzipWithNoModulePolyfills} kB`,
     );
     Object.assign(figures, await benchListing(stack, log));
+    Object.assign(figures, await benchTimeline(stack, log));
     return figures;
   } finally {
     await stack?.stop();

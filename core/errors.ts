@@ -51,7 +51,13 @@ export type MedLedgerErrorCode =
   /** The hospital's relayer cannot pay for the gas of a patient's signed action. */
   | "RELAYER_OUT_OF_FUNDS"
   /** This server sends no signed actions (no relayer key configured). */
-  | "RELAYER_UNAVAILABLE";
+  | "RELAYER_UNAVAILABLE"
+  /** The indexer (the lists' service) does not answer, or answers nonsense. */
+  | "INDEXER_UNAVAILABLE"
+  /** The indexer answers but has not caught up with the chain yet. */
+  | "INDEXER_BEHIND"
+  /** What the indexer listed differs from the contract's record. */
+  | "INDEXER_MISMATCH";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

@@ -1,8 +1,9 @@
 /**
  * The local stack: a local chain (anvil, its state kept in the data folder), the MedLedger
- * contract deployed to it, the embedded IPFS node behind a Kubo-RPC endpoint, optional demo data
- * and the web app, with the hospital's relayer (a dev account the chain funds, so a patient holding
- * no ETH can act). Used by `npm start`, the CLI and browser tests, and the benchmarks.
+ * contract deployed to it, the embedded IPFS node behind a Kubo-RPC endpoint, optional demo data,
+ * the indexer (Ponder, the lists' API) and the web app, with the hospital's relayer (a dev account
+ * the chain funds, so a patient holding no ETH can act). Used by `npm start`, the CLI and browser
+ * tests, and the benchmarks.
  *
  * State is all or nothing (local-stack/state.ts): chain, IPFS and database are kept together in
  * the data folder and reused by the next start when they still belong together; otherwise — or
@@ -18,6 +19,7 @@ import { startChain } from "./chain.ts";
 import { openHeliaStore, type HeliaStore } from "./ipfs/heliaStore.ts";
 import { startKuboRpcServer } from "./ipfs/kuboRpcServer.ts";
 import { deployLocal } from "./deploy.ts";
+import { startIndexer } from "./indexer.ts";
 import { BIN, childEnv, portHolder, portInUse, startProcess, waitUntil, type ManagedProcess } from "./processes.ts";
 import { anyState, checkKept, precheck, readRecord, statePaths, wipeState, writeRecord } from "./state.ts";
 
@@ -25,6 +27,8 @@ export interface LocalStackOptions {
   readonly rpcPort?: number;
   readonly ipfsPort?: number;
   readonly webPort?: number;
+  /** The indexer's list API (Ponder's HTTP server). */
+  readonly indexerPort?: number;
   /** Where the chain, the IPFS node and the embedded database keep their state (default `.data/`). */
   readonly dataDir?: string;
   /** Discard the state kept in `dataDir` and start afresh (`npm start -- --fresh`). */
@@ -45,6 +49,8 @@ export interface LocalStack {
   readonly rpcUrl: string;
   readonly ipfsApiUrl: string;
   readonly webUrl?: string;
+  /** The indexer's list API. */
+  readonly indexerUrl: string;
   readonly deployment: Deployment;
   /** Whether the demo data is there (seeded now, or in the kept state). */
   readonly seeded: boolean;
@@ -78,6 +84,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const rpcPort = options.rpcPort ?? 8545;
   const ipfsPort = options.ipfsPort ?? 5001;
   const webPort = options.webPort ?? 3000;
+  const indexerPort = options.indexerPort ?? 42069;
   const dataDir = options.dataDir ?? join(PROJECT_ROOT, ".data");
   const env = options.env ?? process.env;
   const stops: (() => Promise<void>)[] = [];
@@ -89,6 +96,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureFree(rpcPort, "Ethereum node", "--rpc-port");
     await ensureFree(ipfsPort, "IPFS API", "--ipfs-port");
     if (options.web) await ensureFree(webPort, "web app", "--web-port");
+    await ensureFree(indexerPort, "indexer", "--indexer-port");
 
     const paths = statePaths(dataDir);
     mkdirSync(dataDir, { recursive: true });
@@ -158,6 +166,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log(`MedLedger at ${deployment.address} (chain ${deployment.chainId})`);
     const state: StackState = reason === undefined ? { kept: true, dataDir } : { kept: false, dataDir, reason };
 
+    log(`starting the indexer (Ponder) on 127.0.0.1:${indexerPort}, its database in ${paths.indexer}`);
+    const indexer = await startIndexer({ rpcUrl, deployment, port: indexerPort, dataDir: paths.indexer, env, log });
+    stops.push(() => indexer.stop());
+
     let webUrl: string | undefined;
     if (options.web) {
       webUrl = `http://localhost:${webPort}`;
@@ -176,6 +188,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
             MEDLEDGER_DATA_DIR: dataDir,
             // The hospital's relayer: the dev account anvil funds at index 19 (a key of the environment wins).
             MEDLEDGER_RELAYER_KEY: env.MEDLEDGER_RELAYER_KEY || devRelayerKey(),
+            MEDLEDGER_INDEXER_URL: indexer.url,
           },
           env,
         ),
@@ -183,7 +196,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stops.push(() => web.stop());
       await waitUntil("the web app answers", async () => (await fetch(webUrl!)).status < 500, web);
     }
-    return { rpcUrl, ipfsApiUrl: ipfs.url, webUrl, deployment, seeded, state, stop };
+    return { rpcUrl, ipfsApiUrl: ipfs.url, webUrl, indexerUrl: indexer.url, deployment, seeded, state, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -22,6 +22,8 @@ export interface StatePaths {
   readonly chainState: string;
   readonly ipfs: string;
   readonly pglite: string;
+  /** The indexer's PGlite database (derived from the chain: rebuilt when missing). */
+  readonly indexer: string;
 }
 
 export function statePaths(dataDir: string): StatePaths {
@@ -30,6 +32,7 @@ export function statePaths(dataDir: string): StatePaths {
     chainState: join(dataDir, "chain", "state.json"),
     ipfs: join(dataDir, "ipfs"),
     pglite: join(dataDir, "pglite"),
+    indexer: join(dataDir, "indexer"),
   };
 }
 
@@ -155,8 +158,8 @@ async function activityEntries(dataDir: string, env: NodeJS.ProcessEnv): Promise
 const TABLES: readonly string[] = (Object.values(schema) as unknown[]).flatMap((value) => (is(value, PgTable) ? [`"${getTableName(value)}"`] : []));
 
 /**
- * Removes every part of the state: the chain's state file, the IPFS blocks, the embedded database
- * (with DATABASE_URL: the server's rows in that PostgreSQL database — they describe the discarded
+ * Removes every part of the state: the chain's state file, the IPFS blocks, the embedded database,
+ * the indexer's database (with DATABASE_URL: the server's rows in that PostgreSQL database — they describe the discarded
  * chain) and the record.
  */
 export async function wipeState(dataDir: string, options: { readonly env?: NodeJS.ProcessEnv; readonly log?: (line: string) => void } = {}): Promise<void> {
@@ -184,5 +187,5 @@ export async function wipeState(dataDir: string, options: { readonly env?: NodeJ
       await database.close();
     }
   }
-  for (const path of [paths.record, join(dataDir, "chain"), paths.ipfs, paths.pglite, lock]) rmSync(path, { recursive: true, force: true });
+  for (const path of [paths.record, join(dataDir, "chain"), paths.ipfs, paths.pglite, paths.indexer, lock]) rmSync(path, { recursive: true, force: true });
 }

@@ -15,6 +15,7 @@ const program = new Command("npm start")
   .addOption(new Option("--rpc-port <port>", "local chain (anvil) port").default(8545).argParser(Number))
   .addOption(new Option("--ipfs-port <port>", "Kubo RPC API port of the embedded IPFS node").default(5001).argParser(Number))
   .addOption(new Option("--web-port <port>", "web app port").default(3000).argParser(Number))
+  .addOption(new Option("--indexer-port <port>", "indexer (list API) port").default(42069).argParser(Number))
   .option("--fresh", "discard the state kept from the last run (chain, IPFS, database) and start over")
   .option("--data-dir <dir>", "where chain, IPFS and database keep their state (default .data/)")
   .option("--no-seed", "start empty: no demo staff, patients or reports (on a fresh state)")
@@ -26,6 +27,7 @@ const opts = program.opts<{
   rpcPort: number;
   ipfsPort: number;
   webPort: number;
+  indexerPort: number;
   fresh?: boolean;
   dataDir?: string;
   seed: boolean;
@@ -44,6 +46,7 @@ MedLedger is running (ready in ${seconds} s).
 ${describeState(stack.state)}
 
   Web app        ${stack.webUrl ?? "(not served: --no-web)"}
+  Indexer (lists) ${stack.indexerUrl}
   Ethereum RPC   ${stack.rpcUrl}   chain ${stack.deployment.chainId}
   Contract       ${stack.deployment.address}
   IPFS (Kubo RPC) ${stack.ipfsApiUrl}

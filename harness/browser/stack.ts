@@ -16,6 +16,8 @@ export interface E2EStack {
   readonly rpcUrl: string;
   readonly ipfsApiUrl: string;
   readonly webUrl: string;
+  /** The indexer's list API (Ponder). */
+  readonly indexerUrl: string;
   readonly deployment: Deployment;
   stop(): Promise<void>;
 }
@@ -33,6 +35,7 @@ export async function startE2EStack(options: E2EStackOptions = {}): Promise<E2ES
     const stack = await startLocalStack({
       rpcPort: await freePort(),
       ipfsPort: await freePort(),
+      indexerPort: await freePort(),
       webPort: await freePort(),
       dataDir,
       seed: options.seed ?? false,
@@ -44,6 +47,7 @@ export async function startE2EStack(options: E2EStackOptions = {}): Promise<E2ES
       rpcUrl: stack.rpcUrl,
       ipfsApiUrl: stack.ipfsApiUrl,
       webUrl: stack.webUrl!,
+      indexerUrl: stack.indexerUrl,
       deployment: stack.deployment,
       async stop() {
         await stack.stop();

@@ -38,6 +38,8 @@ const STATUS: Partial<Record<MedLedgerErrorCode, number>> = {
   CONTRACT_REVERT: 502,
   RELAYER_OUT_OF_FUNDS: 503,
   RELAYER_UNAVAILABLE: 503,
+  INDEXER_UNAVAILABLE: 503,
+  INDEXER_BEHIND: 503,
 };
 
 export function statusOf(code: MedLedgerErrorCode): number {

@@ -23,12 +23,22 @@ import { openDatabase } from "#server/db/open.ts";
 import { describeState, startLocalStack, type LocalStack, type LocalStackOptions } from "#local-stack/index.ts";
 import { freePort, portInUse, processAlive } from "#local-stack/processes.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
+import { createIndexerClient } from "#core/indexer/client.ts";
 
 /** The embedded database of the stack: these tests do not touch a PostgreSQL of the environment. */
 const { DATABASE_URL: _ignored, ...ENV } = process.env;
 
 async function stackOn(dataDir: string, extra: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  return startLocalStack({ rpcPort: await freePort(), ipfsPort: await freePort(), dataDir, web: false, writeDeploymentFile: false, env: ENV, ...extra });
+  return startLocalStack({
+    rpcPort: await freePort(),
+    ipfsPort: await freePort(),
+    indexerPort: await freePort(),
+    dataDir,
+    web: false,
+    writeDeploymentFile: false,
+    env: ENV,
+    ...extra,
+  });
 }
 
 function config(stack: LocalStack) {
@@ -51,7 +61,8 @@ async function withDatabase<T>(dataDir: string, use: (db: Awaited<ReturnType<typ
 }
 
 describe("local stack state (all or nothing)", function () {
-  this.timeout(90_000);
+  // Each start includes the indexer catching up with the chain.
+  this.timeout(240_000);
   let dataDir: string;
   let stack: LocalStack | undefined;
 
@@ -94,6 +105,10 @@ describe("local stack state (all or nothing)", function () {
     const verified = await verifyReport(ledger, { kind: "digests", digests: { sha1: first!.sha1, sha256: first!.sha256 } });
     expect(verified.status).to.equal("genuine");
     expect((await createKuboStore(stack.ipfsApiUrl).cat(first!.cid)).byteLength).to.be.greaterThan(0);
+    // The indexer's database was kept too, and lists what the chain holds.
+    expect(existsSync(join(dataDir, "indexer"))).to.equal(true);
+    const indexed = await createIndexerClient({ baseUrl: stack.indexerUrl }).reports({ limit: 500 });
+    expect(indexed.items.map((r) => r.reportId).sort()).to.deep.equal((await reports(stack)).map((r) => r.reportId).sort());
     const anchors = await readAuditAnchors(ledger);
     await withDatabase(dataDir, async ({ db }) => {
       expect(await allActivity(db)).to.have.length(3);
@@ -116,6 +131,7 @@ describe("local stack state (all or nothing)", function () {
       .cat(first!.cid)
       .catch((error: unknown) => (missing = error));
     expect(missing, "the old report's file is gone from IPFS").to.be.instanceOf(Error);
+    expect((await createIndexerClient({ baseUrl: stack.indexerUrl }).reports({})).total, "the old index is gone").to.equal(0);
     await stack.stop();
     stack = undefined;
     await withDatabase(dataDir, async ({ db }) => expect(await allActivity(db)).to.have.length(0));
@@ -143,7 +159,9 @@ describe("local stack state (all or nothing)", function () {
     try {
       await new Promise((resolve) => holder.stdout!.once("data", resolve));
       let failure: unknown;
-      await startLocalStack({ rpcPort: port, ipfsPort: await freePort(), dataDir, writeDeploymentFile: false }).catch((error: unknown) => (failure = error));
+      await startLocalStack({ rpcPort: port, ipfsPort: await freePort(), indexerPort: await freePort(), dataDir, writeDeploymentFile: false }).catch(
+        (error: unknown) => (failure = error),
+      );
       expect(failure).to.be.instanceOf(Error);
       const message = (failure as Error).message;
       expect(message).to.include(`Port ${port} (Ethereum node) is already in use by process ${holder.pid}`);
@@ -237,7 +255,7 @@ describe("npm start and SIGKILL", function () {
   });
 
   it("a SIGKILL of the start process leaves no child alive, and the next start works and keeps the state", async () => {
-    const ports = { rpc: await freePort(), ipfs: await freePort(), web: await freePort() };
+    const ports = { rpc: await freePort(), ipfs: await freePort(), web: await freePort(), indexer: await freePort() };
     const args = [
       "--rpc-port",
       String(ports.rpc),
@@ -245,6 +263,8 @@ describe("npm start and SIGKILL", function () {
       String(ports.ipfs),
       "--web-port",
       String(ports.web),
+      "--indexer-port",
+      String(ports.indexer),
       "--data-dir",
       dataDir,
       "--no-deployment-file",
@@ -264,10 +284,18 @@ describe("npm start and SIGKILL", function () {
       commands.some((c) => /next.* start web/.test(c)),
       commands.join("\n"),
     ).to.equal(true);
+    expect(
+      commands.some((c) => /ponder.*--root indexer.* start/.test(c)),
+      commands.join("\n"),
+    ).to.equal(true);
 
     first.child.kill("SIGKILL");
     await waitFor("every child of the killed start to exit", () => children.every((pid) => !processAlive(pid)), 10_000);
-    await waitFor("the ports to be free", async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.ipfs)) && !(await portInUse(ports.web)), 5_000);
+    await waitFor(
+      "the ports to be free",
+      async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.ipfs)) && !(await portInUse(ports.web)) && !(await portInUse(ports.indexer)),
+      5_000,
+    );
 
     const second = npmStart(args);
     runs.push(second);
@@ -276,6 +304,10 @@ describe("npm start and SIGKILL", function () {
     const exited = new Promise((resolve) => second.child.once("exit", resolve));
     second.child.kill("SIGINT");
     await exited;
-    await waitFor("the ports to be free after Ctrl-C", async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.web)), 10_000);
+    await waitFor(
+      "the ports to be free after Ctrl-C",
+      async () => !(await portInUse(ports.rpc)) && !(await portInUse(ports.web)) && !(await portInUse(ports.indexer)),
+      10_000,
+    );
   });
 });

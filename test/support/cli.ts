@@ -45,6 +45,7 @@ export async function startCliStack(options: { web?: boolean } = {}): Promise<Cl
     rpcPort: await freePort(),
     ipfsPort: await freePort(),
     ...(options.web ? { webPort: await freePort() } : {}),
+    indexerPort: await freePort(),
     dataDir: join(dir, "data"),
     seed: false,
     web: options.web ?? false,

@@ -17,6 +17,8 @@ export interface PublicConfig {
   readonly chainName: string;
   /** Whether the server's relayer sends patient-signed actions (POST /api/relay). Never the key itself. */
   readonly relayerEnabled: boolean;
+  /** Whether the server has an indexer (MEDLEDGER_INDEXER_URL): lists then page through /api/indexer, else they are read from the chain. */
+  readonly indexer: boolean;
 }
 
 /** Why the app cannot talk to a ledger (no deployment known, invalid environment…). */

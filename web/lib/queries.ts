@@ -13,6 +13,7 @@ import type { StaffMember } from "#core/staff/staff.ts";
 import { DEMO_PEOPLE, isLocalChain } from "#core/dev/demoAccounts.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
 import { queryKeys } from "./queryKeys.ts";
+import { indexerCaughtUp } from "./reportLists.ts";
 
 /** The roles the contract grants `account` (undefined while not connected). */
 export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
@@ -24,9 +25,22 @@ export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
   });
 }
 
+/** The staff directory: from the indexer (each member checked against the contract) when the server has one, else from the chain's events. */
 export function useStaff(): UseQueryResult<StaffMember[]> {
   const reader = useLedgerReader();
-  return useQuery({ queryKey: queryKeys.ledger.staff(), queryFn: async () => (await import("#core/staff/staff.ts")).listStaff(reader) });
+  const indexer = usePublicConfig().indexer;
+  return useQuery({
+    queryKey: queryKeys.ledger.staff(),
+    queryFn: async () => {
+      if (!indexer) return (await import("#core/staff/staff.ts")).listStaff(reader);
+      const [client, { allPages }, { checkedStaff }] = await Promise.all([
+        indexerCaughtUp(reader),
+        import("#core/indexer/client.ts"),
+        import("#core/indexer/staff.ts"),
+      ]);
+      return checkedStaff(reader, await allPages((cursor) => client.staff({ cursor, limit: 500 })));
+    },
+  });
 }
 
 export function useStaffMember(account: Address | undefined): UseQueryResult<StaffMember | null> {

@@ -29,6 +29,8 @@ export const queryKeys = {
       byDoctor: (doctor: Address) => ["ledger", "reports", "doctor", doctor] as const,
       sharedWith: (reader: Address) => ["ledger", "reports", "sharedWith", reader] as const,
     },
+    /** A listed report checked against the contract's record. */
+    reportCheck: (reportId: Hex) => ["ledger", "reportCheck", reportId] as const,
     /** Who can read each of `patient`'s reports now (grants active or expired, not revoked). */
     readersOfPatient: (patient: Address) => ["ledger", "readers", "patient", patient] as const,
     /** `account`'s ETH balance (whether the hospital's relayer sends its changes). */

@@ -22,6 +22,7 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigRe
         maxFileBytes: config.maxFileBytes,
         chainName: chainNameOf(config.deployment.chainId),
         relayerEnabled: relayerSignerFromEnv(env) !== undefined,
+        indexer: Boolean(env.MEDLEDGER_INDEXER_URL),
       },
     };
   } catch (error) {

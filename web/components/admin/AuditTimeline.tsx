@@ -3,16 +3,18 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address } from "viem";
-import { getTimeline, type LedgerEventName, type TimelineFilter } from "#core/contract/events.ts";
-import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import { getTimeline, type LedgerEventName, type TimelineEntry, type TimelineFilter } from "#core/contract/events.ts";
+import { useLedgerReader, usePublicConfig } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { dayToSeconds, describeEvent, TIMELINE_EVENT_NAMES } from "#web/lib/timeline.ts";
+import { useIndexedTimeline } from "#web/lib/timelineSource.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { Table } from "../Table.tsx";
+import { WindowedTable, type Measure } from "../WindowedTable.tsx";
 
 const COLUMNS = ["When", "Who", "What", "Event", "Transaction"];
 
@@ -29,21 +31,49 @@ export function AuditTimeline() {
     from: dayToSeconds(from, false),
     to: dayToSeconds(to, true),
   };
-  const all = useQuery({ queryKey: queryKeys.ledger.timeline(), queryFn: () => getTimeline(reader) });
+  const indexer = usePublicConfig().indexer;
+  // With an indexer: its pages; without: every event read from the chain.
+  const all = useQuery({ queryKey: queryKeys.ledger.timeline(), queryFn: () => getTimeline(reader), enabled: !indexer });
   const filtered = useQuery({
     queryKey: queryKeys.ledger.timeline(filter),
     queryFn: () => getTimeline(reader, filter),
     placeholderData: keepPreviousData,
+    enabled: !indexer,
   });
+  const indexed = useIndexedTimeline(filter);
+  const entries = indexer ? indexed.entries : filtered.data;
+  const error = indexer ? indexed.error : filtered.error;
+  const fetching = indexer ? indexed.isFetching : filtered.isFetching;
 
   const nameOf = useNameOf();
-  const actors = [...new Set((all.data ?? []).map((e) => e.actor))];
+  const actors = indexer ? indexed.actors : [...new Set((all.data ?? []).map((e) => e.actor))];
+  const row = (entry: TimelineEntry, index?: number, measure?: Measure) => (
+    <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName} data-index={index} ref={measure}>
+      <td>
+        <time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time>
+        <br />
+        <span className="muted small">block {entry.blockNumber.toString()}</span>
+      </td>
+      <td>
+        {nameOf(entry.actor)}
+        <br />
+        <AddressText value={entry.actor} />
+      </td>
+      <td>{describeEvent(entry, nameOf)}</td>
+      <td>
+        <span className="badge">{entry.eventName}</span>
+      </td>
+      <td>
+        <AddressText value={entry.transactionHash} copy label="transaction hash" />
+      </td>
+    </tr>
+  );
 
   return (
     <section className="card" aria-labelledby="audit-title">
       <div className="section-head">
         <h2 id="audit-title">Audit trail</h2>
-        {filtered.isFetching ? <Spinner label="Reading events…" /> : null}
+        {fetching ? <Spinner label="Reading events…" /> : null}
       </div>
       <p className="muted small">Every event the contract emitted, newest first. The chain is the record: nothing here can be edited.</p>
       <form className="row" role="search" aria-label="Filter the audit trail" onSubmit={(e) => e.preventDefault()}>
@@ -66,31 +96,21 @@ export function AuditTimeline() {
         <TextField label="From" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         <TextField label="To" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
       </form>
-      <ErrorBox error={filtered.error} />
-      {filtered.data && filtered.data.length === 0 ? <p className="muted">No events match.</p> : null}
-      {filtered.data && filtered.data.length > 0 ? (
+      <ErrorBox error={error} />
+      {entries && entries.length === 0 ? <p className="muted">No events match.</p> : null}
+      {entries && entries.length > 0 && indexer ? (
+        <WindowedTable
+          columns={COLUMNS}
+          count={Math.max(indexed.total, entries.length)}
+          loaded={entries.length}
+          row={(index, measure) => row(entries[index]!, index, measure)}
+          onNearEnd={indexed.hasMore ? indexed.loadMore : undefined}
+          testId="audit-table"
+        />
+      ) : null}
+      {entries && entries.length > 0 && !indexer ? (
         <Table testId="audit-table" columns={COLUMNS}>
-          {filtered.data.map((entry) => (
-            <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName}>
-              <td>
-                <time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time>
-                <br />
-                <span className="muted small">block {entry.blockNumber.toString()}</span>
-              </td>
-              <td>
-                {nameOf(entry.actor)}
-                <br />
-                <AddressText value={entry.actor} />
-              </td>
-              <td>{describeEvent(entry, nameOf)}</td>
-              <td>
-                <span className="badge">{entry.eventName}</span>
-              </td>
-              <td>
-                <AddressText value={entry.transactionHash} copy label="transaction hash" />
-              </td>
-            </tr>
-          ))}
+          {entries.map((entry) => row(entry))}
         </Table>
       ) : null}
     </section>

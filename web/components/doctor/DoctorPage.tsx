@@ -5,14 +5,12 @@
  * registration is retried without re-uploading), the reports they issued (with "Amend": a
  * corrected file that supersedes the report) and those patients shared with them.
  */
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
-import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
+import type { ReportRecord } from "#core/reports/records.ts";
 import { useNameOf } from "#web/lib/queries.ts";
-import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useReportList } from "#web/lib/reportLists.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -33,20 +31,23 @@ function IssuedExtra({ report, onAmend }: { report: ReportRecord; onAmend: (repo
 }
 
 function DoctorReports({ address, identity, myPatients }: { address: Address; identity: EncryptionIdentity; myPatients: MyPatientsState }) {
-  const reader = useLedgerReader();
   const nameOf = useNameOf();
   const [amending, setAmending] = useState<ReportRecord | null>(null);
-  const issued = useQuery({ queryKey: queryKeys.ledger.reports.byDoctor(address), queryFn: () => listReports(reader, { doctor: address }) });
-  const shared = useQuery({ queryKey: queryKeys.ledger.reports.sharedWith(address), queryFn: () => listReportsSharedWith(reader, address) });
+  const issued = useReportList("byDoctor", address);
+  const shared = useReportList("sharedWith", address);
   return (
     <>
       <section className="card" aria-labelledby="issued-title">
         <h2 id="issued-title">Reports I issued</h2>
         {issued.isPending ? <Spinner label="Reading reports…" /> : null}
         <ErrorBox error={issued.error} />
-        {issued.data ? (
+        {issued.reports ? (
           <ReportList
-            reports={issued.data}
+            reports={issued.reports}
+            total={issued.total}
+            hasMore={issued.hasMore}
+            onLoadMore={issued.loadMore}
+            checkOnChain={issued.fromIndexer}
             identity={identity}
             nameOf={myPatients.nameOf}
             testId="issued-reports"
@@ -63,7 +64,19 @@ function DoctorReports({ address, identity, myPatients }: { address: Address; id
         <h2 id="shared-title">Shared with me</h2>
         {shared.isPending ? <Spinner label="Reading reports…" /> : null}
         <ErrorBox error={shared.error} />
-        {shared.data ? <ReportList reports={shared.data} identity={identity} nameOf={nameOf} testId="shared-reports" /> : null}
+        {shared.reports ? (
+          <ReportList
+            reports={shared.reports}
+            total={shared.total}
+            hasMore={shared.hasMore}
+            onLoadMore={shared.loadMore}
+            checkOnChain={shared.fromIndexer}
+            sharedWith={address}
+            identity={identity}
+            nameOf={nameOf}
+            testId="shared-reports"
+          />
+        ) : null}
       </section>
     </>
   );

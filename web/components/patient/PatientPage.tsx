@@ -9,13 +9,13 @@ import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { listReports } from "#core/reports/records.ts";
 import type { ReportReader } from "#core/reports/share.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useRelayed } from "#web/lib/relay.ts";
+import { useReportList } from "#web/lib/reportLists.ts";
 import { useAction } from "#web/lib/useAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { ActionButton } from "../ActionButton.tsx";
@@ -36,7 +36,7 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
   const nameOf = useNameOf();
   const [chosen, setChosen] = useState<ReadonlySet<Hex>>(new Set());
   const [which, setWhich] = useState<Which>("all");
-  const reports = useQuery({ queryKey: queryKeys.ledger.reports.ofPatient(address), queryFn: () => listReports(reader, { patient: address }) });
+  const reports = useReportList("ofPatient", address);
   // One query for the readers of all the patient's reports, not one per report.
   const readers = useQuery({
     queryKey: queryKeys.ledger.readersOfPatient(address),
@@ -59,18 +59,30 @@ function MyReports({ address, identity }: { address: Address; identity: Encrypti
           </span>
         </Notice>
       ) : null}
-      {reports.data && reports.data.length > 0 ? (
-        <ShareReports identity={identity} reports={reports.data} chosen={chosen} which={which} onWhich={setWhich} onShared={() => setChosen(new Set())} />
+      {reports.reports && reports.reports.length > 0 ? (
+        <ShareReports
+          identity={identity}
+          reports={reports.reports}
+          total={reports.total}
+          chosen={chosen}
+          which={which}
+          onWhich={setWhich}
+          onShared={() => setChosen(new Set())}
+        />
       ) : null}
       <SharedDoctors readers={readers.data} />
       <ErrorBox error={readers.error} title="Could not tell who can read your reports" />
       <section className="card" aria-labelledby="my-reports">
         <h2 id="my-reports">My reports</h2>
-        {reports.isPending ? <Spinner label="Reading your reports from the chain…" /> : null}
+        {reports.isPending ? <Spinner label={reports.fromIndexer ? "Loading your reports…" : "Reading your reports from the chain…"} /> : null}
         <ErrorBox error={reports.error} />
-        {reports.data ? (
+        {reports.reports ? (
           <ReportList
-            reports={reports.data}
+            reports={reports.reports}
+            total={reports.total}
+            hasMore={reports.hasMore}
+            onLoadMore={reports.loadMore}
+            checkOnChain={reports.fromIndexer}
             identity={identity}
             nameOf={nameOf}
             testId="patient-reports"

@@ -45,9 +45,12 @@ export function ShareReports({
   which,
   onWhich,
   onShared,
+  total,
 }: {
   identity: EncryptionIdentity;
   reports: readonly ReportRecord[];
+  /** All of the patient's reports (more than `reports` while the list is still paging). */
+  total?: number;
   /** The reports ticked in the list. */
   chosen: ReadonlySet<Hex>;
   which: Which;
@@ -116,7 +119,8 @@ export function ShareReports({
         <fieldset aria-describedby={choiceError ? "share-which-error" : undefined}>
           <legend>Which reports</legend>
           <label className="choice">
-            <input type="radio" name="share-which" value="all" checked={which === "all"} onChange={() => onWhich("all")} /> All my reports ({reports.length})
+            <input type="radio" name="share-which" value="all" checked={which === "all"} onChange={() => onWhich("all")} /> All my reports (
+            {Math.max(total ?? 0, reports.length)})
           </label>
           <label className="choice">
             <input type="radio" name="share-which" value="chosen" checked={which === "chosen"} onChange={() => onWhich("chosen")} /> Only the reports I tick in
