@@ -33,7 +33,7 @@ import { startLocalStack } from "#local-stack/index.ts";
 import { openHeliaStore } from "#local-stack/ipfs/heliaStore.ts";
 import { startKuboRpcServer } from "#local-stack/ipfs/kuboRpcServer.ts";
 import { freePort } from "#local-stack/processes.ts";
-import { benchReportPdf } from "./reportFiles.ts";
+import { randomReportPdf as benchReportPdf } from "#harness/data/manyReports.ts";
 import { writeResults } from "./stats.ts";
 
 const log = (line: string) => console.log(`[bench:network] ${line}`);

@@ -2,9 +2,10 @@
  * The local chain: anvil (Foundry's development node, from npm `@foundry-rs/anvil`), because its
  * state survives a restart — `--state <file>` loads the file at start and writes it on exit
  * (SIGTERM), `--state-interval` also writes it every few seconds, so even a killed node loses at
- * most that much. The Hardhat node keeps its state in memory only. `--prune-history` keeps no
- * historical states in memory (nothing here reads state at a past block; blocks, transactions and
- * logs are kept and written to the file).
+ * most that much. The Hardhat node keeps its state in memory only. `--prune-history 128` keeps the
+ * last 128 states in memory, not every one (blocks, transactions and logs are all kept and written
+ * to the file). With a single state, a call made at "latest" while other clients' transactions
+ * mine the next block was answered "block out of range" (-32602): seen with 10 parallel uploads.
  */
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -57,6 +58,7 @@ export async function startChain(options: ChainOptions): Promise<{ rpcUrl: strin
     "--state-interval",
     String(STATE_INTERVAL_SECONDS),
     "--prune-history",
+    "128",
     "--silent",
   ];
   // A large state takes a while to write on exit: give it time before SIGKILL.

@@ -229,14 +229,14 @@ export function ReportList({
       <>
         {viewer}
         <WindowedTable
-        columns={COLUMNS}
-        count={count}
-        loaded={reports.length}
-        row={(index, measure) => row(reports[index]!, index, measure)}
-        onNearEnd={hasMore ? onLoadMore : undefined}
-        testId={testId}
-        stackOnPhone={stackOnPhone}
-      />
+          columns={COLUMNS}
+          count={count}
+          loaded={reports.length}
+          row={(index, measure) => row(reports[index]!, index, measure)}
+          onNearEnd={hasMore ? onLoadMore : undefined}
+          testId={testId}
+          stackOnPhone={stackOnPhone}
+        />
       </>
     );
   }
