@@ -15,6 +15,9 @@ export const report = onchainTable(
     patient: t.hex().notNull(),
     doctor: t.hex().notNull(),
     cid: t.text().notNull(),
+    /** The report key wrapped for the patient and for the doctor at registration (public, as in the event): what a list needs to open a report's head. */
+    patientKey: t.hex().notNull(),
+    doctorKey: t.hex().notNull(),
     supersedes: t.hex(),
     supersededBy: t.hex(),
     fraudulent: t.boolean().notNull(),

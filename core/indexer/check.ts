@@ -2,9 +2,13 @@
  * The O(1) check of a listed report against the contract: one `getReport` read per row shown.
  * What a row says — patient, doctor, registration time, amended or not, fraud mark, key version —
  * is compared with the contract's record, and its SHA-256 with the claim id (keccak256 of the
- * SHA-256 and the doctor). The web shows the chain's word on every row it renders.
+ * SHA-256 and the doctor); its CID and wrapped keys with the registration event in the receipt of
+ * the transaction the row names (one receipt read). The web shows the chain's word on every row it
+ * renders, and opens a report's encrypted head (its title) only with the chain's keys.
  */
-import type { Address, Hex } from "viem";
+import { parseEventLogs, type Address, type Hex } from "viem";
+import { medLedgerAbi } from "../contract/generated/medLedger.ts";
+import { cidFromBytes } from "../ipfs/cid.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { isMedLedgerError } from "../errors.ts";
 import { claimIdOf } from "../reports/claimId.ts";
@@ -35,10 +39,10 @@ export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport
     throw error;
   }
   const supersededBy = stored.supersededBy === ZERO ? null : stored.supersededBy;
+  const registered = await registrationIn(ledger, row);
   const record: ReportRecord = {
     ...row,
-    patientKey: "0x",
-    doctorKey: "0x",
+    ...(registered ?? {}),
     sha1: stored.sha1Digest,
     patient: stored.patient,
     doctor: stored.doctor,
@@ -57,8 +61,24 @@ export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport
   if ((supersededBy ?? "").toLowerCase() !== (row.supersededBy ?? "").toLowerCase()) differences.push("amendment");
   if (stored.fraudulent !== row.fraudulent) differences.push("fraud mark");
   if (Number(stored.version) !== row.version) differences.push("key version");
+  if (!registered) differences.push("registration transaction");
+  else if (registered.cid !== row.cid || !same(registered.patientKey, row.patientKey) || !same(registered.doctorKey, row.doctorKey))
+    differences.push("stored file or keys");
   if (sharedWith && (await grantOf(ledger, row.reportId, sharedWith)).status !== "active") differences.push("access");
   return differences.length === 0 ? { ok: true, reportId: row.reportId, record } : { ok: false, reportId: row.reportId, record, differences };
+}
+
+/** The CID and wrapped keys of `row`'s registration, from the receipt of the transaction the row names (null: no such registration there). */
+async function registrationIn(ledger: LedgerReader, row: ListedReport): Promise<Pick<ReportRecord, "cid" | "patientKey" | "doctorKey"> | null> {
+  let receipt;
+  try {
+    receipt = await ledger.publicClient.getTransactionReceipt({ hash: row.transactionHash });
+  } catch {
+    return null;
+  }
+  const logs = parseEventLogs({ abi: medLedgerAbi, logs: receipt.logs, eventName: "ReportRegistered" });
+  const log = logs.find((l) => l.args.reportId === row.reportId && l.address.toLowerCase() === ledger.deployment.address.toLowerCase());
+  return log ? { cid: cidFromBytes(log.args.cid), patientKey: log.args.patientKey, doctorKey: log.args.doctorKey } : null;
 }
 
 /** The checks of the rows on screen, in parallel (a window of rows: O(1) reads each). */

@@ -6,12 +6,13 @@ import type { ReportRecord } from "../reports/records.ts";
 import type { IndexedReport } from "./wire.ts";
 
 /** What a list shows of a report (an indexer row, or a record built from one). */
-export type ListedReport = Omit<ReportRecord, "patientKey" | "doctorKey">;
+export type ListedReport = ReportRecord;
 
 /**
- * A listed report as the core's ReportRecord. The wrapped keys are not part of a list: they are
- * read from the chain when the report is opened (core/reports/versions.ts).
+ * A listed report as the core's ReportRecord, with the wrapped keys of its registration (a list
+ * opens each shown report's encrypted head with them; a re-key's newer keys come from the chain,
+ * core/reports/versions.ts).
  */
 export function listedRecord(row: IndexedReport): ReportRecord {
-  return { ...row, patientKey: "0x", doctorKey: "0x" };
+  return row;
 }

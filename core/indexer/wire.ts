@@ -76,6 +76,9 @@ export const reportRowSchema = z.object({
   patient: address,
   doctor: address,
   cid: z.string(),
+  /** The wrapped keys of the registration (the current version's come from the chain: core/reports/versions.ts). */
+  patientKey: hex,
+  doctorKey: hex,
   supersedes: z.nullable(hash),
   supersededBy: z.nullable(hash),
   fraudulent: z.boolean(),

@@ -10,6 +10,8 @@ export function reportRow(r: {
   patient: Hex;
   doctor: Hex;
   cid: string;
+  patientKey: Hex;
+  doctorKey: Hex;
   supersedes: Hex | null;
   supersededBy: Hex | null;
   fraudulent: boolean;

@@ -46,6 +46,8 @@ ponder.on("MedLedger:ReportRegistered", async ({ event, context }) => {
     patient: a.patient,
     doctor: a.doctor,
     cid: cidFromBytes(a.cid),
+    patientKey: a.patientKey,
+    doctorKey: a.doctorKey,
     supersedes: a.supersedes === ZERO_HASH ? null : a.supersedes,
     supersededBy: null,
     fraudulent: false,

@@ -18,7 +18,7 @@ import { devRelayerKey } from "#core/dev/demoKeys.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
 import { sessionPool } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from "#harness/browser/browser.ts";
-import { demoPerson, downloadBytes, unlockKey } from "#harness/browser/flows.ts";
+import { demoPerson, openReport, unlockKey } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Every file under `dir` (the app's static assets). */
@@ -101,7 +101,7 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
     const { page } = await as("doctor1", "/doctor");
     const shared = page.getByTestId("shared-reports").locator("tbody tr", { hasText: patient4.displayName });
     await shared.nth(1).waitFor();
-    const bytes = await downloadBytes(page, shared.first().getByRole("button", { name: "Open" }));
+    const bytes = await openReport(page, shared.first());
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
   });
 
@@ -144,7 +144,7 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
     expect(wallet.calls).to.not.include("eth_sendTransaction");
     expect(await balance(patient4.address)).to.equal(0n);
     const row = page.getByTestId("patient-reports").locator("tbody tr").first();
-    const bytes = await downloadBytes(page, row.getByRole("button", { name: "Open" }));
+    const bytes = await openReport(page, row);
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
   });
 

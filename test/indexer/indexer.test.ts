@@ -90,6 +90,12 @@ describe("indexer (Ponder) on a real chain", function () {
     const tampered = await checkIndexedReport(ledger, { ...listed[0]!, fraudulent: !listed[0]!.fraudulent, registeredAt: 1 });
     expect(tampered.ok).to.equal(false);
     expect(tampered.ok ? [] : tampered.differences).to.deep.equal(["registration time", "fraud mark"]);
+    // Keys an indexer made up (to show a title of its own) are caught by the registration's receipt; the chain's keys are kept.
+    const forgedKeys = await checkIndexedReport(ledger, { ...listed[0]!, patientKey: listed[1]!.patientKey });
+    expect(forgedKeys.ok ? [] : forgedKeys.differences).to.deep.equal(["stored file or keys"]);
+    expect(forgedKeys.record?.patientKey).to.equal(listed[0]!.patientKey);
+    // The listed keys are the registration's: what opens the report's encrypted head.
+    expect(listed.map((r) => r.patientKey)).to.deep.equal(fromChain.map((r) => r.patientKey));
   });
 
   it("lists staff (checked on chain: the same directory as the chain's events), a doctor's patients and the grants of the demo data", async () => {

@@ -114,7 +114,8 @@ function ReportRow({ report: listed, nameOf, extra, below, check, sharedWith, op
   return (
     <tr key={report.reportId} data-report={report.reportId} data-index={index} ref={measure}>
       <td data-label="Report">
-        <TitleCell report={report} identity={identity} />
+        {/* A row from the indexer: its head is opened with the keys of the chain's record only. */}
+        {check && !checked.data ? <span className="muted small">…</span> : <TitleCell report={report} identity={identity} />}
       </td>
       <td data-label="Registered">{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
       <td data-label="Patient">{nameOf(report.patient)}</td>
