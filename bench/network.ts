@@ -13,18 +13,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { network } from "hardhat";
 import { createPublicClient, createWalletClient, custom, defineChain, toHex, type EIP1193Provider, type Transport } from "viem";
-import type { Deployment, LedgerWriter } from "#core/contract/ledger.ts";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
 import { demoAccount } from "#core/dev/demoKeys.ts";
-import { ensureKeyPublished, unlockIdentity } from "#core/identity/encryptionKey.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
-import type { ContentStore } from "#core/ipfs/types.ts";
-import { createLedgerWriter } from "#core/node/clients.ts";
-import { assignDoctor, registerPatient } from "#core/patients/patients.ts";
-import { createRegistrationRequest } from "#core/patients/registration.ts";
-import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
 import { uploadReport } from "#core/reports/upload.ts";
-import { addStaff } from "#core/staff/staff.ts";
 import { cleanEnv, runCli } from "#harness/cli/run.ts";
 import { startCappedProxy } from "#harness/rpc/cappedProxy.ts";
 import { deployMedLedger } from "#ignition/deploy.ts";
@@ -33,28 +26,11 @@ import { startLocalStack } from "#local-stack/index.ts";
 import { openHeliaStore } from "#local-stack/ipfs/heliaStore.ts";
 import { startKuboRpcServer } from "#local-stack/ipfs/kuboRpcServer.ts";
 import { freePort } from "#local-stack/processes.ts";
-import { randomReportPdf as benchReportPdf } from "#harness/data/manyReports.ts";
+import { randomReportPdf as benchReportPdf, seedClinic, seedDoctorAndPatient } from "#harness/data/manyReports.ts";
 import { writeResults } from "./stats.ts";
 
 const log = (line: string) => console.log(`[bench:network] ${line}`);
 const person = (handle: string) => demoAccount(DEMO_PEOPLE.find((p) => p.handle === handle)!);
-
-/** A receptionist, a doctor and patient1 assigned to the doctor, every key published. */
-async function setUpClinic(as: (handle: string) => LedgerWriter, deployment: Deployment, store: ContentStore): Promise<void> {
-  const [admin, reception, doctor, patient] = ["admin", "receptionist1", "doctor1", "patient1"].map(as) as [
-    LedgerWriter,
-    LedgerWriter,
-    LedgerWriter,
-    LedgerWriter,
-  ];
-  await addStaff(admin, reception.walletClient.account.address, "receptionist", { name: "Rita Reyes", department: "Front desk", contact: "" });
-  await addStaff(admin, doctor.walletClient.account.address, "doctor", { name: "Dr. Ada Lovelace", department: "Cardiology", contact: "" });
-  await ensureKeyPublished(reception, await unlockIdentity(reception.walletClient, deployment));
-  await ensureKeyPublished(doctor, await unlockIdentity(doctor.walletClient, deployment));
-  const request = await createRegistrationRequest(patient, patient.walletClient, await unlockIdentity(patient.walletClient, deployment));
-  await registerPatient(reception, store, request, { name: "Alice Martin", dateOfBirth: "", phone: "", email: "", notes: "" });
-  await assignDoctor(reception, patient.walletClient.account.address, doctor.walletClient.account.address);
-}
 
 async function cliListThroughCappedRpc(): Promise<Record<string, number>> {
   const connection = await network.create();
@@ -82,7 +58,7 @@ async function cliListThroughCappedRpc(): Promise<Record<string, number>> {
 
     log("mining 300,000 blocks, setting up the clinic, 2 reports 700,000 blocks apart, 100,000 blocks more");
     await mine(300_000);
-    await setUpClinic(as, deployment, kubo);
+    await seedClinic(as, deployment, kubo);
     await mine(400_000);
     const patient = person("patient1").address;
     await uploadReport(as("doctor1"), kubo, { file: await benchReportPdf(4), patient });
@@ -136,8 +112,7 @@ async function parallelUploads(): Promise<Record<string, number>> {
     writeDeploymentFile: false,
   });
   try {
-    const config = { rpcUrl: stack.rpcUrl, ipfsApiUrl: stack.ipfsApiUrl, deployment: stack.deployment, maxFileBytes: DEFAULT_MAX_FILE_BYTES };
-    await setUpClinic((handle) => createLedgerWriter(config, person(handle)), stack.deployment, createKuboStore(stack.ipfsApiUrl));
+    await seedDoctorAndPatient(stack);
     const env = cleanEnv({
       MEDLEDGER_RPC_URL: stack.rpcUrl,
       MEDLEDGER_CHAIN_ID: String(stack.deployment.chainId),

@@ -11,6 +11,7 @@ import { demoAccount } from "#core/dev/demoKeys.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import { ensureKeyPublished, unlockIdentity } from "#core/identity/encryptionKey.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
 import { createLedgerWriter } from "#core/node/clients.ts";
 import { assignDoctor, registerPatient } from "#core/patients/patients.ts";
 import { createRegistrationRequest } from "#core/patients/registration.ts";
@@ -39,8 +40,16 @@ export function demoWriter(stack: StackEndpoints, handle: string): LedgerWriter 
 
 /** Staff (receptionist1, doctor1) and patient1 assigned to doctor1, on an empty deployment. */
 export async function seedDoctorAndPatient(stack: StackEndpoints): Promise<{ doctor: LedgerWriter; patient: Address }> {
-  const store = createKuboStore(stack.ipfsApiUrl);
-  const [admin, reception, doctor, patient] = ["admin", "receptionist1", "doctor1", "patient1"].map((h) => demoWriter(stack, h)) as [
+  return seedClinic((handle) => demoWriter(stack, handle), stack.deployment, createKuboStore(stack.ipfsApiUrl));
+}
+
+/** {@link seedDoctorAndPatient} with writers from `as` (e.g. on the in-process EVM) and any store. */
+export async function seedClinic(
+  as: (handle: string) => LedgerWriter,
+  deployment: LedgerWriter["deployment"],
+  store: ContentStore,
+): Promise<{ doctor: LedgerWriter; patient: Address }> {
+  const [admin, reception, doctor, patient] = ["admin", "receptionist1", "doctor1", "patient1"].map(as) as [
     LedgerWriter,
     LedgerWriter,
     LedgerWriter,
@@ -48,9 +57,9 @@ export async function seedDoctorAndPatient(stack: StackEndpoints): Promise<{ doc
   ];
   await addStaff(admin, reception.walletClient.account.address, "receptionist", { name: "Rita Reyes", department: "Front desk", contact: "" });
   await addStaff(admin, doctor.walletClient.account.address, "doctor", { name: "Dr. Ada Lovelace", department: "Cardiology", contact: "" });
-  await ensureKeyPublished(reception, await unlockIdentity(reception.walletClient, stack.deployment));
-  await ensureKeyPublished(doctor, await unlockIdentity(doctor.walletClient, stack.deployment));
-  const request = await createRegistrationRequest(patient, patient.walletClient, await unlockIdentity(patient.walletClient, stack.deployment));
+  await ensureKeyPublished(reception, await unlockIdentity(reception.walletClient, deployment));
+  await ensureKeyPublished(doctor, await unlockIdentity(doctor.walletClient, deployment));
+  const request = await createRegistrationRequest(patient, patient.walletClient, await unlockIdentity(patient.walletClient, deployment));
   await registerPatient(reception, store, request, { name: "Alice Martin", dateOfBirth: "", phone: "", email: "", notes: "" });
   await assignDoctor(reception, patient.walletClient.account.address, doctor.walletClient.account.address);
   return { doctor, patient: patient.walletClient.account.address };
