@@ -18,7 +18,7 @@ import type { ContentStore } from "../ipfs/types.ts";
 import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 import { summaryOf, type ReportSummary } from "./metadata.ts";
-import { readerKeyOf } from "./versions.ts";
+import { currentKeysFor, readerKeyOf, type ReaderKey } from "./versions.ts";
 import type { DocumentReference } from "@medplum/fhirtypes";
 
 export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";
@@ -109,17 +109,25 @@ export async function readReportSummary(
   record: ReportRecord,
   identity: EncryptionIdentity,
 ): Promise<ReportSummary | null> {
-  const current = await readerKeyOf(ledger, record, identity.address);
-  const key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId: record.reportId, reader: identity.address });
+  return summaryWithKey(store, record.reportId, await readerKeyOf(ledger, record, identity.address), identity);
+}
+
+/** Opens the head of the version `current` names with the reader's wrapped key. */
+async function summaryWithKey(store: ContentStore, reportId: Hex, current: ReaderKey, identity: EncryptionIdentity): Promise<ReportSummary | null> {
+  const key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId, reader: identity.address });
   try {
     const prefix = await store.cat(current.cid, { length: REPORT_HEAD_BYTES });
-    return summaryOf(await decryptReportHead(prefix, key, record.reportId))?.summary ?? null;
+    return summaryOf(await decryptReportHead(prefix, key, reportId))?.summary ?? null;
   } finally {
     key.fill(0);
   }
 }
 
-/** A list's summaries: one head fetch per report, a few at a time; a report that cannot be opened gives its error, not a failed list. */
+/**
+ * A list's summaries: the reader's current keys of every listed report in four event queries
+ * (core/reports/versions.ts `currentKeysFor`, not a key lookup per report), then one head fetch
+ * per report, a few at a time; a report that cannot be opened gives its error, not a failed list.
+ */
 export async function readReportSummaries(
   ledger: LedgerReader,
   store: ContentStore,
@@ -127,11 +135,15 @@ export async function readReportSummaries(
   identity: EncryptionIdentity,
   options: { readonly concurrency?: number } = {},
 ): Promise<Map<Hex, ReportSummary | null | MedLedgerError>> {
+  const keys = await currentKeysFor(ledger, identity.address, records);
   const entries = await pMap(
     records,
     async (record): Promise<[Hex, ReportSummary | null | MedLedgerError]> => {
+      const current = keys.get(record.reportId);
+      if (!current)
+        return [record.reportId, new MedLedgerError("NO_ACCESS", "This report was not shared with you.", "Ask the patient to share it with your account.")];
       try {
-        return [record.reportId, await readReportSummary(ledger, store, record, identity)];
+        return [record.reportId, await summaryWithKey(store, record.reportId, current, identity)];
       } catch (error) {
         if (error instanceof MedLedgerError) return [record.reportId, error];
         throw error;
