@@ -15,7 +15,7 @@ import { digestFile } from "#core/crypto/digests.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { anvilLedger, type LedgerFixture } from "#test/support/ledgers.ts";
 import { reportPdf, setUpClinic } from "#test/support/story.ts";
-import { address, cleanEnv, json, runCli, type CliResult } from "../support/cli.ts";
+import { address, cliOn, json, type CliResult } from "../support/cli.ts";
 
 interface UploadJson {
   readonly reportId: string;
@@ -62,19 +62,7 @@ describe("medledger CLI: a registration reorganised out after success is registe
     get dir() {
       return dir;
     },
-    run: (args: readonly string[], extra: Record<string, string> = {}) =>
-      runCli(args, {
-        cwd: dir,
-        env: cleanEnv({
-          MEDLEDGER_RPC_URL: fixture.rpcUrl!,
-          MEDLEDGER_CHAIN_ID: String(fixture.deployment.chainId),
-          MEDLEDGER_CONTRACT: fixture.deployment.address,
-          MEDLEDGER_DEPLOY_BLOCK: String(fixture.deployment.deployBlock),
-          MEDLEDGER_IPFS_API_URL: ipfs.apiUrl,
-          MEDLEDGER_STATE_DIR: join(dir, "state"),
-          ...extra,
-        }),
-      }),
+    run: cliOn(() => ({ ledger: fixture, ipfs, dir })),
   };
 
   async function registered(issuedPath: string): Promise<boolean> {

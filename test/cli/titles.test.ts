@@ -12,7 +12,7 @@ import { chainBytes, storedFiles } from "#test/support/privacy.ts";
 import { embeddedIpfs, type IpfsFixture } from "#test/support/ipfs.ts";
 import { anvilLedger, type LedgerFixture } from "#test/support/ledgers.ts";
 import { reportPdf, setUpClinic } from "#test/support/story.ts";
-import { address, cleanEnv, json, runCli, type CliResult } from "../support/cli.ts";
+import { address, cliOn, json, type CliResult } from "../support/cli.ts";
 
 interface Listed {
   readonly reports: readonly { reportId: string; title?: string; kind?: string; dateOfService?: string }[];
@@ -47,17 +47,7 @@ describe("medledger CLI: named reports (title, kind, date of service, note), enc
     await fixture?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
-  const run = (args: readonly string[]) =>
-    runCli(args, {
-      cwd: dir,
-      env: cleanEnv({
-        MEDLEDGER_RPC_URL: fixture.rpcUrl!,
-        MEDLEDGER_CONTRACT: fixture.deployment.address,
-        MEDLEDGER_DEPLOY_BLOCK: String(fixture.deployment.deployBlock),
-        MEDLEDGER_IPFS_API_URL: ipfs.apiUrl,
-        MEDLEDGER_STATE_DIR: join(dir, "state"),
-      }),
-    });
+  const run = cliOn(() => ({ ledger: fixture, ipfs, dir }));
 
   it("the patient and the doctor see the title, kind and date in their lists; the patient reads the note; re-keying keeps them", async () => {
     const file = join(dir, "fbc.pdf");

@@ -15,6 +15,7 @@ import { PROJECT_ROOT } from "#core/node/config.ts";
 import { ensureWebBuild } from "#harness/browser/build.ts";
 import { startLocalStack, type LocalStack } from "#local-stack/index.ts";
 import { freePort } from "#local-stack/processes.ts";
+import type { IpfsFixture } from "./ipfs.ts";
 import type { LedgerFixture } from "./ledgers.ts";
 
 export { CLI, cleanEnv, json, runCli, type CliResult } from "#harness/cli/run.ts";
@@ -24,6 +25,28 @@ export function address(handle: string): Address {
   const person = DEMO_PEOPLE.find((p) => p.handle === handle);
   if (!person) throw new Error(`no demo person ${handle}`);
   return demoAccount(person).address;
+}
+
+/**
+ * Runs the CLI in `dir` against a test ledger and IPFS node (the fixtures are read at each call, so
+ * this can be built before `before` has set them up), its state in `dir/state`.
+ */
+export function cliOn(fixtures: () => { ledger: LedgerFixture; ipfs: IpfsFixture; dir: string }) {
+  return (args: readonly string[], extra: Record<string, string> = {}): Promise<CliResult> => {
+    const { ledger, ipfs, dir } = fixtures();
+    return runCli(args, {
+      cwd: dir,
+      env: cleanEnv({
+        MEDLEDGER_RPC_URL: ledger.rpcUrl!,
+        MEDLEDGER_CHAIN_ID: String(ledger.deployment.chainId),
+        MEDLEDGER_CONTRACT: ledger.deployment.address,
+        MEDLEDGER_DEPLOY_BLOCK: String(ledger.deployment.deployBlock),
+        MEDLEDGER_IPFS_API_URL: ipfs.apiUrl,
+        MEDLEDGER_STATE_DIR: join(dir, "state"),
+        ...extra,
+      }),
+    });
+  };
 }
 
 export interface CliStack {
