@@ -88,6 +88,8 @@ export const patient = onchainTable(
     profileCid: t.hex().notNull(),
     blockNumber: t.bigint().notNull(),
     logIndex: t.integer().notNull(),
+    /** The registration's transaction (a list checks the registration in its receipt). */
+    transactionHash: t.hex().notNull(),
   }),
   (table) => ({ byPosition: index().on(table.blockNumber, table.logIndex) }),
 );

@@ -19,7 +19,7 @@ import { startChain } from "./chain.ts";
 import { openHeliaStore, type HeliaStore } from "./ipfs/heliaStore.ts";
 import { startKuboRpcServer } from "./ipfs/kuboRpcServer.ts";
 import { deployLocal } from "./deploy.ts";
-import { startIndexer } from "./indexer.ts";
+import { describeIndexerDatabase, indexerDatabaseOf, startIndexer } from "./indexer.ts";
 import { BIN, childEnv, portHolder, portInUse, startProcess, waitUntil, type ManagedProcess } from "./processes.ts";
 import { anyState, checkKept, precheck, readRecord, statePaths, wipeState, writeRecord } from "./state.ts";
 
@@ -51,6 +51,8 @@ export interface LocalStack {
   readonly webUrl?: string;
   /** The indexer's list API. */
   readonly indexerUrl: string;
+  /** Where the indexer keeps its index: "PostgreSQL … (schema …)" (DATABASE_URL) or "PGlite in …". */
+  readonly indexerDatabase: string;
   readonly deployment: Deployment;
   /** Whether the demo data is there (seeded now, or in the kept state). */
   readonly seeded: boolean;
@@ -166,8 +168,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log(`MedLedger at ${deployment.address} (chain ${deployment.chainId})`);
     const state: StackState = reason === undefined ? { kept: true, dataDir } : { kept: false, dataDir, reason };
 
-    log(`starting the indexer (Ponder) on 127.0.0.1:${indexerPort}, its database in ${paths.indexer}`);
-    const indexer = await startIndexer({ rpcUrl, deployment, port: indexerPort, dataDir: paths.indexer, env, log });
+    const indexerOptions = { rpcUrl, deployment, port: indexerPort, dataDir: paths.indexer, env, log };
+    log(`starting the indexer (Ponder) on 127.0.0.1:${indexerPort}, its database: ${describeIndexerDatabase(await indexerDatabaseOf(indexerOptions))}`);
+    const indexer = await startIndexer(indexerOptions);
     stops.push(() => indexer.stop());
 
     let webUrl: string | undefined;
@@ -196,7 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       stops.push(() => web.stop());
       await waitUntil("the web app answers", async () => (await fetch(webUrl!)).status < 500, web);
     }
-    return { rpcUrl, ipfsApiUrl: ipfs.url, webUrl, indexerUrl: indexer.url, deployment, seeded, state, stop };
+    return { rpcUrl, ipfsApiUrl: ipfs.url, webUrl, indexerUrl: indexer.url, indexerDatabase: indexer.database, deployment, seeded, state, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -46,7 +46,7 @@ MedLedger is running (ready in ${seconds} s).
 ${describeState(stack.state)}
 
   Web app        ${stack.webUrl ?? "(not served: --no-web)"}
-  Indexer (lists) ${stack.indexerUrl}
+  Indexer (lists) ${stack.indexerUrl}   index in ${stack.indexerDatabase}
   Ethereum RPC   ${stack.rpcUrl}   chain ${stack.deployment.chainId}
   Contract       ${stack.deployment.address}
   IPFS (Kubo RPC) ${stack.ipfsApiUrl}

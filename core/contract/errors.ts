@@ -86,6 +86,16 @@ export function describeRevert(errorName: string): readonly [string, string] {
   return REVERT_MESSAGES[errorName] ?? [`The contract refused the transaction (${errorName}).`, "Check the inputs and your role, then retry."];
 }
 
+/**
+ * Whether `error` (from {@link toLedgerError}) is the contract refusing the call — a revert with
+ * its reason (a custom error, a require message) — rather than a node, network or wallet failure.
+ */
+export function isContractRevert(error: unknown): error is MedLedgerError {
+  if (!(error instanceof MedLedgerError) || error.code !== "CONTRACT_REVERT") return false;
+  const cause = error.cause;
+  return cause instanceof BaseError && cause.walk((e) => e instanceof ContractFunctionRevertedError) instanceof ContractFunctionRevertedError;
+}
+
 /** Maps any error from a contract read or write to a MedLedgerError (already-mapped errors pass through). */
 export function toLedgerError(error: unknown, context: { rpcUrl?: string; action?: string } = {}): MedLedgerError {
   if (error instanceof MedLedgerError) return error;

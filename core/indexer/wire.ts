@@ -117,7 +117,16 @@ export const grantRowSchema = z.object({
   expiresAt: z.nullable(z.number()),
 });
 
-export const patientRowSchema = z.object({ account: address, registeredBy: address, profileCid: hex, doctor: z.optional(address) });
+export const patientRowSchema = z.object({
+  account: address,
+  registeredBy: address,
+  /** The current profile's binary CID. */
+  profileCid: hex,
+  /** The registration's transaction. */
+  transactionHash: hash,
+  /** With `?doctor=`: the doctor the patient is assigned to. */
+  doctor: z.optional(address),
+});
 
 export function pageSchema<T extends z.ZodMiniType>(row: T) {
   return z.object({ items: z.array(row), nextCursor: z.nullable(z.string()), total: z.number() });

@@ -10,6 +10,7 @@
  */
 import { BaseError, InsufficientFundsError, formatEther, type Address, type Hash } from "viem";
 import { estimateLedgerGas, readLedger, simulateLedger, writeLedger } from "../contract/calls.ts";
+import { isContractRevert } from "../contract/errors.ts";
 import type { LedgerReader, LedgerWriter } from "../contract/ledger.ts";
 import { sentTransactionOf } from "../contract/sent.ts";
 import { MedLedgerError } from "../errors.ts";
@@ -23,6 +24,17 @@ export const LOW_FUNDS_ACTIONS = 100n;
 
 /** How long the relayer waits for the confirmation before answering "pending" (default). */
 export const DEFAULT_RELAY_WAIT_MS = 30_000;
+
+/**
+ * The simulation found that the contract would refuse the patient's action (already shared, not
+ * their report, …): the request's fault, not the relayer's, and nothing was sent. The message is
+ * the revert's reason as core/contract/errors.ts words it; the server answers 422.
+ */
+export class ActionRefusedError extends MedLedgerError {
+  constructor(revert: MedLedgerError) {
+    super(revert.code, revert.message, revert.hint, { cause: revert });
+  }
+}
 
 /** The relayer cannot pay for an action: the patient is told in plain words, the operator gets the figures. */
 export class RelayerOutOfFundsError extends MedLedgerError {
@@ -126,7 +138,11 @@ export async function relaySignedAction(relayer: LedgerWriter, request: SignedAc
     );
   }
   await options.authorize?.(request);
-  await runSignedCall(request, (functionName, args) => simulateLedger(relayer, functionName, args));
+  try {
+    await runSignedCall(request, (functionName, args) => simulateLedger(relayer, functionName, args));
+  } catch (error) {
+    throw isContractRevert(error) ? new ActionRefusedError(error) : error;
+  }
   await assertCanPay(relayer, request);
   try {
     const { hash, receipt } = await runSignedCall(request, (functionName, args) =>

@@ -52,6 +52,12 @@ export function grantRow(r: { reportId: Hex; patient: Hex; reader: Hex; active: 
   return { reportId: r.reportId, patient: r.patient, reader: r.reader, active: r.active, expiresAt: orNullNumber(r.expiresAt) };
 }
 
-export function patientRow(r: { account: Hex; registeredBy: Hex; profileCid: Hex; doctor?: Hex }) {
-  return { account: r.account, registeredBy: r.registeredBy, profileCid: r.profileCid, ...(r.doctor ? { doctor: r.doctor } : {}) };
+export function patientRow(r: { account: Hex; registeredBy: Hex; profileCid: Hex; transactionHash: Hex; doctor?: Hex }) {
+  return {
+    account: r.account,
+    registeredBy: r.registeredBy,
+    profileCid: r.profileCid,
+    transactionHash: r.transactionHash,
+    ...(r.doctor ? { doctor: r.doctor } : {}),
+  };
 }

@@ -135,7 +135,9 @@ ponder.on("MedLedger:StaffReactivated", async ({ event, context }) => {
 ponder.on("MedLedger:PatientRegistered", async ({ event, context }) => {
   await intoTimeline("PatientRegistered", event, context);
   const { patient, by, profileCid } = event.args;
-  await context.db.insert(schema.patient).values({ account: patient, registeredBy: by, profileCid, ...position(event) });
+  await context.db
+    .insert(schema.patient)
+    .values({ account: patient, registeredBy: by, profileCid, transactionHash: event.transaction.hash, ...position(event) });
 });
 
 ponder.on("MedLedger:PatientProfileUpdated", async ({ event, context }) => {

@@ -26,6 +26,7 @@ import type { Caller, ServerContext } from "../context.ts";
 import { ACTIVITY_KINDS } from "../db/schema.ts";
 import { clientOf } from "../limits/clientAddress.ts";
 import { enforce } from "../limits/enforce.ts";
+import { indexerPathOf, proxyToIndexer } from "../indexer/proxy.ts";
 import { relayForPatient, relayStatus } from "../relay/relay.ts";
 import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
@@ -42,6 +43,8 @@ export interface ApiOptions {
   readonly sessionSecret: string;
   /** Trust X-Forwarded-Host/-Proto (only behind your own reverse proxy). */
   readonly trustProxy?: boolean;
+  /** The indexer behind GET /api/indexer/… (MEDLEDGER_INDEXER_URL); unset: none. */
+  readonly indexerUrl?: string;
 }
 
 export interface Api {
@@ -79,6 +82,8 @@ export interface Api {
   readonly relay: Handler;
   /** GET /api/relay/status (admin): the relayer's address, balance and low-funds flag */
   readonly relayStatus: Handler;
+  /** GET /api/indexer/<list>: the indexer's list API, read-only (server/indexer/proxy.ts) */
+  readonly indexer: Handler;
 }
 
 function origin(request: Request, trustProxy: boolean): { host: string; scheme: string } {
@@ -401,6 +406,11 @@ export function createApi(options: ApiOptions): Api {
     relayStatus: handler(READ, async (_request, { cookie }) => {
       requireAdmin(await caller(cookie), "the relayer's status");
       return json(await relayStatus(ctx));
+    }),
+
+    indexer: handler(READ, async (request, { client }) => {
+      await enforce(ctx, buckets.indexerClient, client, "Too many list requests from this network");
+      return proxyToIndexer(request, indexerPathOf(request), options.indexerUrl);
     }),
   };
 }

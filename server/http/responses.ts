@@ -1,5 +1,6 @@
 /** JSON responses of the API, and the mapping of MedLedgerError codes to HTTP statuses. */
 import { MedLedgerError, type MedLedgerErrorCode } from "#core/errors.ts";
+import { ActionRefusedError } from "#core/relay/relayer.ts";
 import { RateLimitedError } from "../limits/refusals.ts";
 
 /** The body of every error response. */
@@ -56,14 +57,16 @@ export function json(body: unknown, status = 200, headers: HeadersInit = {}): Re
 }
 
 /**
- * `{error:{code,message,hint}}` with the code's status (and Retry-After for a rate limit);
+ * `{error:{code,message,hint}}` with the code's status (422 for a relayed action the contract
+ * would refuse; Retry-After for a rate limit);
  * unexpected errors are logged, never shown.
  */
 export function errorResponse(error: unknown): Response {
   if (error instanceof MedLedgerError) {
     const body: ApiErrorBody = { error: { code: error.code, message: error.message, hint: error.hint } };
     const headers: Record<string, string> = error instanceof RateLimitedError ? { "retry-after": String(error.retryAfterSeconds) } : {};
-    return json(body, statusOf(error.code), headers);
+    // A relayed action the contract would refuse is the request's fault (422), not a failure upstream.
+    return json(body, error instanceof ActionRefusedError ? 422 : statusOf(error.code), headers);
   }
   console.error("[medledger api] unexpected error:", error);
   const body: ApiErrorBody = {

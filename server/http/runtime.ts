@@ -6,7 +6,7 @@
  * MEDLEDGER_IPFS_API_URL (the Kubo RPC API behind the IPFS gateway: the server's alone, never sent
  * to browsers), MEDLEDGER_MAX_FILE_BYTES, SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy, MEDLEDGER_RELAYER_KEY (the
  * hospital's funded relayer key; unset: no relaying — see core/relay/relayerSigner.ts for a
- * keystore/KMS behind the same interface). Nothing is opened at import
+ * keystore/KMS behind the same interface), MEDLEDGER_INDEXER_URL (the indexer behind /api/indexer). Nothing is opened at import
  * time (Next.js imports route modules while building).
  */
 import { resolveConfig } from "#core/node/config.ts";
@@ -18,6 +18,7 @@ import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from
 import { openDatabase, type Database } from "../db/open.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
 import { DEFAULT_LIMITS, ipfsLimitsFor } from "../limits/config.ts";
+import { indexerUrlOf } from "../indexer/proxy.ts";
 import { createApi, type Api, type Handler } from "./api.ts";
 import { sessionSecret } from "./cookie.ts";
 import { errorResponse } from "./responses.ts";
@@ -47,7 +48,10 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
     limits: { ...DEFAULT_LIMITS, ipfs: ipfsLimitsFor(config.maxFileBytes) },
     ...(relayerSigner ? { relayer: { writer: createLedgerWriter(config, relayerAccount(relayerSigner)), waitMs: DEFAULT_RELAY_WAIT_MS } } : {}),
   };
-  return { api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1" }), database };
+  return {
+    api: createApi({ ctx, sessionSecret: secret, trustProxy: env.MEDLEDGER_TRUST_PROXY === "1", indexerUrl: indexerUrlOf(env) }),
+    database,
+  };
 }
 
 /** The process's API, created on first use; a failed start is retried on the next request. */

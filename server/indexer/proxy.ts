@@ -1,7 +1,8 @@
 /**
  * GET /api/indexer/…: the web app's way to the indexer's list API (MEDLEDGER_INDEXER_URL). The
  * browser never reaches the indexer or its database; only the list routes and its status pass,
- * read-only, with their query string. No indexer configured, or none answering: 503 with
+ * read-only, with their query string, within a per-network rate limit (server/http/api.ts, the
+ * `indexerClient` bucket). No indexer configured, or none answering: 503 with
  * INDEXER_UNAVAILABLE (the web then reads the lists from the chain).
  */
 import { MedLedgerError } from "#core/errors.ts";
@@ -16,8 +17,15 @@ export function indexerUrlOf(env: NodeJS.ProcessEnv = process.env): string | und
   return env.MEDLEDGER_INDEXER_URL?.replace(/\/$/, "") || undefined;
 }
 
-export async function proxyToIndexer(request: Request, path: string, env: NodeJS.ProcessEnv = process.env): Promise<Response> {
-  const base = indexerUrlOf(env);
+/** The list path of a request to /api/indexer/<path> (e.g. /v1/reports). */
+export function indexerPathOf(request: Request): string {
+  const path = new URL(request.url).pathname;
+  const at = path.indexOf("/api/indexer");
+  return at < 0 ? path : path.slice(at + "/api/indexer".length) || "/";
+}
+
+/** Passes `request` on to the indexer at `base` (MEDLEDGER_INDEXER_URL) as `path`. */
+export async function proxyToIndexer(request: Request, path: string, base: string | undefined = indexerUrlOf()): Promise<Response> {
   if (!base) {
     return secureApiResponse(
       errorResponse(

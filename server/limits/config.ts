@@ -40,6 +40,8 @@ export interface ServerLimits {
     readonly ipfsUploadAccount: BucketRule;
     /** Reads (and pin checks) through the gateway, per client network. */
     readonly ipfsReadClient: BucketRule;
+    /** List requests passed on to the indexer (GET /api/indexer/…), per client network. */
+    readonly indexerClient: BucketRule;
     /** Relayed actions (each costs the hospital gas): per client network, per signing account, and in all. */
     readonly relayClient: BucketRule;
     readonly relayAccount: BucketRule;
@@ -86,6 +88,8 @@ export const DEFAULT_LIMITS: ServerLimits = {
     ipfsUploadClient: { name: "ipfs-upload-ip", burst: 60, perMinute: 30 },
     ipfsUploadAccount: { name: "ipfs-upload-account", burst: 30, perMinute: 20 },
     ipfsReadClient: { name: "ipfs-read-ip", burst: 240, perMinute: 240 },
+    // A page's lists, their next pages, and the status polls while the indexer catches up after a change.
+    indexerClient: { name: "indexer-ip", burst: 600, perMinute: 600 },
     // A patient shares, revokes, re-keys a few times a day; a key rotation re-keys each of their
     // reports (one action each). 30 at once, 30 more a day.
     relayAccount: { name: "relay-account", burst: 30, perMinute: 30 / DAY_MINUTES },

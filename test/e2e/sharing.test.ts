@@ -3,7 +3,9 @@
  * by doctor1, one by doctor3): sharing all reports with a second doctor until a day in one step,
  * who opens one; stopping that with re-encryption, after which the doctor is refused in plain
  * words; sharing two ticked reports with another doctor and stopping everything with them; and
- * replacing the patient's encryption key, after which the reports still open.
+ * replacing the patient's encryption key, after which the reports still open. Between them: who
+ * can read each report, a doctor's patients and the reception's list come from the indexer, and a
+ * row a lying indexer adds is not shown.
  */
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
@@ -93,6 +95,66 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     const bytes = await openReport(d2.page, shared.first());
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
     await screenshot(d2.page, "sharing-doctor2-opened");
+  });
+
+  it("who can read each report, a doctor's patients and the reception's patients are the indexer's lists, and a row it made up is not shown (each row is checked on chain)", async function () {
+    const patient3 = demoPerson("patient3");
+    const stranger = demoPerson("stranger");
+    /**
+     * An indexer that lies: its pages of `list` reach the page with one made-up row added (`forged`
+     * builds it from a real one); returns the list requests the page made.
+     */
+    async function lyingIndexer(page: Page, list: string, forged: (real: Record<string, unknown>) => Record<string, unknown>): Promise<string[]> {
+      const served: string[] = [];
+      await page.route(`**/api/indexer/v1/${list}?*`, async (route) => {
+        const response = await route.fetch();
+        const body = (await response.json()) as { items: Record<string, unknown>[]; total: number };
+        served.push(route.request().url());
+        if (body.items[0]) body.items.push(forged(body.items[0]));
+        await route.fulfill({ response, json: { ...body, total: body.total + 1 } });
+      });
+      return served;
+    }
+
+    // The patient: a grant to a stranger the patient never shared with, added to the indexer's grants.
+    const patientPage = sessions.get("patient5")!.page;
+    const grants = await lyingIndexer(patientPage, "grants", (real) => ({ ...real, reader: stranger.address }));
+    const { page } = await as("patient5", "/patient");
+    const rows = reportsOf(page).locator("tbody tr");
+    for (let i = 0; i < 3; i++) await readerOn(rows.nth(i), doctor2.address).waitFor();
+    expect(
+      grants.some((url) => url.includes(`patient=${demoPerson("patient5").address}`)),
+      "readers from /v1/grants",
+    ).to.equal(true);
+    await page.getByTestId("shared-doctors").locator(`li[data-reader="${doctor2.address}"]`).waitFor();
+    expect(await page.locator(`[data-reader="${stranger.address}"]`).count(), "the made-up grant is not shown").to.equal(0);
+    await patientPage.unrouteAll();
+
+    // A doctor: patient3 (doctor2's and doctor3's) passed off as doctor1's.
+    const d1 = await pool.as("doctor1", "/doctor");
+    const assignments = await lyingIndexer(d1.page, "patients", (real) => ({ ...real, account: patient3.address }));
+    await as("doctor1", "/doctor");
+    const mine = d1.page.getByTestId("my-patients");
+    for (const p of ["patient1", "patient2", "patient5"]) await mine.locator(`tr[data-patient="${demoPerson(p).address}"]`).waitFor();
+    expect(
+      assignments.some((url) => url.includes(`doctor=${doctor1.address}`)),
+      "my patients from /v1/patients?doctor=",
+    ).to.equal(true);
+    expect(await mine.locator("tbody tr").count()).to.equal(3);
+    expect(await mine.locator(`tr[data-patient="${patient3.address}"]`).count(), "the made-up assignment is not shown").to.equal(0);
+    await d1.page.unrouteAll();
+
+    // The reception: a stranger passed off as a registered patient.
+    const reception = await pool.as("receptionist1", "/reception");
+    const registered = await lyingIndexer(reception.page, "patients", (real) => ({ ...real, account: stranger.address }));
+    await as("receptionist1", "/reception");
+    const table = reception.page.getByTestId("patients-table");
+    await table.locator(`tr[data-patient="${patient3.address}"]`).waitFor();
+    expect(registered.length, "the reception's patients from /v1/patients").to.be.greaterThan(0);
+    expect(await table.locator("tbody tr").count()).to.equal(5);
+    expect(await table.locator(`tr[data-patient="${stranger.address}"]`).count(), "the made-up patient is not shown").to.equal(0);
+    await screenshot(reception.page, "sharing-reception-from-indexer");
+    await reception.page.unrouteAll();
   });
 
   it("the patient stops sharing one report and re-encrypts it; the doctor is then refused in plain words", async function () {

@@ -2,14 +2,18 @@
  * The hardened server, each limit by performing the abuse against the real handlers and a real
  * database (PGlite, and PostgreSQL when DATABASE_URL is set): oversized streamed bodies, nonce
  * floods, an unbounded nonce table, requests without Origin, text/plain bodies, a patient holding
- * a doctor's calendar, a flood of report openings, sign-in floods — and the security headers.
+ * a doctor's calendar, a flood of report openings, sign-in floods, a flood of list requests to
+ * the indexer — and the security headers.
  */
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import { count, eq } from "drizzle-orm";
 import { activityLog, nonces } from "#server/db/schema.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "#server/limits/config.ts";
 import { clientSubject } from "#server/limits/clientAddress.ts";
-import type { Api } from "#server/http/api.ts";
+import { createApi, type Api } from "#server/http/api.ts";
 import {
   accountOf,
   addressOf,
@@ -292,6 +296,51 @@ for (const backend of BACKENDS) {
       }
       expect(replies.slice(0, -1).every((s) => s === 200)).to.equal(true);
       expect(replies.at(-1)).to.equal(429);
+    });
+
+    it("limits list requests passed on to the indexer per network: a flood is refused with 429 before it reaches the indexer", async () => {
+      // What stands behind /api/indexer: an HTTP service answering every list with an empty page, counting what reaches it.
+      let reached = 0;
+      const upstream = createServer((_request, response) => {
+        reached += 1;
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ items: [], nextCursor: null, total: 0 }));
+      });
+      await new Promise<void>((resolve) => upstream.listen(0, "127.0.0.1", resolve));
+      try {
+        // A slow refill (one a minute): a flood on a busy machine does not earn tokens back while it runs.
+        const rule = { name: "indexer-ip", burst: 10, perMinute: 1 };
+        const limits: ServerLimits = { ...DEFAULT_LIMITS, buckets: { ...DEFAULT_LIMITS.buckets, indexerClient: rule } };
+        const { port } = upstream.address() as AddressInfo;
+        const lists = createApi({ ctx: { ...app.ctx, limits }, sessionSecret: randomBytes(32).toString("hex"), indexerUrl: `http://127.0.0.1:${port}` });
+        const statuses: number[] = [];
+        let refusal: Awaited<ReturnType<typeof send>> | undefined;
+        for (let i = 0; i < 2 * rule.burst; i++) {
+          const reply = await send(lists, "indexer", `/api/indexer/v1/reports?patient=${addressOf("patient1")}`, {
+            method: "GET",
+            origin: null,
+            ip: "203.0.113.80",
+          });
+          statuses.push(reply.status);
+          if (reply.status === 429) refusal ??= reply;
+        }
+        expect(statuses.slice(0, rule.burst).every((s) => s === 200)).to.equal(true);
+        expect(statuses.slice(rule.burst).every((s) => s === 429)).to.equal(true);
+        expect(reached).to.equal(rule.burst);
+        expect(refusal!.body.error?.code).to.equal("RATE_LIMITED");
+        expect(refusal!.body.error?.message).to.match(/^Too many list requests from this network; try again in \d+ seconds?\.$/);
+        const retryAfter = Number(refusal!.headers.get("retry-after"));
+        expect(retryAfter).to.be.within(1, 60);
+        // Another network is served meanwhile; the flooding one again once its bucket has refilled.
+        expect((await send(lists, "indexer", "/api/indexer/v1/staff", { method: "GET", origin: null, ip: "198.51.100.80" })).status).to.equal(200);
+        app.clock.advance(retryAfter * 1000);
+        expect((await send(lists, "indexer", "/api/indexer/v1/staff", { method: "GET", origin: null, ip: "203.0.113.80" })).status).to.equal(200);
+        expect(reached).to.equal(rule.burst + 2);
+        // Only the list routes pass, still within the limit: anything else is not forwarded.
+        expect((await send(lists, "indexer", "/api/indexer/graphql", { method: "GET", origin: null, ip: "198.51.100.81" })).status).to.equal(404);
+        expect(reached).to.equal(rule.burst + 2);
+      } finally {
+        await new Promise((resolve) => upstream.close(resolve));
+      }
     });
 
     it("sends the security headers on every API response, errors included", async () => {

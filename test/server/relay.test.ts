@@ -11,6 +11,7 @@ import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { bytesToHex, createTestClient, type Address, type Hex } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
+import { describeRevert } from "#core/contract/errors.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { LedgerAction } from "#core/contract/actions.ts";
 import { postSignedAction, relayClientSender } from "#core/relay/client.ts";
@@ -166,14 +167,17 @@ for (const backend of BACKENDS) {
       });
     });
 
-    it("a revert is found by the simulation and costs nothing", async () => {
+    it("a revert is found by the simulation, costs nothing, and is answered 422 with the contract's reason in plain words", async () => {
       const s = relayServer();
       await costsNothing(async () => {
         // doctor2 already holds this grant (first test): AlreadyGranted.
         const request = await signPatientAction(patient("patient1"), grantTo(addressOf("doctor2"), world.reportId));
         const reply = await post(s, request);
-        expect(errorCode(reply)).to.equal("CONTRACT_REVERT");
-        expect((reply.body as { error: { message: string } }).error.message).to.contain("already has access");
+        // The patient's request is at fault, not a server upstream: 422, not 502.
+        expect([reply.status, errorCode(reply)]).to.deep.equal([422, "CONTRACT_REVERT"]);
+        const [message, hint] = describeRevert("AlreadyGranted");
+        expect((reply.body as { error: { message: string; hint: string } }).error).to.deep.include({ message, hint });
+        expect(message).to.contain("already has access");
       });
       // The claim was freed: the patient can sign something else at the same nonce.
       const next = await post(s, await signPatientAction(patient("patient1"), revokeAllOf(addressOf("doctor2"))));

@@ -1,7 +1,8 @@
 "use client";
 /**
  * "My patients": the patients assigned to the doctor, with their profiles decrypted in the
- * browser, a search (name, contact, account) and "Upload a report" on each row.
+ * browser, a search (name, contact, account) and "Upload a report" on each row; from an indexer,
+ * a page at a time ("Show more patients").
  */
 import { useState } from "react";
 import { AddressText } from "../AddressText.tsx";
@@ -46,7 +47,7 @@ function ProfileCells({ patient }: { patient: MyPatient }) {
 }
 
 export function MyPatients({ state, onUploadFor }: { state: MyPatientsState; onUploadFor: (account: string) => void }) {
-  const { patients, error } = state;
+  const { patients, error, hasMore, loadMore, total } = state;
   const [query, setQuery] = useState("");
   const shown = patients?.filter((p) => matchesPatient(p, query));
   return (
@@ -90,6 +91,16 @@ export function MyPatients({ state, onUploadFor }: { state: MyPatientsState; onU
             </tr>
           ))}
         </Table>
+      ) : null}
+      {hasMore && patients ? (
+        <p className="row small">
+          <span className="muted">
+            {patients.length} of {total} shown.
+          </span>
+          <button type="button" className="btn btn-small" onClick={loadMore}>
+            Show more patients
+          </button>
+        </p>
       ) : null}
     </section>
   );

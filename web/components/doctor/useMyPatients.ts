@@ -4,19 +4,19 @@
  * with the doctor's unlocked key. A profile not (yet) sealed for the doctor — the reception
  * re-seals it after an assignment — is reported as `profile: null`, not as a failure.
  */
-import { useQueries, useQuery } from "@tanstack/react-query";
+import { useQueries } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
 import type { Address } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
 import { isMedLedgerError } from "#core/errors.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { cidFromBytes } from "#core/ipfs/cid.ts";
-import { patientsOfDoctor } from "#core/patients/patients.ts";
 import { loadPatientProfile, type PatientProfile } from "#core/patients/profile.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useDoctorPatientList } from "#web/lib/reportLists.ts";
 
 export interface MyPatient {
   readonly account: Address;
@@ -30,6 +30,10 @@ export interface MyPatients {
   /** Undefined while the assignments are read. */
   readonly patients: readonly MyPatient[] | undefined;
   readonly error: unknown;
+  /** Assignments of the whole list (more than `patients` while the indexer has pages to come). */
+  readonly total: number;
+  readonly hasMore: boolean;
+  loadMore(): void;
   /** The patient's name from their profile when readable, else the app's display name. */
   nameOf(account: string): string;
   /** The entry of `account` when it is assigned to the doctor. */
@@ -40,9 +44,10 @@ export function useMyPatients(doctor: Address, identity: EncryptionIdentity): My
   const reader = useLedgerReader();
   const store = useContentStore();
   const fallbackName = useNameOf();
-  const assigned = useQuery({ queryKey: queryKeys.ledger.doctorPatients(doctor), queryFn: () => patientsOfDoctor(reader, doctor) });
+  // From the indexer a page at a time, each assignment checked on chain (isAssigned); else the chain's events.
+  const assigned = useDoctorPatientList(doctor);
   const profiles = useQueries({
-    queries: (assigned.data ?? []).map((patient) => ({
+    queries: (assigned.patients ?? []).map((patient) => ({
       queryKey: queryKeys.ledger.patientProfileFor(patient, identity.address),
       queryFn: async (): Promise<PatientProfile | null> => {
         const cid = cidFromBytes(await readLedger(reader, "patientProfile", [patient]));
@@ -59,15 +64,15 @@ export function useMyPatients(doctor: Address, identity: EncryptionIdentity): My
 
   const patients = useMemo(
     () =>
-      assigned.data?.map((account, i): MyPatient => ({
+      assigned.patients?.map((account, i): MyPatient => ({
         account,
         profile: profiles[i]?.data,
         loading: profiles[i]?.isPending ?? true,
         error: profiles[i]?.error ?? null,
       })),
-    [assigned.data, profiles],
+    [assigned.patients, profiles],
   );
   const find = useCallback((account: string) => patients?.find((p) => p.account.toLowerCase() === account.toLowerCase()), [patients]);
   const nameOf = useCallback((account: string) => find(account)?.profile?.name ?? fallbackName(account), [find, fallbackName]);
-  return { patients, error: assigned.error, nameOf, find };
+  return { patients, error: assigned.error, total: assigned.total, hasMore: assigned.hasMore, loadMore: assigned.loadMore, nameOf, find };
 }

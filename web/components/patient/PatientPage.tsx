@@ -5,7 +5,6 @@
  * that (with or without re-encrypting), and replacing their encryption key; for an account that is not a patient yet, the registration code to hand to the
  * reception (the signed binding of their encryption key).
  */
-import { useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Address, Hex } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
@@ -13,9 +12,8 @@ import type { ReportReader } from "#core/reports/share.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
-import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useRelayed } from "#web/lib/relay.ts";
-import { useReportList } from "#web/lib/reportLists.ts";
+import { useReadersOfPatient, useReportList } from "#web/lib/reportLists.ts";
 import { useAction } from "#web/lib/useAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { ActionButton } from "../ActionButton.tsx";
@@ -26,22 +24,18 @@ import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
 import { ReportReaders } from "./ReportReaders.tsx";
-import { SharedDoctors, ShareReports, sharing, type Which } from "./ShareReports.tsx";
+import { SharedDoctors, ShareReports, type Which } from "./ShareReports.tsx";
 
 const NO_READERS: readonly ReportReader[] = [];
 
 /** The patient's reports: share several or all in one step, who can read each, and stopping it. */
 function MyReports({ address, identity }: { address: Address; identity: EncryptionIdentity }) {
-  const reader = useLedgerReader();
   const nameOf = useNameOf();
   const [chosen, setChosen] = useState<ReadonlySet<Hex>>(new Set());
   const [which, setWhich] = useState<Which>("all");
   const reports = useReportList("ofPatient", address);
   // One query for the readers of all the patient's reports, not one per report.
-  const readers = useQuery({
-    queryKey: queryKeys.ledger.readersOfPatient(address),
-    queryFn: async () => (await sharing()).listReadersOfPatient(reader, address),
-  });
+  const readers = useReadersOfPatient(address);
   const toggle = (reportId: Hex, on: boolean) => {
     const next = new Set(chosen);
     if (on) next.add(reportId);

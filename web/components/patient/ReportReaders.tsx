@@ -1,7 +1,8 @@
 "use client";
 /**
  * Who can read one report now (the issuing doctor, and each reader with their end date, from
- * core/reports/share.ts `listReadersOfPatient`), and per reader "Stop sharing" (`revokeShare`) or "Stop sharing
+ * web/lib/reportLists.ts `useReadersOfPatient`: the indexer's grants checked on chain, or the
+ * chain's events), and per reader "Stop sharing" (`revokeShare`) or "Stop sharing
  * and re-encrypt" (core/reports/rekey.ts `revokeAndRekey`), each behind a confirmation.
  */
 import type { Address } from "viem";

@@ -2,7 +2,8 @@
 /**
  * The reception's page: register a patient from the registration code they bring (their signed
  * key binding) with a sealed profile, assign and unassign doctors (re-sealing the profile for the
- * doctors then assigned, with a retry of the re-seal alone if it fails), and the patient list.
+ * doctors then assigned, with a retry of the re-seal alone if it fails), and the patient list
+ * (web/lib/reportLists.ts `usePatientList`: from the indexer, checked on chain, or the chain's events).
  */
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -13,13 +14,14 @@ import type { ContentStore } from "#core/ipfs/types.ts";
 import { enrolPatient, type EnrolProgress, type EnrolStep } from "#core/patients/enrol.ts";
 import { assignedDoctors, loadPatientProfile, patientProfileSchema, type PatientProfile } from "#core/patients/profile.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { listPatients, type PatientSummary } from "#core/patients/patients.ts";
+import type { PatientSummary } from "#core/patients/patients.ts";
 import { changeDoctorAssignment, type AssignmentResult, type AssignmentStep } from "#core/patients/reseal.ts";
 import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import { usePatientList } from "#web/lib/reportLists.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { AddressText } from "../AddressText.tsx";
@@ -241,20 +243,31 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
 const PATIENT_COLUMNS = ["Patient", "Registered by", "Doctors", "Assign"];
 
 function PatientList({ identity }: { identity: EncryptionIdentity }) {
-  const reader = useLedgerReader();
-  const patients = useQuery({ queryKey: queryKeys.ledger.patients(), queryFn: () => listPatients(reader) });
+  // From the indexer a page at a time, each row checked on chain; else the chain's events.
+  const patients = usePatientList();
+  const rows = patients.patients;
   return (
     <section className="card" aria-labelledby="patients-title">
       <h2 id="patients-title">Patients</h2>
-      {patients.isPending ? <Spinner label="Reading patients from the chain…" /> : null}
+      {patients.isPending ? <Spinner label={patients.fromIndexer ? "Loading patients…" : "Reading patients from the chain…"} /> : null}
       <ErrorBox error={patients.error} />
-      {patients.data?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
-      {patients.data && patients.data.length > 0 ? (
+      {rows?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
+      {rows && rows.length > 0 ? (
         <Table testId="patients-table" columns={PATIENT_COLUMNS}>
-          {patients.data.map((p) => (
+          {rows.map((p) => (
             <PatientRow key={p.account} patient={p} identity={identity} />
           ))}
         </Table>
+      ) : null}
+      {patients.hasMore && rows ? (
+        <p className="row small">
+          <span className="muted">
+            {rows.length} of {patients.total} shown.
+          </span>
+          <button type="button" className="btn btn-small" onClick={patients.loadMore}>
+            Show more patients
+          </button>
+        </p>
       ) : null}
     </section>
   );
