@@ -38,6 +38,12 @@ export const activityLog = pgTable(
     /** 0x bytes32 report id (for report_opened). */
     reportId: text("report_id"),
     sessionId: text("session_id"),
+    /**
+     * How a report_opened entry's reader opened it: "app" or "cli" (a proven opening, see
+     * core/reports/openings.ts; "app" for the signed-in route too). Null for other kinds, and for
+     * entries written before the column existed (their hashes do not cover it).
+     */
+    via: text("via"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
@@ -47,6 +53,7 @@ export const activityLog = pgTable(
     index("activity_log_actor_idx").on(t.actor),
     index("activity_log_at_idx").on(t.at),
     check("activity_log_kind_check", sql`${t.kind} in (${inList(ACTIVITY_KINDS)})`),
+    check("activity_log_via_check", sql`${t.via} is null or ${t.via} in ('app', 'cli')`),
   ],
 );
 
