@@ -2,7 +2,7 @@
  * Proven openings (core/reports/openings.ts): the server's side. Its static X25519 key is derived
  * from the session secret (SESSION_SECRET; on the local chain a random one per run), so every
  * server process of one deployment has the same key and none is stored anywhere. A proven
- * opening is checked cheapest first, and only a proven one costs the reader's account quota:
+ * opening is checked cheapest first (its nonces have a table of their own, apart from sign-ins), and only a proven one costs the reader's account quota:
  *   the per-network rate limit and the body cap (the route), the strict schema, the nonce taken
  *   once (a replay, or a second try with the same nonce, is refused), the account's published key
  *   read from the chain, the tag recomputed and compared in constant time, the per-account rate
@@ -14,10 +14,14 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, utf8ToBytes } from "@noble/hashes/utils.js";
 import type { Hex } from "viem";
-import { MedLedgerError, isMedLedgerError } from "#core/errors.ts";
+import { MedLedgerError } from "#core/errors.ts";
 import { checkOpeningTag, provenOpeningSchema, type OpeningChallenge, type OpeningLogged } from "#core/reports/openings.ts";
-import { consumeNonce, issueNonce } from "../auth/nonces.ts";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { generateNonce } from "siwe";
 import type { ServerContext } from "../context.ts";
+import { openingNonces } from "../db/schema.ts";
+import { tooMany } from "../limits/refusals.ts";
+import { sweepIfDue } from "../limits/sweep.ts";
 import { enforce } from "../limits/enforce.ts";
 import { logReportOpened } from "./openings.ts";
 
@@ -34,10 +38,43 @@ export function openingKeyFrom(sessionSecret: string): OpeningKey {
   return { secretKey, publicKey: x25519.getPublicKey(secretKey) };
 }
 
-/** A one-time nonce (the sign-in nonces' table, caps and expiry) and the server's public key. */
-export async function openingChallenge(ctx: ServerContext, key: OpeningKey, client: string): Promise<OpeningChallenge> {
-  const issued = await issueNonce(ctx, client);
-  return { nonce: issued.nonce, serverKey: `0x${bytesToHex(key.publicKey)}`, expiresAt: issued.expiresAt.toISOString() };
+/**
+ * A one-time nonce and the server's public key. Issuance is rate-limited per client network by
+ * the route; here the nonces outstanding in all are capped (the sign-in cap), so a flood from many
+ * networks cannot grow the table without bound either.
+ */
+export async function openingChallenge(ctx: ServerContext, key: OpeningKey): Promise<OpeningChallenge> {
+  const now = ctx.now();
+  await sweepIfDue(ctx.db, now, ctx.limits.sweepIntervalMs);
+  const cap = ctx.limits.outstandingNonces.global;
+  const outstanding = ctx.db
+    .select({ one: sql`1` })
+    .from(openingNonces)
+    .where(and(gt(openingNonces.expiresAt, now), isNull(openingNonces.usedAt)))
+    .limit(cap)
+    .as("outstanding");
+  const [row] = await ctx.db.select({ n: sql<number>`count(*)::int` }).from(outstanding);
+  if ((row?.n ?? 0) >= cap) throw tooMany("The server is logging too many report openings right now", 30);
+  const nonce = generateNonce();
+  const expiresAt = new Date(now.getTime() + ctx.nonceTtlMs);
+  await ctx.db.insert(openingNonces).values({ value: nonce, expiresAt });
+  return { nonce, serverKey: `0x${bytesToHex(key.publicKey)}`, expiresAt: expiresAt.toISOString() };
+}
+
+/** Marks `value` used, atomically; refuses unknown, expired and already used nonces. */
+async function consumeOpeningNonce(ctx: ServerContext, value: string): Promise<void> {
+  const now = ctx.now();
+  const used = await ctx.db
+    .update(openingNonces)
+    .set({ usedAt: now })
+    .where(and(eq(openingNonces.value, value), isNull(openingNonces.usedAt), gt(openingNonces.expiresAt, now)))
+    .returning({ value: openingNonces.value });
+  if (used.length > 0) return;
+  const [known] = await ctx.db.select({ usedAt: openingNonces.usedAt }).from(openingNonces).where(eq(openingNonces.value, value));
+  if (known?.usedAt) {
+    throw new MedLedgerError("NONCE_REUSED", "This proof of an opening was already used once.", "Open the report again: each opening is proven afresh.");
+  }
+  throw new MedLedgerError("NONCE_UNKNOWN", "This proof of an opening is too old or was not asked of this server.", "Open the report again.");
 }
 
 const NOT_PROVEN = () =>
@@ -59,17 +96,7 @@ export async function acceptProvenOpening(ctx: ServerContext, key: OpeningKey, b
     );
   }
   const input = parsed.data;
-  try {
-    await consumeNonce(ctx, input.nonce);
-  } catch (error) {
-    if (isMedLedgerError(error, "NONCE_REUSED")) {
-      throw new MedLedgerError("NONCE_REUSED", "This proof of an opening was already used once.", "Open the report again: each opening is proven afresh.");
-    }
-    if (isMedLedgerError(error, "NONCE_UNKNOWN")) {
-      throw new MedLedgerError("NONCE_UNKNOWN", "This proof of an opening is too old or was not asked of this server.", "Open the report again.");
-    }
-    throw error;
-  }
+  await consumeOpeningNonce(ctx, input.nonce);
   const readerKey = await ctx.chain.publishedKey(input.account);
   if (!readerKey) {
     throw new MedLedgerError(

@@ -74,6 +74,22 @@ export const sessions = pgTable(
 );
 
 /**
+ * Single-use nonces of proven report openings (server/activity/openingProof.ts), apart from the
+ * sign-in nonces so that readers opening many reports never use up a network's sign-ins. Bounded
+ * the same way: a few minutes' life, issuance rate-limited per client network, a cap on those
+ * outstanding in all, expired rows deleted in bulk by the periodic sweep.
+ */
+export const openingNonces = pgTable(
+  "opening_nonces",
+  {
+    value: text("value").primaryKey(),
+    expiresAt: timestampMs("expires_at").notNull(),
+    usedAt: timestampMs("used_at"),
+  },
+  (t) => [index("opening_nonces_expires_at_idx").on(t.expiresAt)],
+);
+
+/**
  * Single-use sign-in nonces issued by the server. Bounded: a nonce lives a few minutes, the
  * number outstanding is capped (in all and per client network), and expired rows are deleted in
  * bulk by a periodic sweep (server/limits/sweep.ts).

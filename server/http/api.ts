@@ -321,7 +321,7 @@ export function createApi(options: ApiOptions): Api {
 
     openingChallenge: handler(CHANGE_NO_BODY, async (_request, { client }) => {
       await enforce(ctx, buckets.reportOpenedClient, client, "Too many report openings from this network");
-      return json(await openingChallenge(ctx, openingKey, client), 201);
+      return json(await openingChallenge(ctx, openingKey), 201);
     }),
 
     provenOpening: handler(REPORT_OPENED, async (_request, { body, client }) => {

@@ -1,2 +1,0 @@
-ALTER TABLE "activity_log" ADD COLUMN "via" text;--> statement-breakpoint
-ALTER TABLE "activity_log" ADD CONSTRAINT "activity_log_via_check" CHECK ("activity_log"."via" is null or "activity_log"."via" in ('app', 'cli'));
