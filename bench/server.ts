@@ -29,12 +29,14 @@ const ORIGIN = "http://localhost:3000";
 /** The nonce route reads only the chain id; anything else would be a bug of this benchmark. */
 const chain: ChainAccess = {
   chainId: 31337,
+  contract: "0x0000000000000000000000000000000000000000",
   roles: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   isAssigned: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   canRead: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   reportParties: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   supersededCids: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
   auditAnchors: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
+  publishedKey: () => Promise.reject(new MedLedgerError("CONFIG", "not used by the nonce route", "")),
 };
 
 async function scratchDatabase(url: string | undefined): Promise<{ database: Database; drop(): Promise<void> }> {

@@ -38,6 +38,8 @@ export interface GlobalOptions {
   readonly json?: boolean;
   /** The MedLedger server whose relayer sends the patient's actions (or MEDLEDGER_RELAY_URL). */
   readonly relay?: string;
+  /** The MedLedger server that logs openings in the patient's access history (or MEDLEDGER_SERVER_URL). */
+  readonly server?: string;
 }
 
 /** Resolves the configuration: flags over environment over the deployment file. */
@@ -108,6 +110,26 @@ export function relaySenderOf(run: CliRun, opts: GlobalOptions, ledger: LedgerWr
     origin: server.origin,
     ...(onStep ? { onStep: (step: RelayStep) => onStep(step) } : {}),
   });
+}
+
+/**
+ * The MedLedger (web) server of this hospital: `--server <url>`, else MEDLEDGER_SERVER_URL, else
+ * the relay server (`--relay` / MEDLEDGER_RELAY_URL, the same server); undefined when none is set.
+ */
+export function serverUrlOf(run: CliRun, opts: GlobalOptions): string | undefined {
+  const url = opts.server ?? run.env.MEDLEDGER_SERVER_URL ?? opts.relay ?? run.env.MEDLEDGER_RELAY_URL;
+  if (!url) return undefined;
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol === "http:" || parsed.protocol === "https:") return parsed.origin;
+  } catch {
+    // refused below
+  }
+  throw new MedLedgerError(
+    "INVALID_INPUT",
+    `The MedLedger server "${url}" is not an http(s) URL.`,
+    "Give the MedLedger server's address, e.g. https://medledger.example.",
+  );
 }
 
 /** The CLI's state folder: MEDLEDGER_STATE_DIR, by default `.medledger` in the current directory. */

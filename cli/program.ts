@@ -27,6 +27,8 @@ Signing key (commands that send or sign; never a flag):
 Upload retries are kept in MEDLEDGER_STATE_DIR (default ./.medledger)/pending until final;
 \`medledger report pending\` settles them (registers again what a reorganisation removed).
 Relayer (patients without ETH): --relay <url> / MEDLEDGER_RELAY_URL, the MedLedger server's address.
+Access history: --server <url> / MEDLEDGER_SERVER_URL (else the relay's server): \`report read\` logs
+the opening there, proven with your key; without a server nothing is logged (the CLI says so).
 
 Examples:
   medledger verify report.pdf
@@ -55,6 +57,9 @@ export function buildProgram(run: CliRun): Command {
         "--relay <url>",
         "send your patient actions (share, revoke, re-key, key rotation) through the hospital's relayer at this MedLedger server: you sign, it pays",
       ).argParser(httpUrl),
+    )
+    .addOption(
+      new Option("--server <url>", "the hospital's MedLedger server, where `report read` logs the opening in the patient's access history").argParser(httpUrl),
     )
     .addHelpText("after", ENVIRONMENT_HELP)
     .showHelpAfterError("(add --help for usage)")

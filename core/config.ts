@@ -4,6 +4,7 @@ import { MedLedgerError } from "./errors.ts";
 import { addressSchema } from "./validation.ts";
 import type { Deployment } from "./contract/ledger.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./reports/limits.ts";
+import type { RemotePinningConfig } from "./ipfs/remotePinning.ts";
 
 /** The local stack's endpoints; every one can be replaced by configuration. */
 export const LOCAL_DEFAULTS = {
@@ -34,6 +35,12 @@ export interface MedLedgerConfig {
    * upload's retry record and checks it again.
    */
   readonly finalityBlocks?: number;
+  /**
+   * A remote pinning service (IPFS Pinning Service API) the server's gateway also has pin every
+   * stored ciphertext (MEDLEDGER_PINNING_SERVICE_URL, _TOKEN, _TIMEOUT_MS); a CID then counts as
+   * pinned only once the node and the service both keep it. Unset: the node alone.
+   */
+  readonly pinningService?: RemotePinningConfig;
 }
 
 /**

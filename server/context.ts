@@ -1,6 +1,7 @@
 /** What every server operation needs: the database, the contract, the IPFS node, and a clock. */
 import type { Address } from "viem";
 import type { Roles } from "#core/accounts/roles.ts";
+import type { RemotePinning } from "#core/ipfs/remotePinning.ts";
 import type { StreamingContentStore } from "#core/ipfs/types.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { ChainAccess } from "./chain/access.ts";
@@ -12,6 +13,11 @@ export interface ServerContext {
   readonly chain: ChainAccess;
   /** The IPFS node behind the gateway (server/ipfs/gateway.ts): its admin API is the server's alone. */
   readonly ipfs: StreamingContentStore;
+  /**
+   * A remote pinning service that also keeps every stored ciphertext (MEDLEDGER_PINNING_SERVICE_URL):
+   * a CID is then confirmed pinned only once the node and the service both keep it.
+   */
+  readonly remotePinning?: RemotePinning;
   /** The clock (injectable so session expiry can be tested without waiting). */
   readonly now: () => Date;
   /** How long a session lasts at most (default 8 h). */

@@ -7,6 +7,7 @@ import { sentTransactionOf } from "#core/contract/sent.ts";
 import { digestFile } from "#core/crypto/digests.ts";
 import { MedLedgerError } from "#core/errors.ts";
 import { checkFileSize, formatBytes } from "#core/reports/limits.ts";
+import { recordOpening } from "#core/reports/openings.ts";
 import { readReport, readReportSummaries, type ReadStep } from "#core/reports/read.ts";
 import {
   kindOf,
@@ -34,6 +35,7 @@ import {
   openStore,
   openWriter,
   relaySenderOf,
+  serverUrlOf,
   type GlobalOptions,
   type WriterContext,
 } from "../context.ts";
@@ -560,6 +562,20 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       }
       const r = opened.record;
       if (r.supersededBy) out.warn(`this report was amended by report ${r.supersededBy}; it is not the current version.`);
+      // Into the patient's access history, proven with the reader's key (no sign-in); never fatal: the file is saved.
+      const serverUrl = serverUrlOf(run, opts);
+      let logged: boolean | "coalesced" = false;
+      if (!serverUrl) {
+        out.warn("no MedLedger server is configured (--server or MEDLEDGER_SERVER_URL), so this opening is not logged in the patient's access history.");
+      } else {
+        try {
+          const reply = await recordOpening({ serverUrl, deployment: ctx.config.deployment, identity, reportId, via: "cli" });
+          logged = reply.logged ? true : "coalesced";
+        } catch (error) {
+          const reason = error instanceof MedLedgerError ? error.message : String(error);
+          out.warn(`the opening could not be logged at ${serverUrl}: ${reason}`);
+        }
+      }
       const summary = opened.summary;
       out.result(
         {
@@ -569,6 +585,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
           out: opts.out,
           size: opened.bytes.byteLength,
           digestsMatch: true,
+          openingLogged: logged !== false,
         },
         [
           ...(summary
@@ -578,6 +595,7 @@ export function registerReportCommands(program: Command, run: CliRun): void {
               ]
             : []),
           `Saved report ${r.reportId} to ${opts.out} (${formatBytes(opened.bytes.byteLength)}); both digests match the chain.`,
+          ...(logged ? [`The opening is logged in the patient's access history at ${serverUrl} (via CLI).`] : []),
         ],
       );
     });

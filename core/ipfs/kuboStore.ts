@@ -147,6 +147,22 @@ export function createKuboStore(apiUrl: string, options: { timeoutMs?: number } 
         );
       }
     },
+    async addresses() {
+      try {
+        const id = await client.id();
+        return id.addresses.map((address) => address.toString()).filter((address) => !/^\/(ip4\/127\.|ip6\/::1\/)/.test(address));
+      } catch (error) {
+        if (isUnreachable(error)) throw unreachable(apiUrl, error);
+        throw new MedLedgerError(
+          "IPFS_UNREACHABLE",
+          `The IPFS node at ${apiUrl} did not say its addresses: ${messageOf(error)}`,
+          "Check the node's logs, then retry.",
+          {
+            cause: error,
+          },
+        );
+      }
+    },
     async unpin(cid) {
       const parsed = parseCid(cid);
       try {

@@ -39,4 +39,9 @@ export interface ContentStore {
 export interface StreamingContentStore extends ContentStore {
   /** Fails with UNKNOWN_CID / INVALID_INPUT before the first chunk; FILE_TOO_LARGE as soon as `maxBytes` is passed. */
   catStream(cid: string, options?: CatOptions): AsyncIterable<Uint8Array>;
+  /**
+   * The node's public multiaddrs (Kubo's `id`; loopback ones left out), which a remote pinning
+   * service is given as `origins` to fetch a file from. Optional: a node may have none.
+   */
+  addresses?(): Promise<string[]>;
 }

@@ -10,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import * as z from "zod/mini";
 import { DEFAULT_MAX_FILE_BYTES, defaultFinalityBlocks, LOCAL_DEFAULTS, parseDeploymentFile, type MedLedgerConfig } from "../config.ts";
 import { MedLedgerError } from "../errors.ts";
+import type { RemotePinningConfig } from "../ipfs/remotePinning.ts";
 import { addressSchema, parseAddress } from "../validation.ts";
 
 /** This checkout, from this module's location (stable when run from source: CLI, scripts, tests). */
@@ -74,7 +75,27 @@ const envSchema = z.object({
   MEDLEDGER_MAX_FILE_BYTES: z.optional(z.coerce.number().check(z.int(), z.positive())),
   MEDLEDGER_CONFIRMATIONS: z.optional(z.coerce.number().check(z.int(), z.positive(), z.maximum(1_000))),
   MEDLEDGER_FINALITY_BLOCKS: z.optional(z.coerce.number().check(z.int(), z.nonnegative(), z.maximum(100_000))),
+  MEDLEDGER_PINNING_SERVICE_URL: z.optional(z.url()),
+  MEDLEDGER_PINNING_SERVICE_TOKEN: z.optional(z.string().check(z.minLength(1))),
+  MEDLEDGER_PINNING_SERVICE_TIMEOUT_MS: z.optional(z.coerce.number().check(z.int(), z.positive(), z.maximum(600_000))),
 });
+
+/** The remote pinning service of the environment, if one is set (its token is required with it). */
+function pinningServiceOf(e: z.infer<typeof envSchema>): RemotePinningConfig | undefined {
+  if (!e.MEDLEDGER_PINNING_SERVICE_URL) return undefined;
+  if (!e.MEDLEDGER_PINNING_SERVICE_TOKEN) {
+    throw new MedLedgerError(
+      "CONFIG",
+      "MEDLEDGER_PINNING_SERVICE_URL is set without MEDLEDGER_PINNING_SERVICE_TOKEN.",
+      "Set the access token the pinning service gave you, or unset the URL.",
+    );
+  }
+  return {
+    url: e.MEDLEDGER_PINNING_SERVICE_URL,
+    token: e.MEDLEDGER_PINNING_SERVICE_TOKEN,
+    ...(e.MEDLEDGER_PINNING_SERVICE_TIMEOUT_MS ? { timeoutMs: e.MEDLEDGER_PINNING_SERVICE_TIMEOUT_MS } : {}),
+  };
+}
 
 /** Resolves the configuration from overrides, the environment and the deployment file (looked up from `cwd`, see {@link deploymentsDir}). */
 export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): MedLedgerConfig {
@@ -90,7 +111,8 @@ export function resolveConfig(overrides: ConfigOverrides = {}, env: NodeJS.Proce
   const maxFileBytes = overrides.maxFileBytes ?? e.MEDLEDGER_MAX_FILE_BYTES ?? DEFAULT_MAX_FILE_BYTES;
   const confirmations = overrides.confirmations ?? e.MEDLEDGER_CONFIRMATIONS ?? 1;
   const finalityBlocks = overrides.finalityBlocks ?? e.MEDLEDGER_FINALITY_BLOCKS ?? defaultFinalityBlocks(chainId);
-  const settings = { rpcUrl, ipfsApiUrl, maxFileBytes, confirmations, finalityBlocks };
+  const pinningService = pinningServiceOf(e);
+  const settings = { rpcUrl, ipfsApiUrl, maxFileBytes, confirmations, finalityBlocks, ...(pinningService ? { pinningService } : {}) };
   const contract = overrides.contract === undefined ? e.MEDLEDGER_CONTRACT : parseAddress(overrides.contract, "contract address");
   if (contract) {
     const deployBlock = overrides.deployBlock ?? e.MEDLEDGER_DEPLOY_BLOCK;

@@ -23,12 +23,15 @@ export interface ChainedEntryFields {
   readonly kind: ActivityKind | string;
   readonly reportId: string | null;
   readonly sessionId: string | null;
+  /** How a report was opened ("app"/"cli"); absent or null for entries without it. */
+  readonly via?: string | null;
   readonly prevHash: string;
 }
 
 /**
  * Canonical encoding: a JSON array with a fixed field order; strings are JSON-escaped and the
  * time is ISO 8601 in UTC with milliseconds, so the same entry always gives the same bytes.
+ * `via` is appended only when set, so the entries written before it existed keep their hashes.
  */
 export function encodeEntry(entry: ChainedEntryFields): string {
   return JSON.stringify([
@@ -42,6 +45,7 @@ export function encodeEntry(entry: ChainedEntryFields): string {
     entry.reportId,
     entry.sessionId,
     entry.prevHash,
+    ...(entry.via ? [entry.via] : []),
   ]);
 }
 

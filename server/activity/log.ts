@@ -19,6 +19,8 @@ export interface NewActivity {
   readonly kind: ActivityKind;
   readonly reportId?: Hex;
   readonly sessionId?: string;
+  /** How a report was opened ("app"/"cli"), for report_opened. */
+  readonly via?: string;
   /** Defaults to now. */
   readonly at?: Date;
 }
@@ -33,6 +35,8 @@ export interface ActivityEntry {
   readonly kind: string;
   readonly reportId: string | null;
   readonly sessionId: string | null;
+  /** How a report was opened ("app"/"cli"); null otherwise (and before it was recorded). */
+  readonly via?: string | null;
   readonly prevHash: string;
   readonly hash: string;
 }
@@ -83,6 +87,7 @@ export function appendActivity(db: Db, entry: NewActivity): Promise<ActivityEntr
         kind: entry.kind,
         reportId: entry.reportId?.toLowerCase() ?? null,
         sessionId: entry.sessionId ?? null,
+        via: entry.via ?? null,
         prevHash: last?.hash ?? GENESIS_HASH,
       };
       const row = { ...fields, hash: hashEntry(fields) };

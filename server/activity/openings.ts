@@ -5,7 +5,9 @@
  * client network is limited by token buckets in the API.)
  */
 import { and, desc, eq, gte } from "drizzle-orm";
-import type { Hex } from "viem";
+import type { Address, Hex } from "viem";
+import type { Roles } from "#core/accounts/roles.ts";
+import type { OpeningVia } from "#core/reports/openings.ts";
 import { MedLedgerError } from "#core/errors.ts";
 import { heldRoles } from "../chain/access.ts";
 import type { Caller, ServerContext } from "../context.ts";
@@ -19,8 +21,18 @@ export interface ReportOpened {
   readonly at: Date;
 }
 
-/** Logs that `who` opened `reportId` (access already checked), unless it was logged moments ago. */
-export async function logReportOpened(ctx: ServerContext, who: Caller, reportId: Hex): Promise<ReportOpened> {
+/** Who opened a report: a signed-in caller, or a reader who proved their key (no session). */
+export interface Opener {
+  readonly address: Address;
+  readonly roles: Roles;
+  readonly sessionId?: string;
+}
+
+/**
+ * Logs that `who` opened `reportId` (access already checked) through `via`, unless it was logged
+ * moments ago.
+ */
+export async function logReportOpened(ctx: ServerContext, who: Opener | Caller, reportId: Hex, via: OpeningVia = "app"): Promise<ReportOpened> {
   const now = ctx.now();
   const [recent] = await ctx.db
     .select({ seq: activityLog.seq, at: activityLog.at })
@@ -41,7 +53,8 @@ export async function logReportOpened(ctx: ServerContext, who: Caller, reportId:
     roles: heldRoles(who.roles),
     kind: "report_opened",
     reportId,
-    sessionId: who.sessionId,
+    ...(who.sessionId ? { sessionId: who.sessionId } : {}),
+    via,
     at: now,
   });
   return { logged: true, seq: entry.seq, at: entry.at };
@@ -53,6 +66,8 @@ export interface ReportOpening {
   /** The roles the reader held when they opened it, e.g. "doctor". */
   readonly role: string;
   readonly at: Date;
+  /** "app" or "cli"; null for openings logged before this was recorded. */
+  readonly via: string | null;
 }
 
 /** At most this many openings are returned, newest first. */
@@ -68,10 +83,10 @@ export async function openingsOf(ctx: ServerContext, who: Caller, reportId: Hex)
     throw new MedLedgerError("NO_ACCESS", "Only the report's patient can see who opened it.", "Sign in with the patient's account.");
   }
   const rows = await ctx.db
-    .select({ actor: activityLog.actor, role: activityLog.role, at: activityLog.at })
+    .select({ actor: activityLog.actor, role: activityLog.role, at: activityLog.at, via: activityLog.via })
     .from(activityLog)
     .where(and(eq(activityLog.kind, "report_opened"), eq(activityLog.reportId, reportId.toLowerCase())))
     .orderBy(desc(activityLog.seq))
     .limit(OPENINGS_LIMIT);
-  return rows.map((row) => ({ actor: row.actor, role: row.role, at: row.at }));
+  return rows.map((row) => ({ actor: row.actor, role: row.role, at: row.at, via: row.via }));
 }

@@ -7,6 +7,7 @@ import { getRoles, type RoleName, type Roles } from "#core/accounts/roles.ts";
 import { readLedger } from "#core/contract/calls.ts";
 import type { LedgerReader } from "#core/contract/ledger.ts";
 import { MedLedgerError } from "#core/errors.ts";
+import { publishedKeyOf } from "#core/identity/encryptionKey.ts";
 import { getReportRecord, getStoredReport } from "#core/reports/records.ts";
 import { supersededCids } from "#core/reports/versions.ts";
 import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
@@ -14,6 +15,8 @@ import { readAuditAnchors, type AuditAnchor } from "../activity/verify.ts";
 export interface ChainAccess {
   /** The chain the contract lives on; sign-in messages must name it. */
   readonly chainId: number;
+  /** The MedLedger contract's address (what proofs of an opening name). */
+  readonly contract: Address;
   roles(account: Address): Promise<Roles>;
   isAssigned(patient: Address, doctor: Address): Promise<boolean>;
   /** Whether `reader` may open the report; throws UNKNOWN_REPORT for an unknown id. */
@@ -24,6 +27,8 @@ export interface ChainAccess {
   supersededCids(reportId: Hex): Promise<string[]>;
   /** The activity log's on-chain anchors, oldest first. */
   auditAnchors(): Promise<AuditAnchor[]>;
+  /** The X25519 encryption key `account` published on chain, if any. */
+  publishedKey(account: Address): Promise<Uint8Array | undefined>;
 }
 
 /** The names of the roles held, e.g. ["doctor"]. */
@@ -42,6 +47,7 @@ function revertName(error: unknown): string | undefined {
 export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
   return {
     chainId: ledger.deployment.chainId,
+    contract: ledger.deployment.address,
     roles: (account) => getRoles(ledger, account),
     isAssigned: (patient, doctor) => readLedger(ledger, "isAssigned", [patient, doctor]),
     async canRead(reportId, reader) {
@@ -62,5 +68,6 @@ export function chainAccessFromLedger(ledger: LedgerReader): ChainAccess {
       return supersededCids(ledger, await getReportRecord(ledger, reportId));
     },
     auditAnchors: () => readAuditAnchors(ledger),
+    publishedKey: (account) => publishedKeyOf(ledger, account),
   };
 }

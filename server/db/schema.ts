@@ -38,6 +38,12 @@ export const activityLog = pgTable(
     /** 0x bytes32 report id (for report_opened). */
     reportId: text("report_id"),
     sessionId: text("session_id"),
+    /**
+     * How a report_opened entry's reader opened it: "app" or "cli" (a proven opening, see
+     * core/reports/openings.ts; "app" for the signed-in route too). Null for other kinds, and for
+     * entries written before the column existed (their hashes do not cover it).
+     */
+    via: text("via"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
@@ -47,6 +53,7 @@ export const activityLog = pgTable(
     index("activity_log_actor_idx").on(t.actor),
     index("activity_log_at_idx").on(t.at),
     check("activity_log_kind_check", sql`${t.kind} in (${inList(ACTIVITY_KINDS)})`),
+    check("activity_log_via_check", sql`${t.via} is null or ${t.via} in ('app', 'cli')`),
   ],
 );
 
@@ -64,6 +71,22 @@ export const sessions = pgTable(
     endReason: text("end_reason"),
   },
   (t) => [index("sessions_address_idx").on(t.address), check("sessions_end_reason_check", sql`${t.endReason} in ('logout', 'expired')`)],
+);
+
+/**
+ * Single-use nonces of proven report openings (server/activity/openingProof.ts), apart from the
+ * sign-in nonces so that readers opening many reports never use up a network's sign-ins. Bounded
+ * the same way: a few minutes' life, issuance rate-limited per client network, a cap on those
+ * outstanding in all, expired rows deleted in bulk by the periodic sweep.
+ */
+export const openingNonces = pgTable(
+  "opening_nonces",
+  {
+    value: text("value").primaryKey(),
+    expiresAt: timestampMs("expires_at").notNull(),
+    usedAt: timestampMs("used_at"),
+  },
+  (t) => [index("opening_nonces_expires_at_idx").on(t.expiresAt)],
 );
 
 /**

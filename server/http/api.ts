@@ -16,6 +16,7 @@ import { z } from "zod";
 import { MedLedgerError } from "#core/errors.ts";
 import { addressSchema, reportIdSchema } from "#core/validation.ts";
 import { activityToCsv, allActivity, auditHead, listActivity } from "../activity/log.ts";
+import { acceptProvenOpening, openingChallenge, openingKeyFrom } from "../activity/openingProof.ts";
 import { logReportOpened, openingsOf } from "../activity/openings.ts";
 import { verifyEntries } from "../activity/verify.ts";
 import { listAppointments, parseInput, requestAppointment, updateAppointment } from "../appointments/appointments.ts";
@@ -62,6 +63,10 @@ export interface Api {
   readonly activityVerify: Handler;
   /** POST /api/activity/report-opened */
   readonly reportOpened: Handler;
+  /** POST /api/activity/opening-challenge → `{nonce, serverKey, expiresAt}` (no sign-in) */
+  readonly openingChallenge: Handler;
+  /** POST /api/activity/opening: a proven opening (core/reports/openings.ts; no sign-in) */
+  readonly provenOpening: Handler;
   /** GET /api/activity/report-openings?reportId=… (the report's patient) */
   readonly reportOpenings: Handler;
   /** GET /api/appointments */
@@ -173,6 +178,7 @@ export function createApi(options: ApiOptions): Api {
   const { ctx, sessionSecret } = options;
   const trustProxy = options.trustProxy ?? false;
   const buckets = ctx.limits.buckets;
+  const openingKey = openingKeyFrom(sessionSecret);
 
   /**
    * Runs `work` with the request's cookie session and its JSON body (undefined when empty);
@@ -316,6 +322,17 @@ export function createApi(options: ApiOptions): Api {
         opened.logged ? { logged: true, seq: opened.seq, at: opened.at } : { logged: false, coalesced: true, seq: opened.seq, at: opened.at },
         opened.logged ? 201 : 200,
       );
+    }),
+
+    openingChallenge: handler(CHANGE_NO_BODY, async (_request, { client }) => {
+      await enforce(ctx, buckets.reportOpenedClient, client, "Too many report openings from this network");
+      return json(await openingChallenge(ctx, openingKey), 201);
+    }),
+
+    provenOpening: handler(REPORT_OPENED, async (_request, { body, client }) => {
+      await enforce(ctx, buckets.reportOpenedClient, client, "Too many report openings from this network");
+      const opened = await acceptProvenOpening(ctx, openingKey, body);
+      return json(opened, opened.logged ? 201 : 200);
     }),
 
     reportOpenings: handler(READ, async (request, { cookie }) => {

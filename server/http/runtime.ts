@@ -4,7 +4,8 @@
  * MEDLEDGER_RPC_URL / MEDLEDGER_CHAIN_ID / MEDLEDGER_CONTRACT (or deployments/<chainId>.json in the
  * repository, or in MEDLEDGER_DEPLOYMENTS_DIR),
  * MEDLEDGER_IPFS_API_URL (the Kubo RPC API behind the IPFS gateway: the server's alone, never sent
- * to browsers), MEDLEDGER_MAX_FILE_BYTES, SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy, MEDLEDGER_RELAYER_KEY (the
+ * to browsers), MEDLEDGER_PINNING_SERVICE_URL / _TOKEN / _TIMEOUT_MS (a remote pinning service that
+ * also keeps every stored file), MEDLEDGER_MAX_FILE_BYTES, SESSION_SECRET, MEDLEDGER_TRUST_PROXY=1 behind a reverse proxy, MEDLEDGER_RELAYER_KEY (the
  * hospital's funded relayer key; unset: no relaying — see core/relay/relayerSigner.ts for a
  * keystore/KMS behind the same interface), MEDLEDGER_INDEXER_URL (the indexer behind /api/indexer). Nothing is opened at import
  * time (Next.js imports route modules while building).
@@ -17,6 +18,7 @@ import { chainAccessFromLedger } from "../chain/access.ts";
 import { DEFAULT_NONCE_TTL_MS, DEFAULT_SESSION_TTL_MS, type ServerContext } from "../context.ts";
 import { openDatabase, type Database } from "../db/open.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
+import { createRemotePinning } from "#core/ipfs/remotePinning.ts";
 import { DEFAULT_LIMITS, ipfsLimitsFor } from "../limits/config.ts";
 import { indexerUrlOf } from "../indexer/proxy.ts";
 import { createApi, type Api, type Handler } from "./api.ts";
@@ -36,12 +38,14 @@ async function build(env: NodeJS.ProcessEnv): Promise<{ api: Api; database: Data
   const secret = sessionSecret(env, chain.chainId);
   const database = await openDatabase({ env });
   console.info(`[medledger] database: ${database.backend} (${database.location})`);
+  if (config.pinningService) console.info(`[medledger] remote pinning: every stored file is also pinned by ${config.pinningService.url}`);
   const relayerSigner = relayerSignerFromEnv(env);
   if (relayerSigner) console.info(`[medledger] relayer: ${relayerSigner.address} sends patient-signed actions`);
   const ctx: ServerContext = {
     db: database.db,
     chain,
     ipfs: createKuboStore(config.ipfsApiUrl),
+    ...(config.pinningService ? { remotePinning: createRemotePinning(config.pinningService) } : {}),
     now: () => new Date(),
     sessionTtlMs: DEFAULT_SESSION_TTL_MS,
     nonceTtlMs: DEFAULT_NONCE_TTL_MS,

@@ -13,6 +13,10 @@
  *  - pinned: whether the node keeps a CID, which the workflows confirm before registering it;
  *  - unpin: after a re-key, the report's patient or issuing doctor has the node drop the report's
  *    superseded ciphertexts — only those, as the chain lists them, never a current one.
+ * With a remote pinning service (ctx.remotePinning, MEDLEDGER_PINNING_SERVICE_URL), every stored
+ * CID is also requested there (the node's addresses as origins), "pinned" means the node pins it
+ * and the service reports it pinned (waiting a bounded time; failed is NOT_PINNED), and unpinning
+ * a superseded ciphertext withdraws its remote pin too. Reads come from the node alone.
  * A CID is only ever used as a parsed CID object, so no string reaches another RPC endpoint.
  */
 import { equals } from "multiformats/bytes";
@@ -54,12 +58,22 @@ export async function storeCiphertext(ctx: ServerContext, who: Caller, bytes: Ui
     );
   }
   await takeUploadQuota(ctx, who.address, bytes.byteLength);
+  let cid: string;
   try {
-    return await ctx.ipfs.add(bytes);
+    cid = await ctx.ipfs.add(bytes);
   } catch (error) {
     await returnUploadQuota(ctx, who.address, bytes.byteLength).catch(() => undefined);
     throw error;
   }
+  // The node keeps it now; the service is asked to fetch it from there. A refusal here is not
+  // fatal: the confirmation before registering asks again and refuses until it is pinned.
+  if (ctx.remotePinning) await ctx.remotePinning.request(cid, await originsOf(ctx)).catch(() => undefined);
+  return cid;
+}
+
+/** The node's addresses, from which a remote pinning service fetches what it is asked to pin. */
+async function originsOf(ctx: ServerContext): Promise<string[]> {
+  return (await ctx.ipfs.addresses?.().catch(() => [])) ?? [];
 }
 
 /**
@@ -87,10 +101,15 @@ export async function openCiphertext(
   return { cid, first: first.done ? undefined : first.value, rest: chunks };
 }
 
-/** Whether the server's node keeps `cid`. */
+/**
+ * Whether `cid` is kept: by the server's node, and — with a remote pinning service — by the
+ * service too (waiting for it a bounded time; NOT_PINNED when it failed or is not done in time).
+ */
 export async function isCiphertextPinned(ctx: ServerContext, rawCid: string): Promise<{ cid: string; pinned: boolean }> {
   const cid = parseCid(rawCid);
-  return { cid, pinned: await ctx.ipfs.isPinned(cid) };
+  if (!(await ctx.ipfs.isPinned(cid))) return { cid, pinned: false };
+  if (ctx.remotePinning) await ctx.remotePinning.confirm(cid, await originsOf(ctx));
+  return { cid, pinned: true };
 }
 
 /** Unpins `rawCid` for `who`, if it is a superseded ciphertext of `reportId` and `who` its patient or issuing doctor. */
@@ -116,5 +135,7 @@ export async function unpinSuperseded(ctx: ServerContext, who: Caller, reportId:
     );
   }
   if (!ctx.ipfs.unpin) throw new MedLedgerError("CONFIG", "This server's IPFS node cannot unpin.", "Ask the administrator to remove the old copy.");
-  return { cid, unpinned: await ctx.ipfs.unpin(cid) };
+  const unpinned = await ctx.ipfs.unpin(cid);
+  const withdrawn = ctx.remotePinning ? await ctx.remotePinning.remove(cid) : false;
+  return { cid, unpinned: unpinned || withdrawn };
 }

@@ -4,7 +4,7 @@
  */
 import { inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { ipfsUploadQuota, nonces, rateLimits } from "../db/schema.ts";
+import { ipfsUploadQuota, nonces, openingNonces, rateLimits } from "../db/schema.ts";
 
 const BATCH = 5_000;
 const lastSweep = new WeakMap<Db, { readonly at: number; readonly running?: Promise<void> }>();
@@ -20,6 +20,12 @@ export async function sweepNow(db: Db, now: Date): Promise<SweepResult> {
   for (;;) {
     const batch = db.select({ value: nonces.value }).from(nonces).where(lt(nonces.expiresAt, now)).limit(BATCH);
     const gone = await db.delete(nonces).where(inArray(nonces.value, batch)).returning({ value: nonces.value });
+    nonceCount += gone.length;
+    if (gone.length < BATCH) break;
+  }
+  for (;;) {
+    const batch = db.select({ value: openingNonces.value }).from(openingNonces).where(lt(openingNonces.expiresAt, now)).limit(BATCH);
+    const gone = await db.delete(openingNonces).where(inArray(openingNonces.value, batch)).returning({ value: openingNonces.value });
     nonceCount += gone.length;
     if (gone.length < BATCH) break;
   }

@@ -4,7 +4,8 @@
  * signature first —, out and in again, and the activity page shows those rows merged with the
  * on-chain events, verifies the log, anchors it on chain and exports CSV; (b) a patient books an
  * appointment with an assigned doctor (double booking refused), the doctor signs in and confirms
- * it, and the patient sees it confirmed.
+ * it, and the patient sees it confirmed; (c) report openings, signed in or not (a doctor who never
+ * signed in), appear in the patient's access history with how they were opened.
  */
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
@@ -350,7 +351,8 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       await unlockKey(p.page);
       const row = p.page.getByTestId("patient-reports").locator("tbody tr").first();
       const reportId = await row.getAttribute("data-report");
-      const logged = p.page.waitForResponse((r) => r.url().endsWith("/api/activity/report-opened"));
+      // Every opening is proven with the reader's key (no separate signed-in route): core/reports/openings.ts.
+      const logged = p.page.waitForResponse((r) => r.url().endsWith("/api/activity/opening"));
       const bytes = await openReport(p.page, row);
       expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
       expect((await logged).status()).to.equal(201);
@@ -367,11 +369,45 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
       // The patient's own accounting of disclosures: the registration (chain) and the opening (log).
       await row.getByText("Who has seen it, and when").click();
       const history = row.getByTestId("access-history");
-      await history.locator('li[data-source="log"]').getByText("You opened it").waitFor();
+      await history.locator('li[data-source="log"]').getByText("You opened it via app").waitFor();
       expect(await history.locator('li[data-source="ledger"]').allTextContents()).to.satisfy((lines: string[]) =>
         lines.some((l) => l.includes("Registered by")),
       );
       await screenshot(p.page, "patient-access-history");
+    });
+
+    it("a doctor who never signed in opens the patient's report: it is logged, proven with the doctor's key, and the patient's history shows it via app", async function () {
+      const fresh = await open("doctor1", "/doctor");
+      expect(await header(fresh.page).getByRole("button", { name: "Sign in", exact: true }).count(), "not signed in").to.equal(1);
+      await unlockKey(fresh.page);
+      const issued = fresh.page.getByTestId("issued-reports").locator("tbody tr[data-report]");
+      await issued.first().waitFor();
+      await goto(p.page, stack, "/patient");
+      await unlockKey(p.page);
+      const mine = p.page.getByTestId("patient-reports").locator("tbody tr[data-report]");
+      await mine.first().waitFor();
+      const patientIds = new Set(await mine.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-report"))));
+      const doctorIds = await issued.evaluateAll((rows) => rows.map((r) => r.getAttribute("data-report")));
+      const reportId = doctorIds.find((id) => patientIds.has(id))!;
+      expect(reportId, "a report of patient1 issued by doctor1").to.be.a("string");
+
+      const logged = fresh.page.waitForResponse((r) => r.url().endsWith("/api/activity/opening"));
+      const bytes = await openReport(fresh.page, fresh.page.getByTestId("issued-reports").locator(`tr[data-report="${reportId}"]`));
+      expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+      const reply = await logged;
+      expect(reply.status()).to.equal(201);
+      expect(await header(fresh.page).getByRole("button", { name: "Sign in", exact: true }).count(), "still not signed in").to.equal(1);
+      expect(fresh.pageErrors).to.deep.equal([]);
+
+      await goto(p.page, stack, "/patient");
+      await unlockKey(p.page);
+      const row = p.page.getByTestId("patient-reports").locator(`tr[data-report="${reportId}"]`);
+      await row.getByText("Who has seen it, and when").click();
+      const history = row.getByTestId("access-history");
+      const opening = history.locator('li[data-source="log"]').filter({ hasText: "(doctor) via app" });
+      await opening.waitFor();
+      expect(await opening.textContent()).to.match(/Opened by .+ \(doctor\) via app/);
+      await screenshot(p.page, "patient-access-history-not-signed-in-doctor");
     });
   });
 });

@@ -345,7 +345,8 @@ for (const backend of BACKENDS) {
         const rows = await allActivity(database.db);
         for (const row of rows) {
           expect(row.actor).to.match(/^0x[0-9a-f]{40}$/);
-          expect(Object.keys(row).sort()).to.deep.equal(["actor", "at", "hash", "id", "kind", "prevHash", "reportId", "role", "seq", "sessionId"]);
+          expect(Object.keys(row).sort()).to.deep.equal(["actor", "at", "hash", "id", "kind", "prevHash", "reportId", "role", "seq", "sessionId", "via"]);
+          expect(row.via, "how a report was opened, nothing else").to.be.oneOf([null, "app", "cli"]);
         }
         const address: Address = addressOf("patient1");
         expect(rows.some((r) => r.actor === address.toLowerCase())).to.equal(true);

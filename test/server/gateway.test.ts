@@ -10,11 +10,13 @@ import { readLedger } from "#core/contract/calls.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { createGatewayStore, type FetchLike } from "#core/ipfs/gatewayStore.ts";
 import { createKuboStore } from "#core/ipfs/kuboStore.ts";
+import { createRemotePinning, REMOTE_PIN_NAME } from "#core/ipfs/remotePinning.ts";
 import type { ContentStore, StreamingContentStore } from "#core/ipfs/types.ts";
 import { readReport, readReportSummary } from "#core/reports/read.ts";
 import { rekeyReport } from "#core/reports/rekey.ts";
 import { prepareReport, submitReport } from "#core/reports/upload.ts";
 import { startJsIpfs, type JsIpfsNode } from "#harness/js-ipfs.ts";
+import { startPinningService, type PinningServiceProcess } from "#harness/pinningService.ts";
 import type { Api } from "#server/http/api.ts";
 import { DEFAULT_LIMITS, type ServerLimits } from "#server/limits/config.ts";
 import { embeddedIpfs, type IpfsFixture } from "../support/ipfs.ts";
@@ -373,6 +375,143 @@ describe("IPFS gateway backends agree", function () {
       expect(new Set(cids).size, `${size} bytes: ${cids.join(" ")}`).to.equal(1);
       expect(cids[0]).to.match(/^bafybei/);
       for (const node of nodes) expect(await node.store.cat(cids[0]!), node.name).to.deep.equal(bytes);
+    }
+  });
+});
+
+describe("IPFS gateway with a remote pinning service (IPFS Pinning Service API; ipfs-shipyard's reference implementation as a real server)", function () {
+  this.timeout(180_000);
+  let backend: IpfsBackend;
+  let ledger: LedgerFixture;
+  let db: TestDatabase;
+  let service: PinningServiceProcess;
+  let identities: Map<string, EncryptionIdentity>;
+  /** The node's addresses as Kubo's `id` gives them (loopback left out): the origins the service is given. */
+  let nodeAddresses: string[];
+
+  const serve = (options: { timeoutMs?: number; token?: string } = {}): Server =>
+    server(db, ledger, {
+      ipfs: backend.store,
+      remotePinning: createRemotePinning({ url: service.url, token: options.token ?? service.token, timeoutMs: options.timeoutMs ?? 60_000, pollMs: 50 }),
+    });
+  const signedIn = async (handle: string, s: Server): Promise<Browser> => {
+    const browser = new Browser(s, ORIGIN);
+    await browser.signInAs(handle);
+    return browser;
+  };
+  const gatewayAs = (browser: Browser): ContentStore => createGatewayStore({ baseUrl: ORIGIN, fetch: browserFetch(browser) });
+  const sentBy = (handle: string) => ledger.as(handle).publicClient.getTransactionCount({ address: ledger.as(handle).walletClient.account.address });
+
+  before(async () => {
+    backend = await embeddedBackend();
+    ledger = await inProcessLedger();
+    db = await freshDatabase("pglite");
+    service = await startPinningService();
+    identities = await setUpClinic(ledger, backend.store);
+    const id = (await (await fetch(`${backend.apiUrl}/api/v0/id`, { method: "POST" })).json()) as { Addresses: string[] };
+    nodeAddresses = id.Addresses.filter((address) => !/^\/(ip4\/127\.|ip6\/::1\/)/.test(address));
+  });
+  after(async () => {
+    await service?.stop();
+    await db?.dispose();
+    await ledger?.close();
+    await backend?.close();
+  });
+
+  it("asks the service to pin each upload (the node's addresses as origins); a report is registered only once the service reports it pinned, and waits for it", async () => {
+    const s = serve();
+    const doctor = await signedIn("doctor1", s);
+    const reply = await upload(doctor, new Blob([ciphertextLike(3_000, 21) as Uint8Array<ArrayBuffer>]));
+    expect(reply.status, JSON.stringify(reply.body)).to.equal(201);
+    const [request, ...others] = await service.requestsFor(reply.body.cid!);
+    expect(others).to.deep.equal([]);
+    expect(request!.status, "a new request is queued").to.equal("queued");
+    expect(request!.pin.name).to.equal(REMOTE_PIN_NAME);
+    expect(request!.pin.origins ?? []).to.deep.equal(nodeAddresses);
+    // Reads come from the node and do not wait for the service.
+    expect(new Uint8Array(await (await s.api.ipfsCat(new Request(`${ORIGIN}/api/ipfs/${reply.body.cid}`))).arrayBuffer())).to.have.length(3_000);
+
+    // A report whose ciphertext the service has queued only: the registration waits; once the
+    // service pins it, it is registered and opens.
+    const store = gatewayAs(doctor);
+    const prepared = await prepareReport(ledger.as("doctor1"), store, { file: await reportPdf("kept twice"), patient: addressOf(ledger, "patient1") });
+    expect((await service.requestsFor(prepared.cid)).map((r) => r.status)).to.deep.equal(["queued"]);
+    const submitting = submitReport(ledger.as("doctor1"), store, prepared);
+    await service.settle(prepared.cid, "pinned");
+    const { reportId } = await submitting;
+    expect((await service.requestsFor(prepared.cid)).map((r) => r.status)).to.deep.equal(["pinned"]);
+    const opened = await readReport(ledger.reader(), gatewayAs(await signedIn("patient1", s)), reportId, identities.get("patient1")!);
+    expect(opened.bytes).to.deep.equal(prepared.issuedFile);
+  });
+
+  it("refuses to register while the service has not pinned within the time limit, or failed (NOT_PINNED, no transaction); the retry asks the service again", async () => {
+    const impatient = serve({ timeoutMs: 300 });
+    const doctor = await signedIn("doctor1", impatient);
+    const store = gatewayAs(doctor);
+    const prepared = await prepareReport(ledger.as("doctor1"), store, { file: await reportPdf("queued for ever"), patient: addressOf(ledger, "patient1") });
+    const before = await sentBy("doctor1");
+    await expectCode(submitReport(ledger.as("doctor1"), store, prepared), "NOT_PINNED");
+    const pin = await impatient.api.ipfsPin(new Request(`${ORIGIN}/api/ipfs/${prepared.cid}/pin`));
+    expect(pin.status).to.equal(502);
+    const queued = (await pin.json()) as { error: { code: string; message: string; hint: string } };
+    expect(queued.error.message).to.match(/has not confirmed it keeps the encrypted file yet .* is queued/);
+    expect(queued.error.hint).to.match(/Retry in a few minutes/);
+    expect(await backend.store.isPinned(prepared.cid), "the node itself keeps it").to.equal(true);
+
+    // The service gives up on it: a clear refusal, and its failed request is withdrawn.
+    await service.settle(prepared.cid, "failed");
+    const failed = await impatient.api.ipfsPin(new Request(`${ORIGIN}/api/ipfs/${prepared.cid}/pin`));
+    const body = (await failed.json()) as { error: { code: string; message: string; hint: string } };
+    expect([failed.status, body.error.code]).to.deep.equal([502, "NOT_PINNED"]);
+    expect(body.error.message).to.match(/could not keep the encrypted file/);
+    expect(body.error.hint).to.match(/the service is asked again/);
+    expect(await service.requestsFor(prepared.cid)).to.deep.equal([]);
+    expect(await sentBy("doctor1"), "nothing was sent").to.equal(before);
+    const [status] = await readLedger(ledger.as("doctor1"), "verify", [prepared.sha256, prepared.sha1, prepared.doctor]);
+    expect(status, "not registered").to.equal(0);
+
+    // The retry asks the service again; once a working service pins it, the report is registered.
+    const worker = service.pinEverything();
+    try {
+      const { record } = await submitReport(ledger.as("doctor1"), gatewayAs(await signedIn("doctor1", serve())), prepared);
+      expect(record.cid).to.equal(prepared.cid);
+      expect((await service.requestsFor(prepared.cid)).map((r) => r.status)).to.deep.equal(["pinned"]);
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("a wrong access token is an error naming the token, and nothing is registered", async () => {
+    const wrong = serve({ token: "not-the-token" });
+    const doctor = await signedIn("doctor1", wrong);
+    const store = gatewayAs(doctor);
+    const prepared = await prepareReport(ledger.as("doctor1"), store, { file: await reportPdf("wrong token"), patient: addressOf(ledger, "patient1") });
+    expect(await service.requestsFor(prepared.cid), "the service refused the request").to.deep.equal([]);
+    const pin = await wrong.api.ipfsPin(new Request(`${ORIGIN}/api/ipfs/${prepared.cid}/pin`));
+    const body = (await pin.json()) as { error: { code: string; hint: string } };
+    expect([pin.status, body.error.code]).to.deep.equal([502, "IPFS_UNREACHABLE"]);
+    expect(body.error.hint).to.match(/MEDLEDGER_PINNING_SERVICE_TOKEN/);
+    await expectCode(submitReport(ledger.as("doctor1"), store, prepared), "IPFS_UNREACHABLE");
+  });
+
+  it("a re-key's unpin of the superseded ciphertext also removes its remote pin; the new one is pinned on both", async () => {
+    const worker = service.pinEverything();
+    try {
+      const s = serve();
+      const doctor = await signedIn("doctor1", s);
+      const prepared = await prepareReport(ledger.as("doctor1"), gatewayAs(doctor), {
+        file: await reportPdf("re-keyed, old copy dropped"),
+        patient: addressOf(ledger, "patient1"),
+      });
+      const { reportId } = await submitReport(ledger.as("doctor1"), gatewayAs(doctor), prepared);
+      const rekeyed = await rekeyReport(ledger.as("patient1"), gatewayAs(await signedIn("patient1", s)), reportId, identities.get("patient1")!);
+      expect(rekeyed.unpinned).to.equal(true);
+      expect(await backend.store.isPinned(prepared.cid)).to.equal(false);
+      expect(await service.requestsFor(prepared.cid), "the old ciphertext's remote pin is gone").to.deep.equal([]);
+      expect((await service.requestsFor(rekeyed.cid)).map((r) => r.status)).to.deep.equal(["pinned"]);
+      expect(await backend.store.isPinned(rekeyed.cid)).to.equal(true);
+    } finally {
+      await worker.stop();
     }
   });
 });

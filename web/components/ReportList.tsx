@@ -15,7 +15,7 @@ import type { ReportRecord } from "#core/reports/records.ts";
 import { useLedgerReader, usePublicConfig } from "../lib/ledgerContext.tsx";
 import { useContentStore } from "../lib/contentStore.ts";
 import { queryKeys } from "../lib/queryKeys.ts";
-import { useLogReportOpened } from "../lib/session.tsx";
+import { useLogReportOpened } from "../lib/openings.ts";
 import { useAction, type Progress } from "../lib/useAction.ts";
 import { AddressText } from "./AddressText.tsx";
 import { ErrorBox, Notice } from "./ErrorBox.tsx";
@@ -95,7 +95,7 @@ function useOpenReport(identity: EncryptionIdentity, nameOf: (address: string) =
     const opened = await readReport(reader, store, reportId, identity, { maxBytes: config.maxFileBytes, onProgress: progress });
     const issued = `issued by ${nameOf(opened.record.doctor)}, registered ${DATE.format(new Date(opened.record.registeredAt * 1000))}`;
     show({ reportId, bytes: opened.bytes, summary: opened.summary, issued, sha256: opened.record.sha256, sha1: opened.record.sha1 });
-    logOpened(reportId); // into the admin's activity log, when signed in
+    logOpened(reportId, identity); // into the report's access history, proven with the reader's key (signed in or not)
     return reportId;
   });
 }

@@ -175,18 +175,3 @@ export function useSessionLossWatch(error: unknown): void {
     if (code === "NOT_SIGNED_IN" || code === "SESSION_EXPIRED") void refresh();
   }, [code, refresh]);
 }
-
-/**
- * Returns a function that records "report opened" in the admin's activity log — only when the
- * wallet's account is signed in; fire-and-forget, a failure never disturbs the reader.
- */
-export function useLogReportOpened(): (reportId: Hex) => void {
-  const { signedInAsWallet } = useSession();
-  return useCallback(
-    (reportId: Hex) => {
-      if (!signedInAsWallet) return;
-      void apiRequest("/api/activity/report-opened", { method: "POST", body: { reportId } }).catch(() => undefined);
-    },
-    [signedInAsWallet],
-  );
-}

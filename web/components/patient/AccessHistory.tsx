@@ -2,7 +2,9 @@
 /**
  * "Who has seen my record", for one report — the accounting of disclosures: from the chain, when
  * it was registered, shared (until when), unshared and re-encrypted; from the activity log, who
- * opened it and when (shown once the patient is signed in: the log is on MedLedger's server).
+ * opened it, when, and how (via app or CLI; every opening, also by readers who never signed in,
+ * is logged with a proof of the reader's key: core/reports/openings.ts), shown once the patient is
+ * signed in (the log is on MedLedger's server).
  * Loaded when the patient opens the section.
  */
 import { useQuery } from "@tanstack/react-query";
@@ -25,6 +27,12 @@ interface OpeningJson {
   readonly actor: Address;
   readonly role: string;
   readonly at: string;
+  /** "app" or "cli"; null for openings logged before this was recorded. */
+  readonly via: string | null;
+}
+
+function viaText(via: string | null): string {
+  return via === "cli" ? " via CLI" : via === "app" ? " via app" : "";
 }
 
 interface Row {
@@ -68,7 +76,9 @@ function History({ report }: { report: ReportRecord }) {
     ...(chain.data ?? []).map((event) => ({ at: event.at, text: describe(event, nameOf), source: "ledger" as const })),
     ...(openings.data?.openings ?? []).map((o) => ({
       at: Date.parse(o.at) / 1000,
-      text: o.actor.toLowerCase() === report.patient.toLowerCase() ? "You opened it" : `Opened by ${nameOf(o.actor)}${o.role ? ` (${o.role})` : ""}`,
+      text:
+        (o.actor.toLowerCase() === report.patient.toLowerCase() ? "You opened it" : `Opened by ${nameOf(o.actor)}${o.role ? ` (${o.role})` : ""}`) +
+        viaText(o.via),
       source: "log" as const,
     })),
   ].sort((a, b) => b.at - a.at);
