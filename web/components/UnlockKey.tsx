@@ -63,11 +63,11 @@ export function UnlockKey({
   if (!identity || holding) {
     steps.push({
       id: "unlocking",
-      label: `Unlock your reports: your wallet signs a fixed MedLedger message (twice the very first time, to check it signs the same way each time); the key made from it stays on this device${publish ? ". The first time, one transaction publishes its public half" : ""}.`,
+      label: `Unlock your reports (this signature stays on this device: your encryption key is made from it).${publish ? " The first time, your wallet asks twice for this same message, then one transaction publishes the key's public half." : ""}`,
     });
   }
   if (needsSignIn || (holding && signIn && !skipped)) {
-    steps.push({ id: "signing-in", label: "Sign in to the hospital server: a second, different message (for your appointments and activity)." });
+    steps.push({ id: "signing-in", label: "Sign in to the hospital server (a second, different message, for your appointments and activity)." });
   }
 
   const getIn = useAction(async (progress: (step: GetInStep) => void, from: GetInStep) => {
