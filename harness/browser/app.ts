@@ -18,16 +18,24 @@ export interface AppSession {
   close(): Promise<void>;
 }
 
+/**
+ * How the page sees a wallet: the test wallet announced by EIP-6963 (the default), the test
+ * wallet as a legacy window.ethereum only, or no wallet at all.
+ */
+export type WalletPresence = "announced" | "legacy" | "none";
+
 /** A new browser context with the test wallet installed, signing as demo person `person`. */
 export async function openSession(
   browser: Browser,
   stack: E2EStack,
-  options: { person?: string; viewport?: { width: number; height: number } } = {},
+  options: { person?: string; viewport?: { width: number; height: number }; wallet?: WalletPresence; initScripts?: readonly string[] } = {},
 ): Promise<AppSession> {
   const context = await newContext(browser, options.viewport ?? DESKTOP);
   const page = await context.newPage();
   const wallet = new TestWallet({ rpcUrl: stack.rpcUrl, chainId: stack.deployment.chainId, person: options.person });
-  await wallet.install(page);
+  const presence = options.wallet ?? "announced";
+  if (presence !== "none") await wallet.install(page, { announce: presence === "announced" });
+  for (const script of options.initScripts ?? []) await page.addInitScript(script);
   const pageErrors: string[] = [];
   const ipfsRpc = new URL(stack.ipfsApiUrl);
   const ipfsRpcRequests: string[] = [];

@@ -44,11 +44,15 @@ export async function waitForValue(input: Locator, value: string): Promise<void>
   await input.page().waitForFunction(([el, wanted]) => (el as HTMLInputElement).value === wanted, [handle, value] as const);
 }
 
-/** Clicks "Unlock my key" (signature, and the key's publication where the page asks for it). */
+/**
+ * The page's one "Unlock and sign in" step (just "Unlock my key" where the page needs no session,
+ * or the account is signed in already): the identity signature (and the key's publication where
+ * the page asks for it), then the sign-in signature where asked; waits until the page shows.
+ */
 export async function unlockKey(page: Page): Promise<void> {
-  const button = page.getByRole("button", { name: "Unlock my key" });
-  await button.click();
-  await button.waitFor({ state: "detached" });
+  const card = page.getByTestId("unlock-card");
+  await card.getByRole("button", { name: /^(Unlock and sign in|Unlock my key)$/ }).click();
+  await card.waitFor({ state: "detached" });
 }
 
 /** Clicks `trigger` and returns the bytes of the download it starts. */

@@ -1,6 +1,6 @@
 /**
  * A test wallet that behaves like a browser extension: the page gets an EIP-1193 provider
- * (window.ethereum, announced by EIP-6963) whose requests cross to this Node-side handler through
+ * (window.ethereum, announced by EIP-6963 with its name and SVG icon) whose requests cross to this Node-side handler through
  * `page.exposeFunction`. It signs with a viem local account (switchable between demo people) and
  * forwards every other JSON-RPC call to the node. Like MetaMask it answers [] to eth_accounts
  * until eth_requestAccounts, and it can pretend to be on another chain or reject the next request.
@@ -36,6 +36,8 @@ export class TestWallet {
   private pages = new Set<Page>();
   /** Every method the page asked for, in order (for assertions). */
   readonly calls: string[] = [];
+  /** Every signature the wallet gave, with the method that asked for it, in order. */
+  readonly signatures: { readonly method: "personal_sign" | "eth_signTypedData_v4"; readonly signature: Hex }[] = [];
 
   constructor(options: { rpcUrl: string; chainId: number; person?: string }) {
     this.rpcUrl = options.rpcUrl;
@@ -71,12 +73,15 @@ export class TestWallet {
     this.rejectMethods.add(method);
   }
 
-  /** Installs the provider into `page` (before any navigation). */
-  async install(page: Page): Promise<void> {
+  /**
+   * Installs the provider into `page` (before any navigation): window.ethereum, announced by
+   * EIP-6963 unless `announce` is false (a legacy wallet that only sets window.ethereum).
+   */
+  async install(page: Page, options: { readonly announce?: boolean } = {}): Promise<void> {
     this.pages.add(page);
     page.once("close", () => this.pages.delete(page));
     await page.exposeFunction("__medledgerWalletRequest", (method: string, params: unknown) => this.handle(method, params));
-    await page.addInitScript(PROVIDER_SCRIPT);
+    await page.addInitScript(providerScript(options.announce ?? true));
   }
 
   private async emit(event: string, payload: unknown): Promise<void> {
@@ -125,12 +130,17 @@ export class TestWallet {
         }
         case "wallet_addEthereumChain":
           return { result: null };
-        case "personal_sign":
-          return { result: await this.account.signMessage({ message: { raw: args[0] as Hex } }) };
+        case "personal_sign": {
+          const signature = await this.account.signMessage({ message: { raw: args[0] as Hex } });
+          this.signatures.push({ method, signature });
+          return { result: signature };
+        }
         case "eth_signTypedData_v4": {
           const typed = (typeof args[1] === "string" ? JSON.parse(args[1]) : args[1]) as TypedDataDefinition & { types: Record<string, unknown> };
           const { EIP712Domain: _domain, ...types } = typed.types;
-          return { result: await this.account.signTypedData({ ...typed, types } as TypedDataDefinition) };
+          const signature = await this.account.signTypedData({ ...typed, types } as TypedDataDefinition);
+          this.signatures.push({ method, signature });
+          return { result: signature };
         }
         case "eth_sendTransaction":
           return { result: await this.sendTransaction(args[0] as TransactionParams) };
@@ -167,8 +177,35 @@ export class TestWallet {
   }
 }
 
-/** Runs in the page before any of its scripts: window.ethereum + EIP-6963 announcement. */
-const PROVIDER_SCRIPT = `(() => {
+/** The test wallet's EIP-6963 icon: an SVG data URI (a blue square with a white cross). */
+export const TEST_WALLET_ICON = svgDataUri("#0b6bcb", "M4 2h2v2h2v2H6v2H4V6H2V4h2z");
+
+/** An EIP-6963 icon: a square of `fill` with a white `path`, as a base64 SVG data URI. */
+export function svgDataUri(fill: string, path: string): string {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10" rx="2" fill="${fill}"/><path d="${path}" fill="#fff"/></svg>`;
+  return `data:image/svg+xml;base64,${Buffer.from(svg).toString("base64")}`;
+}
+
+/**
+ * An init script announcing one more EIP-6963 wallet (name, icon, rdns) whose provider refuses
+ * every request, as a second extension the user has installed but does not pick.
+ */
+export function otherWalletScript(info: { readonly uuid: string; readonly name: string; readonly icon: string; readonly rdns: string }): string {
+  return `(() => {
+  const provider = {
+    async request() { const error = new Error("This wallet is not used in the test."); error.code = 4100; throw error; },
+    on() { return provider; },
+    removeListener() { return provider; },
+  };
+  const detail = Object.freeze({ info: Object.freeze(${JSON.stringify(info)}), provider });
+  const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail }));
+  window.addEventListener("eip6963:requestProvider", announce);
+  announce();
+})();`;
+}
+
+/** Runs in the page before any of its scripts: window.ethereum (+ its EIP-6963 announcement when `announce`). */
+const providerScript = (announce: boolean): string => `(() => {
   const listeners = new Map();
   const provider = {
     isMedLedgerTestWallet: true,
@@ -189,10 +226,11 @@ const PROVIDER_SCRIPT = `(() => {
   const info = Object.freeze({
     uuid: "3b8e4a52-6f7b-4a8e-9f0c-2d1b0a9c8e7f",
     name: "MedLedger Test Wallet",
-    icon: "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxMCAxMCI+PHJlY3Qgd2lkdGg9IjEwIiBoZWlnaHQ9IjEwIiBmaWxsPSIjMGI2YmNiIi8+PC9zdmc+",
+    icon: ${JSON.stringify(TEST_WALLET_ICON)},
     rdns: "org.medledger.testwallet",
   });
   const announce = () => window.dispatchEvent(new CustomEvent("eip6963:announceProvider", { detail: Object.freeze({ info, provider }) }));
+  if (!${JSON.stringify(announce)}) return;
   window.addEventListener("eip6963:requestProvider", announce);
   announce();
 })();`;

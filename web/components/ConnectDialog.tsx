@@ -1,9 +1,12 @@
 "use client";
 /**
- * The wallet dialog: injected wallets found by EIP-6963 (MetaMask and the like) or window.ethereum,
- * and — on the local chain only — the dev wallet with a picker of the demo people.
+ * The wallet dialog: every wallet the page's EIP-6963 announcements name (MetaMask, Rabby…, each
+ * with its name and icon, found by wagmi's multiInjectedProviderDiscovery), else a legacy
+ * window.ethereum as "Browser wallet", else plain words on how to get a wallet — never a generic
+ * "Injected" button for a wallet that is not there. On the local chain only, the dev wallet with a
+ * picker of the demo people.
  */
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, useSyncExternalStore } from "react";
 import { useConnect, useConnectors, type Connector } from "wagmi";
 import { DEMO_PEOPLE, isLocalChain } from "#core/dev/demoAccounts.ts";
 import { DEV_WALLET_ID } from "../lib/devWallet.ts";
@@ -13,11 +16,35 @@ import { Spinner } from "./Progress.tsx";
 
 const ROLE_LABEL = { admin: "administrator", receptionist: "receptionist", doctor: "doctor", patient: "patient", none: "no role" } as const;
 
-function walletConnectors(connectors: readonly Connector[]): Connector[] {
-  const injected = connectors.filter((c) => c.id !== DEV_WALLET_ID);
-  // The generic "Injected" connector is redundant when EIP-6963 announced a named wallet.
-  const named = injected.filter((c) => c.type === "injected" && c.id !== "injected");
-  return named.length > 0 ? named : injected;
+/** wagmi's generic connector for window.ethereum (the EIP-6963 ones carry the wallet's rdns as id). */
+const GENERIC_INJECTED_ID = "injected";
+const GET_A_WALLET_URL = "https://ethereum.org/wallets/find-wallet/";
+
+interface WalletChoice {
+  readonly connector: Connector;
+  readonly name: string;
+  readonly icon: string | undefined;
+}
+
+/**
+ * The wallets to offer: the announced ones; without any, the generic connector as "Browser wallet"
+ * when the page has a window.ethereum; otherwise none.
+ */
+export function walletChoices(connectors: readonly Connector[], hasLegacyProvider: boolean): WalletChoice[] {
+  const injected = connectors.filter((c) => c.id !== DEV_WALLET_ID && c.type === "injected");
+  const announced = injected.filter((c) => c.id !== GENERIC_INJECTED_ID);
+  if (announced.length > 0) return announced.map((connector) => ({ connector, name: connector.name, icon: connector.icon }));
+  const generic = injected.find((c) => c.id === GENERIC_INJECTED_ID);
+  return generic && hasLegacyProvider ? [{ connector: generic, name: "Browser wallet", icon: undefined }] : [];
+}
+
+const noSubscription = () => () => {};
+const hasWindowEthereum = () => (window as { ethereum?: unknown }).ethereum !== undefined;
+const onServer = () => false;
+
+/** Whether the page has a pre-EIP-6963 wallet at window.ethereum (false while rendering on the server). */
+function useLegacyProvider(): boolean {
+  return useSyncExternalStore(noSubscription, hasWindowEthereum, onServer);
 }
 
 export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () => void }) {
@@ -28,7 +55,7 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
   const { connectAsync, isPending, error, reset } = useConnect();
   const [person, setPerson] = useState<string>(DEMO_PEOPLE[0]?.handle ?? "admin");
   const devConnector = isLocalChain(config.chainId) ? connectors.find((c) => c.id === DEV_WALLET_ID) : undefined;
-  const wallets = walletConnectors(connectors);
+  const wallets = walletChoices(connectors, useLegacyProvider());
 
   useEffect(() => {
     const dialog = ref.current;
@@ -58,18 +85,28 @@ export function ConnectDialog({ open, onClose }: { open: boolean; onClose: () =>
         </button>
       </div>
       <section aria-label="Browser wallets">
-        <h3>Browser wallet</h3>
+        <h3>Your wallet</h3>
         {wallets.length === 0 ? (
-          <p className="muted">
-            No browser wallet found. Install MetaMask or another Ethereum wallet extension{devConnector ? ", or use the dev wallet below" : ""}.
-          </p>
+          <div data-testid="no-wallet">
+            <p>
+              No wallet app was found in this browser. MedLedger needs one: it holds your account and signs for you, and your reports can only be opened with
+              it.
+            </p>
+            <p>
+              Install a wallet app — a browser extension such as MetaMask or Rabby, or a phone wallet with its own browser — then reload this page.{" "}
+              <a href={GET_A_WALLET_URL} target="_blank" rel="noreferrer">
+                How to choose and get a wallet (ethereum.org)
+              </a>
+              {devConnector ? ". On this local test chain you can also use the dev wallet below." : "."}
+            </p>
+          </div>
         ) : (
-          <ul className="wallet-list">
-            {wallets.map((connector) => (
+          <ul className="wallet-list" data-testid="wallet-list">
+            {wallets.map(({ connector, name, icon }) => (
               <li key={connector.uid}>
                 <button type="button" className="btn wallet-option" disabled={isPending} onClick={() => void connect(connector)}>
-                  {connector.icon ? <img src={connector.icon} alt="" width={24} height={24} /> : null}
-                  <span>{connector.name}</span>
+                  {icon ? <img src={icon} alt="" width={24} height={24} /> : null}
+                  <span>{name}</span>
                 </button>
               </li>
             ))}

@@ -53,6 +53,11 @@ export interface SessionContextValue {
   readonly endedBecause: string | null;
   /** Signs in the connected wallet's account; false when it did not happen (see `error`). */
   signIn(): Promise<boolean>;
+  /**
+   * The same sign-in for a caller that shows its own progress and failure (the combined
+   * "unlock and sign in" step): throws instead of setting `error`.
+   */
+  signInOrThrow(): Promise<SignedInSession>;
   signOut(): Promise<void>;
   /** Reads the session again (e.g. after the API refused a call as NOT_SIGNED_IN). */
   refresh(): Promise<void>;
@@ -98,23 +103,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => clearTimeout(timer);
   }, [client, expiresAt]);
 
-  const signingIn = useAction(
-    async () => {
-      try {
-        const writer = await getWriter();
-        const account = writer.walletClient.account;
-        const nonce = await apiRequest<NonceAnswer>("/api/auth/nonce", { method: "POST" });
-        const message = buildSignInMessage(nonce, account.address, window.location.origin);
-        const signature: Hex = await writer.walletClient.signMessage({ account, message });
-        const signedIn = await apiRequest<SignedInSession>("/api/auth/login", { method: "POST", body: { message, signature } });
-        client.setQueryData<SessionState>(queryKeys.session(), signedIn);
-        return true;
-      } catch (caught) {
-        throw signInFailure(caught);
-      }
-    },
-    { invalidates: [queryKeys.api.all()] },
-  );
+  /** Nonce → EIP-4361 message → the wallet's signature → the server's session (its own message, never the identity signature). */
+  const signInOrThrow = useCallback(async (): Promise<SignedInSession> => {
+    const writer = await getWriter();
+    const account = writer.walletClient.account;
+    const nonce = await apiRequest<NonceAnswer>("/api/auth/nonce", { method: "POST" });
+    const message = buildSignInMessage(nonce, account.address, window.location.origin);
+    const signature: Hex = await writer.walletClient.signMessage({ account, message });
+    const signedIn = await apiRequest<SignedInSession>("/api/auth/login", { method: "POST", body: { message, signature } });
+    client.setQueryData<SessionState>(queryKeys.session(), signedIn);
+    void client.invalidateQueries({ queryKey: queryKeys.api.all() });
+    return signedIn;
+  }, [client, getWriter]);
+  const signingIn = useAction(async () => {
+    try {
+      await signInOrThrow();
+      return true;
+    } catch (caught) {
+      throw signInFailure(caught);
+    }
+  });
   const signingOut = useAction(async () => {
     await apiRequest<{ signedIn: false }>("/api/auth/logout", { method: "POST" });
     client.setQueryData<SessionState>(queryKeys.session(), { signedIn: false });
@@ -151,11 +159,12 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       failedAction,
       endedBecause: session && !session.signedIn && session.reason === "expired" ? "expired" : null,
       signIn,
+      signInOrThrow,
       signOut,
       refresh,
       clearError,
     }),
-    [session, query.error, wallet.address, pending, signingIn.error, signingOut.error, failedAction, signIn, signOut, refresh, clearError],
+    [session, query.error, wallet.address, pending, signingIn.error, signingOut.error, failedAction, signIn, signInOrThrow, signOut, refresh, clearError],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

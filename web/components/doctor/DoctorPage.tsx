@@ -103,7 +103,12 @@ export function DoctorPage() {
   return (
     <AccessGate roles={["doctor"]} purpose="use the doctor page">
       {(address) => (
-        <UnlockKey address={address} publish why="Reports are encrypted for your key, and patients' reports can only be wrapped for you once it is published.">
+        <UnlockKey
+          address={address}
+          publish
+          signIn
+          why="Reports are encrypted for your key, and patients' reports can only be wrapped for you once it is published."
+        >
           {(identity) => <DoctorWork address={address} identity={identity} />}
         </UnlockKey>
       )}

@@ -139,7 +139,7 @@ export function PatientPage() {
   return (
     <AccessGate roles={["patient"]} purpose="see your reports" withoutRole={(address) => <RegistrationCode address={address} />}>
       {(address) => (
-        <UnlockKey address={address} publish={false} why="Your reports are encrypted for your key.">
+        <UnlockKey address={address} publish={false} signIn why="Your reports are encrypted for your key.">
           {(identity) => <MyReports address={address} identity={identity} />}
         </UnlockKey>
       )}
