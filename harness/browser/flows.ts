@@ -67,14 +67,20 @@ export async function downloadBytes(page: Page, trigger: Locator): Promise<Buffe
  * drawn, or the image); returns the bytes its Download button saves, and closes the viewer.
  */
 export async function openReport(page: Page, row: Locator): Promise<Buffer> {
-  await row.getByRole("button", { name: "Open" }).click();
-  const viewer = reportViewer(page);
-  await viewer.waitFor({ state: "visible", timeout: 60_000 });
-  await viewer.locator('[data-testid="report-page"], [data-testid="report-image"]').first().waitFor({ timeout: 60_000 });
+  const viewer = await openReportViewer(page, row);
   const bytes = await downloadBytes(page, viewer.getByRole("button", { name: "Download" }));
   await viewer.getByRole("button", { name: "Close" }).click();
   await viewer.waitFor({ state: "detached" });
   return bytes;
+}
+
+/** Clicks the row's Open and waits for the report to be drawn in the viewer; returns the viewer. */
+export async function openReportViewer(page: Page, row: Locator): Promise<Locator> {
+  await row.getByRole("button", { name: "Open" }).click();
+  const viewer = reportViewer(page);
+  await viewer.waitFor({ state: "visible", timeout: 60_000 });
+  await viewer.locator('[data-testid="report-page"], [data-testid="report-image"]').first().waitFor({ timeout: 60_000 });
+  return viewer;
 }
 
 /** The report viewer open on the page (each list has its own dialog; one is open at a time). */

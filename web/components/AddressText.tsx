@@ -1,5 +1,8 @@
 "use client";
-/** An address or hash, shortened for display with the full value in the title and a copy button. */
+/**
+ * An address or hash, shortened for display (kept on one line) with the full value in the title and
+ * a copy button; in full it wraps anywhere, so it never widens a phone's page.
+ */
 import { useState } from "react";
 
 export function shorten(value: string, keep = 6): string {
@@ -9,7 +12,7 @@ export function shorten(value: string, keep = 6): string {
 export function AddressText({ value, full = false, copy = false, label }: { value: string; full?: boolean; copy?: boolean; label?: string }) {
   const [copied, setCopied] = useState(false);
   return (
-    <span className="mono address" title={value}>
+    <span className={full ? "mono address" : "mono address address-short"} title={value}>
       {full ? value : shorten(value)}
       {copy ? (
         <button

@@ -1,12 +1,15 @@
 "use client";
-/** The app's data table: a scrollable wrapper, column headings, and the caller's rows. */
+/**
+ * The app's data table: a scrollable wrapper, column headings, and the caller's rows. On a phone
+ * each row becomes a card, each cell with its column's label beside it (the cell's `data-label`).
+ */
 import type { ReactNode } from "react";
 
 export function Table({
   columns,
   testId,
   caption,
-  stackOnPhone = false,
+  stackOnPhone = true,
   children,
 }: {
   /** The column headings (a node for e.g. a visually hidden "Actions"). */
@@ -14,7 +17,7 @@ export function Table({
   testId?: string;
   /** For screen readers only. */
   caption?: string;
-  /** On a phone, one block per row (each cell under its heading, from the cells' `data-label`) instead of a sideways-scrolling table. */
+  /** On a phone, one card per row (each cell beside its label, from the cells' `data-label`) instead of a sideways-scrolling table (the default). */
   stackOnPhone?: boolean;
   /** The rows (<tr> elements). */
   children: ReactNode;

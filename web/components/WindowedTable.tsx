@@ -1,64 +1,29 @@
 "use client";
 /**
- * A long table that renders only the rows on screen (@tanstack/react-virtual), inside a scrolling
- * window, with spacer rows above and below so the scrollbar stands for the whole list. Rows not
- * loaded yet show as "Loading…", and `onNearEnd` asks for the next page as they come near.
+ * A long table that renders only the rows on screen, inside a scrolling window (see
+ * ./WindowedTableBody.tsx). The windowing code (@tanstack/react-virtual) is loaded with the first
+ * long list shown, not with the page: lists appear once their data is read, so nobody waits on it.
  */
-import { useVirtualizer } from "@tanstack/react-virtual";
-import { useEffect, useRef, type ReactNode } from "react";
-import { Table } from "./Table.tsx";
-
-const ROW_HEIGHT_ESTIMATE = 64;
+import dynamic from "next/dynamic";
+import type { ReactNode } from "react";
+import { Spinner } from "./Progress.tsx";
 
 export type Measure = (element: HTMLTableRowElement | null) => void;
 
-export function WindowedTable({
-  columns,
-  count,
-  loaded,
-  row,
-  onNearEnd,
-  testId,
-  stackOnPhone,
-}: {
-  columns: readonly ReactNode[];
+export interface WindowedTableProps {
+  readonly columns: readonly ReactNode[];
   /** Rows of the whole list. */
-  count: number;
+  readonly count: number;
   /** Rows loaded so far (0…loaded-1 can be rendered). */
-  loaded: number;
+  readonly loaded: number;
   /** Row `index` (< loaded), a <tr> with `data-index={index}` and `ref={measure}`. */
-  row: (index: number, measure: Measure) => ReactNode;
-  onNearEnd?: () => void;
-  testId?: string;
-  stackOnPhone?: boolean;
-}) {
-  const scroller = useRef<HTMLDivElement>(null);
-  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render by design (not memoised)
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => scroller.current, estimateSize: () => ROW_HEIGHT_ESTIMATE, overscan: 6 });
-  const items = virtualizer.getVirtualItems();
-  const lastShown = items.at(-1)?.index ?? 0;
-  useEffect(() => {
-    if (loaded < count && lastShown >= loaded - 20) onNearEnd?.();
-  }, [count, loaded, lastShown, onNearEnd]);
-  const top = items[0]?.start ?? 0;
-  const bottom = virtualizer.getTotalSize() - (items.at(-1)?.end ?? 0);
-  return (
-    <div ref={scroller} className="list-window" data-testid={testId ? `${testId}-window` : undefined} data-total={count}>
-      <Table testId={testId} columns={columns} stackOnPhone={stackOnPhone}>
-        {top > 0 ? <tr aria-hidden="true" style={{ height: top }} /> : null}
-        {items.map((item) =>
-          item.index < loaded ? (
-            row(item.index, virtualizer.measureElement)
-          ) : (
-            <tr key={`loading-${item.index}`} data-index={item.index} ref={virtualizer.measureElement}>
-              <td colSpan={columns.length} className="muted">
-                Loading…
-              </td>
-            </tr>
-          ),
-        )}
-        {bottom > 0 ? <tr aria-hidden="true" style={{ height: bottom }} /> : null}
-      </Table>
-    </div>
-  );
+  readonly row: (index: number, measure: Measure) => ReactNode;
+  readonly onNearEnd?: () => void;
+  readonly testId?: string;
+  readonly stackOnPhone?: boolean;
 }
+
+export const WindowedTable = dynamic<WindowedTableProps>(() => import("./WindowedTableBody.tsx").then((m) => m.WindowedTableBody), {
+  ssr: false,
+  loading: () => <Spinner label="Loading the list…" />,
+});

@@ -13,7 +13,6 @@ import type { StaffMember } from "#core/staff/staff.ts";
 import { DEMO_PEOPLE, isLocalChain } from "#core/dev/demoAccounts.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
 import { queryKeys } from "./queryKeys.ts";
-import { indexerCaughtUp } from "./reportLists.ts";
 
 /** The roles the contract grants `account` (undefined while not connected). */
 export function useRoles(account: Address | undefined): UseQueryResult<Roles> {
@@ -33,8 +32,9 @@ export function useStaff(): UseQueryResult<StaffMember[]> {
     queryKey: queryKeys.ledger.staff(),
     queryFn: async () => {
       if (!indexer) return (await import("#core/staff/staff.ts")).listStaff(reader);
+      // Loaded when the directory is first read, not with every page (the lists bring zod and multiformats).
       const [client, { allPages }, { checkedStaff }] = await Promise.all([
-        indexerCaughtUp(reader),
+        import("./reportLists.ts").then(({ indexerCaughtUp }) => indexerCaughtUp(reader)),
         import("#core/indexer/client.ts"),
         import("#core/indexer/staff.ts"),
       ]);

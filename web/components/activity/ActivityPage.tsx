@@ -5,8 +5,7 @@
  * on-chain events into one chronological view; filters, CSV export, verification and anchoring.
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
-import { addressProblem } from "#core/validation.ts";
+import { useEffect, useMemo, useState } from "react";
 import { getTimeline } from "#core/contract/events.ts";
 import { activityParams, mergeActivity, timelineFilter, type ActivityAnswer } from "#web/lib/activity.ts";
 import { apiRequest, withQuery } from "#web/lib/api.ts";
@@ -29,13 +28,33 @@ export function ActivityPage() {
   );
 }
 
+/**
+ * The one address rule (core/validation.ts), loaded after the page rather than with it: it brings
+ * zod and multiformats, which nothing else on this page needs at first paint.
+ */
+function useAddressRule(): ((text: string) => string | undefined) | undefined {
+  const [rule, setRule] = useState<(text: string) => string | undefined>();
+  useEffect(() => {
+    let live = true;
+    void import("#core/validation.ts").then(({ addressProblem }) => {
+      if (live) setRule(() => addressProblem);
+    });
+    return () => {
+      live = false;
+    };
+  }, []);
+  return rule;
+}
+
 function ActivityView() {
   const reader = useLedgerReader();
   const config = usePublicConfig();
   const nameOf = useNameOf();
   const [filter, setFilter] = useState<ActivityFilterState>(EMPTY_FILTER);
-  const userError = filter.user ? addressProblem(filter.user) : undefined;
-  const effective = userError ? { ...filter, user: "" } : { ...filter, user: filter.user.trim() };
+  const addressProblem = useAddressRule();
+  const userError = filter.user && addressProblem ? addressProblem(filter.user) : undefined;
+  // Until the rule is loaded (moments after the page) a typed account is not applied unchecked.
+  const effective = userError || !addressProblem ? { ...filter, user: "" } : { ...filter, user: filter.user.trim() };
   const params = activityParams(effective);
   const onChainShown = filter.source !== "off-chain" && !filter.role && !filter.kind;
 

@@ -25,21 +25,21 @@ export function ActivityTable({ rows, nameOf, chainId }: { rows: readonly Merged
       {rows.map((row) =>
         row.source === "off-chain" ? (
           <tr key={row.key} data-time={row.time} data-source="off-chain" data-kind={row.entry.kind} data-actor={row.actor.toLowerCase()}>
-            <td>
+            <td data-label="When">
               <When time={row.time} />
             </td>
-            <td>
+            <td data-label="Who">
               {nameOf(row.actor)}
               <br />
               <AddressText value={row.actor} />
               <br />
               <span className="muted small">{row.entry.role === "none" ? "no role" : row.entry.role}</span>
             </td>
-            <td>{describeActivity(row.entry)}</td>
-            <td>
+            <td data-label="What">{describeActivity(row.entry)}</td>
+            <td data-label="Source">
               <span className="badge">off-chain</span>
             </td>
-            <td className="small">
+            <td data-label="Record" className="small">
               log entry #{row.entry.seq}
               <br />
               <span className="muted mono" title={`hash ${row.entry.hash}`}>
@@ -49,21 +49,21 @@ export function ActivityTable({ rows, nameOf, chainId }: { rows: readonly Merged
           </tr>
         ) : (
           <tr key={row.key} data-time={row.time} data-source="on-chain" data-event={row.event.eventName} data-actor={row.actor.toLowerCase()}>
-            <td>
+            <td data-label="When">
               <When time={row.time} />
               <br />
               <span className="muted small">block {row.event.blockNumber.toString()}</span>
             </td>
-            <td>
+            <td data-label="Who">
               {nameOf(row.actor)}
               <br />
               <AddressText value={row.actor} />
             </td>
-            <td>{describeEvent(row.event, nameOf)}</td>
-            <td>
+            <td data-label="What">{describeEvent(row.event, nameOf)}</td>
+            <td data-label="Source">
               <span className="badge badge-ok">on-chain</span> <span className="badge">{row.event.eventName}</span>
             </td>
-            <td className="small">
+            <td data-label="Record" className="small">
               <TxLink chainId={chainId} hash={row.event.transactionHash} />
             </td>
           </tr>

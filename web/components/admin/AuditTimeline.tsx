@@ -49,21 +49,21 @@ export function AuditTimeline() {
   const actors = indexer ? indexed.actors : [...new Set((all.data ?? []).map((e) => e.actor))];
   const row = (entry: TimelineEntry, index?: number, measure?: Measure) => (
     <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName} data-index={index} ref={measure}>
-      <td>
+      <td data-label="When">
         <time dateTime={new Date(entry.timestamp * 1000).toISOString()}>{new Date(entry.timestamp * 1000).toLocaleString()}</time>
         <br />
         <span className="muted small">block {entry.blockNumber.toString()}</span>
       </td>
-      <td>
+      <td data-label="Who">
         {nameOf(entry.actor)}
         <br />
         <AddressText value={entry.actor} />
       </td>
-      <td>{describeEvent(entry, nameOf)}</td>
-      <td>
+      <td data-label="What">{describeEvent(entry, nameOf)}</td>
+      <td data-label="Event">
         <span className="badge">{entry.eventName}</span>
       </td>
-      <td>
+      <td data-label="Transaction">
         <AddressText value={entry.transactionHash} copy label="transaction hash" />
       </td>
     </tr>

@@ -146,15 +146,17 @@ export function StaffManager() {
         <Table testId="staff-table" columns={COLUMNS}>
           {staff.data.map((member) => (
             <tr key={member.account} data-account={member.account}>
-              <td>{member.profile.name}</td>
-              <td>{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>
-              <td>{member.profile.department || "—"}</td>
-              <td>{member.profile.contact || "—"}</td>
-              <td>
+              <td data-label="Name">{member.profile.name}</td>
+              <td data-label="Role">{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>
+              <td data-label="Department">{member.profile.department || "—"}</td>
+              <td data-label="Contact">{member.profile.contact || "—"}</td>
+              <td data-label="Account">
                 <AddressText value={member.account} copy />
               </td>
-              <td>{member.active ? <span className="badge badge-ok">active</span> : <span className="badge badge-off">deactivated</span>}</td>
-              <td>{formatDate(member.since)}</td>
+              <td data-label="Status">
+                {member.active ? <span className="badge badge-ok">active</span> : <span className="badge badge-off">deactivated</span>}
+              </td>
+              <td data-label="Since">{formatDate(member.since)}</td>
               <td>
                 <div className="row">
                   <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>

@@ -3,7 +3,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
-import { assignedDoctors } from "#core/patients/profile.ts";
 import { apiRequest } from "#web/lib/api.ts";
 import { localDay, timeRange, type AppointmentJson } from "#web/lib/appointments.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
@@ -22,7 +21,11 @@ export function RequestForm({ patient }: { patient: Address }) {
   const reader = useLedgerReader();
   const nameOf = useNameOf();
   const staff = useStaff();
-  const doctors = useQuery({ queryKey: queryKeys.ledger.assignedDoctors(patient), queryFn: () => assignedDoctors(reader, patient) });
+  // profile.ts brings the profile ciphers: loaded with the query, not with the page.
+  const doctors = useQuery({
+    queryKey: queryKeys.ledger.assignedDoctors(patient),
+    queryFn: async () => (await import("#core/patients/profile.ts")).assignedDoctors(reader, patient),
+  });
   const [doctor, setDoctor] = useState("");
   const [slot, setSlot] = useState<SlotInput>({ day: "", time: "", minutes: 30 });
   const [errors, setErrors] = useState<Partial<Record<"doctor" | "day" | "time", string>>>({});

@@ -26,12 +26,12 @@ function ProfileCells({ patient }: { patient: MyPatient }) {
     const { name, dateOfBirth, phone, email, notes } = patient.profile;
     return (
       <>
-        <td>
+        <td data-label="Name">
           <strong>{name}</strong>
         </td>
-        <td>{dateOfBirth || "—"}</td>
-        <td>{[phone, email].filter(Boolean).join(" · ") || "—"}</td>
-        <td>{notes || "—"}</td>
+        <td data-label="Born">{dateOfBirth || "—"}</td>
+        <td data-label="Contact">{[phone, email].filter(Boolean).join(" · ") || "—"}</td>
+        <td data-label="Notes">{notes || "—"}</td>
       </>
     );
   }
@@ -80,7 +80,7 @@ export function MyPatients({ state, onUploadFor }: { state: MyPatientsState; onU
           {shown.map((p) => (
             <tr key={p.account} data-patient={p.account} data-profile={p.profile ? "open" : p.profile === null ? "not-shared" : "loading"}>
               <ProfileCells patient={p} />
-              <td>
+              <td data-label="Account">
                 <AddressText value={p.account} copy />
               </td>
               <td className="cell-actions">

@@ -8,7 +8,7 @@
  */
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
-import { prepareReport, submitReport, type PreparedReport, type SubmitResult, type UploadStep } from "#core/reports/upload.ts";
+import type { PreparedReport, SubmitResult, UploadStep } from "#core/reports/upload.ts";
 import { metadataDigest, type ReportMetadata } from "#core/reports/metadata.ts";
 import { readFileBytes } from "#web/lib/files.ts";
 import { useLedgerWriter, usePublicConfig } from "#web/lib/ledgerContext.tsx";
@@ -67,7 +67,8 @@ export function useReportUpload(): ReportUpload {
     async (progress: Progress<UploadStep>, request: UploadRequest) => {
       const key = requestKey(request);
       setIssued(null);
-      const writer = await getWriter();
+      // The upload workflow (PDF serials with pdf-lib, hashing, encryption) loads on the first upload, not with the page.
+      const [writer, { prepareReport, submitReport }] = await Promise.all([getWriter(), import("#core/reports/upload.ts")]);
       const onProgress = ({ step }: { step: UploadStep }) => progress(step);
       let report = prepared?.key === key ? prepared.report : null;
       if (!report) {

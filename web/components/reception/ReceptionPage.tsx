@@ -186,14 +186,14 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
   return (
     <tr data-patient={patient.account}>
-      <td>
+      <td data-label="Patient">
         {profileName ?? nameOf(patient.account)}
         {profileName ? null : <span className="muted small"> (profile not sealed for you)</span>}
         <br />
         <AddressText value={patient.account} copy />
       </td>
-      <td>{nameOf(patient.registeredBy)}</td>
-      <td>
+      <td data-label="Registered by">{nameOf(patient.registeredBy)}</td>
+      <td data-label="Doctors">
         {(assigned.data ?? []).length === 0 ? <span className="muted">none</span> : null}
         <ul className="small plain">
           {(assigned.data ?? []).map((d) => (
@@ -207,7 +207,7 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
         </ul>
         <ErrorBox error={unassign.error} />
       </td>
-      <td>
+      <td data-label="Assign">
         <form
           className="row"
           aria-label={`Assign a doctor to ${nameOf(patient.account)}`}

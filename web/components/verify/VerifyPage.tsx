@@ -4,16 +4,19 @@
  * SHA-1 and SHA-256 are compared with the ledger; or a pasted digest is looked up. A link with
  * ?sha256=…&sha1=… (e.g. from a QR code) opens pre-filled and answers at once.
  */
+import dynamic from "next/dynamic";
 import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { formatBytes } from "#core/reports/limits.ts";
-import { verifyReport, type VerifyInput, type VerifyStep } from "#core/verify/verify.ts";
+import type { VerifyInput, VerifyStep } from "#core/verify/verify.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
-import { Verdict } from "./Verdict.tsx";
+
+// The verification (hashing, the chain's records) and its verdict load with the first check, not with the page.
+const Verdict = dynamic(() => import("./Verdict.tsx").then((m) => m.Verdict));
 
 type Tab = "file" | "digest";
 
@@ -29,7 +32,9 @@ export function VerifyPage() {
   const [dragging, setDragging] = useState(false);
   const prefilled = useRef(false);
 
-  const check = useAction((progress: Progress<VerifyStep>, input: VerifyInput) => verifyReport(reader, input, { onProgress: progress }));
+  const check = useAction(async (progress: Progress<VerifyStep>, input: VerifyInput) =>
+    (await import("#core/verify/verify.ts")).verifyReport(reader, input, { onProgress: progress }),
+  );
 
   const { run } = check;
   useEffect(() => {
