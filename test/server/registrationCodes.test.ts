@@ -71,7 +71,12 @@ for (const backend of BACKENDS) {
     function codeServer(buckets: Partial<ServerLimits["buckets"]> = {}): Server {
       return server(db, world.ledger, { limits: { ...DEFAULT_LIMITS, buckets: { ...DEFAULT_LIMITS.buckets, ...buckets } } });
     }
-    const handIn = (s: Server, body: unknown, ip = "198.51.100.7", headers: Record<string, string> = {}): Promise<ApiReply<{ short: string; expiresAt: string }>> =>
+    const handIn = (
+      s: Server,
+      body: unknown,
+      ip = "198.51.100.7",
+      headers: Record<string, string> = {},
+    ): Promise<ApiReply<{ short: string; expiresAt: string }>> =>
       new Browser(s).call("registrationCodeCreate", "POST", "/api/registration-codes", body, { "x-forwarded-for": ip, ...headers });
     const lookUp = (s: Server, short: string, ip = "198.51.100.7"): Promise<ApiReply<{ short: string; code: string; expiresAt: string }>> =>
       new Browser(s).call("registrationCodeLookup", "GET", `/api/registration-codes/${encodeURIComponent(short)}`, undefined, { "x-forwarded-for": ip });
@@ -80,7 +85,9 @@ for (const backend of BACKENDS) {
       const s = codeServer();
       const handed = await handIn(s, { code: strangerCode });
       expect(handed.status, handed.text).to.equal(201);
-      expect(handed.body.short).to.equal(shortCodeOf(strangerCode)).and.match(/^[0-9A-HJKMNP-TV-Z]{8}$/);
+      expect(handed.body.short)
+        .to.equal(shortCodeOf(strangerCode))
+        .and.match(/^[0-9A-HJKMNP-TV-Z]{8}$/);
       expect(Date.parse(handed.body.expiresAt) - s.clock.now().getTime()).to.be.within(DAY_MS - 60_000, DAY_MS);
       // Handed in again (the patient reloads the page): the same short code, the same expiry.
       const again = await handIn(s, { code: strangerCode });
@@ -176,7 +183,9 @@ for (const backend of BACKENDS) {
         caught = error;
       }
       expect(isMedLedgerError(caught, "SHORT_CODE_MISMATCH"), String(caught)).to.equal(true);
-      expect((caught as Error).message).to.contain(formatShortCode(handed.body.short)).and.contain("does not belong to it");
+      expect((caught as Error).message)
+        .to.contain(formatShortCode(handed.body.short))
+        .and.contain("does not belong to it");
     });
   });
 }

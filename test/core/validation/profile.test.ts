@@ -41,7 +41,9 @@ describe("core: the patient profile's plain-language rules", () => {
 
   it("says all of it in the error the CLI prints", () => {
     expect(() => parsePatientProfile({ ...GOOD, email: "nope", dateOfBirth: "2999-01-01" }))
-      .to.throw("The patient's profile cannot be saved: The date of birth cannot be in the future; Enter an email address like name@example.org, or leave it empty.")
+      .to.throw(
+        "The patient's profile cannot be saved: The date of birth cannot be in the future; Enter an email address like name@example.org, or leave it empty.",
+      )
       .with.property("code", "INVALID_INPUT");
   });
 });
