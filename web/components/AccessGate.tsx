@@ -36,7 +36,7 @@ export function NoRole({ address }: { address: Address }) {
       <h2>No MedLedger role yet</h2>
       <p>This account is not registered with the hospital.</p>
       <NewPatientHelp />
-      <p>Doctors and receptionists: the hospital&apos;s administrator adds you; give them your account address:</p>
+      <p>Doctors and receptionists: the hospital&apos;s administrator adds you by this account address:</p>
       <p className="address-box">
         <AddressText value={address} full copy />
       </p>

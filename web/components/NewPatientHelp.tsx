@@ -15,7 +15,7 @@ export function NewPatientHelp({ title = "New patient?" }: { title?: string }) {
   return (
     <div className="new-patient-help" data-testid="new-patient-help">
       <p>
-        <strong>{title}</strong> The reception registers you in three steps:
+        <strong>{title}</strong> Registering at the hospital takes three steps:
       </p>
       <ol>
         {NEW_PATIENT_STEPS.map((step, i) =>

@@ -4,7 +4,7 @@
  * key binding) with a sealed profile, assign and unassign doctors (re-sealing the profile for the
  * doctors then assigned, with a retry of the re-seal alone if it fails), and the patient list.
  */
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { assignableDoctors } from "#core/staff/eligibility.ts";
@@ -162,6 +162,8 @@ function usePatientName(patient: PatientSummary, identity: EncryptionIdentity): 
   const profile = useQuery({
     queryKey: queryKeys.ipfs.profileName(patient.profileCid, identity.address),
     queryFn: async () => (await loadPatientProfile(store, patient.profileCid, identity)).name,
+    // A profile re-sealed (edited, re-assigned) keeps showing the name while the new one opens.
+    placeholderData: keepPreviousData,
     retry: false,
     staleTime: Infinity,
   });
