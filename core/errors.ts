@@ -48,6 +48,8 @@ export type MedLedgerErrorCode =
   | "TRANSACTION_PENDING"
   /** The IPFS node does not keep (pin) a CID that was about to be registered on chain. */
   | "NOT_PINNED"
+  /** The full registration code the server returned for a short code does not hash to that short code. */
+  | "SHORT_CODE_MISMATCH"
   /** The hospital's relayer cannot pay for the gas of a patient's signed action. */
   | "RELAYER_OUT_OF_FUNDS"
   /** This server sends no signed actions (no relayer key configured). */

@@ -155,3 +155,48 @@ export const cidSchema = z.pipe(
   ),
   z.transform((value: string) => CID.parse(value.trim()).toString()),
 );
+
+/**
+ * The fields people type about a person (a patient's profile): each message says what is wrong
+ * and what is allowed, in words ("at most 120 characters"), never "Invalid input".
+ */
+export const atMostCharacters = (what: string, max: number): string => `${what} can have at most ${max} characters`;
+
+/** Today as YYYY-MM-DD (UTC). */
+function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** Whether `text` (YYYY-MM-DD) names a day that exists (not 2023-02-30). */
+function isCalendarDay(text: string): boolean {
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === text;
+}
+
+export const DATE_OF_BIRTH_FORMAT_MESSAGE = "Enter the date of birth as a real date, year-month-day (e.g. 1984-07-23)";
+export const DATE_OF_BIRTH_FUTURE_MESSAGE = "The date of birth cannot be in the future";
+export const DATE_OF_BIRTH_TOO_EARLY_MESSAGE = "The date of birth is before 1900: check the year";
+export const EMAIL_FORMAT_MESSAGE = "Enter an email address like name@example.org, or leave it empty";
+
+/** A person's full name: required, at most `max` characters. */
+export const personNameSchema = (max = 120) =>
+  z.string().check(z.trim(), z.minLength(1, { error: "Enter the patient's full name", abort: true }), z.maxLength(max, atMostCharacters("The name", max)));
+
+/** A date of birth, YYYY-MM-DD (what a date field gives), not in the future; or empty. */
+export const dateOfBirthSchema = z.string().check(
+  z.trim(),
+  z.refine((v) => v === "" || (/^\d{4}-\d{2}-\d{2}$/.test(v) && isCalendarDay(v)), { error: DATE_OF_BIRTH_FORMAT_MESSAGE, abort: true }),
+  z.refine((v) => v === "" || v <= todayIso(), { error: DATE_OF_BIRTH_FUTURE_MESSAGE, abort: true }),
+  z.refine((v) => v === "" || v >= "1900-01-01", DATE_OF_BIRTH_TOO_EARLY_MESSAGE),
+);
+
+/** An email address, or empty. */
+export const emailSchema = (max = 120) =>
+  z.string().check(
+    z.trim(),
+    z.maxLength(max, { error: atMostCharacters("The email address", max), abort: true }),
+    z.refine((v) => v === "" || z.regexes.email.test(v), EMAIL_FORMAT_MESSAGE),
+  );
+
+/** A free-text field of at most `max` characters (may be empty). */
+export const freeTextSchema = (what: string, max: number) => z.string().check(z.trim(), z.maxLength(max, atMostCharacters(what, max)));

@@ -15,15 +15,26 @@ import { MedLedgerError, isMedLedgerError } from "../errors.ts";
 import { publishedKeyOf } from "../identity/encryptionKey.ts";
 import type { EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { listStaff } from "../staff/staff.ts";
+import { dateOfBirthSchema, emailSchema, freeTextSchema, personNameSchema } from "../validation.ts";
 
+/** The profile's fields, with the messages of core/validation.ts (the CLI and the web app say the same). */
 export const patientProfileSchema = z.object({
-  name: z.string().check(z.trim(), z.minLength(1, "A name is required"), z.maxLength(120)),
-  dateOfBirth: z.union([z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/, "Date of birth as YYYY-MM-DD")), z.literal("")]),
-  phone: z.string().check(z.trim(), z.maxLength(60)),
-  email: z.string().check(z.trim(), z.maxLength(120)),
-  notes: z.string().check(z.trim(), z.maxLength(2000)),
+  name: personNameSchema(120),
+  dateOfBirth: dateOfBirthSchema,
+  phone: freeTextSchema("The phone number", 60),
+  email: emailSchema(120),
+  notes: freeTextSchema("The notes", 2000),
 });
 export type PatientProfile = z.infer<typeof patientProfileSchema>;
+
+/** What a profile sealed earlier may hold (read as stored: a rule added later must not make old profiles unreadable). */
+const storedProfileSchema = z.object({
+  name: z.string(),
+  dateOfBirth: z.string(),
+  phone: z.string(),
+  email: z.string(),
+  notes: z.string(),
+});
 
 const PROFILE_CONTEXT = "medledger/patient-profile/v1";
 
@@ -37,8 +48,8 @@ export function parsePatientProfile(input: unknown): PatientProfile {
   if (!result.success) {
     throw new MedLedgerError(
       "INVALID_INPUT",
-      `Invalid patient profile: ${result.error.issues.map((i) => i.message).join("; ")}.`,
-      "Fix the highlighted fields and retry.",
+      `The patient's profile cannot be saved: ${result.error.issues.map((i) => i.message).join("; ")}.`,
+      "Correct these fields and try again.",
     );
   }
   return result.data;
@@ -82,7 +93,10 @@ export async function storePatientProfile(
 export async function loadPatientProfile(store: ContentStore, cid: string, identity: EncryptionIdentity): Promise<PatientProfile> {
   const sealed = await store.cat(cid, { maxBytes: 1024 * 1024 });
   const plaintext = await openSealed(sealed, identity.address, identity.secretKey, PROFILE_CONTEXT);
-  return parsePatientProfile(JSON.parse(new TextDecoder().decode(plaintext)));
+  const stored = storedProfileSchema.safeParse(JSON.parse(new TextDecoder().decode(plaintext)));
+  if (!stored.success)
+    throw new MedLedgerError("INVALID_INPUT", "The stored patient profile is damaged.", "Register the profile again from the reception page.");
+  return stored.data;
 }
 
 /** The CID of `patient`'s current sealed profile; INVALID_INPUT if they are not a registered patient. */

@@ -68,7 +68,11 @@ export function encodeRegistrationRequest(request: RegistrationRequest): string 
   return `medledger-registration:${btoa(JSON.stringify(request))}`;
 }
 
-export function decodeRegistrationRequest(text: string, ledger: LedgerReader): RegistrationRequest {
+/**
+ * The request in a registration code: its format, fields and deadline (checked at `nowMs`), not
+ * yet which chain it was made for (see {@link decodeRegistrationRequest}).
+ */
+export function parseRegistrationCode(text: string, nowMs: number = Date.now()): RegistrationRequest {
   const body = text.trim().replace(/^medledger-registration:/, "");
   let parsed: unknown;
   try {
@@ -96,18 +100,24 @@ export function decodeRegistrationRequest(text: string, ledger: LedgerReader): R
     );
   }
   const request = result.data as RegistrationRequest;
+  if (request.deadline * 1000 < nowMs) {
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `This registration code expired on ${new Date(request.deadline * 1000).toUTCString()}.`,
+      "Ask the patient to create a new registration code on the Patient page.",
+    );
+  }
+  return request;
+}
+
+/** The request in a registration code made for `ledger`'s chain and contract. */
+export function decodeRegistrationRequest(text: string, ledger: LedgerReader): RegistrationRequest {
+  const request = parseRegistrationCode(text);
   if (request.chainId !== ledger.deployment.chainId || request.contract.toLowerCase() !== ledger.deployment.address.toLowerCase()) {
     throw new MedLedgerError(
       "WRONG_CHAIN",
       `The registration code was made for chain ${request.chainId}, contract ${request.contract}.`,
       "Ask the patient to create it on this MedLedger network.",
-    );
-  }
-  if (request.deadline * 1000 < Date.now()) {
-    throw new MedLedgerError(
-      "INVALID_INPUT",
-      `This registration code expired on ${new Date(request.deadline * 1000).toUTCString()}.`,
-      "Ask the patient to create a new registration code on the Patient page.",
     );
   }
   return request;

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { and, asc, desc, eq, gte, lte, sql, type SQL } from "drizzle-orm";
 import type { Address, Hex } from "viem";
+import { toCsv } from "#core/csv.ts";
 import type { Db } from "../db/open.ts";
 import { activityLog, type ActivityKind } from "../db/schema.ts";
 import { GENESIS_HASH, hashEntry } from "./hashChain.ts";
@@ -140,18 +141,10 @@ export async function allActivity(db: Db): Promise<ActivityEntry[]> {
 
 const CSV_COLUMNS = ["seq", "at", "actor", "role", "kind", "reportId", "sessionId", "prevHash", "hash"] as const;
 
-function csvCell(value: string): string {
-  // Quote everything; neutralise spreadsheet formulas.
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return `"${safe.replaceAll('"', '""')}"`;
-}
-
 /** RFC 4180 CSV of the entries, with a header row. */
 export function activityToCsv(entries: readonly ActivityEntry[]): string {
-  const lines = [CSV_COLUMNS.join(",")];
-  for (const e of entries) {
-    const values = [String(e.seq), e.at.toISOString(), e.actor, e.role, e.kind, e.reportId ?? "", e.sessionId ?? "", e.prevHash, e.hash];
-    lines.push(values.map(csvCell).join(","));
-  }
-  return `${lines.join("\r\n")}\r\n`;
+  return toCsv(
+    CSV_COLUMNS,
+    entries.map((e) => [String(e.seq), e.at.toISOString(), e.actor, e.role, e.kind, e.reportId ?? "", e.sessionId ?? "", e.prevHash, e.hash]),
+  );
 }

@@ -198,3 +198,22 @@ export const relayedActions = pgTable(
   },
   (t) => [primaryKey({ columns: [t.chainId, t.account, t.nonce] }), index("relayed_actions_at_idx").on(t.at)],
 );
+
+/**
+ * Registration codes patients handed in ahead (server/registration/shortCodes.ts), kept for a day
+ * under their short code (core/patients/shortCode.ts: derived from the code, not chosen here) so
+ * the reception can type 8 characters instead of pasting the full code. A registration code holds
+ * only what its registration makes public anyway (account, public encryption key, signature,
+ * deadline). Expired rows are swept.
+ */
+export const registrationCodes = pgTable(
+  "registration_codes",
+  {
+    short: text("short").primaryKey(),
+    /** The full registration code, as the patient's page posted it. */
+    code: text("code").notNull(),
+    createdAt: timestampMs("created_at").notNull(),
+    expiresAt: timestampMs("expires_at").notNull(),
+  },
+  (t) => [index("registration_codes_expires_at_idx").on(t.expiresAt)],
+);

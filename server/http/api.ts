@@ -29,6 +29,7 @@ import { clientOf } from "../limits/clientAddress.ts";
 import { enforce } from "../limits/enforce.ts";
 import { indexerPathOf, proxyToIndexer } from "../indexer/proxy.ts";
 import { relayForPatient, relayStatus } from "../relay/relay.ts";
+import { handInRegistrationCode, lookUpRegistrationCode } from "../registration/shortCodes.ts";
 import { parseJsonBytes, readBodyCapped } from "./body.ts";
 import { cookieOptions, readCookieSession } from "./cookie.ts";
 import { requireDeclaredBody, requireJsonContentType, requireOctetStream, requireSameOrigin } from "./guards.ts";
@@ -89,6 +90,10 @@ export interface Api {
   readonly relayStatus: Handler;
   /** GET /api/indexer/<list>: the indexer's list API, read-only (server/indexer/proxy.ts) */
   readonly indexer: Handler;
+  /** POST /api/registration-codes `{code}` → `{short, expiresAt}` (a patient's registration code kept for the reception) */
+  readonly registrationCodeCreate: Handler;
+  /** GET /api/registration-codes/<short> → `{short, code, expiresAt}` */
+  readonly registrationCodeLookup: Handler;
 }
 
 function origin(request: Request, trustProxy: boolean): { host: string; scheme: string } {
@@ -129,6 +134,16 @@ const ipfsCatQuerySchema = z.object({
       .max(1024 * 1024),
   ),
 });
+
+/** The last path segment (the `<short>` of /api/registration-codes/<short>), as sent. */
+function lastSegment(request: Request): string {
+  const raw = new URL(request.url).pathname.split("/").filter(Boolean).at(-1) ?? "";
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return "";
+  }
+}
 
 /** The `<cid>` of /api/ipfs/<cid>[/pin], as sent (validated by the gateway). */
 function cidSegment(request: Request): string {
@@ -172,6 +187,7 @@ const REPORT_OPENED: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => c
 const APPOINTMENT_CHANGE: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.appointments };
 const IPFS_UPLOAD: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.ipfs.uploadBytes, body: "bytes" };
 const RELAY: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.relay };
+const REGISTRATION_CODE: RouteSpec = { stateChanging: true, maxBodyBytes: (ctx) => ctx.limits.bodyBytes.registrationCode };
 
 /** Builds the API handlers over `options.ctx`. */
 export function createApi(options: ApiOptions): Api {
@@ -428,6 +444,23 @@ export function createApi(options: ApiOptions): Api {
     indexer: handler(READ, async (request, { client }) => {
       await enforce(ctx, buckets.indexerClient, client, "Too many list requests from this network");
       return proxyToIndexer(request, indexerPathOf(request), options.indexerUrl);
+    }),
+
+    registrationCodeCreate: handler(REGISTRATION_CODE, async (_request, { body, client }) => {
+      await enforce(ctx, buckets.registrationCodeClient, client, "Too many registration codes from this network");
+      await enforce(
+        ctx,
+        buckets.registrationCodeGlobal,
+        "all",
+        "Too many registration codes today",
+        "Show your QR code or full registration code at the reception instead.",
+      );
+      return json(await handInRegistrationCode(ctx, body), 201);
+    }),
+
+    registrationCodeLookup: handler(READ, async (request, { client }) => {
+      await enforce(ctx, buckets.registrationLookupClient, client, "Too many short codes looked up from this network");
+      return json(await lookUpRegistrationCode(ctx, lastSegment(request)));
     }),
   };
 }

@@ -22,6 +22,8 @@ export interface ServerLimits {
     readonly reportOpened: number;
     /** A patient-signed action (POST /api/relay): a grant of the most reports one action carries fits. */
     readonly relay: number;
+    /** A registration code handed in for a short code (POST /api/registration-codes). */
+    readonly registrationCode: number;
     /** Routes that take no body (nonce, logout) and every GET. */
     readonly none: number;
   };
@@ -46,6 +48,11 @@ export interface ServerLimits {
     readonly relayClient: BucketRule;
     readonly relayAccount: BucketRule;
     readonly relayGlobal: BucketRule;
+    /** Registration codes handed in for short codes: per client network and in all (bounds the table). */
+    readonly registrationCodeClient: BucketRule;
+    readonly registrationCodeGlobal: BucketRule;
+    /** Short codes looked up, per client network (40-bit codes: guessing one is hopeless at this rate). */
+    readonly registrationLookupClient: BucketRule;
   };
   /** The IPFS gateway (server/ipfs/gateway.ts). */
   readonly ipfs: IpfsLimits;
@@ -75,7 +82,7 @@ export function ipfsLimitsFor(maxFileBytes: number): IpfsLimits {
 const DAY_MINUTES = 24 * 60;
 
 export const DEFAULT_LIMITS: ServerLimits = {
-  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, relay: 128 * 1024, none: 1024 },
+  bodyBytes: { login: 8 * 1024, appointments: 4 * 1024, reportOpened: 1024, relay: 128 * 1024, registrationCode: 4 * 1024, none: 1024 },
   outstandingNonces: { global: 10_000, perClient: 60 },
   buckets: {
     nonceClient: { name: "nonce-ip", burst: 30, perMinute: 30 },
@@ -96,6 +103,10 @@ export const DEFAULT_LIMITS: ServerLimits = {
     relayClient: { name: "relay-ip", burst: 60, perMinute: 120 / DAY_MINUTES },
     // The hospital's whole budget: at most this many relayed transactions a day, whoever signs.
     relayGlobal: { name: "relay-global", burst: 2_000, perMinute: 2_000 / DAY_MINUTES },
+    // A patient makes a code or two; a front desk looks up a few a minute.
+    registrationCodeClient: { name: "registration-code-ip", burst: 10, perMinute: 2 },
+    registrationCodeGlobal: { name: "registration-code-global", burst: 5_000, perMinute: 5_000 / DAY_MINUTES },
+    registrationLookupClient: { name: "registration-lookup-ip", burst: 30, perMinute: 10 },
   },
   ipfs: ipfsLimitsFor(DEFAULT_MAX_FILE_BYTES),
   openAppointmentRequests: 5,

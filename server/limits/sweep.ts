@@ -4,7 +4,7 @@
  */
 import { inArray, lt } from "drizzle-orm";
 import type { Db } from "../db/open.ts";
-import { ipfsUploadQuota, nonces, openingNonces, rateLimits } from "../db/schema.ts";
+import { ipfsUploadQuota, nonces, openingNonces, rateLimits, registrationCodes } from "../db/schema.ts";
 
 const BATCH = 5_000;
 const lastSweep = new WeakMap<Db, { readonly at: number; readonly running?: Promise<void> }>();
@@ -39,6 +39,7 @@ export async function sweepNow(db: Db, now: Date): Promise<SweepResult> {
   // Upload quotas count per UTC day: the rows of days before yesterday are done with.
   const yesterday = new Date(now.getTime() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
   await db.delete(ipfsUploadQuota).where(lt(ipfsUploadQuota.day, yesterday));
+  await db.delete(registrationCodes).where(lt(registrationCodes.expiresAt, now));
   return { nonces: nonceCount, buckets: bucketCount };
 }
 

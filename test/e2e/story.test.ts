@@ -80,8 +80,14 @@ describe("web app: the full story (browser)", function () {
     await form.getByLabel("Date of birth").fill("1980-04-12");
     await form.getByLabel("Email").fill("alice@example.org");
     await form.getByLabel("Assign a doctor").selectOption({ label: `${doctor.displayName} (${doctor.department})` });
+    // The account in the pasted code, shown for the receptionist to confirm with the patient.
+    await form.getByTestId("registration-account").getByText(patient.address).waitFor();
     await form.getByRole("button", { name: "Register patient" }).click();
-    await form.getByText(`Patient ${patient.displayName} registered.`).waitFor();
+    const done = form.getByTestId("register-done");
+    await done.waitFor();
+    expect(await done.textContent()).to.equal(
+      `Registered ${patient.displayName} (${patient.address.slice(0, 6)}…${patient.address.slice(-2)}) as a patient and assigned them to ${doctor.displayName}.`,
+    );
     const row = reception.page.getByTestId("patients-table").locator(`tr[data-patient="${patient.address}"]`);
     await row.getByText(doctor.displayName).first().waitFor();
     // The reception reads the name from the sealed profile (decrypted in the browser).

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { AccountSummary } from "../components/AccountSummary.tsx";
+import { NewPatientHelp } from "../components/NewPatientHelp.tsx";
 
 export default function HomePage() {
   return (
@@ -38,6 +39,9 @@ export default function HomePage() {
           <h2>Patient</h2>
           <p>Your reports, sharing and revoking.</p>
         </Link>
+      </section>
+      <section className="card" aria-label="New patients">
+        <NewPatientHelp />
       </section>
     </>
   );

@@ -13,6 +13,7 @@ import { useWallet } from "#web/lib/ledgerContext.tsx";
 import { useRoles } from "#web/lib/queries.ts";
 import { useSession, type SignedInSession } from "#web/lib/session.tsx";
 import { AddressText } from "./AddressText.tsx";
+import { NewPatientHelp } from "./NewPatientHelp.tsx";
 import { ErrorBox } from "./ErrorBox.tsx";
 import { Spinner } from "./Progress.tsx";
 import { SessionStatus } from "./session/SessionStatus.tsx";
@@ -33,11 +34,9 @@ export function NoRole({ address }: { address: Address }) {
   return (
     <div className="card" data-testid="no-role">
       <h2>No MedLedger role yet</h2>
-      <p>
-        This account is not registered with the hospital. Patients are registered by the hospital&apos;s reception; doctors and receptionists are added by its
-        administrator.
-      </p>
-      <p>Give them your account address:</p>
+      <p>This account is not registered with the hospital.</p>
+      <NewPatientHelp />
+      <p>Doctors and receptionists: the hospital&apos;s administrator adds you by this account address:</p>
       <p className="address-box">
         <AddressText value={address} full copy />
       </p>

@@ -5,7 +5,8 @@
  */
 import type { Address, Hash, Hex } from "viem";
 import type { TimelineEntry, TimelineFilter } from "#core/contract/events.ts";
-import { dayToSeconds } from "./timeline.ts";
+import { toCsv } from "#core/csv.ts";
+import { dayToSeconds, describeEvent } from "./timeline.ts";
 import type { ActivityEntry } from "#server/activity/log.ts";
 
 /**
@@ -123,4 +124,43 @@ export function explorerTxUrl(chainId: number, hash: Hash): string | undefined {
   };
   const base = explorers[chainId];
   return base ? `${base}/tx/${hash}` : undefined;
+}
+
+const SHOWN_CSV_COLUMNS = ["time", "source", "actor", "name", "role", "what", "kind", "record", "block", "hash"] as const;
+
+/**
+ * The rows as shown (off-chain and on-chain, newest first) as CSV: one line each, the off-chain
+ * log entry's number and hash or the event's transaction, block and log index.
+ */
+export function activityRowsToCsv(rows: readonly MergedRow[], nameOf: (account: string) => string): string {
+  return toCsv(
+    SHOWN_CSV_COLUMNS,
+    rows.map((row) =>
+      row.source === "off-chain"
+        ? [
+            new Date(row.time).toISOString(),
+            "off-chain",
+            row.actor,
+            nameOf(row.actor),
+            row.entry.role,
+            describeActivity(row.entry),
+            row.entry.kind,
+            `log entry ${row.entry.seq}`,
+            "",
+            row.entry.hash,
+          ]
+        : [
+            new Date(row.time).toISOString(),
+            "on-chain",
+            row.actor,
+            nameOf(row.actor),
+            "",
+            describeEvent(row.event, nameOf),
+            row.event.eventName,
+            `${row.event.transactionHash}#${row.event.logIndex}`,
+            row.event.blockNumber.toString(),
+            row.event.transactionHash,
+          ],
+    ),
+  );
 }

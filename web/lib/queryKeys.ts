@@ -47,6 +47,8 @@ export const queryKeys = {
     profileName: (cid: string, reader: Address) => ["ipfs", "profile", cid, reader] as const,
     /** A report's title, kind and date as `reader` opens its head (a report's details never change, even re-keyed). */
     reportSummary: (reportId: Hex, reader: Address) => ["ipfs", "reportSummary", reportId, reader] as const,
+    /** The whole profile stored at `cid`, as `reader` opens it (for editing). */
+    profile: (cid: string, reader: Address) => ["ipfs", "profile", cid, reader, "all"] as const,
   },
   /** A QR code (data URL) of `text`: computed in the browser, never stale. */
   qrCode: (text: string) => ["qr", text] as const,
@@ -56,6 +58,10 @@ export const queryKeys = {
     all: () => ["medledger-api"] as const,
     appointments: () => ["medledger-api", "appointments"] as const,
     relayStatus: () => ["medledger-api", "relay-status"] as const,
+    /** The short code the server keeps a registration code under (POST /api/registration-codes). */
+    shortCode: (code: string) => ["medledger-api", "short-code", code] as const,
+    /** The registration code kept under a short code, checked against it. */
+    registrationCode: (short: string) => ["medledger-api", "registration-code", short] as const,
     activity: (params: Readonly<Record<string, string | undefined>>) => ["medledger-api", "activity", params] as const,
     /** Who opened one of the patient's reports, and when (the activity log). */
     reportOpenings: (reportId: Hex) => ["medledger-api", "reportOpenings", reportId] as const,

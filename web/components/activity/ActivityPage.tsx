@@ -7,7 +7,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useMemo, useState } from "react";
 import { getTimeline } from "#core/contract/events.ts";
-import { activityParams, mergeActivity, timelineFilter, type ActivityAnswer } from "#web/lib/activity.ts";
+import { activityParams, activityRowsToCsv, mergeActivity, timelineFilter, type ActivityAnswer } from "#web/lib/activity.ts";
 import { apiRequest, withQuery } from "#web/lib/api.ts";
 import { useLedgerReader, usePublicConfig } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
@@ -19,6 +19,16 @@ import { Spinner } from "../Progress.tsx";
 import { ActivityFilters, EMPTY_FILTER, type ActivityFilterState } from "./ActivityFilters.tsx";
 import { ActivityTable } from "./ActivityTable.tsx";
 import { LogIntegrity } from "./LogIntegrity.tsx";
+
+/** Saves `csv` as a file, in the browser (nothing is sent anywhere). */
+function downloadCsv(csv: string): void {
+  const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = "medledger-activity.csv";
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
 
 export function ActivityPage() {
   return (
@@ -96,8 +106,17 @@ function ActivityView() {
             >
               Reload
             </button>
-            <a className="btn btn-small" href={csvHref} download="medledger-activity.csv" data-testid="activity-csv">
-              Export CSV<span className="visually-hidden"> of the off-chain activity with these filters</span>
+            <button
+              type="button"
+              className="btn btn-small"
+              onClick={() => downloadCsv(activityRowsToCsv(rows, nameOf))}
+              data-testid="activity-export"
+              disabled={rows.length === 0}
+            >
+              Export CSV<span className="visually-hidden"> of the rows shown, off-chain and on-chain</span>
+            </button>
+            <a className="btn btn-small" href={csvHref} download="medledger-activity-log.csv" data-testid="activity-csv">
+              Server log CSV<span className="visually-hidden"> (the off-chain log with its hash chain, these filters)</span>
             </a>
           </div>
         </div>

@@ -13,6 +13,7 @@ import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
+import { SearchBox } from "../SearchBox.tsx";
 import { Table } from "../Table.tsx";
 import { WindowedTable, type Measure } from "../WindowedTable.tsx";
 
@@ -41,11 +42,22 @@ export function AuditTimeline() {
     enabled: !indexer,
   });
   const indexed = useIndexedTimeline(filter);
-  const entries = indexer ? indexed.entries : filtered.data;
+  const [search, setSearch] = useState("");
+  const nameOf = useNameOf();
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const loadedEntries = indexer ? indexed.entries : filtered.data;
+  // The search looks through the events loaded so far (words in who, what, event or transaction).
+  const entries =
+    words.length === 0 || !loadedEntries
+      ? loadedEntries
+      : loadedEntries.filter((e) => {
+          const haystack = [nameOf(e.actor), e.actor, describeEvent(e, nameOf), e.eventName, e.transactionHash].join(" ").toLowerCase();
+          return words.every((w) => haystack.includes(w));
+        });
+  const searching = words.length > 0;
   const error = indexer ? indexed.error : filtered.error;
   const fetching = indexer ? indexed.isFetching : filtered.isFetching;
 
-  const nameOf = useNameOf();
   const actors = indexer ? indexed.actors : [...new Set((all.data ?? []).map((e) => e.actor))];
   const row = (entry: TimelineEntry, index?: number, measure?: Measure) => (
     <tr key={`${entry.transactionHash}-${entry.logIndex}`} data-event={entry.eventName} data-index={index} ref={measure}>
@@ -95,16 +107,25 @@ export function AuditTimeline() {
         </SelectField>
         <TextField label="From" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
         <TextField label="To" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+        <SearchBox label="Search" value={search} onChange={setSearch} placeholder="Name, event, patient…" testId="audit-search" />
       </form>
+      {searching && indexer && indexed.hasMore ? (
+        <p className="muted small">
+          Searching the {loadedEntries?.length ?? 0} most recent events.{" "}
+          <button type="button" className="btn btn-small" onClick={indexed.loadMore} disabled={indexed.isFetching}>
+            Search older events too
+          </button>
+        </p>
+      ) : null}
       <ErrorBox error={error} />
       {entries && entries.length === 0 ? <p className="muted">No events match.</p> : null}
       {entries && entries.length > 0 && indexer ? (
         <WindowedTable
           columns={COLUMNS}
-          count={Math.max(indexed.total, entries.length)}
+          count={searching ? entries.length : Math.max(indexed.total, entries.length)}
           loaded={entries.length}
           row={(index, measure) => row(entries[index]!, index, measure)}
-          onNearEnd={indexed.hasMore ? indexed.loadMore : undefined}
+          onNearEnd={indexed.hasMore && !searching ? indexed.loadMore : undefined}
           testId="audit-table"
         />
       ) : null}

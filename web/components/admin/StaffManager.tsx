@@ -12,6 +12,7 @@ import { AddressText } from "../AddressText.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
+import { SearchBox } from "../SearchBox.tsx";
 import { Table } from "../Table.tsx";
 
 const newStaffSchema = z.extend(staffProfileSchema, {
@@ -133,6 +134,12 @@ export function StaffManager() {
   const [editing, setEditing] = useState<Address | null>(null);
   const toggle = useLedgerAction(doSetActive);
   const editingMember = staff.data?.find((m) => m.account === editing);
+  const [search, setSearch] = useState("");
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const shown = (staff.data ?? []).filter((m) => {
+    const haystack = [m.profile.name, m.role, m.profile.department, m.profile.contact, m.account].join(" ").toLowerCase();
+    return words.every((w) => haystack.includes(w));
+  });
 
   return (
     <section className="card" aria-labelledby="staff-title">
@@ -143,8 +150,12 @@ export function StaffManager() {
       <ErrorBox error={staff.error} />
       {staff.data && staff.data.length === 0 ? <p className="muted">No staff yet. Add the first doctor or receptionist below.</p> : null}
       {staff.data && staff.data.length > 0 ? (
+        <SearchBox label="Search staff" value={search} onChange={setSearch} placeholder="Name, role, department or account" testId="staff-search" />
+      ) : null}
+      {staff.data && staff.data.length > 0 && shown.length === 0 ? <p className="muted">No staff member matches “{search.trim()}”.</p> : null}
+      {shown.length > 0 ? (
         <Table testId="staff-table" columns={COLUMNS}>
-          {staff.data.map((member) => (
+          {shown.map((member) => (
             <tr key={member.account} data-account={member.account}>
               <td data-label="Name">{member.profile.name}</td>
               <td data-label="Role">{member.role === "doctor" ? "Doctor" : "Receptionist"}</td>

@@ -19,10 +19,12 @@ import { AccessGate } from "../AccessGate.tsx";
 import { ActionButton } from "../ActionButton.tsx";
 import { AddressText } from "../AddressText.tsx";
 import { EncryptionKeyCard } from "../EncryptionKeyCard.tsx";
+import { NewPatientHelp } from "../NewPatientHelp.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
+import { RegistrationHandout } from "./RegistrationHandout.tsx";
 import { ReportReaders } from "./ReportReaders.tsx";
 import { SharedDoctors, ShareReports, type Which } from "./ShareReports.tsx";
 
@@ -114,23 +116,13 @@ function RegistrationCode({ address }: { address: Address }) {
     <section className="card" aria-labelledby="register-title" data-testid="registration">
       <h2 id="register-title">Become a patient</h2>
       <p>
-        Your account <AddressText value={address} copy /> is not registered as a patient. The hospital&apos;s reception registers you: create your registration
-        code below (your wallet signs twice, nothing is sent and nothing costs ether) and give it to the reception.
+        Your account <AddressText value={address} copy /> is not registered as a patient yet. Nothing is sent to the chain and nothing costs ether.
       </p>
+      <NewPatientHelp title="How to register:" />
       <ActionButton action={creating} pendingLabel="Waiting for the wallet…">
         Create my registration code
       </ActionButton>
-      {code ? (
-        <div className="field">
-          <label htmlFor="registration-code">Your registration code (give it to the reception)</label>
-          <textarea id="registration-code" readOnly value={code} rows={4} className="mono" data-testid="registration-code" />
-          <div className="row">
-            <button type="button" className="btn btn-small" onClick={() => void navigator.clipboard?.writeText(code)}>
-              Copy
-            </button>
-          </div>
-        </div>
-      ) : null}
+      {code ? <RegistrationHandout code={code} address={address} /> : null}
     </section>
   );
 }

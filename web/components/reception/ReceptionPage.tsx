@@ -5,7 +5,7 @@
  * doctors then assigned, with a retry of the re-seal alone if it fails), and the patient list
  * (web/lib/reportLists.ts `usePatientList`: from the indexer, checked on chain, or the chain's events).
  */
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { assignableDoctors } from "#core/staff/eligibility.ts";
@@ -24,10 +24,15 @@ import { queryKeys } from "#web/lib/queryKeys.ts";
 import { usePatientList } from "#web/lib/reportLists.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
-import { AddressText } from "../AddressText.tsx";
+import { AddressText, shorten } from "../AddressText.tsx";
+import { NewPatientHelp } from "../NewPatientHelp.tsx";
+import { SearchBox } from "../SearchBox.tsx";
+import { ProfileEditor } from "./ProfileEditor.tsx";
+import { ProfileFields } from "./ProfileFields.tsx";
+import { RegistrationCodeField, useResolvedRegistration } from "./RegistrationCodeField.tsx";
 import { ResealStatus, useReseal } from "./ResealStatus.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
-import { SelectField, TextArea, TextField } from "../Field.tsx";
+import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { Table } from "../Table.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
@@ -77,52 +82,49 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   const [reached, setReached] = useState<EnrolStep | null>(null);
   const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
   const nameOf = useNameOf();
+  const resolved = useResolvedRegistration(values.code);
+  /** What the last registration did, in words ("Registered Ana Silva (0x12…ab) as a patient"). */
+  const [done, setDone] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    const { code, doctor, ...profile } = values;
+    const { doctor, code: _typed, ...profile } = values;
     const checked = validate(patientProfileSchema, profile);
-    const codeError = code.trim() ? undefined : "Paste the patient's registration code";
-    if (!checked.ok || codeError) {
+    const code = resolved.data?.code;
+    const codeError = code
+      ? undefined
+      : values.code.trim()
+        ? resolved.isFetching
+          ? "Still reading the code: wait a moment"
+          : "This code cannot be used (see below)"
+        : "Enter the patient's short code, or scan or paste their registration code";
+    if (!checked.ok || codeError || !code) {
       setErrors({ ...(checked.ok ? {} : checked.errors), code: codeError });
       return;
     }
     setErrors({});
     setReached(null);
+    setDone(null);
     const chosen = doctor ? (doctor as Address) : null;
     const enrolled = await action.run(store, identity, code, checked.data, chosen, ({ step: next, patient }) => {
       setReached(next);
       // The profile was sealed before the assignment: the workflow re-seals it so the doctor can read it.
       if (next === "resealing" && chosen) reseal.begin({ kind: "assigned", patient, doctor: chosen });
     });
-    if (enrolled) setValues(EMPTY);
+    if (enrolled) {
+      setValues(EMPTY);
+      const who = `${checked.data.name} (${shorten(enrolled.patient, 4)})`;
+      setDone(chosen ? `Registered ${who} as a patient and assigned them to ${nameOf(chosen)}.` : `Registered ${who} as a patient.`);
+    }
     if (enrolled?.assignment) reseal.report(enrolled.assignment.reseal);
   };
 
   return (
     <form className="form card" onSubmit={submit} noValidate aria-labelledby="register-title">
       <h2 id="register-title">Register a patient</h2>
-      <TextArea
-        label="Registration code"
-        value={values.code}
-        onChange={set("code")}
-        error={errors.code}
-        rows={3}
-        className="mono"
-        help="The patient creates it on their Patient page (it binds their encryption key to their account)."
-      />
-      <TextField label="Full name" value={values.name} onChange={set("name")} error={errors.name} autoComplete="off" />
-      <TextField label="Date of birth" type="date" value={values.dateOfBirth} onChange={set("dateOfBirth")} error={errors.dateOfBirth} />
-      <TextField label="Phone" value={values.phone} onChange={set("phone")} error={errors.phone} />
-      <TextField label="Email" value={values.email} onChange={set("email")} error={errors.email} />
-      <TextArea
-        label="Notes"
-        value={values.notes}
-        onChange={set("notes")}
-        error={errors.notes}
-        rows={2}
-        help="The profile is encrypted for the patient, the reception and the assigned doctors; only its IPFS reference goes on chain."
-      />
+      <NewPatientHelp title="What new patients do:" />
+      <RegistrationCodeField value={values.code} onChange={(code) => setValues((v) => ({ ...v, code }))} error={errors.code} resolved={resolved} />
+      <ProfileFields values={values} errors={errors} set={set} />
       <SelectField label="Assign a doctor" value={values.doctor} onChange={set("doctor")}>
         <option value="">No doctor yet</option>
         {doctors.map((d) => (
@@ -146,7 +148,11 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
           reached === "assigning" || reached === "resealing" ? "The patient is registered, but the doctor was not assigned" : "The patient was not registered"
         }
       />
-      {action.result ? <Notice kind="success">Patient {nameOf(action.result.patient)} registered.</Notice> : null}
+      {action.result && done ? (
+        <Notice kind="success">
+          <span data-testid="register-done">{done}</span>
+        </Notice>
+      ) : null}
       {action.result || reached === "resealing" ? <ResealStatus reseal={reseal} /> : null}
     </form>
   );
@@ -158,13 +164,22 @@ function usePatientName(patient: PatientSummary, identity: EncryptionIdentity): 
   const profile = useQuery({
     queryKey: queryKeys.ipfs.profileName(patient.profileCid, identity.address),
     queryFn: async () => (await loadPatientProfile(store, patient.profileCid, identity)).name,
+    // A profile re-sealed (edited, re-assigned) keeps showing the name while the new one opens.
+    placeholderData: keepPreviousData,
     retry: false,
     staleTime: Infinity,
   });
   return profile.data;
 }
 
-function PatientRow({ patient, identity }: { patient: PatientSummary; identity: EncryptionIdentity }) {
+/** Whether a patient matches the list's search (name, as opened or as known, or account). */
+function matchesSearch(search: string, ...texts: readonly (string | undefined)[]): boolean {
+  const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+  const haystack = texts.filter(Boolean).join(" ").toLowerCase();
+  return words.every((w) => haystack.includes(w));
+}
+
+function PatientRow({ patient, identity, search }: { patient: PatientSummary; identity: EncryptionIdentity; search: string }) {
   const reader = useLedgerReader();
   const profileName = usePatientName(patient, identity);
   const doctors = useActiveDoctors();
@@ -175,22 +190,35 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const assign = useLedgerAction(doChange);
   const unassign = useLedgerAction(doChange);
   const reseal = useReseal(identity);
+  /** What the last assignment change did, in words ("Assigned Ana Silva to Dr Rivera."). */
+  const [done, setDone] = useState<{ kind: "assigned" | "unassigned"; doctor: Address; text: string } | null>(null);
+  const patientName = profileName ?? nameOf(patient.account);
   /** Assigns or unassigns, then re-seals the profile for the readers that result (one core workflow). */
   const change = async (kind: "assigned" | "unassigned", d: Address) => {
     const target = kind === "assigned" ? assign : unassign;
-    const done = await target.run(store, identity, patient.account, d, kind === "assigned", ({ step }) => {
+    setDone(null);
+    const changed = await target.run(store, identity, patient.account, d, kind === "assigned", ({ step }) => {
       if (step === "resealing") reseal.begin({ kind, patient: patient.account, doctor: d });
     });
-    if (done) reseal.report(done.reseal);
+    if (changed) {
+      reseal.report(changed.reseal);
+      setDone({ kind, doctor: d, text: kind === "assigned" ? `Assigned ${patientName} to ${nameOf(d)}.` : `Unassigned ${nameOf(d)} from ${patientName}.` });
+    }
   };
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
+  // The change just made holds even before the assignments are read again.
+  if (done?.kind === "assigned") assignedSet.add(done.doctor.toLowerCase());
+  if (done?.kind === "unassigned") assignedSet.delete(done.doctor.toLowerCase());
+  const chosenAssigned = doctor !== "" && assignedSet.has(doctor.toLowerCase());
+  if (search && !matchesSearch(search, profileName, nameOf(patient.account), patient.account)) return null;
   return (
     <tr data-patient={patient.account}>
       <td data-label="Patient">
-        {profileName ?? nameOf(patient.account)}
+        {patientName}
         {profileName ? null : <span className="muted small"> (profile not sealed for you)</span>}
         <br />
         <AddressText value={patient.account} copy />
+        {profileName ? <ProfileEditor patient={patient.account} profileCid={patient.profileCid} identity={identity} /> : null}
       </td>
       <td data-label="Registered by">{nameOf(patient.registeredBy)}</td>
       <td data-label="Doctors">
@@ -221,19 +249,23 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
           </label>
           <select id={`assign-${patient.account}`} value={doctor} onChange={(e) => setDoctor(e.target.value)}>
             <option value="">Doctor…</option>
-            {doctors
-              .filter((d) => !assignedSet.has(d.account.toLowerCase()))
-              .map((d) => (
-                <option key={d.account} value={d.account}>
-                  {d.profile.name}
-                </option>
-              ))}
+            {doctors.map((d) => (
+              <option key={d.account} value={d.account}>
+                {d.profile.name}
+                {assignedSet.has(d.account.toLowerCase()) ? " (assigned)" : ""}
+              </option>
+            ))}
           </select>
-          <button type="submit" className="btn btn-small" disabled={!doctor || assign.pending || reseal.pending}>
-            Assign
+          <button type="submit" className="btn btn-small" disabled={!doctor || chosenAssigned || assign.pending || reseal.pending}>
+            {chosenAssigned ? "Assigned" : assign.pending ? "Assigning…" : "Assign"}
           </button>
         </form>
         <ErrorBox error={assign.error} />
+        {done ? (
+          <Notice kind="success">
+            <span data-testid="assign-done">{done.text}</span>
+          </Notice>
+        ) : null}
         <ResealStatus reseal={reseal} />
       </td>
     </tr>
@@ -243,19 +275,15 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
 const PATIENT_COLUMNS = ["Patient", "Registered by", "Doctors", "Assign"];
 
 function PatientList({ identity }: { identity: EncryptionIdentity }) {
-  // From the indexer a page at a time, each row checked on chain; else the chain's events.
-  const patients = usePatientList();
-  const rows = patients.patients;
+      <td data-label="Patient">
+        {patientName}
   return (
     <section className="card" aria-labelledby="patients-title">
       <h2 id="patients-title">Patients</h2>
       {patients.isPending ? <Spinner label={patients.fromIndexer ? "Loading patients…" : "Reading patients from the chain…"} /> : null}
       <ErrorBox error={patients.error} />
-      {rows?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
-      {rows && rows.length > 0 ? (
-        <Table testId="patients-table" columns={PATIENT_COLUMNS}>
-          {rows.map((p) => (
-            <PatientRow key={p.account} patient={p} identity={identity} />
+      <td data-label="Patient">
+        {patientName}
           ))}
         </Table>
       ) : null}

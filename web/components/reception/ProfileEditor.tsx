@@ -1,0 +1,98 @@
+"use client";
+/**
+ * Editing a patient's profile at the reception: the current profile opened with the receptionist's
+ * key, changed, re-sealed for its current readers and pointed to on chain — the same core workflow
+ * as `medledger patient update` (core/patients/patients.ts updatePatientProfile).
+ */
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import type { Address } from "viem";
+import type { LedgerWriter } from "#core/contract/ledger.ts";
+import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
+import type { ContentStore } from "#core/ipfs/types.ts";
+import { updatePatientProfile } from "#core/patients/patients.ts";
+import { loadPatientProfile, patientProfileSchema, type PatientProfile } from "#core/patients/profile.ts";
+import { useContentStore } from "#web/lib/contentStore.ts";
+import { validate, type FieldErrors } from "#web/lib/forms.ts";
+import { queryKeys } from "#web/lib/queryKeys.ts";
+import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
+import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { Spinner } from "../Progress.tsx";
+import { ProfileFields } from "./ProfileFields.tsx";
+
+const doUpdate = (writer: LedgerWriter, store: ContentStore, patient: Address, profile: PatientProfile) =>
+  updatePatientProfile(writer, store, patient, profile);
+
+function EditForm({ patient, initial, onDone }: { patient: Address; initial: PatientProfile; onDone: (profile: PatientProfile) => void }) {
+  const store = useContentStore();
+  const action = useLedgerAction(doUpdate);
+  const [values, setValues] = useState<PatientProfile>(initial);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const set = (key: keyof PatientProfile) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    const checked = validate(patientProfileSchema, values);
+    if (!checked.ok) return setErrors(checked.errors);
+    setErrors({});
+    const updated = await action.run(store, patient, checked.data);
+    if (updated) onDone(checked.data);
+  };
+  return (
+    <form className="form" onSubmit={submit} noValidate aria-label={`Edit the profile of ${initial.name}`}>
+      <ProfileFields values={values} errors={errors} set={set} />
+      <div className="row">
+        <button type="submit" className="btn btn-primary btn-small" disabled={action.pending}>
+          {action.pending ? "Saving…" : "Save profile"}
+        </button>
+        {action.pending ? <Spinner label="Sealing the profile again and recording it on the ledger…" /> : null}
+      </div>
+      <ErrorBox error={action.error} title="The profile was not changed" />
+    </form>
+  );
+}
+
+export function ProfileEditor({ patient, profileCid, identity }: { patient: Address; profileCid: string; identity: EncryptionIdentity }) {
+  const store = useContentStore();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const [saved, setSaved] = useState<string | null>(null);
+  const profile = useQuery({
+    queryKey: queryKeys.ipfs.profile(profileCid, identity.address),
+    queryFn: () => loadPatientProfile(store, profileCid, identity),
+    enabled: open,
+    retry: false,
+    staleTime: Infinity,
+  });
+  return (
+    <div className="profile-editor">
+      {open ? null : (
+        <button type="button" className="btn btn-small" onClick={() => (setOpen(true), setSaved(null))}>
+          Edit profile
+        </button>
+      )}
+      {saved ? (
+        <Notice kind="success">
+          <span data-testid="profile-saved">{saved}</span>
+        </Notice>
+      ) : null}
+      {open && profile.isPending ? <Spinner label="Opening the profile…" /> : null}
+      <ErrorBox error={open ? profile.error : null} title="The profile cannot be opened" />
+      {open && profile.data ? (
+        <EditForm
+          patient={patient}
+          initial={profile.data}
+          onDone={(next) => {
+            setOpen(false);
+            setSaved(`Saved the profile of ${next.name}.`);
+            void queryClient.invalidateQueries({ queryKey: queryKeys.ledger.patients() });
+          }}
+        />
+      ) : null}
+      {open ? (
+        <button type="button" className="btn-link small" onClick={() => setOpen(false)}>
+          Close without saving
+        </button>
+      ) : null}
+    </div>
+  );
+}
