@@ -275,15 +275,21 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
 const PATIENT_COLUMNS = ["Patient", "Registered by", "Doctors", "Assign"];
 
 function PatientList({ identity }: { identity: EncryptionIdentity }) {
-      <td data-label="Patient">
-        {patientName}
+  // From the indexer a page at a time, each row checked on chain; else the chain's events.
+  const [search, setSearch] = useState("");
+  const patients = usePatientList();
+  const rows = patients.patients;
   return (
     <section className="card" aria-labelledby="patients-title">
       <h2 id="patients-title">Patients</h2>
       {patients.isPending ? <Spinner label={patients.fromIndexer ? "Loading patients…" : "Reading patients from the chain…"} /> : null}
       <ErrorBox error={patients.error} />
-      <td data-label="Patient">
-        {patientName}
+      {rows?.length === 0 ? <p className="muted">No patients registered yet.</p> : null}
+      <SearchBox label="Search patients" value={search} onChange={setSearch} placeholder="Name or account" testId="patients-search" />
+      {rows && rows.length > 0 ? (
+        <Table testId="patients-table" columns={PATIENT_COLUMNS}>
+          {rows.map((p) => (
+            <PatientRow key={p.account} patient={p} identity={identity} search={search} />
           ))}
         </Table>
       ) : null}
