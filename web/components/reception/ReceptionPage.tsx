@@ -23,6 +23,7 @@ import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { AddressText } from "../AddressText.tsx";
+import { ConfirmButton } from "../ConfirmButton.tsx";
 import { ResealStatus, useReseal } from "./ResealStatus.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextArea, TextField } from "../Field.tsx";
@@ -170,8 +171,17 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
   const [doctor, setDoctor] = useState("");
   const assigned = useQuery({ queryKey: queryKeys.ledger.assignedDoctors(patient.account), queryFn: () => assignedDoctors(reader, patient.account) });
   const store = useContentStore();
-  const assign = useLedgerAction(doChange);
-  const unassign = useLedgerAction(doChange);
+  const patientName = profileName ?? nameOf(patient.account);
+  const assign = useLedgerAction(doChange, {
+    pending: (_store, _identity, _patient, d) => `Assigning ${nameOf(d)} to ${patientName}…`,
+    success: (_result, _store, _identity, _patient, d) => `${nameOf(d)} is assigned to ${patientName}.`,
+    failure: (_store, _identity, _patient, d) => `${nameOf(d)} was not assigned`,
+  });
+  const unassign = useLedgerAction(doChange, {
+    pending: (_store, _identity, _patient, d) => `Unassigning ${nameOf(d)} from ${patientName}…`,
+    success: (_result, _store, _identity, _patient, d) => `${nameOf(d)} is no longer assigned to ${patientName}.`,
+    failure: (_store, _identity, _patient, d) => `${nameOf(d)} was not unassigned`,
+  });
   const reseal = useReseal(identity);
   /** Assigns or unassigns, then re-seals the profile for the readers that result (one core workflow). */
   const change = async (kind: "assigned" | "unassigned", d: Address) => {
@@ -197,13 +207,16 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
           {(assigned.data ?? []).map((d) => (
             <li key={d}>
               {nameOf(d)}{" "}
-              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void change("unassigned", d)}>
-                Unassign {nameOf(d)}
-              </button>
+              <ConfirmButton
+                label={`Unassign ${nameOf(d)}`}
+                confirmLabel={`Unassign ${nameOf(d)}`}
+                disabled={unassign.pending}
+                explanation={`${nameOf(d)} will no longer be ${patientName}'s doctor: they cannot add new reports for ${patientName}, and the patient's details are locked again without them. Reports already issued are not affected.`}
+                onConfirm={() => void change("unassigned", d)}
+              />
             </li>
           ))}
         </ul>
-        <ErrorBox error={unassign.error} />
       </td>
       <td>
         <form
@@ -231,7 +244,6 @@ function PatientRow({ patient, identity }: { patient: PatientSummary; identity: 
             Assign
           </button>
         </form>
-        <ErrorBox error={assign.error} />
         <ResealStatus reseal={reseal} />
       </td>
     </tr>
