@@ -70,7 +70,7 @@ export class MedLedgerError extends Error {
    */
   readonly details: string | undefined;
 
-  constructor(code: MedLedgerErrorCode, message: string, hint: string, options?: { cause?: unknown; details?: string }) {
+  constructor(code: MedLedgerErrorCode, message: string, hint: string, options?: { cause?: unknown; details?: string | undefined }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = hint;
