@@ -170,8 +170,7 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
       await form.getByLabel("All my reports (2)").check();
       const sent = await chain().getTransactionCount({ address: relayer });
       await form.getByRole("button", { name: "Share", exact: true }).click();
-      const box = page.getByRole("alert").filter({ hasText: "Not shared" });
-      await box.waitFor();
+      const box = await waitForToast(page, "error", "Not shared");
       const text = (await box.textContent()) ?? "";
       expect(text).to.contain("The hospital's relayer is out of funds, so it cannot send your change. Nothing was sent.");
       expect(text).to.contain("Tell the hospital, or try again later");
