@@ -96,8 +96,9 @@ export function createPrinter(run: CliRun, json: boolean): Printer {
 export function printError(run: CliRun, error: unknown, json: boolean): number {
   const code = exitCodeFor(error);
   if (error instanceof MedLedgerError) {
-    run.io.err(`Error: ${error.message}\nWhat to do: ${error.hint}\n`);
-    if (json) run.io.out(`${toJson({ ok: false, error: { code: error.code, message: error.message, hint: error.hint } })}\n`);
+    run.io.err(`Error: ${error.message}\nWhat to do: ${error.hint}\n${error.details ? `Details: ${error.details}\n` : ""}`);
+    const details = error.details ? { details: error.details } : {};
+    if (json) run.io.out(`${toJson({ ok: false, error: { code: error.code, message: error.message, hint: error.hint, ...details } })}\n`);
     return code;
   }
   const message = error instanceof Error ? (error.message.split("\n")[0] ?? "unknown error") : String(error);

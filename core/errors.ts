@@ -66,11 +66,17 @@ export class MedLedgerError extends Error {
   readonly code: MedLedgerErrorCode;
   /** What the user can do about it. */
   readonly hint: string;
+  /**
+   * The technical part (which node, which setting, the raw error), kept out of `message` and
+   * `hint` so that these stay plain words: the CLI prints it, the web app behind "Technical details".
+   */
+  readonly details: string | undefined;
 
-  constructor(code: MedLedgerErrorCode, message: string, hint: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: MedLedgerErrorCode, message: string, hint: string, options?: { cause?: unknown; details?: string | undefined }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.hint = hint;
+    this.details = options?.details;
   }
 }
 

@@ -261,13 +261,14 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
         error.code,
         `Sent, not yet confirmed: transaction ${hash} is pending. ${error.message}`,
         `Rerun the same command to check: it looks the transaction up before sending anything again, and ${keptHint}`,
-        { cause: error },
+        { cause: error, details: error.details },
       );
     } else {
       // Without an answer from the node, the chain may still receive a transaction it did not acknowledge.
       const state = check.status === "unknown" ? "The chain could not be asked whether the report is registered." : "The report is not registered yet.";
       throw new MedLedgerError(error.code, `${error.message} ${state}`, `${error.hint} Then rerun the same command: ${keptHint}`, {
         cause: error,
+        details: error.details,
       });
     }
   }

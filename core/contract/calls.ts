@@ -103,7 +103,14 @@ export async function writeLedger<N extends WriteName>(
     throw new SentTransactionError(hash, cause);
   }
   if (receipt.status !== "success") {
-    throw new MedLedgerError("CONTRACT_REVERT", `The transaction ${hash} was mined but reverted.`, "Check the inputs and your role, then retry.");
+    throw new MedLedgerError(
+      "CONTRACT_REVERT",
+      "The network recorded the transaction but refused the change: nothing was changed.",
+      "Check what you entered and that your account may do this, then retry.",
+      {
+        details: `Transaction ${hash} (${functionName}) was mined but reverted.`,
+      },
+    );
   }
   return { hash, receipt };
 }

@@ -83,7 +83,7 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
 };
 
 export function describeRevert(errorName: string): readonly [string, string] {
-  return REVERT_MESSAGES[errorName] ?? [`The contract refused the transaction (${errorName}).`, "Check the inputs and your role, then retry."];
+  return REVERT_MESSAGES[errorName] ?? ["MedLedger refused this change.", "Check what you entered and that your account may do this, then retry."];
 }
 
 /**
@@ -99,7 +99,8 @@ export function isContractRevert(error: unknown): error is MedLedgerError {
 /** Maps any error from a contract read or write to a MedLedgerError (already-mapped errors pass through). */
 export function toLedgerError(error: unknown, context: { rpcUrl?: string; action?: string } = {}): MedLedgerError {
   if (error instanceof MedLedgerError) return error;
-  const where = context.rpcUrl ? ` at ${context.rpcUrl}` : "";
+  const node = `Ethereum node: ${context.rpcUrl ?? "the configured one"} (MEDLEDGER_RPC_URL or --rpc; \`npm start\` runs one locally)`;
+  const details = (cause: unknown) => `${node}${context.action ? `; while: ${context.action}` : ""}. ${shortMessage(cause)}`;
   if (error instanceof BaseError) {
     const rejected = error.walk((e) => e instanceof UserRejectedRequestError || (e as { code?: number }).code === 4001);
     if (rejected) {
@@ -111,7 +112,7 @@ export function toLedgerError(error: unknown, context: { rpcUrl?: string; action
     if (revert instanceof ContractFunctionRevertedError) {
       const name = revert.data?.errorName ?? revert.reason ?? "unknown";
       const [message, hint] = describeRevert(name);
-      return new MedLedgerError("CONTRACT_REVERT", message, hint, { cause: error });
+      return new MedLedgerError("CONTRACT_REVERT", message, hint, { cause: error, details: `The contract refused the transaction (${name}).` });
     }
     if (error.walk((e) => e instanceof ChainMismatchError)) {
       return new MedLedgerError(
@@ -124,39 +125,45 @@ export function toLedgerError(error: unknown, context: { rpcUrl?: string; action
     if (error.walk((e) => e instanceof WaitForTransactionReceiptTimeoutError)) {
       return new MedLedgerError(
         "RPC_UNREACHABLE",
-        `The Ethereum node${where} did not confirm the transaction in time: the network is slow or the node is unreachable.`,
-        "Check the node (MEDLEDGER_RPC_URL) and your connection, then retry.",
-        { cause: error },
+        "The network did not confirm the transaction in time: it is slow or cannot be reached right now.",
+        "Check your connection, then look again in a moment before retrying: the change may still go through.",
+        { cause: error, details: details(error) },
       );
     }
     if (error.walk((e) => e instanceof TimeoutError)) {
       return new MedLedgerError(
         "RPC_UNREACHABLE",
-        `The Ethereum node${where} did not answer in time${context.action ? ` (${context.action})` : ""}.`,
-        "Check the node (MEDLEDGER_RPC_URL) and your connection, then retry.",
-        { cause: error },
+        "The network did not answer in time.",
+        "Check your connection and retry in a moment; if it keeps failing, tell the hospital's IT team.",
+        { cause: error, details: details(error) },
       );
     }
     if (error.walk((e) => e instanceof HttpRequestError)) {
-      return new MedLedgerError(
-        "RPC_UNREACHABLE",
-        `The Ethereum node${where} cannot be reached.`,
-        "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.",
-        { cause: error },
-      );
+      return unreachable(error, details(error));
     }
   }
   const text = error instanceof Error ? error.message : String(error);
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|network error/i.test(text)) {
-    return new MedLedgerError(
-      "RPC_UNREACHABLE",
-      `The Ethereum node${where} cannot be reached.`,
-      "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.",
-      { cause: error },
-    );
+    return unreachable(error, details(error));
   }
-  const action = context.action ? `${context.action} failed` : "The request failed";
-  return new MedLedgerError("CONTRACT_REVERT", `${action}: ${shortMessage(error)}`, "Check the inputs and retry.", { cause: error });
+  return new MedLedgerError(
+    "CONTRACT_REVERT",
+    "The request to the network failed.",
+    "Check what you entered and retry; if it keeps failing, tell the hospital's IT team.",
+    {
+      cause: error,
+      details: `${context.action ? `${context.action}: ` : ""}${shortMessage(error)}`,
+    },
+  );
+}
+
+function unreachable(error: unknown, details: string): MedLedgerError {
+  return new MedLedgerError(
+    "RPC_UNREACHABLE",
+    "The network MedLedger runs on cannot be reached right now.",
+    "Check your connection and retry in a moment; if it keeps failing, tell the hospital's IT team.",
+    { cause: error, details },
+  );
 }
 
 function shortMessage(error: unknown): string {

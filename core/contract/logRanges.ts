@@ -144,18 +144,24 @@ export function logQueryError(error: unknown, rpcUrl: string | undefined, action
   const what = timedOut ? "did not answer in time" : "did not answer the event query";
   return new MedLedgerError(
     "RPC_UNREACHABLE",
-    `${action} failed: the Ethereum node${where(rpcUrl)} ${what} (${providerMessage(error)}).`,
-    "Check that the node or RPC provider is running and that MEDLEDGER_RPC_URL is right, then retry.",
-    { cause: error },
+    timedOut ? "The network did not answer in time." : "The network MedLedger runs on did not answer.",
+    "Check your connection and retry in a moment; if it keeps failing, tell the hospital's IT team.",
+    {
+      cause: error,
+      details: `${action}: the Ethereum node${where(rpcUrl)} ${what} (${providerMessage(error)}). Check the node or RPC provider and MEDLEDGER_RPC_URL.`,
+    },
   );
 }
 
 function limitError(error: unknown, rpcUrl: string | undefined, block: bigint, action: string): MedLedgerError {
   return new MedLedgerError(
     "RPC_LIMIT",
-    `${action} failed: the Ethereum node${where(rpcUrl)} refuses to return the events of even a single block (block ${block}): ${providerMessage(error)}.`,
-    "Use an RPC provider or plan that allows eth_getLogs (or your own node) in MEDLEDGER_RPC_URL.",
-    { cause: error },
+    "The network's provider refuses to give MedLedger the history it needs.",
+    "Tell the hospital's IT team: MedLedger needs a network provider that allows reading its history.",
+    {
+      cause: error,
+      details: `${action}: the Ethereum node${where(rpcUrl)} refuses to return the events of even a single block (block ${block}): ${providerMessage(error)}. Use an RPC provider or plan that allows eth_getLogs (or your own node) in MEDLEDGER_RPC_URL.`,
+    },
   );
 }
 

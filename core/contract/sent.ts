@@ -1,7 +1,7 @@
 /**
  * A write that failed after the node had accepted the transaction (the confirmation timed out,
  * the node stopped answering): the transaction may still be mined, so the caller must check the
- * chain before saying that nothing happened. Same code, message and hint as its cause.
+ * chain before saying that nothing happened. Same code, message, hint and details as its cause.
  */
 import type { Hash } from "viem";
 import { MedLedgerError } from "../errors.ts";
@@ -11,7 +11,7 @@ export class SentTransactionError extends MedLedgerError {
   readonly transactionHash: Hash;
 
   constructor(transactionHash: Hash, cause: MedLedgerError) {
-    super(cause.code, cause.message, cause.hint, { cause });
+    super(cause.code, cause.message, cause.hint, { cause, details: cause.details });
     this.transactionHash = transactionHash;
   }
 }

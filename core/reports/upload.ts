@@ -251,8 +251,9 @@ export async function checkRegistration(
         reject(
           new MedLedgerError(
             "RPC_UNREACHABLE",
-            `The Ethereum node${ledger.rpcUrl ? ` at ${ledger.rpcUrl}` : ""} did not answer in time.`,
-            "Check the node (MEDLEDGER_RPC_URL) and your connection, then retry.",
+            "The network did not answer in time.",
+            "Check your connection and retry in a moment; if it keeps failing, tell the hospital's IT team.",
+            { details: `Ethereum node: ${ledger.rpcUrl ?? "the configured one"} (MEDLEDGER_RPC_URL or --rpc).` },
           ),
         ),
       timeoutMs,

@@ -118,3 +118,56 @@ export async function reviewUpload(page: Page, upload: UploadInForm): Promise<Lo
   await review.waitFor();
   return review;
 }
+
+/** Outcome of a transaction's toast (web/lib/txToast.tsx): sonner's `data-type`. */
+export type ToastState = "loading" | "success" | "error";
+
+/** The transaction toasts on the page in state `state` (still shown, not leaving), optionally with `text`. */
+export function transactionToasts(page: Page, state: ToastState, text?: string | RegExp): Locator {
+  const toasts = page.locator(`[data-testid="tx-toast"][data-type="${state}"]:not([data-removed="true"])`);
+  return text === undefined ? toasts : toasts.filter({ hasText: text });
+}
+
+/** Waits for the transaction toast in `state` with `text` (the latest if several) and returns it. */
+export async function waitForToast(page: Page, state: ToastState, text?: string | RegExp, timeout?: number): Promise<Locator> {
+  const toast = transactionToasts(page, state, text).last();
+  await toast.waitFor(timeout === undefined ? {} : { timeout });
+  return toast;
+}
+
+/** The confirmation dialog a destructive button opened (web/components/ConfirmButton.tsx). */
+export function confirmDialog(scope: Page | Locator): Locator {
+  return scope.getByRole("alertdialog", { name: "Are you sure?" });
+}
+
+/** Presses `button` (default "Confirm") in the open confirmation dialog and waits for it to close. */
+export async function confirmAction(scope: Page | Locator, button = "Confirm"): Promise<void> {
+  const dialog = confirmDialog(scope);
+  await dialog.getByRole("button", { name: button, exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+}
+
+/**
+ * Technical words a patient, doctor or receptionist must never be shown (issue 11): environment
+ * variable names, the wallet library's "Injected" / "Provider not found", IPFS CIDs (the word or a
+ * CID itself). The technical details behind a closed "Technical details" toggle are not shown, and
+ * not checked.
+ */
+export const TECHNICAL_WORDS: readonly RegExp[] = [
+  /MEDLEDGER_\w*/,
+  /NEXT_PUBLIC_\w*/,
+  /\bInjected\b/,
+  /Provider not found/i,
+  /\bCIDs?\b/,
+  /\bbaf[a-z2-7]{50,}\b/, // a CIDv1 (base32)
+  /\bQm[1-9A-HJ-NP-Za-km-z]{44}\b/, // a CIDv0
+];
+
+/** The technical words in the text the page shows now (its rendered text: closed <details> and hidden parts excluded). */
+export async function technicalWordsShown(page: Page): Promise<string[]> {
+  const text = await page.evaluate(() => document.body.innerText);
+  return TECHNICAL_WORDS.flatMap((pattern) => {
+    const found = pattern.exec(text);
+    return found ? [found[0]] : [];
+  });
+}

@@ -61,20 +61,20 @@ describe("medledger CLI: errors and configuration", function () {
     expect(badChain.stderr).to.contain("positive whole number");
   });
 
-  it("an unreachable node exits 2 and names the RPC URL (also in --json)", async () => {
+  it("an unreachable node exits 2 and names the RPC URL in its details (also in --json)", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const result = await cli.run(["--rpc", url, "verify", file]);
-    expectUserError(result, 2, `The Ethereum node at ${url} cannot be reached.`);
+    expectUserError(result, 2, "The network MedLedger runs on cannot be reached right now.");
+    expect(result.stderr).to.contain(`Details: Ethereum node: ${url} (MEDLEDGER_RPC_URL or --rpc`);
     const asJson = await cli.run(["--rpc", url, "--json", "verify", file]);
     expect(asJson.code).to.equal(2);
-    expect(json<{ ok: boolean; error: { code: string } }>(asJson)).to.deep.include({
-      ok: false,
-      error: {
-        code: "RPC_UNREACHABLE",
-        message: `The Ethereum node at ${url} cannot be reached.`,
-        hint: "Start the local stack with `npm start`, or check MEDLEDGER_RPC_URL.",
-      },
+    const { error } = json<{ ok: boolean; error: { code: string; message: string; hint: string; details: string } }>(asJson);
+    expect(error).to.deep.include({
+      code: "RPC_UNREACHABLE",
+      message: "The network MedLedger runs on cannot be reached right now.",
+      hint: "Check your connection and retry in a moment; if it keeps failing, tell the hospital's IT team.",
     });
+    expect(error.details).to.contain(url);
   });
 
   it("an unreachable IPFS node exits 2, names its URL, and nothing is registered", async () => {

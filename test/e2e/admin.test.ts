@@ -6,7 +6,16 @@ import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser } from "playwright-core";
 import { DEMO_PEOPLE } from "#core/dev/demoAccounts.ts";
-import { demoPerson as person, fillStaffForm, waitForValue } from "#harness/browser/flows.ts";
+import {
+  confirmAction,
+  confirmDialog,
+  demoPerson as person,
+  fillStaffForm,
+  technicalWordsShown,
+  transactionToasts,
+  waitForToast,
+  waitForValue,
+} from "#harness/browser/flows.ts";
 import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
@@ -42,7 +51,7 @@ describe("web app: admin page (browser)", function () {
     expect(admin.wallet.calls.filter((c) => c === "eth_sendTransaction").length).to.equal(sentBefore);
   });
 
-  it("says so when the admin rejects the transaction, and keeps the form", async function () {
+  it("says so in a failed toast when the admin rejects the transaction (technical details closed), and keeps the form", async function () {
     const doctor = person("doctor1");
     const form = await fillStaffForm(admin.page, {
       account: doctor.address,
@@ -53,19 +62,49 @@ describe("web app: admin page (browser)", function () {
     });
     admin.wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Add staff member" }).click();
-    const alert = form.getByRole("alert");
-    await alert.waitFor();
-    expect(await alert.textContent()).to.match(/rejected the request in your wallet/);
+    const failed = await waitForToast(admin.page, "error", "The staff member was not added");
+    expect(await failed.textContent()).to.contain("You rejected the request in your wallet; nothing was sent.");
+    // The technical part is there, but closed: a patient or receptionist reads the plain words only.
+    const details = failed.getByTestId("error-details");
+    expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).to.equal(false);
+    expect(await details.getByText(/USER_REJECTED/).isVisible()).to.equal(false);
     expect(await form.getByLabel("Account address").inputValue()).to.equal(doctor.address);
     expect(await form.getByLabel("Name").inputValue()).to.equal(doctor.displayName);
+    expect(await form.getByRole("alert").count(), "announced once: in the toast, not again in the form").to.equal(0);
+    expect(await technicalWordsShown(admin.page)).to.deep.equal([]);
     await screenshot(admin.page, "admin-rejected");
+    await details.getByText("Technical details").click();
+    await details.getByText(/USER_REJECTED/).waitFor();
+    await screenshot(admin.page, "admin-rejected-details");
   });
 
   it("adds a doctor and a receptionist through the UI and lists them with their details", async function () {
     const form = admin.page.getByRole("form", { name: "Add a staff member" });
-    // The doctor's details are still in the form from the rejected attempt: submit again.
-    await form.getByRole("button", { name: "Add staff member" }).click();
-    await form.getByText("Staff member added").waitFor();
+    // The doctor's details are still in the form from the rejected attempt: submit again. The
+    // failure's toast leaves; the new one goes from pending to confirmed.
+    // The wallet holds the transaction until the pending toast has been seen (no race with a fast local chain).
+    const handle = admin.wallet.handle.bind(admin.wallet);
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    admin.wallet.handle = async (method, params) => {
+      if (method === "eth_sendTransaction") await held;
+      return handle(method, params);
+    };
+    try {
+      await form.getByRole("button", { name: "Add staff member" }).click();
+      await transactionToasts(admin.page, "error").waitFor({ state: "detached" });
+      const pending = await waitForToast(admin.page, "loading", `Adding ${person("doctor1").displayName}…`);
+      expect(await pending.textContent()).to.contain("Confirm in your wallet if it asks");
+      await screenshot(admin.page, "admin-toast-pending");
+      release();
+      await pending.waitFor({ state: "detached" }); // the same toast, now confirmed
+    } finally {
+      admin.wallet.handle = handle;
+    }
+    const confirmed = await waitForToast(admin.page, "success", `${person("doctor1").displayName} was added as doctor.`);
+    expect(await confirmed.textContent(), "no explorer on the local chain: no made-up link").to.contain("Confirmed by the network.");
+    expect(await confirmed.locator("a").count()).to.equal(0);
+    await screenshot(admin.page, "admin-toast-confirmed");
     await waitForValue(form.getByLabel("Account address"), "");
 
     const receptionist = person("receptionist1");
@@ -77,7 +116,7 @@ describe("web app: admin page (browser)", function () {
       contact: receptionist.contact ?? "",
     });
     await form.getByRole("button", { name: "Add staff member" }).click();
-    await form.getByText("Staff member added").waitFor();
+    await waitForToast(admin.page, "success", `${receptionist.displayName} was added as receptionist.`);
 
     const table = admin.page.getByTestId("staff-table");
     const doctorRow = table.locator(`tr[data-account="${person("doctor1").address}"]`);
@@ -106,8 +145,28 @@ describe("web app: admin page (browser)", function () {
     await edit.waitFor({ state: "detached" });
     await row.getByText("Cardiology and internal medicine").waitFor();
 
-    await row.getByRole("button", { name: `Deactivate ${doctor.displayName}` }).click();
+    // Cancelled, nothing happens: no transaction, still active, focus back on the button.
+    const sent = admin.wallet.calls.filter((c) => c === "eth_sendTransaction").length;
+    const deactivate = row.getByRole("button", { name: `Deactivate ${doctor.displayName}`, exact: true }).first();
+    await deactivate.click();
+    const dialog = confirmDialog(admin.page);
+    await dialog.waitFor();
+    expect(await dialog.textContent()).to.contain(`${doctor.displayName} will no longer be able to register or amend reports`);
+    expect(await admin.page.evaluate(() => document.activeElement?.textContent)).to.equal("Cancel");
+    await screenshot(admin.page, "admin-confirm-deactivate");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await admin.page.evaluate(() => document.activeElement?.getAttribute("aria-label"))).to.equal(`Deactivate ${doctor.displayName}`);
+    expect(admin.wallet.calls.filter((c) => c === "eth_sendTransaction").length, "cancelled: nothing sent").to.equal(sent);
+    expect(await row.textContent())
+      .to.contain("active")
+      .and.not.contain("deactivated");
+    // Confirmed, it happens.
+    await deactivate.click();
+    await confirmAction(admin.page, `Deactivate ${doctor.displayName}`);
+    await waitForToast(admin.page, "success", `${doctor.displayName} is deactivated.`);
     await row.getByText("deactivated").waitFor();
+    expect(admin.wallet.calls.filter((c) => c === "eth_sendTransaction").length).to.equal(sent + 1);
     await row.getByRole("button", { name: `Reactivate ${doctor.displayName}` }).click();
     await row.getByText("active", { exact: true }).waitFor();
   });
@@ -116,6 +175,8 @@ describe("web app: admin page (browser)", function () {
     const state = admin.page.getByTestId("pause-state");
     expect(await state.getAttribute("data-paused")).to.equal("false");
     await admin.page.getByRole("button", { name: "Pause all changes" }).click();
+    expect(await confirmDialog(admin.page).textContent()).to.contain("until you resume");
+    await confirmAction(admin.page, "Pause all changes");
     await admin.page.locator('[data-testid="pause-state"][data-paused="true"]').waitFor();
     // Every role is told before starting work that would fail: here a doctor, and the public verify page.
     const doctor = await openSession(browser, stack, { person: "doctor1" });

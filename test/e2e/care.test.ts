@@ -13,7 +13,7 @@ import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, downloadBytes, unlockKey, openReport, reportViewer } from "#harness/browser/flows.ts";
+import { confirmAction, demoPerson, downloadBytes, technicalWordsShown, unlockKey, openReport, reportViewer } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Seeded profile details (local-stack/seed/seed.ts). */
@@ -139,6 +139,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     const reception = await as("receptionist1", "/reception");
     const receptionRow = patientRow(reception.page.getByTestId("patients-table"), patient2.address);
     await receptionRow.getByRole("button", { name: `Unassign ${doctor2.displayName}` }).click();
+    await confirmAction(receptionRow, `Unassign ${doctor2.displayName}`);
     await receptionRow.getByTestId("reseal-done").waitFor();
     expect(await receptionRow.getByTestId("reseal-done").textContent()).to.contain(`without ${doctor2.displayName}`);
 
@@ -172,7 +173,8 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Encrypt, store and register the amendment" }).click();
     await form.locator(".alert-error").getByText("You rejected the request in your wallet").waitFor();
-    await form.getByText("The encrypted file is already on IPFS").waitFor();
+    await form.getByText("The encrypted file is already stored; retrying only records it").waitFor();
+    expect(await technicalWordsShown(page), "the retry notice names no CID").to.deep.equal([]);
     await form.getByRole("button", { name: "Retry registration" }).click();
     await form.getByText("Amendment registered").waitFor({ timeout: 120_000 });
     expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);

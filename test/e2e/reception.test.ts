@@ -15,7 +15,7 @@ import { shortCodeOf } from "#core/patients/shortCode.ts";
 import { DATE_OF_BIRTH_FUTURE_MESSAGE, EMAIL_FORMAT_MESSAGE } from "#core/validation.ts";
 import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, unlockKey, waitForValue } from "#harness/browser/flows.ts";
+import { demoPerson, unlockKey, waitForToast, waitForValue } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 const NAME = "Ana Silva";
@@ -140,9 +140,8 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     await select.selectOption(doctor2.address);
     expect(await button.textContent()).to.equal("Assign");
     await button.click();
-    const done = row.getByTestId("assign-done");
-    await done.waitFor({ timeout: 120_000 });
-    expect(await done.textContent()).to.equal(`Assigned ${NAME} to ${doctor2.displayName}.`);
+    // The outcome is announced once, by the transaction's toast.
+    await waitForToast(reception.page, "success", `Assigned ${NAME} to ${doctor2.displayName}.`, 120_000);
     await row.getByTestId("reseal-done").waitFor({ timeout: 120_000 });
     expect(await button.textContent()).to.equal("Assigned");
     expect(await button.isDisabled(), "no second assignment of the same doctor").to.equal(true);

@@ -18,7 +18,7 @@ import { devRelayerKey } from "#core/dev/demoKeys.ts";
 import { PROJECT_ROOT } from "#core/node/config.ts";
 import { sessionPool } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot, SCREENSHOT_DIR } from "#harness/browser/browser.ts";
-import { demoPerson, openReport, unlockKey } from "#harness/browser/flows.ts";
+import { confirmAction, confirmDialog, demoPerson, openReport, unlockKey, waitForToast } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Every file under `dir` (the app's static assets). */
@@ -110,8 +110,8 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
     const entry = page.getByTestId("shared-doctors").locator(`li[data-reader="${doctor1.address}"]`);
     await entry.getByText("can read 2 reports you shared").waitFor();
     await entry.getByRole("button", { name: `Stop sharing everything with ${doctor1.displayName}` }).click();
-    await entry.getByRole("group", { name: "Are you sure?" }).getByRole("button", { name: "Confirm" }).click();
-    await page.getByText(`You no longer share any report with ${doctor1.displayName}.`).waitFor();
+    await confirmAction(entry);
+    await waitForToast(page, "success", `You no longer share any report with ${doctor1.displayName}.`);
     await entry.waitFor({ state: "detached" });
     await screenshot(page, "relay-stopped-sharing");
     expect(wallet.calls).to.not.include("eth_sendTransaction");
@@ -131,7 +131,7 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
     const card = page.getByTestId("encryption-key");
     await card.getByText("You are using key number 1.").waitFor();
     await card.getByRole("button", { name: "Replace my encryption key" }).click();
-    const confirm = card.getByRole("group", { name: "Are you sure?" });
+    const confirm = confirmDialog(card);
     expect(await confirm.textContent()).to.contain("You pay nothing.");
     await confirm.getByRole("button", { name: "Replace my key" }).click();
     const done = card.getByTestId("rotation-done");
@@ -170,8 +170,7 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
       await form.getByLabel("All my reports (2)").check();
       const sent = await chain().getTransactionCount({ address: relayer });
       await form.getByRole("button", { name: "Share", exact: true }).click();
-      const box = page.getByRole("alert").filter({ hasText: "Not shared" });
-      await box.waitFor();
+      const box = await waitForToast(page, "error", "Not shared");
       const text = (await box.textContent()) ?? "";
       expect(text).to.contain("The hospital's relayer is out of funds, so it cannot send your change. Nothing was sent.");
       expect(text).to.contain("Tell the hospital, or try again later");

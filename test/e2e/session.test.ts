@@ -18,7 +18,7 @@ import { allowedActions, groupByDay, slotFromInputs, type AppointmentJson } from
 import { buildSignInMessage } from "#web/lib/signInMessage.ts";
 import { connectTestWallet, goto, openSession, type AppSession } from "#harness/browser/app.ts";
 import { DESKTOP, launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, unlockKey, openReport } from "#harness/browser/flows.ts";
+import { demoPerson, unlockKey, openReport, waitForToast } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** The header's sign-in control (the page body may have its own buttons). */
@@ -267,7 +267,7 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
 
       const sent = a.wallet.calls.filter((c) => c === "eth_sendTransaction").length;
       await integrity.getByRole("button", { name: "Anchor on chain" }).click();
-      await integrity.getByTestId("anchor-done").waitFor();
+      await waitForToast(a.page, "success", /anchored on chain/);
       expect(a.wallet.calls.filter((c) => c === "eth_sendTransaction").length).to.equal(sent + 1);
       await a.page.getByTestId("activity-table").locator('tr[data-event="AuditLogAnchored"]').waitFor();
 

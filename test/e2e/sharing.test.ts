@@ -12,7 +12,7 @@ import { after, before, describe, it } from "mocha";
 import type { Browser, Locator, Page } from "playwright-core";
 import { connectTestWallet, goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
-import { demoPerson, unlockKey, openReport } from "#harness/browser/flows.ts";
+import { confirmAction, confirmDialog, demoPerson, unlockKey, openReport, waitForToast } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
@@ -167,13 +167,13 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     const row = reportsOf(page).locator(`tr[data-report="${rekeyedId}"]`);
     const reader = readerOn(row, doctor2.address);
     await reader.getByRole("button", { name: "Stop sharing and re-encrypt", exact: true }).click();
-    const confirm = reader.getByRole("group", { name: "Are you sure?" });
+    const confirm = confirmDialog(reader);
     expect(await confirm.textContent())
       .to.contain("even a copy of the old key")
       .and.contain("takes a moment");
     await screenshot(page, "sharing-confirm-rekey");
     await confirm.getByRole("button", { name: "Stop sharing and re-encrypt", exact: true }).click();
-    await row.getByText(`${doctor2.displayName} can no longer open this report, and it is now locked with a new key.`).waitFor({ timeout: 120_000 });
+    await waitForToast(page, "success", `${doctor2.displayName} can no longer open this report, and it is now locked with a new key.`, 120_000);
     await reader.waitFor({ state: "detached" });
     await screenshot(page, "sharing-rekeyed");
 
@@ -215,12 +215,12 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     const entry = page.getByTestId("shared-doctors").locator(`li[data-reader="${doctor3.address}"]`);
     await entry.getByText("can read 2 reports you shared").waitFor();
     const stopAll = entry.getByRole("button", { name: `Stop sharing everything with ${doctor3.displayName}` });
-    // By keyboard: the confirmation takes the focus, Escape cancels and gives the focus back.
+    // By keyboard: the confirmation takes the focus (on Cancel, the safe choice), Escape cancels and gives the focus back.
     await stopAll.focus();
     await page.keyboard.press("Enter");
-    const confirm = entry.getByRole("group", { name: "Are you sure?" });
+    const confirm = confirmDialog(entry);
     await confirm.waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal("Confirm");
+    expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal("Cancel");
     await page.keyboard.press("Escape");
     await confirm.waitFor({ state: "detached" });
     expect(await page.evaluate(() => document.activeElement?.textContent)).to.equal(`Stop sharing everything with ${doctor3.displayName}`);
@@ -228,7 +228,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     expect(await confirm.textContent()).to.contain("will no longer be able to open any report you shared with them");
     await screenshot(page, "sharing-confirm-stop-everything");
     await confirm.getByRole("button", { name: "Confirm" }).click();
-    await page.getByText(`You no longer share any report with ${doctor3.displayName}.`).waitFor();
+    await waitForToast(page, "success", `You no longer share any report with ${doctor3.displayName}.`);
     await entry.waitFor({ state: "detached" });
 
     await shared.first().getByRole("button", { name: "Open" }).click();
@@ -243,7 +243,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     const card = page.getByTestId("encryption-key");
     await card.getByText("You are using key number 1.").waitFor();
     await card.getByRole("button", { name: "Replace my encryption key" }).click();
-    const confirm = card.getByRole("group", { name: "Are you sure?" });
+    const confirm = confirmDialog(card);
     expect(await confirm.textContent()).to.contain("Every report stays readable");
     await screenshot(page, "sharing-confirm-rotation");
     const before = wallet.calls.length;
@@ -277,7 +277,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     };
     try {
       await card.getByRole("button", { name: "Replace my encryption key" }).click();
-      await card.getByRole("group", { name: "Are you sure?" }).getByRole("button", { name: "Replace my key" }).click();
+      await confirmAction(card, "Replace my key");
       await card.getByText("Your new key is published, but your reports were not updated for it").waitFor({ timeout: 120_000 });
       await card.getByText("Some reports still use your old key").waitFor();
       await card.getByText("You are using key number 3.").waitFor();

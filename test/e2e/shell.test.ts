@@ -8,6 +8,7 @@ import type { Browser } from "playwright-core";
 import { launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
 import { connectDevWallet, connectTestWallet, goto, openSession } from "#harness/browser/app.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
+import { confirmAction } from "#harness/browser/flows.ts";
 
 describe("web app: shell, wallets, roles (browser)", function () {
   this.timeout(300_000);
@@ -133,6 +134,7 @@ describe("web app: shell, wallets, roles (browser)", function () {
       expect(await nav.getByRole("link").allTextContents()).to.deep.equal(["Verify", "Admin", "Activity"]);
       await nav.getByRole("link", { name: "Admin" }).click();
       await session.page.getByRole("button", { name: "Pause all changes" }).click();
+      await confirmAction(session.page, "Pause all changes");
       await session.page.locator('[data-testid="pause-state"][data-paused="true"]').waitFor();
       await session.page.getByRole("button", { name: "Resume (unpause)" }).click();
       await session.page.locator('[data-testid="pause-state"][data-paused="false"]').waitFor();

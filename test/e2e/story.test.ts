@@ -12,7 +12,17 @@ import type { Browser } from "playwright-core";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { addDemoStaff, demoPerson, downloadBytes, unlockKey, openReport, canvasHasInk, reviewUpload, reportViewer } from "#harness/browser/flows.ts";
+import {
+  addDemoStaff,
+  confirmAction,
+  demoPerson,
+  downloadBytes,
+  unlockKey,
+  openReport,
+  canvasHasInk,
+  reviewUpload,
+  reportViewer,
+} from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 describe("web app: the full story (browser)", function () {
@@ -124,7 +134,7 @@ describe("web app: the full story (browser)", function () {
     const alert = review.locator(".alert-error");
     await alert.waitFor();
     expect(await alert.textContent()).to.contain("You rejected the request in your wallet");
-    await review.getByText("The encrypted file is already on IPFS").waitFor();
+    await review.getByText("The encrypted file is already stored; retrying only records it").waitFor();
     await screenshot(d.page, "doctor-upload-rejected");
     await review.getByRole("button", { name: "Retry registration" }).click();
     const form = d.page.getByRole("form", { name: "Upload a report" });
@@ -187,7 +197,7 @@ describe("web app: the full story (browser)", function () {
     await unlockKey(p.page);
     const reader = p.page.getByTestId("patient-reports").locator("tbody tr").first().locator(`li[data-reader="${secondDoctor.address}"]`);
     await reader.getByRole("button", { name: "Stop sharing", exact: true }).click();
-    await reader.getByRole("group", { name: "Are you sure?" }).getByRole("button", { name: "Confirm" }).click();
+    await confirmAction(reader);
     await reader.waitFor({ state: "detached" });
 
     const d2 = await as("doctor2", "/doctor");

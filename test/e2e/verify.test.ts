@@ -58,6 +58,8 @@ describe("web app: verify page (browser)", function () {
       .to.contain("40 hex digits")
       .and.contain("Paste the digest");
     await field.fill(randomBytes(20).toString("hex"));
+    // No stale message: the error was about the old input, and goes as soon as the input changes.
+    await alert.waitFor({ state: "detached" });
     await visitor.page.getByRole("button", { name: "Look up" }).click();
     await visitor.page.locator('[data-testid="verdict"][data-status="not-registered"]').waitFor();
     expect(await field.inputValue()).to.have.length(40);

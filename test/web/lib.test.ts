@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { describe, it } from "mocha";
 import { zeroHash } from "viem";
 import { ROLE_IDS } from "#core/accounts/roles.ts";
+import { explorerOf, resultHash, transactionUrl } from "#web/lib/explorer.ts";
 import { reportFileName, sniffMime } from "#web/lib/files.ts";
 import { addressSchema, validate } from "#web/lib/forms.ts";
 import { dayToSeconds, describeEvent } from "#web/lib/timeline.ts";
@@ -48,5 +49,25 @@ describe("web app helpers", function () {
     const bad = validate(addressSchema, "0x1234");
     expect(bad.ok).to.equal(false);
     if (!bad.ok) expect(bad.errors.form).to.match(/0x followed by 40 hexadecimal digits/);
+  });
+
+  it("links a transaction to its network's block explorer, from viem's chain definitions, and never on a local or unknown chain", async function () {
+    const hash = `0x${"ab".repeat(32)}` as const;
+    expect(await transactionUrl(1, hash)).to.deep.equal({ name: "Etherscan", url: `https://etherscan.io/tx/${hash}` });
+    expect(await transactionUrl(11155111, hash)).to.deep.equal({ name: "Etherscan", url: `https://sepolia.etherscan.io/tx/${hash}` });
+    expect((await explorerOf(8453))?.url).to.equal("https://basescan.org");
+    expect(await transactionUrl(31337, hash), "the local chain has no explorer").to.equal(undefined);
+    expect(await transactionUrl(1337, hash), "nor has a dev chain").to.equal(undefined);
+    expect(await transactionUrl(987_654_321, hash), "nor an unknown network").to.equal(undefined);
+  });
+
+  it("finds the transaction of a core write's result: a hash, or its hash / transactionHash", function () {
+    const hash = `0x${"cd".repeat(32)}`;
+    expect(resultHash(hash)).to.equal(hash);
+    expect(resultHash({ hash, receipt: {} })).to.equal(hash);
+    expect(resultHash({ transactionHash: hash, reseal: { ok: true } })).to.equal(hash);
+    expect(resultHash(`0x${"cd".repeat(20)}`), "an address is not a transaction").to.equal(undefined);
+    expect(resultHash({ reader: "0x1" })).to.equal(undefined);
+    expect(resultHash(undefined)).to.equal(undefined);
   });
 });

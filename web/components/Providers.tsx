@@ -1,7 +1,8 @@
 "use client";
-/** Client-side context of every page: react-query, wagmi for this network, the ledger reader, the sign-in session. */
+/** Client-side context of every page: react-query, wagmi for this network, the ledger reader, the sign-in session, the transaction toasts. */
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
+import { Toaster } from "sonner";
 import { WagmiProvider } from "wagmi";
 import { IdentityProvider } from "../lib/identity.tsx";
 import { LedgerProvider } from "../lib/ledgerContext.tsx";
@@ -18,6 +19,8 @@ export function Providers({ config, children }: { config: PublicConfig; children
         <LedgerProvider config={config}>
           <IdentityProvider>
             <SessionProvider>{children}</SessionProvider>
+            {/* The one place a transaction's outcome is announced (web/lib/txToast.tsx). */}
+            <Toaster position="bottom-right" richColors closeButton containerAriaLabel="Notifications" />
           </IdentityProvider>
         </LedgerProvider>
       </QueryClientProvider>

@@ -16,3 +16,23 @@ export function validate<T>(schema: z.ZodMiniType<T>, input: unknown): { ok: tru
   }
   return { ok: false, errors };
 }
+
+/** What {@link clearsOutcome} needs of an action (see useAction.ts). */
+export interface ResettableOutcome {
+  readonly pending: boolean;
+  readonly error: unknown;
+  readonly result: unknown;
+  reset(): void;
+}
+
+/**
+ * Wraps an input's change handler so that changing the input also clears the outcome of the action
+ * it feeds — its error, its result and its toast: no success or error stays on screen for an input
+ * that is no longer the one it was about. A running action is left alone.
+ */
+export function clearsOutcome<E>(action: ResettableOutcome, onChange: (event: E) => void): (event: E) => void {
+  return (event) => {
+    if (!action.pending && ((action.error !== null && action.error !== undefined) || action.result !== undefined)) action.reset();
+    onChange(event);
+  };
+}

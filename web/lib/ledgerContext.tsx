@@ -38,6 +38,11 @@ function useLedgerContext(): LedgerContextValue {
   return value;
 }
 
+/** The configuration and reader, or null outside <LedgerProvider> (for hooks that work without a ledger too). */
+export function useOptionalLedger(): { readonly config: PublicConfig; readonly reader: LedgerReader } | null {
+  return useContext(LedgerContext);
+}
+
 /** The runtime configuration (chain, contract, endpoints). */
 export function usePublicConfig(): PublicConfig {
   return useLedgerContext().config;

@@ -15,6 +15,8 @@ export interface PublicConfig {
   readonly maxFileBytes: number;
   /** Human name of the network, for wallet prompts. */
   readonly chainName: string;
+  /** Blocks a transaction needs before the app announces it confirmed (MEDLEDGER_CONFIRMATIONS; 1: the block that includes it). */
+  readonly confirmations: number;
   /** Whether the server's relayer sends patient-signed actions (POST /api/relay). Never the key itself. */
   readonly relayerEnabled: boolean;
   /** Whether the server has an indexer (MEDLEDGER_INDEXER_URL): lists then page through /api/indexer, else they are read from the chain. */

@@ -21,6 +21,7 @@ export function loadPublicConfig(env: NodeJS.ProcessEnv = process.env): ConfigRe
         deployBlock: config.deployment.deployBlock.toString(),
         maxFileBytes: config.maxFileBytes,
         chainName: chainNameOf(config.deployment.chainId),
+        confirmations: Math.max(1, config.confirmations ?? 1),
         relayerEnabled: relayerSignerFromEnv(env) !== undefined,
         indexer: Boolean(env.MEDLEDGER_INDEXER_URL),
       },

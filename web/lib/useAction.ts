@@ -13,9 +13,17 @@
  * for ErrorBox (which maps it with toUserError), and `run` resolves to undefined. The caller's own
  * state (the inputs of a form) is untouched, so a retry sends the same thing again. Queries named in
  * `invalidates` are refetched in the background after a success.
+ *
+ * An action that sends a transaction names its `toast`: its outcome is then announced in one place,
+ * a toast going from pending to confirmed (after the configured confirmations) or failed (web/lib/txToast.tsx);
+ * the page shows no second success or failure notice for it. `reset()` (its input changed) takes
+ * the toast away with the error and the result: no stale message stays on screen.
  */
 import { useMutation, useQueryClient, type QueryKey } from "@tanstack/react-query";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
+import { useOptionalLedger } from "./ledgerContext.tsx";
+import { resultHash } from "./explorer.ts";
+import { startTransactionToast, type ToastHandle, type TransactionToast } from "./txToast.tsx";
 
 /** Reports the step a running action is at (for a StepList); a no-op for actions without steps. */
 export type Progress<S extends string> = (step: S) => void;
@@ -42,6 +50,8 @@ export interface Action<A extends unknown[], R, S extends string = never> {
 export interface ActionOptions<A extends unknown[], R> {
   /** Queries to refetch (in the background) after a success: keys from queryKeys.ts. */
   readonly invalidates?: readonly QueryKey[] | ((result: R, args: A) => readonly QueryKey[]);
+  /** Announce the action's transaction in a toast (pending → confirmed / failed) instead of inline. */
+  readonly toast?: TransactionToast<A, R>;
 }
 
 export function useAction<A extends unknown[], R, S extends string = never>(
@@ -51,9 +61,24 @@ export function useAction<A extends unknown[], R, S extends string = never>(
   const client = useQueryClient();
   const [step, setStep] = useState<S | null>(null);
   const [failure, setFailure] = useState<{ error: unknown } | null>(null);
-  const { invalidates } = options;
+  const { invalidates, toast } = options;
+  const ledger = useOptionalLedger();
+  const toastRef = useRef<ToastHandle | null>(null);
   const mutation = useMutation<R, unknown, A>({
-    mutationFn: (args) => action(setStep, ...args),
+    mutationFn: async (args) => {
+      if (!toast || !ledger) return action(setStep, ...args);
+      toastRef.current?.dismiss();
+      const handle = startTransactionToast(typeof toast.pending === "string" ? toast.pending : toast.pending(...args), ledger.config, ledger.reader);
+      toastRef.current = handle;
+      try {
+        const result = await action(setStep, ...args);
+        await handle.confirmed(result, toast.success(result, ...args), (toast.hashOf ?? resultHash)(result));
+        return result;
+      } catch (error) {
+        handle.failed(typeof toast.failure === "string" ? toast.failure : toast.failure(...args), error);
+        throw error;
+      }
+    },
     // Writes go to the configured node whatever the browser thinks of its connectivity.
     networkMode: "always",
     onSuccess: (result, args) => {
@@ -84,6 +109,8 @@ export function useAction<A extends unknown[], R, S extends string = never>(
     [resetMutation],
   );
   const reset = useCallback(() => {
+    toastRef.current?.dismiss();
+    toastRef.current = null;
     resetMutation();
     setFailure(null);
     setStep(null);

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "chai";
 import { createPublicClient, http, toHex } from "viem";
-import { isMedLedgerError } from "#core/errors.ts";
+import { isMedLedgerError, type MedLedgerError } from "#core/errors.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "#core/config.ts";
 import { getLedgerEvents } from "#core/contract/events.ts";
 import { learnedChunkBlocks, limitKindOf } from "#core/contract/logRanges.ts";
@@ -27,13 +27,13 @@ import { addressOf, reportPdf, runStory, setUpClinic } from "#test/support/story
 
 const span = (call: GetLogsCall): bigint => call.toBlock - call.fromBlock + 1n;
 
-async function expectLedgerError(promise: Promise<unknown>, code: string): Promise<Error> {
+async function expectLedgerError(promise: Promise<unknown>, code: string): Promise<MedLedgerError> {
   try {
     await promise;
   } catch (error) {
     expect(isMedLedgerError(error), String(error)).to.equal(true);
     expect((error as { code: string }).code, (error as Error).message).to.equal(code);
-    return error as Error;
+    return error as MedLedgerError;
   }
   throw new Error(`expected ${code}, but it succeeded`);
 }
@@ -153,7 +153,7 @@ describe("Event listings over a long history behind a capped RPC provider", func
   it("an unreachable node gives RPC_UNREACHABLE naming the URL", async () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const error = await expectLedgerError(listStaff(readerAt(url)), "RPC_UNREACHABLE");
-    expect(error.message).to.contain(url);
+    expect(error.details).to.contain(url);
   });
 
   it("a provider that never answers large ranges times out as RPC_UNREACHABLE, with its URL", async () => {
@@ -161,15 +161,15 @@ describe("Event listings over a long history behind a capped RPC provider", func
     const publicClient = createPublicClient({ transport: http(capped.url, { retryCount: 0, timeout: 1_000 }) });
     const reader: LedgerReader = { publicClient, deployment: ledger.deployment, rpcUrl: capped.url };
     const error = await expectLedgerError(getLedgerEvents(reader, { eventName: "StaffAdded" }), "RPC_UNREACHABLE");
-    expect(error.message).to.contain(capped.url);
+    expect(error.details).to.contain(capped.url);
     expect(error.message).to.contain("in time");
   });
 
   it("a provider that refuses even a single block gives RPC_LIMIT with its own explanation", async () => {
     const capped = await proxy({ maxBlockRange: 0, rangeError: { code: -32005, message: "block range too large" } });
     const error = await expectLedgerError(listStaff(readerAt(capped.url)), "RPC_LIMIT");
-    expect(error.message).to.contain(capped.url);
-    expect(error.message).to.contain("block range too large");
+    expect(error.details).to.contain(capped.url);
+    expect(error.details).to.contain("block range too large");
     // Three queries at once (listStaff), each halving from 10,000 down to 1 block (14 steps) with up to 4 chunks in flight.
     expect(capped.calls.length).to.be.lessThan(3 * 4 * 16);
   });
@@ -177,8 +177,8 @@ describe("Event listings over a long history behind a capped RPC provider", func
   it("a provider error that is not about limits is RPC_UNREACHABLE with its own words, never CONTRACT_REVERT, and not retried", async () => {
     const capped = await proxy({ maxBlockRange: 0, rangeError: { code: -32000, message: "header not found" } });
     const error = await expectLedgerError(getLedgerEvents(readerAt(capped.url), { eventName: "StaffAdded" }), "RPC_UNREACHABLE");
-    expect(error.message).to.contain(capped.url);
-    expect(error.message).to.contain("header not found");
+    expect(error.details).to.contain(capped.url);
+    expect(error.details).to.contain("header not found");
     expect(capped.calls.length).to.be.at.most(4);
   });
 

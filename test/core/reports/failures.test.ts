@@ -169,7 +169,7 @@ describe("Core failure handling", function () {
       expect.fail("should fail");
     } catch (error) {
       expect((error as { code: string }).code).to.equal("RPC_UNREACHABLE");
-      expect((error as Error).message).to.contain(url);
+      expect((error as { details?: string }).details).to.contain(url);
     }
   });
 

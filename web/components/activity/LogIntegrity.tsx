@@ -28,7 +28,15 @@ export function LogIntegrity({
   onChanged: () => void;
 }) {
   const verifying = useAction(() => apiRequest<AuditVerificationJson>("/api/activity/verify"));
-  const anchoring = useLedgerAction(anchor);
+  const anchoring = useLedgerAction(anchor, {
+    pending: "Anchoring the log on chain…",
+    success: (_result, _head, entries) => (
+      <span data-testid="anchor-done">
+        The log&apos;s first {entries} {entries === 1 ? "entry is" : "entries are"} anchored on chain.
+      </span>
+    ),
+    failure: "The log was not anchored",
+  });
   const verification = verifying.result;
 
   const sendAnchor = async () => {
@@ -63,14 +71,6 @@ export function LogIntegrity({
       </div>
       <ErrorBox error={verifying.error} title="The log could not be verified" />
       {verification ? <VerificationResult result={verification} /> : null}
-      <ErrorBox error={anchoring.error} title="The log was not anchored" />
-      {anchoring.result ? (
-        <Notice kind="success">
-          <span data-testid="anchor-done">
-            Anchored the log&apos;s head on chain in transaction <AddressText value={anchoring.result.hash} copy label="transaction hash" />.
-          </span>
-        </Notice>
-      ) : null}
     </section>
   );
 }

@@ -35,7 +35,13 @@ export function RelayerStatus() {
     <section className="card" aria-labelledby="relayer-title" data-testid="relayer-status">
       <h2 id="relayer-title">Relayer for patients</h2>
       {!config.relayerEnabled ? (
-        <p>No relayer is set up (MEDLEDGER_RELAYER_KEY): patients need ETH in their wallet to share or stop sharing.</p>
+        <>
+          <p>No relayer is set up: patients need ETH in their wallet to share or stop sharing.</p>
+          <details className="small">
+            <summary>Technical details</summary>
+            The server sends patients&apos; signed changes once MEDLEDGER_RELAYER_KEY holds the private key of a funded account.
+          </details>
+        </>
       ) : !isAdmin ? (
         <p className="small muted">Sign in (button at the top right) to see the relayer&apos;s balance.</p>
       ) : (

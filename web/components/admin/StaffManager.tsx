@@ -5,11 +5,12 @@ import type { Address } from "viem";
 import * as z from "zod/mini";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import { addStaff, setStaffActive, staffProfileSchema, updateStaff, type StaffMember, type StaffProfile, type StaffRole } from "#core/staff/staff.ts";
-import { addressSchema, validate, type FieldErrors } from "#web/lib/forms.ts";
-import { useStaff } from "#web/lib/queries.ts";
+import { addressSchema, clearsOutcome, validate, type FieldErrors } from "#web/lib/forms.ts";
+import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
-import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { ConfirmButton } from "../ConfirmButton.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { SearchBox } from "../SearchBox.tsx";
@@ -33,8 +34,13 @@ const doSetActive = (writer: LedgerWriter, account: Address, active: boolean) =>
 function AddStaffForm() {
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const action = useLedgerAction(doAdd);
-  const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const action = useLedgerAction(doAdd, {
+    pending: (_account, _role, profile) => `Adding ${profile.name}…`,
+    success: (_hash, _account, role, profile) => `${profile.name} was added as ${role}.`,
+    failure: "The staff member was not added",
+  });
+  const set = (key: keyof typeof EMPTY) =>
+    clearsOutcome(action, (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value })));
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -82,13 +88,6 @@ function AddStaffForm() {
         </button>
         {action.pending ? <Spinner label="Waiting for the wallet and the chain…" /> : null}
       </div>
-      <ErrorBox error={action.error} title="The staff member was not added" />
-      {action.result ? (
-        <Notice kind="success">
-          Staff member added (transaction <AddressText value={action.result} />
-          ).
-        </Notice>
-      ) : null}
     </form>
   );
 }
@@ -96,8 +95,13 @@ function AddStaffForm() {
 function EditStaffForm({ member, onDone }: { member: StaffMember; onDone: () => void }) {
   const [values, setValues] = useState<StaffProfile>(member.profile);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const action = useLedgerAction(doUpdate);
-  const set = (key: keyof StaffProfile) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  const action = useLedgerAction(doUpdate, {
+    pending: (_account, profile) => `Saving the changes to ${profile.name}…`,
+    success: (_hash, _account, profile) => `The changes to ${profile.name} are saved.`,
+    failure: "The changes were not saved",
+  });
+  const set = (key: keyof StaffProfile) =>
+    clearsOutcome(action, (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value })));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const checked = validate(staffProfileSchema, values);
@@ -122,7 +126,6 @@ function EditStaffForm({ member, onDone }: { member: StaffMember; onDone: () => 
           Cancel
         </button>
       </div>
-      <ErrorBox error={action.error} title="The changes were not saved" />
     </form>
   );
 }
@@ -132,7 +135,12 @@ const COLUMNS = ["Name", "Role", "Department", "Contact", "Account", "Status", "
 export function StaffManager() {
   const staff = useStaff();
   const [editing, setEditing] = useState<Address | null>(null);
-  const toggle = useLedgerAction(doSetActive);
+  const nameOf = useNameOf();
+  const toggle = useLedgerAction(doSetActive, {
+    pending: (account, active) => `${active ? "Reactivating" : "Deactivating"} ${nameOf(account)}…`,
+    success: (_hash, account, active) => (active ? `${nameOf(account)} is active again.` : `${nameOf(account)} is deactivated.`),
+    failure: (account, active) => `${nameOf(account)} was not ${active ? "reactivated" : "deactivated"}`,
+  });
   const editingMember = staff.data?.find((m) => m.account === editing);
   const [search, setSearch] = useState("");
   const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
@@ -173,15 +181,30 @@ export function StaffManager() {
                   <button type="button" className="btn btn-small" onClick={() => setEditing(member.account)} aria-label={`Edit ${member.profile.name}`}>
                     Edit
                   </button>
-                  <button
-                    type="button"
-                    className={member.active ? "btn btn-small btn-danger" : "btn btn-small"}
-                    disabled={toggle.pending}
-                    aria-label={`${member.active ? "Deactivate" : "Reactivate"} ${member.profile.name}`}
-                    onClick={() => void toggle.run(member.account, !member.active)}
-                  >
-                    {member.active ? "Deactivate" : "Reactivate"}
-                  </button>
+                  {member.active ? (
+                    <ConfirmButton
+                      label="Deactivate"
+                      ariaLabel={`Deactivate ${member.profile.name}`}
+                      confirmLabel={`Deactivate ${member.profile.name}`}
+                      disabled={toggle.pending}
+                      explanation={
+                        member.role === "doctor"
+                          ? `${member.profile.name} will no longer be able to register or amend reports, or be assigned to patients, until reactivated. Reports already issued stay valid, and their patients keep them.`
+                          : `${member.profile.name} will no longer be able to register patients or assign doctors, until reactivated.`
+                      }
+                      onConfirm={() => void toggle.run(member.account, false)}
+                    />
+                  ) : (
+                    <button
+                      type="button"
+                      className="btn btn-small"
+                      disabled={toggle.pending}
+                      aria-label={`Reactivate ${member.profile.name}`}
+                      onClick={() => void toggle.run(member.account, true)}
+                    >
+                      Reactivate
+                    </button>
+                  )}
                 </div>
               </td>
             </tr>
@@ -190,7 +213,6 @@ export function StaffManager() {
       ) : null}
       {staff.isPending ? <Spinner label="Reading the staff list from the chain…" /> : null}
       {toggle.pending ? <Spinner label="Updating the staff member…" /> : null}
-      <ErrorBox error={toggle.error} />
       {editingMember ? <EditStaffForm key={editingMember.account} member={editingMember} onDone={() => setEditing(null)} /> : null}
       <AddStaffForm />
     </section>

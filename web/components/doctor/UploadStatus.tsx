@@ -24,7 +24,7 @@ export function UploadStatus({ upload, errorTitle, success }: { upload: ReportUp
     <>
       {step ? <StepList steps={UPLOAD_STEPS} current={step} /> : null}
       {prepared && !pending && error ? (
-        <Notice kind="info">The encrypted file is already on IPFS ({prepared.cid}); retrying only sends the registration.</Notice>
+        <Notice kind="info">The encrypted file is already stored; retrying only records it on the ledger (the file is not sent again).</Notice>
       ) : null}
       <ErrorBox error={error} title={errorTitle} />
       {result ? <Notice kind="success">{success(result)}</Notice> : null}

@@ -18,7 +18,6 @@ import { queryKeys } from "#web/lib/queryKeys.ts";
 import { RELAY_STEPS, useActionSender, type RelayStep } from "#web/lib/relay.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ConfirmButton } from "../ConfirmButton.tsx";
-import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { StepList } from "../Progress.tsx";
 import { AccessHistory } from "./AccessHistory.tsx";
 import { sharing } from "./ShareReports.tsx";
@@ -55,7 +54,14 @@ export function ReportReaders({
       const writer = await getWriter();
       return (await sharing()).revokeShare(writer, report.reportId, who, await senderFor(writer, progress));
     },
-    { invalidates: LEDGER },
+    {
+      invalidates: LEDGER,
+      toast: {
+        pending: (who) => `Stopping the sharing with ${nameOf(who)}…`,
+        success: (_hash, who) => `${nameOf(who)} can no longer open this report.`,
+        failure: "Sharing not stopped",
+      },
+    },
   );
   const rekey = useAction(
     async (progress: Progress<RevokeRekeyStep>, who: Address) => {
@@ -65,11 +71,16 @@ export function ReportReaders({
       const { revokeAndRekey } = await import("#core/reports/rekey.ts");
       return revokeAndRekey(writer, store, report.reportId, who, identity, { onProgress: progress, ...(send ? { send } : {}) });
     },
-    { invalidates: LEDGER },
+    {
+      invalidates: LEDGER,
+      toast: {
+        pending: (who) => `Stopping the sharing with ${nameOf(who)} and locking the report with a new key…`,
+        success: (_result, who) => `${nameOf(who)} can no longer open this report, and it is now locked with a new key.`,
+        failure: "Not re-encrypted",
+      },
+    },
   );
   const busy = revoke.pending || rekey.pending;
-  const stopped = revoke.result && revoke.args ? revoke.args[0] : undefined;
-  const rekeyed = rekey.result && rekey.args ? rekey.args[0] : undefined;
 
   return (
     <div className="readers" data-testid="report-readers">
@@ -95,7 +106,7 @@ export function ReportReaders({
                   <ConfirmButton
                     label="Stop sharing"
                     disabled={busy}
-                    explanation={`${name} will no longer be able to open this report in MedLedger.`}
+                    explanation={`${name} will no longer be able to open this report. A copy ${name} already downloaded cannot be taken back.`}
                     onConfirm={() => void revoke.run(r.reader)}
                   />
                   <ConfirmButton
@@ -114,10 +125,6 @@ export function ReportReaders({
       {readers === undefined ? <p className="small muted">Checking who can read it…</p> : null}
       {revoke.step ? <StepList steps={RELAY_STEPS} current={revoke.step} /> : null}
       {rekey.step ? <StepList steps={REKEY_STEPS} current={rekey.step} /> : null}
-      {stopped ? <Notice kind="success">{nameOf(stopped)} can no longer open this report.</Notice> : null}
-      {rekeyed ? <Notice kind="success">{nameOf(rekeyed)} can no longer open this report, and it is now locked with a new key.</Notice> : null}
-      <ErrorBox error={revoke.error} title="Sharing not stopped" />
-      <ErrorBox error={rekey.error} title="Not re-encrypted" />
       <AccessHistory report={report} />
     </div>
   );

@@ -13,12 +13,12 @@ import type { ReportReader } from "#core/reports/share.ts";
 import { shareableDoctorsForMany } from "#core/staff/eligibility.ts";
 import { formatDay, lastDayOfAccess } from "#web/lib/dates.ts";
 import { useLedgerWriter } from "#web/lib/ledgerContext.tsx";
+import { clearsOutcome } from "#web/lib/forms.ts";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { RELAY_STEPS, useActionSender, type RelayStep } from "#web/lib/relay.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ConfirmButton } from "../ConfirmButton.tsx";
-import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField, TextField } from "../Field.tsx";
 import { Spinner, StepList } from "../Progress.tsx";
 
@@ -71,11 +71,22 @@ export function ShareReports({
       const writer = await getWriter();
       return (await sharing()).shareReports(writer, identity, input, await senderFor(writer, progress));
     },
-    { invalidates: LEDGER },
+    {
+      invalidates: LEDGER,
+      toast: {
+        pending: (input) => `Sharing with ${nameOf(input.reader)}…`,
+        success: (result) => (
+          <span data-testid="share-done">
+            {nameOf(result.reader)} can now read {reportCount(result.shared.length + result.alreadyShared.length)}{" "}
+            {result.expiresAt ? `until ${lastDayOfAccess(result.expiresAt)}` : "with no end date"}.
+          </span>
+        ),
+        failure: "Not shared",
+      },
+    },
   );
   const issuers = (which === "all" ? reports : reports.filter((r) => chosen.has(r.reportId))).map((r) => r.doctor);
   const doctors = shareableDoctorsForMany(staff.data ?? [], issuers);
-  const result = share.result;
 
   return (
     <section className="card" aria-labelledby="share-title">
@@ -107,7 +118,7 @@ export function ShareReports({
           })();
         }}
       >
-        <SelectField label="Doctor" value={doctor} error={doctorError} onChange={(e) => setDoctor(e.target.value)}>
+        <SelectField label="Doctor" value={doctor} error={doctorError} onChange={clearsOutcome(share, (e) => setDoctor(e.target.value))}>
           <option value="">Choose a doctor…</option>
           {doctors.map((d) => (
             <option key={d.account} value={d.account}>
@@ -136,7 +147,7 @@ export function ShareReports({
           label="Until (optional)"
           type="date"
           value={until}
-          onChange={(e) => setUntil(e.target.value)}
+          onChange={clearsOutcome(share, (e) => setUntil(e.target.value))}
           error={untilError}
           help="The last day the doctor can read them; leave it empty for no end date. It applies to everything you share with this doctor."
         />
@@ -148,15 +159,6 @@ export function ShareReports({
         </div>
         {share.step ? <StepList steps={RELAY_STEPS} current={share.step} /> : null}
       </form>
-      {result ? (
-        <Notice kind="success">
-          <span data-testid="share-done">
-            {nameOf(result.reader)} can now read {reportCount(result.shared.length + result.alreadyShared.length)}{" "}
-            {result.expiresAt ? `until ${lastDayOfAccess(result.expiresAt)}` : "with no end date"}.
-          </span>
-        </Notice>
-      ) : null}
-      <ErrorBox error={share.error} title="Not shared" />
     </section>
   );
 }
@@ -171,12 +173,18 @@ export function SharedDoctors({ readers }: { readers: ReadonlyMap<Hex, readonly 
       const writer = await getWriter();
       return (await sharing()).revokeAllShares(writer, reader, await senderFor(writer, progress));
     },
-    { invalidates: LEDGER },
+    {
+      invalidates: LEDGER,
+      toast: {
+        pending: (reader) => `Stopping the sharing with ${nameOf(reader)}…`,
+        success: (_hash, reader) => `You no longer share any report with ${nameOf(reader)}.`,
+        failure: "Sharing not stopped",
+      },
+    },
   );
   const counts = new Map<Address, number>();
   for (const list of readers?.values() ?? []) for (const r of list) if (r.status === "active") counts.set(r.reader, (counts.get(r.reader) ?? 0) + 1);
-  const done = revokeAll.result && revokeAll.args ? revokeAll.args[0] : undefined;
-  if (counts.size === 0 && !done) return null;
+  if (counts.size === 0) return null;
   return (
     <section className="card" aria-labelledby="shared-doctors-title">
       <h2 id="shared-doctors-title">Doctors you share with</h2>
@@ -189,15 +197,13 @@ export function SharedDoctors({ readers }: { readers: ReadonlyMap<Hex, readonly 
             <ConfirmButton
               label={`Stop sharing everything with ${nameOf(reader)}`}
               disabled={revokeAll.pending}
-              explanation={`${nameOf(reader)} will no longer be able to open any report you shared with them. You can share again later.`}
+              explanation={`${nameOf(reader)} will no longer be able to open any report you shared with them. Copies already downloaded cannot be taken back. You can share again later.`}
               onConfirm={() => void revokeAll.run(reader)}
             />
           </li>
         ))}
       </ul>
       {revokeAll.step ? <StepList steps={RELAY_STEPS} current={revokeAll.step} /> : revokeAll.pending ? <Spinner label="Waiting for the wallet…" /> : null}
-      {done ? <Notice kind="success">You no longer share any report with {nameOf(done)}.</Notice> : null}
-      <ErrorBox error={revokeAll.error} title="Sharing not stopped" />
     </section>
   );
 }

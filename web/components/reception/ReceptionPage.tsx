@@ -30,6 +30,7 @@ import { SearchBox } from "../SearchBox.tsx";
 import { ProfileEditor } from "./ProfileEditor.tsx";
 import { ProfileFields } from "./ProfileFields.tsx";
 import { RegistrationCodeField, useResolvedRegistration } from "./RegistrationCodeField.tsx";
+import { ConfirmButton } from "../ConfirmButton.tsx";
 import { ResealStatus, useReseal } from "./ResealStatus.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
@@ -187,12 +188,20 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
   const [doctor, setDoctor] = useState("");
   const assigned = useQuery({ queryKey: queryKeys.ledger.assignedDoctors(patient.account), queryFn: () => assignedDoctors(reader, patient.account) });
   const store = useContentStore();
-  const assign = useLedgerAction(doChange);
-  const unassign = useLedgerAction(doChange);
-  const reseal = useReseal(identity);
-  /** What the last assignment change did, in words ("Assigned Ana Silva to Dr Rivera."). */
-  const [done, setDone] = useState<{ kind: "assigned" | "unassigned"; doctor: Address; text: string } | null>(null);
   const patientName = profileName ?? nameOf(patient.account);
+  const assign = useLedgerAction(doChange, {
+    pending: (_store, _identity, _patient, d) => `Assigning ${nameOf(d)} to ${patientName}…`,
+    success: (_result, _store, _identity, _patient, d) => `Assigned ${patientName} to ${nameOf(d)}.`,
+    failure: (_store, _identity, _patient, d) => `${nameOf(d)} was not assigned`,
+  });
+  const unassign = useLedgerAction(doChange, {
+    pending: (_store, _identity, _patient, d) => `Unassigning ${nameOf(d)} from ${patientName}…`,
+    success: (_result, _store, _identity, _patient, d) => `Unassigned ${nameOf(d)} from ${patientName}.`,
+    failure: (_store, _identity, _patient, d) => `${nameOf(d)} was not unassigned`,
+  });
+  const reseal = useReseal(identity);
+  /** The last assignment change (announced by its toast), held until the assignments are read again. */
+  const [done, setDone] = useState<{ kind: "assigned" | "unassigned"; doctor: Address } | null>(null);
   /** Assigns or unassigns, then re-seals the profile for the readers that result (one core workflow). */
   const change = async (kind: "assigned" | "unassigned", d: Address) => {
     const target = kind === "assigned" ? assign : unassign;
@@ -202,7 +211,7 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
     });
     if (changed) {
       reseal.report(changed.reseal);
-      setDone({ kind, doctor: d, text: kind === "assigned" ? `Assigned ${patientName} to ${nameOf(d)}.` : `Unassigned ${nameOf(d)} from ${patientName}.` });
+      setDone({ kind, doctor: d });
     }
   };
   const assignedSet = new Set((assigned.data ?? []).map((a) => a.toLowerCase()));
@@ -227,13 +236,16 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
           {(assigned.data ?? []).map((d) => (
             <li key={d}>
               {nameOf(d)}{" "}
-              <button type="button" className="btn btn-small" disabled={unassign.pending} onClick={() => void change("unassigned", d)}>
-                Unassign {nameOf(d)}
-              </button>
+              <ConfirmButton
+                label={`Unassign ${nameOf(d)}`}
+                confirmLabel={`Unassign ${nameOf(d)}`}
+                disabled={unassign.pending}
+                explanation={`${nameOf(d)} will no longer be ${patientName}'s doctor: they cannot add new reports for ${patientName}, and the patient's details are locked again without them. Reports already issued are not affected.`}
+                onConfirm={() => void change("unassigned", d)}
+              />
             </li>
           ))}
         </ul>
-        <ErrorBox error={unassign.error} />
       </td>
       <td data-label="Assign">
         <form
@@ -260,12 +272,6 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
             {chosenAssigned ? "Assigned" : assign.pending ? "Assigning…" : "Assign"}
           </button>
         </form>
-        <ErrorBox error={assign.error} />
-        {done ? (
-          <Notice kind="success">
-            <span data-testid="assign-done">{done.text}</span>
-          </Notice>
-        ) : null}
         <ResealStatus reseal={reseal} />
       </td>
     </tr>

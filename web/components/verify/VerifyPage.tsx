@@ -9,6 +9,7 @@ import { useSearchParams } from "next/navigation";
 import { useEffect, useRef, useState, type DragEvent, type FormEvent } from "react";
 import { formatBytes } from "#core/reports/limits.ts";
 import type { VerifyInput, VerifyStep } from "#core/verify/verify.ts";
+import { clearsOutcome } from "#web/lib/forms.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ErrorBox } from "../ErrorBox.tsx";
@@ -107,7 +108,7 @@ export function VerifyPage() {
           <TextField
             label="SHA-256 or SHA-1 digest"
             value={digestText}
-            onChange={(e) => setDigestText(e.target.value)}
+            onChange={clearsOutcome(check, (e) => setDigestText(e.target.value))}
             help="64 hexadecimal digits for SHA-256, 40 for SHA-1."
             spellCheck={false}
             autoComplete="off"
