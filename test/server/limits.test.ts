@@ -24,6 +24,7 @@ import {
   errorCode,
   freshDatabase,
   server,
+  testClock,
   type Clinic,
   type Server,
   type TestDatabase,
@@ -107,7 +108,7 @@ for (const backend of BACKENDS) {
     });
     beforeEach(async () => {
       database = await freshDatabase(backend);
-      app = server(database, world.ledger);
+      app = server(database, world.ledger, {}, testClock({ frozen: true }));
     });
     afterEach(async () => database?.dispose());
     after(async () => world?.ledger.close());

@@ -131,9 +131,15 @@ export interface TestClock {
   advance(ms: number): void;
 }
 
-export function testClock(): TestClock {
+/**
+ * A settable clock: real time plus what the test advanced, or (`frozen`) a time that moves only
+ * when the test advances it — for limits whose buckets refill with time, so a slow machine earns
+ * no tokens back in the middle of a flood.
+ */
+export function testClock(options: { frozen?: boolean } = {}): TestClock {
   let offset = 0;
-  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+  const start = Date.now();
+  return { now: () => new Date((options.frozen ? start : Date.now()) + offset), advance: (ms) => void (offset += ms) };
 }
 
 export function addressOf(handle: string): Address {
@@ -208,8 +214,7 @@ export interface Server {
 }
 
 /** The API over `db` and the clinic's contract. */
-export function server(db: Database, ledger: LedgerFixture, overrides: Partial<ServerContext> = {}): Server {
-  const clock = testClock();
+export function server(db: Database, ledger: LedgerFixture, overrides: Partial<ServerContext> = {}, clock: TestClock = testClock()): Server {
   const ctx: ServerContext = {
     db: db.db,
     chain: chainAccessFromLedger(ledger.reader()),
