@@ -22,6 +22,7 @@ import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { usePatientList } from "#web/lib/reportLists.ts";
+import { clearsOutcome } from "#web/lib/forms.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AccessGate } from "../AccessGate.tsx";
 import { AddressText, shorten } from "../AddressText.tsx";
@@ -81,7 +82,9 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   const action = useLedgerAction(doRegister);
   /** The step the last run reached: past "registering", a failure leaves the patient registered. */
   const [reached, setReached] = useState<EnrolStep | null>(null);
-  const set = (key: keyof typeof EMPTY) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
+  // A success or an error of the last registration goes as soon as the next one is typed.
+  const set = (key: keyof typeof EMPTY) =>
+    clearsOutcome(action, (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value })));
   const nameOf = useNameOf();
   const resolved = useResolvedRegistration(values.code);
   /** What the last registration did, in words ("Registered Ana Silva (0x12…ab) as a patient"). */
@@ -124,7 +127,12 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
     <form className="form card" onSubmit={submit} noValidate aria-labelledby="register-title">
       <h2 id="register-title">Register a patient</h2>
       <NewPatientHelp title="What new patients do:" />
-      <RegistrationCodeField value={values.code} onChange={(code) => setValues((v) => ({ ...v, code }))} error={errors.code} resolved={resolved} />
+      <RegistrationCodeField
+        value={values.code}
+        onChange={clearsOutcome(action, (code: string) => setValues((v) => ({ ...v, code })))}
+        error={errors.code}
+        resolved={resolved}
+      />
       <ProfileFields values={values} errors={errors} set={set} />
       <SelectField label="Assign a doctor" value={values.doctor} onChange={set("doctor")}>
         <option value="">No doctor yet</option>
