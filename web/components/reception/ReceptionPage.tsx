@@ -23,7 +23,6 @@ import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { usePatientList } from "#web/lib/reportLists.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
-import { AccessGate } from "../AccessGate.tsx";
 import { AddressText, shorten } from "../AddressText.tsx";
 import { NewPatientHelp } from "../NewPatientHelp.tsx";
 import { SearchBox } from "../SearchBox.tsx";
@@ -36,7 +35,6 @@ import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { Table } from "../Table.tsx";
-import { UnlockKey } from "../UnlockKey.tsx";
 
 const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
 
@@ -320,23 +318,12 @@ function PatientList({ identity }: { identity: EncryptionIdentity }) {
   );
 }
 
-export function ReceptionPage() {
+/** The reception's work once the key is unlocked (loaded then by ReceptionGate.tsx, the page's entry): registering, and the patient list. */
+export function ReceptionWork({ identity }: { identity: EncryptionIdentity }) {
   return (
-    <AccessGate roles={["receptionist"]} purpose="use the receptionist page">
-      {(address) => (
-        <UnlockKey
-          address={address}
-          publish
-          why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published."
-        >
-          {(identity) => (
-            <>
-              <RegisterPatientForm identity={identity} />
-              <PatientList identity={identity} />
-            </>
-          )}
-        </UnlockKey>
-      )}
-    </AccessGate>
+    <>
+      <RegisterPatientForm identity={identity} />
+      <PatientList identity={identity} />
+    </>
   );
 }
