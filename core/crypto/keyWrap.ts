@@ -14,7 +14,7 @@ import { hkdf } from "@noble/hashes/hkdf.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { concatBytes, hexToBytes, type Address, type Hex } from "viem";
 import { MedLedgerError } from "../errors.ts";
-import { parseAddress, parseReportId } from "../validation.ts";
+import { parseAddress, parseReportId } from "../inputs.ts";
 
 export const WRAPPED_KEY_BYTES = 80;
 const INFO = new TextEncoder().encode("medledger/key-wrap/v1");

@@ -2,7 +2,7 @@
 import { CID } from "multiformats/cid";
 import { bytesToHex, hexToBytes, type Hex } from "viem";
 import { MedLedgerError } from "../errors.ts";
-import { parseCid } from "../validation.ts";
+import { parseCid } from "./parseCid.ts";
 
 export function cidToBytes(cid: string): Uint8Array {
   return CID.parse(parseCid(cid)).bytes;

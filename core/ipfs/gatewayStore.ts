@@ -7,7 +7,7 @@
  * cookie; in Node the caller passes a `fetch` that carries the cookie and the Origin header.
  */
 import { MedLedgerError, type MedLedgerErrorCode } from "../errors.ts";
-import { parseCid } from "../validation.ts";
+import { parseCid } from "./parseCid.ts";
 import type { AddOptions, CatOptions, ContentStore } from "./types.ts";
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;

@@ -9,27 +9,13 @@
 import { sha256 } from "@noble/hashes/sha2.js";
 import { base32crockford } from "@scure/base";
 import { MedLedgerError } from "../errors.ts";
+import { formatShortCode, SHORT_CODE_LENGTH } from "./shortCodeText.ts";
 
-export const SHORT_CODE_LENGTH = 8;
-/** How long the server keeps a short code (at most: never past the code's own deadline). */
-export const SHORT_CODE_TTL_SECONDS = 24 * 60 * 60;
-
-const SHORT_CODE_PATTERN = /^[0-9A-HJKMNP-TV-Z]{8}$/;
+export { formatShortCode, normalizeShortCode, SHORT_CODE_LENGTH, SHORT_CODE_TTL_SECONDS } from "./shortCodeText.ts";
 
 /** The short code of a full registration code (as its text, surrounding spaces ignored). */
 export function shortCodeOf(code: string): string {
   return base32crockford.encode(sha256(new TextEncoder().encode(code.trim()))).slice(0, SHORT_CODE_LENGTH);
-}
-
-/** `text` as a short code (case, spaces and dashes ignored; O read as 0, I and L as 1), or undefined if it is not one. */
-export function normalizeShortCode(text: string): string | undefined {
-  const clean = text.toUpperCase().replace(/[\s-]/g, "").replace(/O/g, "0").replace(/[IL]/g, "1");
-  return SHORT_CODE_PATTERN.test(clean) ? clean : undefined;
-}
-
-/** "ABCD-EFGH": easier to read out and type. */
-export function formatShortCode(short: string): string {
-  return `${short.slice(0, 4)}-${short.slice(4)}`;
 }
 
 /** Throws unless `code` is the registration code the short code `short` was made from. */

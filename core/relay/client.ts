@@ -15,13 +15,7 @@ import { signPatientAction, type SignedAction } from "./signedAction.ts";
 /** The relay endpoint's path on the MedLedger server. */
 export const RELAY_PATH = "/api/relay";
 
-/** An account holding less than this (wei) has its actions relayed: 0.001 ETH, a few actions at ordinary fees. */
-export const OWN_GAS_MINIMUM_WEI = 10n ** 15n;
-
-/** Whether an account holding `balanceWei` should have its actions sent by the hospital's relayer. */
-export function needsRelayer(balanceWei: bigint): boolean {
-  return balanceWei < OWN_GAS_MINIMUM_WEI;
-}
+export { needsRelayer, OWN_GAS_MINIMUM_WEI } from "./threshold.ts";
 
 /** The relay endpoint's answer: the hospital sent the transaction; `pending` if it was not confirmed yet. */
 export interface RelayReply {

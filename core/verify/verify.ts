@@ -17,7 +17,7 @@ import { getLedgerEvents, type LedgerLog } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
 import { getStaffMember, type StaffMember } from "../staff/staff.ts";
-import { parseDigest, parseDigestOf, type DigestKind, type ParsedDigest } from "../validation.ts";
+import { parseDigest, parseDigestOf, type DigestKind, type ParsedDigest } from "../inputs.ts";
 
 /**
  * The verdict:

@@ -5,7 +5,8 @@ import { zeroHash } from "viem";
 import { ROLE_IDS } from "#core/accounts/roles.ts";
 import { explorerOf, resultHash, transactionUrl } from "#web/lib/explorer.ts";
 import { reportFileName, sniffMime } from "#web/lib/files.ts";
-import { addressSchema, validate } from "#web/lib/forms.ts";
+import { addressSchema } from "#core/validation.ts";
+import { validate } from "#web/lib/forms.ts";
 import { dayToSeconds, describeEvent } from "#web/lib/timeline.ts";
 
 const ALICE = "0x976EA74026E726554dB657fA54763abd0C3a0aa9";

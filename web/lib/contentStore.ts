@@ -5,13 +5,17 @@
  * storing (and a re-key's removal of the old copy) does — the server checks the account's role on
  * chain and its quota — so `add` and `unpin` sign the wallet's account in first when it is not
  * (one signature, the usual sign-in message), and once more if the server says the session has
- * ended meanwhile.
+ * ended meanwhile. The gateway client (and the CID codec it checks CIDs with) is loaded on the
+ * first read or write, not with the page.
  */
 import { useEffect, useMemo, useRef } from "react";
 import { isMedLedgerError, MedLedgerError } from "#core/errors.ts";
-import { createGatewayStore } from "#core/ipfs/gatewayStore.ts";
-import type { AddOptions, ContentStore } from "#core/ipfs/types.ts";
+import type { AddOptions, CatOptions, ContentStore } from "#core/ipfs/types.ts";
 import { useSession, type SessionContextValue } from "./session.tsx";
+
+let gatewayStore: Promise<ContentStore> | undefined;
+const gateway = (): Promise<ContentStore> =>
+  (gatewayStore ??= import("#core/ipfs/gatewayStore.ts").then(({ createGatewayStore }) => createGatewayStore({ baseUrl: "" })));
 
 const notSignedIn = () =>
   new MedLedgerError(
@@ -28,7 +32,6 @@ export function useContentStore(): ContentStore {
   }, [session]);
 
   return useMemo(() => {
-    const gateway = createGatewayStore({ baseUrl: "" });
     const signIn = async () => {
       if (!(await latest.current.signIn())) throw notSignedIn();
     };
@@ -43,9 +46,11 @@ export function useContentStore(): ContentStore {
       }
     };
     return {
-      ...gateway,
-      add: (bytes: Uint8Array, options?: AddOptions) => signedIn(() => gateway.add(bytes, options)),
-      unpin: (cid: string, options?: AddOptions) => signedIn(() => gateway.unpin!(cid, options)),
+      endpoint: "/api/ipfs",
+      cat: async (cid: string, options?: CatOptions) => (await gateway()).cat(cid, options),
+      isPinned: async (cid: string) => (await gateway()).isPinned(cid),
+      add: (bytes: Uint8Array, options?: AddOptions) => signedIn(async () => (await gateway()).add(bytes, options)),
+      unpin: (cid: string, options?: AddOptions) => signedIn(async () => (await gateway()).unpin!(cid, options)),
     };
   }, []);
 }

@@ -1,8 +1,6 @@
 /** Form validation helpers (zod): field errors by name. Addresses follow the core's one rule (core/validation.ts). */
 import type * as z from "zod/mini";
 
-export { addressSchema } from "#core/validation.ts";
-
 export type FieldErrors = Partial<Record<string, string>>;
 
 /** Validates `input`; returns the data or the first message of each invalid field. */

@@ -10,7 +10,8 @@ import { useCallback } from "react";
 import type { Address } from "viem";
 import type { ActionSender } from "#core/contract/actions.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
-import { needsRelayer, type RelayStep } from "#core/relay/client.ts";
+import type { RelayStep } from "#core/relay/client.ts";
+import { needsRelayer } from "#core/relay/threshold.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
 import { queryKeys } from "./queryKeys.ts";
 

@@ -14,7 +14,7 @@ import type { IndexerClient } from "#core/indexer/client.ts";
 import { listedRecord } from "#core/indexer/listed.ts";
 import type { Page, IndexedReport } from "#core/indexer/wire.ts";
 import type { PatientSummary } from "#core/patients/patients.ts";
-import { listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
+import type { ReportRecord } from "#core/reports/records.ts";
 import type { ReportReader } from "#core/reports/share.ts";
 import { useLedgerReader, usePublicConfig } from "./ledgerContext.tsx";
 import { queryKeys } from "./queryKeys.ts";
@@ -80,8 +80,14 @@ export function useReportList(kind: ReportListKind, account: Address): ReportLis
   });
   const chain = useQuery({
     queryKey: key,
-    queryFn: () =>
-      kind === "sharedWith" ? listReportsSharedWith(reader, account) : listReports(reader, kind === "ofPatient" ? { patient: account } : { doctor: account }),
+    queryFn: async () => {
+      // Without an indexer the list is read from the chain's events: that code (and the CID codec it
+      // decodes references with) is loaded when such a list is asked for, not with the page.
+      const { listReports, listReportsSharedWith } = await import("#core/reports/records.ts");
+      return kind === "sharedWith"
+        ? listReportsSharedWith(reader, account)
+        : listReports(reader, kind === "ofPatient" ? { patient: account } : { doctor: account });
+    },
     enabled: !config.indexer,
   });
   const pages = indexed.data?.pages;

@@ -14,7 +14,7 @@ import { MedLedgerError } from "#core/errors.ts";
 import { apiRequest } from "./api.ts";
 import { useLedgerWriter, useWallet } from "./ledgerContext.tsx";
 import { queryKeys } from "./queryKeys.ts";
-import { buildSignInMessage, type NonceAnswer } from "./signInMessage.ts";
+import type { NonceAnswer } from "./signInMessage.ts";
 import { useAction } from "./useAction.ts";
 import { toUserError } from "./userError.ts";
 
@@ -108,6 +108,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     const writer = await getWriter();
     const account = writer.walletClient.account;
     const nonce = await apiRequest<NonceAnswer>("/api/auth/nonce", { method: "POST" });
+    const { buildSignInMessage } = await import("./signInMessage.ts"); // viem's SIWE formatter, on sign-in only
     const message = buildSignInMessage(nonce, account.address, window.location.origin);
     const signature: Hex = await writer.walletClient.signMessage({ account, message });
     const signedIn = await apiRequest<SignedInSession>("/api/auth/login", { method: "POST", body: { message, signature } });

@@ -5,10 +5,11 @@
  * number of confirmations (MEDLEDGER_CONFIRMATIONS, in the public configuration; the core's write
  * already waited for the first); "failed" with the plain reason and the technical part behind a
  * closed "Technical details". A link to the network's block explorer when it has one (none on the
- * local chain).
+ * local chain). sonner is loaded with the first toast (or by the lazily mounted <Toaster>), not
+ * with the page; each toast has its own id from the start, so its later states find it.
  */
 import type { ReactNode } from "react";
-import { toast } from "sonner";
+import type * as Sonner from "sonner";
 import type { Hash } from "viem";
 import { ErrorText } from "#web/components/ErrorBox.tsx";
 import { transactionUrl } from "./explorer.ts";
@@ -35,11 +36,20 @@ export interface ToastHandle {
   dismiss(): void;
 }
 
+let sonnerModule: Promise<typeof Sonner> | undefined;
+/** One load of sonner, shared: its callbacks run in the order they were asked for. */
+const sonner = () => (sonnerModule ??= import("sonner"));
+let lastToast = 0;
+
 /** Shows `pending` now; returns the handle that turns it into the outcome. */
 export function startTransactionToast(pending: string, config: PublicConfig, reader: LedgerReader): ToastHandle {
-  const id = toast.loading(pending, { testId: "tx-toast", description: "Confirm in your wallet if it asks, then wait for the network." });
+  const id = `tx-${++lastToast}`;
+  void sonner().then(({ toast }) =>
+    toast.loading(pending, { id, testId: "tx-toast", description: "Confirm in your wallet if it asks, then wait for the network." }),
+  );
   return {
     async confirmed(_result, message, hash) {
+      const { toast } = await sonner();
       if (hash && config.confirmations > 1) {
         toast.loading(pending, { id, testId: "tx-toast", description: `Sent. Waiting for the network to confirm it (${config.confirmations} blocks)…` });
         await reader.publicClient.waitForTransactionReceipt({ hash, confirmations: config.confirmations });
@@ -60,17 +70,19 @@ export function startTransactionToast(pending: string, config: PublicConfig, rea
       });
     },
     failed(title, error) {
-      toast.error(title, {
-        id,
-        testId: "tx-toast",
-        description: <ErrorText error={toUserError(error)} />,
-        // Stays until closed or until its input changes: the reason must be read, not raced.
-        duration: Infinity,
-        closeButton: true,
-      });
+      void sonner().then(({ toast }) =>
+        toast.error(title, {
+          id,
+          testId: "tx-toast",
+          description: <ErrorText error={toUserError(error)} />,
+          // Stays until closed or until its input changes: the reason must be read, not raced.
+          duration: Infinity,
+          closeButton: true,
+        }),
+      );
     },
     dismiss() {
-      toast.dismiss(id);
+      void sonner().then(({ toast }) => toast.dismiss(id));
     },
   };
 }

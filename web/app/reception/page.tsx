@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { ReceptionPage } from "#web/components/reception/ReceptionPage.tsx";
+import { ReceptionPage } from "#web/components/reception/ReceptionGate.tsx";
 
 export const metadata: Metadata = { title: "Reception" };
 

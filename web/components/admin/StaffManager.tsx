@@ -1,11 +1,13 @@
 "use client";
-/** The admin's staff list with add, edit, deactivate and reactivate (forms validated with zod). */
+/**
+ * The admin's staff list with add, edit, deactivate and reactivate (forms validated with zod). The
+ * schemas (./staffForms.ts) and the staff workflows (core/staff/staff.ts) are loaded on submit.
+ */
 import { useState, type FormEvent } from "react";
 import type { Address } from "viem";
-import * as z from "zod/mini";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
-import { addStaff, setStaffActive, staffProfileSchema, updateStaff, type StaffMember, type StaffProfile, type StaffRole } from "#core/staff/staff.ts";
-import { addressSchema, clearsOutcome, validate, type FieldErrors } from "#web/lib/forms.ts";
+import type { StaffMember, StaffProfile, StaffRole } from "#core/staff/staff.ts";
+import { clearsOutcome, validate, type FieldErrors } from "#web/lib/forms.ts";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText } from "../AddressText.tsx";
@@ -16,20 +18,17 @@ import { Spinner } from "../Progress.tsx";
 import { SearchBox } from "../SearchBox.tsx";
 import { Table } from "../Table.tsx";
 
-const newStaffSchema = z.extend(staffProfileSchema, {
-  account: addressSchema,
-  role: z.enum(["doctor", "receptionist"], { error: "Pick doctor or receptionist" }),
-});
-
 const EMPTY = { account: "", role: "doctor", name: "", department: "", contact: "" };
 
 function formatDate(seconds: number): string {
   return seconds > 0 ? new Date(seconds * 1000).toLocaleDateString() : "—";
 }
 
-const doAdd = (writer: LedgerWriter, account: Address, role: StaffRole, profile: StaffProfile) => addStaff(writer, account, role, profile);
-const doUpdate = (writer: LedgerWriter, account: Address, profile: StaffProfile) => updateStaff(writer, account, profile);
-const doSetActive = (writer: LedgerWriter, account: Address, active: boolean) => setStaffActive(writer, account, active);
+const staffWorkflows = () => import("#core/staff/staff.ts");
+const doAdd = async (writer: LedgerWriter, account: Address, role: StaffRole, profile: StaffProfile) =>
+  (await staffWorkflows()).addStaff(writer, account, role, profile);
+const doUpdate = async (writer: LedgerWriter, account: Address, profile: StaffProfile) => (await staffWorkflows()).updateStaff(writer, account, profile);
+const doSetActive = async (writer: LedgerWriter, account: Address, active: boolean) => (await staffWorkflows()).setStaffActive(writer, account, active);
 
 function AddStaffForm() {
   const [values, setValues] = useState(EMPTY);
@@ -44,6 +43,7 @@ function AddStaffForm() {
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const { newStaffSchema } = await import("./staffForms.ts");
     const checked = validate(newStaffSchema, values);
     if (!checked.ok) {
       setErrors(checked.errors);
@@ -104,6 +104,7 @@ function EditStaffForm({ member, onDone }: { member: StaffMember; onDone: () => 
     clearsOutcome(action, (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value })));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const { staffProfileSchema } = await import("./staffForms.ts");
     const checked = validate(staffProfileSchema, values);
     if (!checked.ok) {
       setErrors(checked.errors);

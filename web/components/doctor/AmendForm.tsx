@@ -9,7 +9,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import { MedLedgerError } from "#core/errors.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { formatBytes } from "#core/reports/limits.ts";
-import { NOTE_MAX, parseReportMetadata, REPORT_KINDS, TITLE_MAX, type ReportKind } from "#core/reports/metadata.ts";
+import { NOTE_MAX, REPORT_KINDS, TITLE_MAX, type ReportKind } from "#core/reports/kinds.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
 import { useReportSummary } from "#web/lib/useReportSummary.ts";
 import { AddressText } from "../AddressText.tsx";
@@ -56,6 +56,7 @@ export function AmendForm({
     }
     let metadata;
     try {
+      const { parseReportMetadata } = await import("#core/reports/metadata.ts"); // the details' schema, on submit
       metadata = parseReportMetadata({
         title: shownTitle.trim() || file.name.replace(/\.[^.]+$/, ""),
         kind: shownKind,

@@ -12,9 +12,10 @@ import { useState, type FormEvent } from "react";
 import { MedLedgerError } from "#core/errors.ts";
 import { requireReportType } from "#core/documents/types.ts";
 import { formatBytes } from "#core/reports/limits.ts";
-import { kindOf, NOTE_MAX, REPORT_KINDS, reportMetadataSchema, TITLE_MAX, type ReportMetadata } from "#core/reports/metadata.ts";
+import { kindOf, NOTE_MAX, REPORT_KINDS, TITLE_MAX, type ReportMetadata } from "#core/reports/kinds.ts";
 import { readFileBytes } from "#web/lib/files.ts";
-import { addressSchema, validate, type FieldErrors } from "#web/lib/forms.ts";
+import { addressProblem } from "#core/inputs.ts";
+import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextArea, TextField } from "../Field.tsx";
@@ -27,7 +28,7 @@ import { useReportUpload, type UploadRequest } from "./useReportUpload.ts";
 function describe(patient: MyPatient | undefined, typed: string): string {
   if (patient?.profile) return `${patient.profile.name}${patient.profile.dateOfBirth ? `, born ${patient.profile.dateOfBirth}` : ""}.`;
   if (patient) return patient.profile === null ? "One of your patients (profile not shared with you yet)." : "One of your patients.";
-  if (typed.trim() && validate(addressSchema, typed).ok) return "Not one of your assigned patients: the ledger will refuse the report.";
+  if (typed.trim() && addressProblem(typed) === undefined) return "Not one of your assigned patients: the ledger will refuse the report.";
   return "Pick one of your patients, or enter their account address.";
 }
 
@@ -72,6 +73,8 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
   const toReview = async (event: FormEvent) => {
     event.preventDefault();
     const found: FieldErrors = {};
+    // The forms' schemas load on submit, not with the page.
+    const [{ addressSchema }, { reportMetadataSchema }] = await Promise.all([import("#core/validation.ts"), import("#core/reports/metadata.ts")]);
     const checked = validate(addressSchema, patient);
     if (!checked.ok) found.patient = "Choose a patient (or enter their account address).";
     const metadata = validate(reportMetadataSchema, { ...details, note: details.note.trim() ? details.note : undefined });

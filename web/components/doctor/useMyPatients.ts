@@ -2,7 +2,9 @@
 /**
  * The patients currently assigned to a doctor, each with their profile decrypted in the browser
  * with the doctor's unlocked key. A profile not (yet) sealed for the doctor — the reception
- * re-seals it after an assignment — is reported as `profile: null`, not as a failure.
+ * re-seals it after an assignment — is reported as `profile: null`, not as a failure. The profile
+ * code (its cipher and schema, the CID codec) loads with the first profile read, once the key is
+ * unlocked, not with the page.
  */
 import { useQueries } from "@tanstack/react-query";
 import { useCallback, useMemo } from "react";
@@ -10,8 +12,7 @@ import type { Address } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
 import { isMedLedgerError } from "#core/errors.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { cidFromBytes } from "#core/ipfs/cid.ts";
-import { loadPatientProfile, type PatientProfile } from "#core/patients/profile.ts";
+import type { PatientProfile } from "#core/patients/profile.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf } from "#web/lib/queries.ts";
@@ -50,7 +51,12 @@ export function useMyPatients(doctor: Address, identity: EncryptionIdentity): My
     queries: (assigned.patients ?? []).map((patient) => ({
       queryKey: queryKeys.ledger.patientProfileFor(patient, identity.address),
       queryFn: async (): Promise<PatientProfile | null> => {
-        const cid = cidFromBytes(await readLedger(reader, "patientProfile", [patient]));
+        const [stored, { cidFromBytes }, { loadPatientProfile }] = await Promise.all([
+          readLedger(reader, "patientProfile", [patient]),
+          import("#core/ipfs/cid.ts"),
+          import("#core/patients/profile.ts"),
+        ]);
+        const cid = cidFromBytes(stored);
         try {
           return await loadPatientProfile(store, cid, identity);
         } catch (error) {

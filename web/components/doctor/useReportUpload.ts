@@ -9,7 +9,7 @@
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
 import type { PreparedReport, SubmitResult, UploadStep } from "#core/reports/upload.ts";
-import { metadataDigest, type ReportMetadata } from "#core/reports/metadata.ts";
+import type { ReportMetadata } from "#core/reports/metadata.ts";
 import { readFileBytes } from "#web/lib/files.ts";
 import { useLedgerWriter, usePublicConfig } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
@@ -48,9 +48,10 @@ export function issuedFileName(name: string): string {
   return dot > 0 ? `${name.slice(0, dot)}.issued${name.slice(dot)}` : `${name}.issued`;
 }
 
-/** What identifies "the same upload" for a retry. */
+/** What identifies "the same upload" for a retry (compared in memory only: the details as they are, no digest needed). */
 function requestKey({ file, patient, supersedes, metadata }: UploadRequest): string {
-  return [patient.toLowerCase(), supersedes ?? "", file.name, file.size, file.lastModified, metadataDigest(metadata) ?? ""].join(":");
+  const details = metadata ? JSON.stringify([metadata.title, metadata.kind, metadata.dateOfService, metadata.note ?? ""]) : "";
+  return JSON.stringify([patient.toLowerCase(), supersedes ?? "", file.name, file.size, file.lastModified, details]);
 }
 
 // The new report shows in the patient's and the doctor's lists (and supersedes another): every ledger read.

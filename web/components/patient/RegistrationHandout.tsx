@@ -6,7 +6,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import type { Address } from "viem";
-import { formatShortCode } from "#core/patients/shortCode.ts";
+import { formatShortCode } from "#core/patients/shortCodeText.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { handInRegistrationCode } from "#web/lib/registrationCodes.ts";
 import { AddressText } from "../AddressText.tsx";

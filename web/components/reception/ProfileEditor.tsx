@@ -10,8 +10,7 @@ import type { Address } from "viem";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
-import { updatePatientProfile } from "#core/patients/patients.ts";
-import { loadPatientProfile, patientProfileSchema, type PatientProfile } from "#core/patients/profile.ts";
+import type { PatientProfile } from "#core/patients/profile.ts";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
@@ -20,8 +19,9 @@ import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { ProfileFields } from "./ProfileFields.tsx";
 
-const doUpdate = (writer: LedgerWriter, store: ContentStore, patient: Address, profile: PatientProfile) =>
-  updatePatientProfile(writer, store, patient, profile);
+// The profile workflows (cipher, schema) load when a profile is opened or saved, not with the page.
+const doUpdate = async (writer: LedgerWriter, store: ContentStore, patient: Address, profile: PatientProfile) =>
+  (await import("#core/patients/patients.ts")).updatePatientProfile(writer, store, patient, profile);
 
 function EditForm({ patient, initial, onDone }: { patient: Address; initial: PatientProfile; onDone: (profile: PatientProfile) => void }) {
   const store = useContentStore();
@@ -31,6 +31,7 @@ function EditForm({ patient, initial, onDone }: { patient: Address; initial: Pat
   const set = (key: keyof PatientProfile) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    const { patientProfileSchema } = await import("#core/patients/profile.ts");
     const checked = validate(patientProfileSchema, values);
     if (!checked.ok) return setErrors(checked.errors);
     setErrors({});
@@ -58,7 +59,7 @@ export function ProfileEditor({ patient, profileCid, identity }: { patient: Addr
   const [saved, setSaved] = useState<string | null>(null);
   const profile = useQuery({
     queryKey: queryKeys.ipfs.profile(profileCid, identity.address),
-    queryFn: () => loadPatientProfile(store, profileCid, identity),
+    queryFn: async () => (await import("#core/patients/profile.ts")).loadPatientProfile(store, profileCid, identity),
     enabled: open,
     retry: false,
     staleTime: Infinity,

@@ -11,11 +11,11 @@ import type { Address } from "viem";
 import { assignableDoctors } from "#core/staff/eligibility.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
-import { enrolPatient, type EnrolProgress, type EnrolStep } from "#core/patients/enrol.ts";
-import { assignedDoctors, loadPatientProfile, patientProfileSchema, type PatientProfile } from "#core/patients/profile.ts";
+import type { EnrolProgress, EnrolStep } from "#core/patients/enrol.ts";
+import type { PatientProfile } from "#core/patients/profile.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { PatientSummary } from "#core/patients/patients.ts";
-import { changeDoctorAssignment, type AssignmentResult, type AssignmentStep } from "#core/patients/reseal.ts";
+import type { AssignmentResult, AssignmentStep } from "#core/patients/reseal.ts";
 import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
@@ -24,7 +24,6 @@ import { queryKeys } from "#web/lib/queryKeys.ts";
 import { usePatientList } from "#web/lib/reportLists.ts";
 import { clearsOutcome } from "#web/lib/forms.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
-import { AccessGate } from "../AccessGate.tsx";
 import { AddressText, shorten } from "../AddressText.tsx";
 import { NewPatientHelp } from "../NewPatientHelp.tsx";
 import { SearchBox } from "../SearchBox.tsx";
@@ -37,7 +36,6 @@ import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { Table } from "../Table.tsx";
-import { UnlockKey } from "../UnlockKey.tsx";
 
 const EMPTY = { code: "", name: "", dateOfBirth: "", phone: "", email: "", notes: "", doctor: "" };
 
@@ -49,7 +47,7 @@ const doRegister = (
   profile: PatientProfile,
   doctor: Address | null,
   onProgress: (progress: EnrolProgress) => void,
-) => enrolPatient(writer, store, identity, { code, profile, doctor }, { onProgress });
+) => import("#core/patients/enrol.ts").then(({ enrolPatient }) => enrolPatient(writer, store, identity, { code, profile, doctor }, { onProgress }));
 const doChange = (
   writer: LedgerWriter,
   store: ContentStore,
@@ -58,7 +56,10 @@ const doChange = (
   doctor: Address,
   assigned: boolean,
   onProgress: (progress: { step: AssignmentStep }) => void,
-): Promise<AssignmentResult> => changeDoctorAssignment(writer, store, identity, { patient, doctor, assigned }, { onProgress });
+): Promise<AssignmentResult> =>
+  import("#core/patients/reseal.ts").then(({ changeDoctorAssignment }) =>
+    changeDoctorAssignment(writer, store, identity, { patient, doctor, assigned }, { onProgress }),
+  );
 
 const ENROL_STEP_TEXT: Readonly<Record<EnrolStep, string>> = {
   sealing: "Sealing the profile and storing it…",
@@ -93,6 +94,7 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     const { doctor, code: _typed, ...profile } = values;
+    const { patientProfileSchema } = await import("#core/patients/profile.ts"); // the profile's schema and cipher, on submit
     const checked = validate(patientProfileSchema, profile);
     const code = resolved.data?.code;
     const codeError = code
@@ -172,7 +174,7 @@ function usePatientName(patient: PatientSummary, identity: EncryptionIdentity): 
   const store = useContentStore();
   const profile = useQuery({
     queryKey: queryKeys.ipfs.profileName(patient.profileCid, identity.address),
-    queryFn: async () => (await loadPatientProfile(store, patient.profileCid, identity)).name,
+    queryFn: async () => (await (await import("#core/patients/profile.ts")).loadPatientProfile(store, patient.profileCid, identity)).name,
     // A profile re-sealed (edited, re-assigned) keeps showing the name while the new one opens.
     placeholderData: keepPreviousData,
     retry: false,
@@ -194,7 +196,10 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
   const doctors = useActiveDoctors();
   const nameOf = useNameOf();
   const [doctor, setDoctor] = useState("");
-  const assigned = useQuery({ queryKey: queryKeys.ledger.assignedDoctors(patient.account), queryFn: () => assignedDoctors(reader, patient.account) });
+  const assigned = useQuery({
+    queryKey: queryKeys.ledger.assignedDoctors(patient.account),
+    queryFn: async () => (await import("#core/patients/profile.ts")).assignedDoctors(reader, patient.account),
+  });
   const store = useContentStore();
   const patientName = profileName ?? nameOf(patient.account);
   const assign = useLedgerAction(doChange, {
@@ -321,23 +326,12 @@ function PatientList({ identity }: { identity: EncryptionIdentity }) {
   );
 }
 
-export function ReceptionPage() {
+/** The reception's work once the key is unlocked (loaded then by ReceptionGate.tsx, the page's entry): registering, and the patient list. */
+export function ReceptionWork({ identity }: { identity: EncryptionIdentity }) {
   return (
-    <AccessGate roles={["receptionist"]} purpose="use the receptionist page">
-      {(address) => (
-        <UnlockKey
-          address={address}
-          publish
-          why="Patient profiles are encrypted for the reception: your key opens them, and new profiles are sealed for it once it is published."
-        >
-          {(identity) => (
-            <>
-              <RegisterPatientForm identity={identity} />
-              <PatientList identity={identity} />
-            </>
-          )}
-        </UnlockKey>
-      )}
-    </AccessGate>
+    <>
+      <RegisterPatientForm identity={identity} />
+      <PatientList identity={identity} />
+    </>
   );
 }

@@ -8,8 +8,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { useEffect, useRef, useState, useSyncExternalStore } from "react";
 import type { Address } from "viem";
-import { decodeRegistrationRequest } from "#core/patients/registration.ts";
-import { formatShortCode, normalizeShortCode } from "#core/patients/shortCode.ts";
+import { formatShortCode, normalizeShortCode } from "#core/patients/shortCodeText.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { fetchRegistrationCode } from "#web/lib/registrationCodes.ts";
@@ -35,6 +34,7 @@ export function useResolvedRegistration(text: string) {
     queryKey: short ? queryKeys.api.registrationCode(short) : ["registration-code", trimmed],
     queryFn: async ({ signal }): Promise<ResolvedRegistration> => {
       const code = short ? await fetchRegistrationCode(short, signal) : trimmed;
+      const { decodeRegistrationRequest } = await import("#core/patients/registration.ts"); // its schema, once a code is typed
       return { code, account: decodeRegistrationRequest(code, reader).account, short };
     },
     enabled: trimmed.length > 0,

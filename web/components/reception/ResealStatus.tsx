@@ -9,7 +9,7 @@ import type { Address } from "viem";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { ContentStore } from "#core/ipfs/types.ts";
-import { resealPatientProfile, type ResealOutcome, type ResealResult } from "#core/patients/reseal.ts";
+import type { ResealOutcome, ResealResult } from "#core/patients/reseal.ts";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf } from "#web/lib/queries.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
@@ -36,8 +36,8 @@ export interface Reseal {
   retry(): Promise<void>;
 }
 
-const doReseal = (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address) =>
-  resealPatientProfile(writer, store, identity, patient);
+const doReseal = async (writer: LedgerWriter, store: ContentStore, identity: EncryptionIdentity, patient: Address) =>
+  (await import("#core/patients/reseal.ts")).resealPatientProfile(writer, store, identity, patient);
 
 export function useReseal(identity: EncryptionIdentity): Reseal {
   const store = useContentStore();
