@@ -379,7 +379,12 @@ describe("web app: sign-in sessions, activity log and appointments (browser)", f
     it("a doctor who never signed in opens the patient's report: it is logged, proven with the doctor's key, and the patient's history shows it via app", async function () {
       const fresh = await open("doctor1", "/doctor");
       expect(await header(fresh.page).getByRole("button", { name: "Sign in", exact: true }).count(), "not signed in").to.equal(1);
-      await unlockKey(fresh.page);
+      // The doctor unlocks the key but declines the sign-in of the combined step, and goes on without it.
+      fresh.wallet.rejectNext("personal_sign");
+      const card = fresh.page.getByTestId("unlock-card");
+      await card.getByRole("button", { name: "Unlock and sign in" }).click();
+      await card.getByRole("button", { name: "Go on without signing in" }).click();
+      await card.waitFor({ state: "detached" });
       const issued = fresh.page.getByTestId("issued-reports").locator("tbody tr[data-report]");
       await issued.first().waitFor();
       await goto(p.page, stack, "/patient");

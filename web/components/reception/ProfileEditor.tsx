@@ -57,13 +57,21 @@ export function ProfileEditor({ patient, profileCid, identity }: { patient: Addr
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
+  /**
+   * The profile just saved, and the profile CID the row showed before: until the list reads the
+   * chain again (with an indexer, once it has caught up) the row still names the old CID, and
+   * reopening must show what was saved, not the old profile.
+   */
+  const [justSaved, setJustSaved] = useState<{ profile: PatientProfile; replacedCid: string } | null>(null);
+  const pendingSave = justSaved && justSaved.replacedCid === profileCid ? justSaved.profile : null;
   const profile = useQuery({
     queryKey: queryKeys.ipfs.profile(profileCid, identity.address),
     queryFn: async () => (await import("#core/patients/profile.ts")).loadPatientProfile(store, profileCid, identity),
-    enabled: open,
+    enabled: open && !pendingSave,
     retry: false,
     staleTime: Infinity,
   });
+  const shown = pendingSave ?? profile.data;
   return (
     <div className="profile-editor">
       {open ? null : (
@@ -76,14 +84,15 @@ export function ProfileEditor({ patient, profileCid, identity }: { patient: Addr
           <span data-testid="profile-saved">{saved}</span>
         </Notice>
       ) : null}
-      {open && profile.isPending ? <Spinner label="Opening the profile…" /> : null}
-      <ErrorBox error={open ? profile.error : null} title="The profile cannot be opened" />
-      {open && profile.data ? (
+      {open && !pendingSave && profile.isPending ? <Spinner label="Opening the profile…" /> : null}
+      <ErrorBox error={open && !pendingSave ? profile.error : null} title="The profile cannot be opened" />
+      {open && shown ? (
         <EditForm
           patient={patient}
-          initial={profile.data}
+          initial={shown}
           onDone={(next) => {
             setOpen(false);
+            setJustSaved({ profile: next, replacedCid: profileCid });
             setSaved(`Saved the profile of ${next.name}.`);
             void queryClient.invalidateQueries({ queryKey: queryKeys.ledger.patients() });
           }}
