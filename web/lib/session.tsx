@@ -125,8 +125,18 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     }
   });
   const signingOut = useAction(async () => {
-    await apiRequest<{ signedIn: false }>("/api/auth/logout", { method: "POST" });
+    // Signed out on the page first, so that nothing starts a request the ended session would
+    // answer 401 (a view still loading would), and what is on its way is cancelled; the session
+    // is put back if the server could not end it.
+    const before = client.getQueryData<SessionState>(queryKeys.session());
     client.setQueryData<SessionState>(queryKeys.session(), { signedIn: false });
+    await client.cancelQueries({ queryKey: queryKeys.api.all() });
+    try {
+      await apiRequest<{ signedIn: false }>("/api/auth/logout", { method: "POST" });
+    } catch (error) {
+      if (before) client.setQueryData<SessionState>(queryKeys.session(), before);
+      throw error;
+    }
     client.removeQueries({ queryKey: queryKeys.api.all() });
   });
 
