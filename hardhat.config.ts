@@ -20,7 +20,8 @@ export default defineConfig({
         path: solcPath,
         settings: {
           evmVersion: "cancun",
-          optimizer: { enabled: true, runs: 10_000 },
+          optimizer: { enabled: true, runs: 200 },
+          viaIR: true,
         },
       },
       production: {
@@ -28,7 +29,8 @@ export default defineConfig({
         path: solcPath,
         settings: {
           evmVersion: "cancun",
-          optimizer: { enabled: true, runs: 10_000 },
+          optimizer: { enabled: true, runs: 200 },
+          viaIR: true,
         },
       },
     },

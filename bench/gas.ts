@@ -65,6 +65,8 @@ function report(seed: string, patient: string, supersedes = ZERO32) {
     cid: cid(seed),
     patientKey: wrapped(`p${seed}`),
     doctorKey: wrapped(`d${seed}`),
+    custodianKey: "0x",
+    held: false,
   };
 }
 
@@ -334,6 +336,7 @@ const SCENARIOS: readonly Scenario[] = [
           cid: cid(`rekeyed ${tag}`),
           patientKey: wrapped(`rp ${tag}`),
           doctorKey: wrapped(`rd ${tag}`),
+          custodianKey: "0x",
           readers: [reader],
           readerKeys: [wrapped(`rr ${tag}`)],
         }),

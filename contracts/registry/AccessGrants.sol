@@ -2,6 +2,8 @@
 pragma solidity ^0.8.28;
 
 import {ReportRegistry} from "./ReportRegistry.sol";
+import {Guardianship} from "./Guardianship.sol";
+import {EmergencyAccess} from "./EmergencyAccess.sol";
 
 /**
  * @title AccessGrants
@@ -17,8 +19,11 @@ import {ReportRegistry} from "./ReportRegistry.sol";
  * When the terms have expired, the next grant starts a new epoch, so expired grants never revive.
  * Revocation is enforced by every MedLedger client and recorded on chain; it cannot take back
  * what a reader already decrypted: {ReportKeys-rekeyReport} re-encrypts for what comes next.
+ * A patient's guardian shares and revokes for them ({grantAccessAsGuardian}, {revokeAccessAsGuardian}),
+ * each such transaction attributed to the guardian by {ActedAsGuardian}. Grants, like everything
+ * else of a patient, are keyed by the patient's record, so they survive a recovery.
  */
-abstract contract AccessGrants is ReportRegistry {
+abstract contract AccessGrants is ReportRegistry, Guardianship, EmergencyAccess {
     /// @notice Terms of everything `patient` shares with one reader: one slot.
     struct Terms {
         /// Grants of older epochs no longer count.
@@ -68,6 +73,8 @@ abstract contract AccessGrants is ReportRegistry {
     event AccessTermsSet(address indexed patient, address indexed reader, uint32 epoch, uint40 expiresAt);
     /// @notice `patient` revoked everything shared with `reader`; grants now count from `epoch`.
     event AllAccessRevoked(address indexed patient, address indexed reader, uint32 epoch);
+    /// @notice `guardian` did this transaction's sharing action (`action`: the function selector) for `patient`.
+    event ActedAsGuardian(address indexed patient, address indexed guardian, bytes4 action);
 
     /// @notice Only the report's patient (`account` is not) may share it.
     error NotReportPatient(bytes32 reportId, address account);
@@ -90,8 +97,9 @@ abstract contract AccessGrants is ReportRegistry {
      * @param wrappedKey The report key wrapped for `reader`.
      */
     function grantAccess(bytes32 reportId, address reader, bytes calldata wrappedKey) external whenNotPaused {
-        uint32 epoch = _openTerms(msg.sender, reader, false, 0);
-        _grantOne(msg.sender, reader, epoch, reportId, wrappedKey);
+        address record = _recordOf(msg.sender);
+        uint32 epoch = _openTerms(record, msg.sender, reader, false, 0);
+        _grantOne(record, msg.sender, reader, epoch, reportId, wrappedKey);
     }
 
     /**
@@ -100,7 +108,29 @@ abstract contract AccessGrants is ReportRegistry {
      * @param grant See {Grant}; an empty report list only sets the expiry.
      */
     function grantAccessBatch(Grant calldata grant) external whenNotPaused {
-        _grantBatch(msg.sender, grant);
+        _grantBatch(_recordOf(msg.sender), msg.sender, grant);
+    }
+
+    /**
+     * @notice {grantAccessBatch} by a guardian of `patient`, for them. Caller: a current guardian.
+     * @param patient The patient's current account.
+     * @param grant See {Grant}.
+     */
+    function grantAccessAsGuardian(address patient, Grant calldata grant) external whenNotPaused {
+        _grantBatch(_guardedRecord(patient), patient, grant);
+    }
+
+    /**
+     * @notice {revokeAccess} (or with `reportId` zero {revokeAllAccess}) by a guardian of `patient`,
+     * for them. Caller: a current guardian.
+     * @param patient The patient's current account.
+     * @param reportId The report, or zero for everything shared with `reader`.
+     * @param reader The reader.
+     */
+    function revokeAccessAsGuardian(address patient, bytes32 reportId, address reader) external whenNotPaused {
+        address record = _guardedRecord(patient);
+        if (reportId == bytes32(0)) _revokeAll(record, patient, reader);
+        else _revoke(record, patient, reportId, reader);
     }
 
     /**
@@ -129,7 +159,7 @@ abstract contract AccessGrants is ReportRegistry {
             )
         );
         _checkSignature(patient, structHash, deadline, signature);
-        _grantBatch(patient, grant);
+        _grantBatch(_recordOf(patient), patient, grant);
     }
 
     /**
@@ -138,7 +168,7 @@ abstract contract AccessGrants is ReportRegistry {
      * @param reader A reader with a grant in the current epoch.
      */
     function revokeAccess(bytes32 reportId, address reader) external whenNotPaused {
-        _revoke(msg.sender, reportId, reader);
+        _revoke(_recordOf(msg.sender), msg.sender, reportId, reader);
     }
 
     /**
@@ -161,8 +191,8 @@ abstract contract AccessGrants is ReportRegistry {
             abi.encode(REVOKE_ACCESS_TYPEHASH, patient, reader, reportId, _useNonce(patient), deadline)
         );
         _checkSignature(patient, structHash, deadline, signature);
-        if (reportId == bytes32(0)) _revokeAll(patient, reader);
-        else _revoke(patient, reportId, reader);
+        if (reportId == bytes32(0)) _revokeAll(_patientRecord(patient), patient, reader);
+        else _revoke(_recordOf(patient), patient, reportId, reader);
     }
 
     /**
@@ -170,7 +200,7 @@ abstract contract AccessGrants is ReportRegistry {
      * @param reader Any account.
      */
     function revokeAllAccess(address reader) external whenNotPaused {
-        _revokeAll(msg.sender, reader);
+        _revokeAll(_patientRecord(msg.sender), msg.sender, reader);
     }
 
     /**
@@ -192,14 +222,21 @@ abstract contract AccessGrants is ReportRegistry {
     }
 
     /**
-     * @notice Whether `reader` may open report `reportId`: its patient, its issuing doctor, or a current grantee.
+     * @notice Whether `reader` may open report `reportId`: its issuing doctor, a current grantee, a
+     * doctor with emergency access to its patient, and — once released, if it was held for review —
+     * its patient's current account or a current guardian.
      * @param reportId A registered report; reverts with {UnknownReport} otherwise.
      * @param reader Any account.
      * @return True if allowed.
      */
     function canRead(bytes32 reportId, address reader) public view returns (bool) {
         Care storage parties = _reportParties(reportId);
-        return reader == parties.patient || reader == parties.doctor || _hasActiveGrant(reportId, reader);
+        address record = parties.patient;
+        if (reader == parties.doctor || _hasActiveGrant(reportId, reader) || _hasEmergencyAccess(record, reader)) {
+            return true;
+        }
+        if (_releaseTime(reportId) != 0) return false;
+        return patientRecordOf(reader) == record || _isGuardian(record, reader);
     }
 
     /// @dev Whether `reader` holds a current, unexpired grant on the registered report `reportId`.
@@ -208,15 +245,28 @@ abstract contract AccessGrants is ReportRegistry {
         return status == GrantStatus.Active;
     }
 
-    function _grantBatch(address patient, Grant calldata grant) private {
+    /// @dev The record of `account`, which must hold the patient role ({AccessControlUnauthorizedAccount} otherwise).
+    function _patientRecord(address account) private view returns (address) {
+        _checkRole(PATIENT_ROLE, account);
+        return _recordOf(account);
+    }
+
+    /// @dev The record of `patient`, of which the caller must be a current guardian; records the attribution.
+    function _guardedRecord(address patient) private returns (address record) {
+        record = _requirePatient(patient);
+        if (!_isGuardian(record, msg.sender)) revert NotGuardian(patient, msg.sender);
+        emit ActedAsGuardian(patient, msg.sender, msg.sig);
+    }
+
+    function _grantBatch(address record, address patient, Grant calldata grant) private {
         address reader = grant.reader;
         bytes32[] calldata reportIds = grant.reportIds;
         bytes[] calldata wrappedKeys = grant.wrappedKeys;
         uint256 count = reportIds.length;
         if (wrappedKeys.length != count) revert LengthMismatch();
-        uint32 epoch = _openTerms(patient, reader, true, grant.expiresAt);
+        uint32 epoch = _openTerms(record, patient, reader, true, grant.expiresAt);
         for (uint256 i; i < count;) {
-            _grantOne(patient, reader, epoch, reportIds[i], wrappedKeys[i]);
+            _grantOne(record, patient, reader, epoch, reportIds[i], wrappedKeys[i]);
             unchecked {
                 ++i;
             }
@@ -230,9 +280,15 @@ abstract contract AccessGrants is ReportRegistry {
      * the contract cannot check a wrapped key against it anyway, the patient's client wraps to
      * the key it reads (see {EncryptionKeyRegistry}), and the check would cost a cold read.
      */
-    function _openTerms(address patient, address reader, bool setExpiry, uint40 expiresAt) private returns (uint32) {
+    function _openTerms(
+        address record,
+        address patient,
+        address reader,
+        bool setExpiry,
+        uint40 expiresAt
+    ) private returns (uint32) {
         if (reader == patient) revert GrantToSelf();
-        Terms storage stored = _terms[patient][reader];
+        Terms storage stored = _terms[record][reader];
         (uint32 epoch, uint40 expiry) = (stored.epoch, stored.expiresAt);
         (uint32 nextEpoch, uint40 nextExpiry) = (epoch, expiry);
         if (expiry != 0 && expiry <= block.timestamp) (nextEpoch, nextExpiry) = (epoch + 1, 0);
@@ -248,13 +304,14 @@ abstract contract AccessGrants is ReportRegistry {
     }
 
     function _grantOne(
+        address record,
         address patient,
         address reader,
         uint32 epoch,
         bytes32 reportId,
         bytes calldata wrappedKey
     ) private {
-        (uint32 careId, uint24 seq) = _requireReportPatient(patient, reportId);
+        (uint32 careId, uint24 seq) = _requireReportPatient(record, patient, reportId);
         if (wrappedKey.length == 0) revert MissingWrappedKey();
         bytes32 word = _grantWord(careId, reader, epoch, seq);
         uint256 bit = _grantBit(seq);
@@ -264,9 +321,9 @@ abstract contract AccessGrants is ReportRegistry {
         emit AccessGranted(reportId, patient, reader, wrappedKey);
     }
 
-    function _revoke(address patient, bytes32 reportId, address reader) private {
-        (uint32 careId, uint24 seq) = _requireReportPatient(patient, reportId);
-        bytes32 word = _grantWord(careId, reader, _terms[patient][reader].epoch, seq);
+    function _revoke(address record, address patient, bytes32 reportId, address reader) private {
+        (uint32 careId, uint24 seq) = _requireReportPatient(record, patient, reportId);
+        bytes32 word = _grantWord(careId, reader, _terms[record][reader].epoch, seq);
         uint256 bit = _grantBit(seq);
         uint256 bits = _grantBits[word];
         if (bits & bit == 0) revert NotGranted(reportId, reader);
@@ -274,17 +331,20 @@ abstract contract AccessGrants is ReportRegistry {
         emit AccessRevoked(reportId, patient, reader);
     }
 
-    function _revokeAll(address patient, address reader) private {
-        _checkRole(PATIENT_ROLE, patient);
-        uint32 epoch = _terms[patient][reader].epoch + 1;
-        _terms[patient][reader] = Terms(epoch, 0);
+    function _revokeAll(address record, address patient, address reader) private {
+        uint32 epoch = _terms[record][reader].epoch + 1;
+        _terms[record][reader] = Terms(epoch, 0);
         emit AllAccessRevoked(patient, reader, epoch);
     }
 
-    function _requireReportPatient(address account, bytes32 reportId) private view returns (uint32 careId, uint24 seq) {
+    function _requireReportPatient(
+        address record,
+        address account,
+        bytes32 reportId
+    ) private view returns (uint32 careId, uint24 seq) {
         (careId, seq) = _reportSlot(reportId);
         if (careId == 0) revert UnknownReport(reportId);
-        if (_care(careId).patient != account) revert NotReportPatient(reportId, account);
+        if (_care(careId).patient != record) revert NotReportPatient(reportId, account);
     }
 
     function _expired(Terms memory terms) private view returns (bool) {

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {EncryptionKeyRegistry} from "./EncryptionKeyRegistry.sol";
+import {HospitalPolicy} from "./HospitalPolicy.sol";
 
 /**
  * @title PatientRegistry
@@ -11,8 +12,14 @@ import {EncryptionKeyRegistry} from "./EncryptionKeyRegistry.sol";
  * 32-bit care id at its first assignment, and counts the reports issued in it: reports store the
  * care id and their sequence number within the pair (see {ReportRegistry}), so that a report record
  * fits in one storage slot and grants can be kept as bitmaps (see {AccessGrants}).
+ *
+ * A patient's record is named by the account it was registered with. When a patient loses their
+ * wallet, the reception moves the record to a successor account (see {PatientRecovery}): everything
+ * keyed by the record (profile, assignments, reports, grants, guardians) follows in O(1), and the
+ * old account is retired for good. Staff and patients always name a patient by their current
+ * account; {patientRecordOf} and {patientAccountOf} translate.
  */
-abstract contract PatientRegistry is EncryptionKeyRegistry {
+abstract contract PatientRegistry is EncryptionKeyRegistry, HospitalPolicy {
     /// @notice A (patient, doctor) relation.
     struct Care {
         address patient;
@@ -26,8 +33,16 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
         uint24 reportCount;
     }
 
-    mapping(address patient => bytes) private _profiles;
-    mapping(address patient => mapping(address doctor => Assignment)) private _assignments;
+    /// @dev How an account relates to a patient record: the record it holds if moved to it, and whether it was retired.
+    struct Link {
+        address record;
+        bool retired;
+    }
+
+    mapping(address record => bytes) private _profiles;
+    mapping(address record => mapping(address doctor => Assignment)) private _assignments;
+    mapping(address account => Link) private _links;
+    mapping(address record => address) private _holders;
     mapping(uint32 careId => Care) private _cares;
     uint32 private _lastCareId;
 
@@ -42,6 +57,8 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
 
     /// @notice `account` is already a patient.
     error AlreadyPatient(address account);
+    /// @notice `account` was a patient's account and was replaced by a successor: it holds no record any more.
+    error RetiredAccount(address account);
     /// @notice `account` is not a patient.
     error NotPatient(address account);
     /// @notice `account` is not an active doctor.
@@ -77,6 +94,7 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
     ) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
         _requireNonZero(patient);
         if (hasRole(PATIENT_ROLE, patient)) revert AlreadyPatient(patient);
+        if (_links[patient].retired) revert RetiredAccount(patient);
         if (profileCid.length == 0) revert EmptyCid();
         _setKeyWithSignature(patient, encryptionKey, keyVersionOf(patient) + 1, deadline, signature);
         _grantRole(PATIENT_ROLE, patient);
@@ -93,10 +111,7 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
         address patient,
         bytes calldata profileCid
     ) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
-        _requirePatient(patient);
-        if (profileCid.length == 0) revert EmptyCid();
-        _profiles[patient] = profileCid;
-        emit PatientProfileUpdated(patient, msg.sender, profileCid);
+        _setProfile(patient, profileCid);
     }
 
     /**
@@ -105,16 +120,16 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
      * @param doctor An active doctor, not the patient themselves.
      */
     function assignDoctor(address patient, address doctor) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
-        _requirePatient(patient);
+        address record = _requirePatient(patient);
         if (!hasRole(DOCTOR_ROLE, doctor)) revert NotDoctor(doctor);
         if (patient == doctor) revert SelfAssignment(doctor);
-        Assignment storage assignment = _assignments[patient][doctor];
+        Assignment storage assignment = _assignments[record][doctor];
         if (assignment.active) revert AlreadyAssigned(patient, doctor);
         uint32 careId = assignment.careId;
         if (careId == 0) {
             careId = ++_lastCareId;
             assignment.careId = careId;
-            _cares[careId] = Care(patient, doctor);
+            _cares[careId] = Care(record, doctor);
         }
         assignment.active = true;
         emit DoctorAssigned(patient, doctor, msg.sender, careId);
@@ -126,7 +141,7 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
      * @param doctor A doctor currently assigned to `patient`.
      */
     function unassignDoctor(address patient, address doctor) external onlyRole(RECEPTIONIST_ROLE) whenNotPaused {
-        Assignment storage assignment = _assignments[patient][doctor];
+        Assignment storage assignment = _assignments[_recordOf(patient)][doctor];
         if (!assignment.active) revert NotAssigned(patient, doctor);
         assignment.active = false;
         emit DoctorUnassigned(patient, doctor, msg.sender);
@@ -138,7 +153,7 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
      * @return The CID bytes.
      */
     function patientProfile(address patient) external view returns (bytes memory) {
-        return _profiles[patient];
+        return _profiles[patientRecordOf(patient)];
     }
 
     /**
@@ -147,8 +162,31 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
      * @param doctor Any account.
      * @return True while assigned.
      */
-    function isAssigned(address patient, address doctor) external view returns (bool) {
-        return _assignments[patient][doctor].active;
+    function isAssigned(address patient, address doctor) public view returns (bool) {
+        address record = patientRecordOf(patient);
+        return record != address(0) && _assignments[record][doctor].active;
+    }
+
+    /**
+     * @notice The record `account` holds as a patient: the account it was registered with (itself,
+     * unless it is a successor), or zero if it holds none (not a patient, or retired).
+     * @param account Any account.
+     * @return record The record, or zero.
+     */
+    function patientRecordOf(address account) public view returns (address record) {
+        if (!hasRole(PATIENT_ROLE, account)) return address(0);
+        record = _links[account].record;
+        if (record == address(0)) record = account;
+    }
+
+    /**
+     * @notice The account that holds patient record `record` now (its latest successor, or itself).
+     * @param record A record, named by the account it was registered with.
+     * @return The current account (for an unknown record: `record` itself).
+     */
+    function patientAccountOf(address record) public view returns (address) {
+        address holder = _holders[record];
+        return holder == address(0) ? record : holder;
     }
 
     /**
@@ -156,7 +194,7 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
      * report's sequence number within it (0, 1, ...), counted; reverts if not assigned or full.
      */
     function _takeReportSeq(address patient, address doctor) internal returns (uint32 careId, uint24 seq) {
-        Assignment storage stored = _assignments[patient][doctor];
+        Assignment storage stored = _assignments[_recordOf(patient)][doctor];
         Assignment memory assignment = stored;
         if (!assignment.active) revert NotAssigned(patient, doctor);
         seq = assignment.reportCount;
@@ -171,7 +209,44 @@ abstract contract PatientRegistry is EncryptionKeyRegistry {
         return _cares[careId];
     }
 
-    function _requirePatient(address account) private view {
-        if (!hasRole(PATIENT_ROLE, account)) revert NotPatient(account);
+    /**
+     * @dev The record `account` names, as staff or the patient name a patient: the account itself
+     * or the record it succeeded to; reverts with {RetiredAccount} for a replaced account. One read.
+     */
+    function _recordOf(address account) internal view returns (address) {
+        Link memory link = _links[account];
+        if (link.retired) revert RetiredAccount(account);
+        return link.record == address(0) ? account : link.record;
+    }
+
+    /// @dev The record of `account`, which must hold one now ({NotPatient} otherwise).
+    function _requirePatient(address account) internal view returns (address) {
+        address record = patientRecordOf(account);
+        if (record == address(0)) revert NotPatient(account);
+        return record;
+    }
+
+    /// @dev Points `patient`'s record's encrypted profile to `profileCid`.
+    function _setProfile(address patient, bytes calldata profileCid) internal {
+        address record = _requirePatient(patient);
+        if (profileCid.length == 0) revert EmptyCid();
+        _profiles[record] = profileCid;
+        emit PatientProfileUpdated(patient, msg.sender, profileCid);
+    }
+
+    /**
+     * @dev Moves the record held by `patient` to `successor`: the successor becomes the patient
+     * (role and link), `patient` is retired and loses the role. Returns the record.
+     */
+    function _moveRecord(address patient, address successor) internal returns (address record) {
+        record = _requirePatient(patient);
+        if (hasRole(PATIENT_ROLE, successor)) revert AlreadyPatient(successor);
+        Link storage successorLink = _links[successor];
+        if (successorLink.retired) revert RetiredAccount(successor);
+        _links[patient].retired = true;
+        successorLink.record = record;
+        _holders[record] = successor;
+        _revokeRole(PATIENT_ROLE, patient);
+        _grantRole(PATIENT_ROLE, successor);
     }
 }

@@ -25,6 +25,8 @@ abstract contract ReportKeys is AccessGrants {
         bytes patientKey;
         /// The new report key wrapped for the issuing doctor's encryption key.
         bytes doctorKey;
+        /// The new report key wrapped for the records custodian's key; required when the hospital has one.
+        bytes custodianKey;
         /// Readers keeping access: each must hold a current grant.
         address[] readers;
         /// The new report key wrapped for each reader, in the same order.
@@ -33,7 +35,7 @@ abstract contract ReportKeys is AccessGrants {
 
     /// @notice EIP-712 type of a signed {rekeyReport}.
     bytes32 public constant REKEY_REPORT_TYPEHASH = keccak256(
-        "RekeyReport(address account,bytes32 reportId,bytes cid,bytes patientKey,bytes doctorKey,address[] readers,bytes[] readerKeys,uint256 nonce,uint256 deadline)"
+        "RekeyReport(address account,bytes32 reportId,bytes cid,bytes patientKey,bytes doctorKey,bytes custodianKey,address[] readers,bytes[] readerKeys,uint256 nonce,uint256 deadline)"
     );
     /// @notice `by` recorded version `version` of report `reportId`: ciphertext `cid`, keys for patient and doctor.
     event ReportRekeyed(
@@ -42,7 +44,8 @@ abstract contract ReportKeys is AccessGrants {
         uint32 version,
         bytes cid,
         bytes patientKey,
-        bytes doctorKey
+        bytes doctorKey,
+        bytes custodianKey
     );
     /**
      * @notice The key of version `reportVersion` of report `reportId`, wrapped for `reader`'s
@@ -60,6 +63,8 @@ abstract contract ReportKeys is AccessGrants {
     error NotReportParty(bytes32 reportId, address account);
     /// @notice `account` may not read report `reportId`.
     error NotReader(bytes32 reportId, address account);
+    /// @notice Report `reportId` is held for review: it is re-keyed only once released.
+    error ReportHeld(bytes32 reportId);
 
     /**
      * @notice Records a new version of report `rekey.reportId`. Caller: its patient, or its issuing
@@ -91,6 +96,7 @@ abstract contract ReportKeys is AccessGrants {
                 keccak256(rekey.cid),
                 keccak256(rekey.patientKey),
                 keccak256(rekey.doctorKey),
+                keccak256(rekey.custodianKey),
                 keccak256(abi.encodePacked(rekey.readers)),
                 _hashBytesArray(rekey.readerKeys),
                 _useNonce(account),
@@ -115,11 +121,15 @@ abstract contract ReportKeys is AccessGrants {
     function _rekey(address account, Rekey calldata rekey) private {
         bytes32 reportId = rekey.reportId;
         Care storage parties = _reportParties(reportId);
-        if (account != parties.patient && (account != parties.doctor || !hasRole(DOCTOR_ROLE, account))) {
+        if (
+            patientRecordOf(account) != parties.patient && (account != parties.doctor || !hasRole(DOCTOR_ROLE, account))
+        ) {
             revert NotReportParty(reportId, account);
         }
+        if (_releaseTime(reportId) != 0) revert ReportHeld(reportId);
         if (rekey.cid.length == 0) revert EmptyCid();
         if (rekey.patientKey.length == 0 || rekey.doctorKey.length == 0) revert MissingWrappedKey();
+        if (rekey.custodianKey.length == 0 && _recordsCustodian() != address(0)) revert MissingWrappedKey();
         uint256 count = rekey.readers.length;
         if (rekey.readerKeys.length != count) revert LengthMismatch();
         uint32 version = _nextReportVersion(reportId);
@@ -135,10 +145,19 @@ abstract contract ReportKeys is AccessGrants {
     }
 
     function _emitRekeyed(address account, uint32 version, Rekey calldata rekey) private {
-        emit ReportRekeyed(rekey.reportId, account, version, rekey.cid, rekey.patientKey, rekey.doctorKey);
+        emit ReportRekeyed(
+            rekey.reportId,
+            account,
+            version,
+            rekey.cid,
+            rekey.patientKey,
+            rekey.doctorKey,
+            rekey.custodianKey
+        );
     }
 
-    function _rewrap(address account, bytes32[] calldata reportIds, bytes[] calldata wrappedKeys) private {
+    /// @dev Publishes each report's current key re-wrapped for `account`'s current key; `account` must be allowed to read each.
+    function _rewrap(address account, bytes32[] calldata reportIds, bytes[] calldata wrappedKeys) internal {
         uint32 keyVersion = keyVersionOf(account);
         if (keyVersion == 0) revert NoEncryptionKey(account);
         uint256 count = reportIds.length;
@@ -153,13 +172,14 @@ abstract contract ReportKeys is AccessGrants {
         }
     }
 
+    /// @dev Emits {ReportKeyRewrapped}; the wrapped key must not be empty.
     function _emitRewrapped(
         bytes32 reportId,
         address reader,
         uint32 keyVersion,
         uint32 reportVersion,
         bytes calldata wrappedKey
-    ) private {
+    ) internal {
         if (wrappedKey.length == 0) revert MissingWrappedKey();
         emit ReportKeyRewrapped(reportId, reader, keyVersion, reportVersion, wrappedKey);
     }

@@ -37,6 +37,10 @@ abstract contract ReportRegistry is PatientRegistry {
         bytes patientKey;
         /// The report key wrapped for the doctor's encryption key.
         bytes doctorKey;
+        /// The report key wrapped for the records custodian's key; required when the hospital has one.
+        bytes custodianKey;
+        /// Held for review: the patient's copy waits for {ResultRelease-releaseReport}; `patientKey` must then be empty.
+        bool held;
     }
 
     /// @dev One storage slot: 160 + 32 + 40 + 24 bits.
@@ -61,6 +65,8 @@ abstract contract ReportRegistry is PatientRegistry {
         uint32 version;
         /// Whether the admin marked this claim fraudulent.
         bool fraudulent;
+        /// Held for review until released: the time of its automatic release (`type(uint40).max`: by its doctor only); 0 once released.
+        uint40 heldUntil;
     }
 
     /// @notice Outcome of {verify} for one claim.
@@ -81,6 +87,7 @@ abstract contract ReportRegistry is PatientRegistry {
     mapping(bytes32 reportId => bytes32) private _supersededBy;
     mapping(bytes32 reportId => uint32) private _versions;
     mapping(bytes32 reportId => bool) private _fraudulent;
+    mapping(bytes32 reportId => uint40) private _heldUntil;
 
     /// @notice `doctor` claimed, as report `reportId`, to have issued the file with these digests for `patient`.
     event ReportRegistered(
@@ -92,7 +99,9 @@ abstract contract ReportRegistry is PatientRegistry {
         bytes32 supersedes,
         bytes cid,
         bytes patientKey,
-        bytes doctorKey
+        bytes doctorKey,
+        bytes custodianKey,
+        uint40 heldUntil
     );
     /// @notice Report `reportId` was amended by report `by` of the same issuer.
     event ReportSuperseded(bytes32 indexed reportId, bytes32 indexed by);
@@ -115,6 +124,8 @@ abstract contract ReportRegistry is PatientRegistry {
     error NotReportIssuer(bytes32 reportId, address account);
     /// @notice Claim `reportId` is already marked fraudulent.
     error AlreadyFraudulent(bytes32 reportId);
+    /// @notice A report held for review carries no key for the patient until it is released.
+    error HeldReportPatientKey();
 
     /**
      * @notice Registers one report. Caller: an active doctor assigned to `input.patient`.
@@ -220,6 +231,16 @@ abstract contract ReportRegistry is PatientRegistry {
         return _versions[reportId];
     }
 
+    /// @dev When held report `reportId` is released automatically (`type(uint40).max`: by its doctor only); 0 if not held.
+    function _releaseTime(bytes32 reportId) internal view returns (uint40) {
+        return _heldUntil[reportId];
+    }
+
+    /// @dev Marks held report `reportId` released.
+    function _markReleased(bytes32 reportId) internal {
+        delete _heldUntil[reportId];
+    }
+
     /// @dev Increments and returns the key version of report `reportId`.
     function _nextReportVersion(bytes32 reportId) internal returns (uint32 version) {
         version = _versions[reportId] + 1;
@@ -231,7 +252,11 @@ abstract contract ReportRegistry is PatientRegistry {
         bytes20 sha1Digest = input.sha1Digest;
         if (sha256Digest == bytes32(0) || sha1Digest == bytes20(0)) revert InvalidDigest();
         if (input.cid.length == 0) revert EmptyCid();
-        if (input.patientKey.length == 0 || input.doctorKey.length == 0) revert MissingWrappedKey();
+        if (input.doctorKey.length == 0) revert MissingWrappedKey();
+        if (input.held) {
+            if (input.patientKey.length != 0) revert HeldReportPatientKey();
+        } else if (input.patientKey.length == 0) revert MissingWrappedKey();
+        if (input.custodianKey.length == 0 && _recordsCustodian() != address(0)) revert MissingWrappedKey();
         bytes32 reportId = reportIdOf(sha256Digest, msg.sender);
         Report storage report = _reports[reportId];
         if (report.careId != 0) revert ReportExists(reportId);
@@ -240,10 +265,16 @@ abstract contract ReportRegistry is PatientRegistry {
         bytes32 supersedes = input.supersedes;
         if (supersedes != bytes32(0)) _supersede(supersedes, reportId, patient);
         _storeReport(report, sha1Digest, careId, seq);
-        _emitRegistered(input, reportId);
+        uint40 heldUntil;
+        if (input.held) {
+            uint40 delay = _holdDelay();
+            heldUntil = delay == 0 ? type(uint40).max : SafeCast.toUint40(block.timestamp) + delay;
+            _heldUntil[reportId] = heldUntil;
+        }
+        _emitRegistered(input, reportId, heldUntil);
     }
 
-    function _emitRegistered(ReportInput calldata input, bytes32 reportId) private {
+    function _emitRegistered(ReportInput calldata input, bytes32 reportId, uint40 heldUntil) private {
         emit ReportRegistered(
             input.sha256Digest,
             input.patient,
@@ -253,7 +284,9 @@ abstract contract ReportRegistry is PatientRegistry {
             input.supersedes,
             input.cid,
             input.patientKey,
-            input.doctorKey
+            input.doctorKey,
+            input.custodianKey,
+            heldUntil
         );
     }
 
@@ -278,7 +311,7 @@ abstract contract ReportRegistry is PatientRegistry {
     function _supersede(bytes32 oldId, bytes32 newId, address patient) private {
         Care storage parties = _reportParties(oldId);
         if (parties.doctor != msg.sender) revert NotReportIssuer(oldId, msg.sender);
-        if (parties.patient != patient) revert PatientMismatch(oldId, patient);
+        if (parties.patient != _recordOf(patient)) revert PatientMismatch(oldId, patient);
         bytes32 by = _supersededBy[oldId];
         if (by != bytes32(0)) revert AlreadySuperseded(oldId, by);
         _supersededBy[oldId] = newId;
@@ -291,12 +324,13 @@ abstract contract ReportRegistry is PatientRegistry {
             ReportView(
                 reportId,
                 report.sha1Digest,
-                care.patient,
+                patientAccountOf(care.patient),
                 care.doctor,
                 report.registeredAt,
                 _supersededBy[reportId],
                 _versions[reportId],
-                _fraudulent[reportId]
+                _fraudulent[reportId],
+                _heldUntil[reportId]
             );
     }
 }

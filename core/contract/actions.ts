@@ -26,6 +26,8 @@ export interface RekeyInput {
   readonly cid: Hex;
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** The new key wrapped for the hospital's records custodian ("0x" if it has none). */
+  readonly custodianKey: Hex;
   /** Readers keeping access (each holds a current grant), and the new key wrapped for each. */
   readonly readers: readonly Address[];
   readonly readerKeys: readonly Hex[];

@@ -83,6 +83,8 @@ export const reportRowSchema = z.object({
   supersededBy: z.nullable(hash),
   fraudulent: z.boolean(),
   version: z.number(),
+  /** The contract's `heldUntil` (seconds; 2^40 - 1: only the doctor releases it), null when not held. */
+  heldUntil: z.optional(z.nullable(z.number())),
   registeredAt: z.number(),
   blockNumber,
   logIndex: z.number(),

@@ -38,6 +38,7 @@ export const rekeyReportTypes = {
     { name: "cid", type: "bytes" },
     { name: "patientKey", type: "bytes" },
     { name: "doctorKey", type: "bytes" },
+    { name: "custodianKey", type: "bytes" },
     { name: "readers", type: "address[]" },
     { name: "readerKeys", type: "bytes[]" },
     { name: "nonce", type: "uint256" },
@@ -79,6 +80,7 @@ export interface RekeyReportMessage extends Replay {
   readonly cid: Hex;
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  readonly custodianKey: Hex;
   readonly readers: readonly Address[];
   readonly readerKeys: readonly Hex[];
 }

@@ -3,6 +3,7 @@
  * of each claim (registration time, amendment, fraud mark, key version). A report's id is its
  * claim id ({@link claimIdOf}); its file is identified by `sha256`.
  */
+import { heldUntilOf } from "./held.ts";
 import type { Address, Hash, Hex, TransactionReceipt } from "viem";
 import { parseEventLogs, zeroHash } from "viem";
 import { medLedgerAbi } from "../contract/generated/medLedger.ts";
@@ -38,6 +39,11 @@ export interface ReportRecord {
   readonly fraudulent: boolean;
   /** Key version of the report: 0 as registered, + 1 per re-key. */
   readonly version: number;
+  /**
+   * Held for review: Unix seconds of its automatic release (`Infinity`: only its doctor releases
+   * it); null once released or never held. The patient's copy opens only after the release.
+   */
+  readonly heldUntil: number | null;
 }
 
 export interface ReportFilter {
@@ -57,7 +63,8 @@ function toRecord(log: RegisteredLog, stored: StoredReport): ReportRecord {
     reportId: log.args.reportId,
     sha256: log.args.sha256Digest,
     sha1: log.args.sha1Digest,
-    patient: log.args.patient,
+    // The patient's current account: after a lost wallet was recovered, the successor (core/patients/recovery.ts).
+    patient: stored.patient,
     doctor: log.args.doctor,
     cid: cidFromBytes(log.args.cid),
     supersedes: orNull(log.args.supersedes),
@@ -69,6 +76,7 @@ function toRecord(log: RegisteredLog, stored: StoredReport): ReportRecord {
     registeredAt: Number(stored.registeredAt),
     fraudulent: stored.fraudulent,
     version: Number(stored.version),
+    heldUntil: heldUntilOf(stored.heldUntil),
   };
 }
 

@@ -22,6 +22,7 @@ import type { ContentStore } from "../ipfs/types.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { readerKeyOf } from "./versions.ts";
+import { custodianKeyFor, recordsCustodianOf } from "../custody/custodian.ts";
 
 export type RekeyStep = "decrypting" | "encrypting" | "uploading" | "signing" | "unpinning" | "done";
 
@@ -97,10 +98,11 @@ export async function rekeyReport(
     );
   }
   const without = options.without ?? [];
-  const [patientPublic, doctorPublic, granted] = await Promise.all([
+  const [patientPublic, doctorPublic, granted, custodian] = await Promise.all([
     requirePublishedKey(ledger, record.patient, "patient"),
     requirePublishedKey(ledger, record.doctor, "doctor"),
     activeReaders(ledger, reportId),
+    recordsCustodianOf(ledger),
   ]);
   const readers = granted.filter((reader) => !without.some((gone) => same(gone, reader)));
   const readerPublic = await Promise.all(readers.map((reader) => requirePublishedKey(ledger, reader, "reader")));
@@ -117,6 +119,7 @@ export async function rekeyReport(
   const patientKey = wrap(patientPublic, record.patient);
   const doctorKey = wrap(doctorPublic, record.doctor);
   const readerKeys = readers.map((reader, i) => wrap(readerPublic[i]!, reader));
+  const custodianKey = custodianKeyFor(custodian, key, reportId);
   key.fill(0);
 
   progress("uploading");
@@ -124,7 +127,7 @@ export async function rekeyReport(
   await confirmPinned(store, cid, "re-encrypted report");
 
   progress("signing");
-  const rekey: RekeyInput = { reportId, cid: cidToHex(cid), patientKey, doctorKey, readers, readerKeys };
+  const rekey: RekeyInput = { reportId, cid: cidToHex(cid), patientKey, doctorKey, custodianKey, readers, readerKeys };
   const { hash } = await send({ kind: "rekey", rekey });
 
   progress("unpinning");

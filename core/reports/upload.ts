@@ -29,6 +29,7 @@ import { requirePublishedKey } from "../identity/encryptionKey.ts";
 import { cidToHex } from "../ipfs/cid.ts";
 import type { ContentStore } from "../ipfs/types.ts";
 import { claimIdOf } from "./claimId.ts";
+import { custodianKeyFor, recordsCustodianOf } from "../custody/custodian.ts";
 import { ensureStored } from "./stored.ts";
 import { getReportRecord, recordFromReceipt, type ReportRecord } from "./records.ts";
 import { checkFileSize, DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
@@ -49,8 +50,13 @@ export interface PreparedReport {
   readonly doctor: Address;
   readonly supersedes: Hex | null;
   readonly cid: string;
+  /** The report key wrapped for the patient; "0x" for a report held for review (released later). */
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** The report key wrapped for the hospital's records custodian; "0x" if the hospital has none (or a record prepared before it had one). */
+  readonly custodianKey?: Hex;
+  /** Held for review: the patient's copy is released later (core/reports/release.ts). */
+  readonly held?: boolean;
   /** Size of the issued file. */
   readonly size: number;
   /** The report serial embedded in the issued file (shown to the doctor and the patient). */
@@ -75,6 +81,8 @@ export interface ReportUploadInput {
   readonly metadata?: ReportMetadata;
   /** The report this one amends. */
   readonly supersedes?: Hex | null;
+  /** Hold the result for review: the patient sees that it exists and when it will be released, and reads it once released. */
+  readonly held?: boolean;
 }
 
 export interface UploadOptions {
@@ -111,10 +119,12 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
       "Ask the reception to assign this patient to you first.",
     );
   }
-  const [patientPublicKey, doctorPublicKey] = await Promise.all([
+  const [patientPublicKey, doctorPublicKey, custodian] = await Promise.all([
     requirePublishedKey(ledger, input.patient, "patient"),
     requirePublishedKey(ledger, doctor, "doctor (you)"),
+    recordsCustodianOf(ledger),
   ]);
+  const held = input.held === true;
   const supersedes = input.supersedes ?? null;
   if (supersedes) await checkAmendable(ledger, supersedes, input.patient, doctor);
 
@@ -142,8 +152,10 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
       )
     : undefined;
   const ciphertext = await encryptReport(file, key, reportId, document);
-  const patientKey = bytesToHex(wrapKey(key, patientPublicKey, { reportId, reader: input.patient }));
+  // A held result is wrapped for the patient only at its release: until then nothing on chain opens it for them.
+  const patientKey: Hex = held ? "0x" : bytesToHex(wrapKey(key, patientPublicKey, { reportId, reader: input.patient }));
   const doctorKey = bytesToHex(wrapKey(key, doctorPublicKey, { reportId, reader: doctor }));
+  const custodianKey = custodianKeyFor(custodian, key, reportId);
   key.fill(0);
 
   progress({ step: "uploading" });
@@ -158,6 +170,8 @@ export async function prepareReport(ledger: LedgerWriter, store: ContentStore, i
     cid,
     patientKey,
     doctorKey,
+    custodianKey,
+    held,
     size: file.byteLength,
     serial: issued.serial,
     sourceSha256,
@@ -331,6 +345,8 @@ function toInput(prepared: PreparedReport) {
     cid: cidToHex(prepared.cid),
     patientKey: prepared.patientKey,
     doctorKey: prepared.doctorKey,
+    custodianKey: prepared.custodianKey ?? "0x",
+    held: prepared.held === true,
   } as const;
 }
 

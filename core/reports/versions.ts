@@ -165,6 +165,8 @@ export async function currentKeysFor(ledger: LedgerReader, reader: Address, repo
     const { at: versionAt, ...version } = current;
     let best: { wrappedKey: Hex; at: LogPosition; keyVersion?: number } | undefined;
     const consider = (wrappedKey: Hex, at: LogPosition, keyVersion?: number) => {
+      // "0x": the patient's key of a result held for review, published at its release.
+      if (wrappedKey === "0x") return;
       if (!best || before(best.at, at)) best = { wrappedKey, at, keyVersion };
     };
     if (relation === "patient") consider(current.patientKey, versionAt);

@@ -31,11 +31,17 @@ type Call = (ledger: MedLedger, cast: Cast) => Promise<unknown>;
 /** Reports r0 and r1 of pat1 by doc1 (registered by the pause fixture). */
 const r0Id = (c: Cast): string => reportIdOf(reportInput("r0", c.pat1.address).sha256Digest, c.doc1.address);
 const r1Id = (c: Cast): string => reportIdOf(reportInput("r1", c.pat1.address).sha256Digest, c.doc1.address);
+/** A report input carrying a key wrapped for the records custodian. */
+const custodied = <T extends { custodianKey: string }>(input: T): T => ({ ...input, custodianKey: wrappedKeyOf("custodian") });
+const custodianOf = (c: Cast) => c.all[17]!;
+const guardianOf = (c: Cast): string => c.all[15]!.address;
+const heldId = (c: Cast): string => reportIdOf(reportInput("held", c.pat1.address).sha256Digest, c.doc1.address);
 const rekeyOf = (reportId: string) => ({
   reportId,
   cid: cidOf(`rekeyed ${reportId}`),
   patientKey: wrappedKeyOf("rekey p"),
   doctorKey: wrappedKeyOf("rekey d"),
+  custodianKey: wrappedKeyOf("rekey c"),
   readers: [] as string[],
   readerKeys: [] as string[],
 });
@@ -65,6 +71,14 @@ const GATED: readonly { name: string; role: keyof typeof ROLES; call: Call }[] =
   { name: "registerReport", role: "doctor", call: (l, c) => l.registerReport(reportInput("gated", c.pat1.address)) },
   { name: "registerReports", role: "doctor", call: (l, c) => l.registerReports([reportInput("gated", c.pat1.address)]) },
   { name: "revokeAllAccess", role: "patient", call: (l, c) => l.revokeAllAccess(c.doc2.address) },
+  { name: "setRecordsCustodian", role: "admin", call: (l, c) => l.setRecordsCustodian(c.stranger.address) },
+  { name: "setCarePolicy", role: "admin", call: (l) => l.setCarePolicy(3600, 0) },
+  {
+    name: "recoverPatient",
+    role: "receptionist",
+    call: (l, c) => l.recoverPatient(c.pat2.address, c.pat4.address, cidOf("p4"), keyOf("p4"), FAR, "0x"),
+  },
+  { name: "breakGlass", role: "doctor", call: (l, c) => l.breakGlass(c.pat2.address, 1) },
 ];
 
 /** One holder of each role, and the stranger holding none. */
@@ -262,8 +276,8 @@ describe("MedLedger: roles and administration", () => {
       { name: "updatePatientProfile", call: (l, c) => as(l, c.rec1).updatePatientProfile(c.pat1.address, cidOf("new")) },
       { name: "assignDoctor", call: (l, c) => as(l, c.rec1).assignDoctor(c.pat2.address, c.doc3.address) },
       { name: "unassignDoctor", call: (l, c) => as(l, c.rec1).unassignDoctor(c.pat2.address, c.doc1.address) },
-      { name: "registerReport", call: (l, c) => as(l, c.doc1).registerReport(reportInput("paused", c.pat1.address)) },
-      { name: "registerReports", call: (l, c) => as(l, c.doc1).registerReports([reportInput("paused-batch", c.pat1.address)]) },
+      { name: "registerReport", call: (l, c) => as(l, c.doc1).registerReport(custodied(reportInput("paused", c.pat1.address))) },
+      { name: "registerReports", call: (l, c) => as(l, c.doc1).registerReports([custodied(reportInput("paused-batch", c.pat1.address))]) },
       { name: "markClaimFraudulent", call: (l, c) => as(l, c.admin).markClaimFraudulent(r0Id(c), "test") },
       { name: "grantAccess", call: (l, c) => as(l, c.pat1).grantAccess(r0Id(c), c.doc3.address, wrappedKeyOf("g")) },
       {
@@ -301,6 +315,36 @@ describe("MedLedger: roles and administration", () => {
         },
       },
       { name: "rewrapKeys", call: (l, c) => as(l, c.pat1).rewrapKeys([r0Id(c)], [wrappedKeyOf("rewrap")]) },
+      { name: "setCarePolicy", call: (l, c) => as(l, c.admin).setCarePolicy(3600, 0) },
+      {
+        name: "recoverPatient",
+        call: async (l, c) =>
+          as(l, c.rec1).recoverPatient(
+            c.pat2.address,
+            c.pat4.address,
+            cidOf("p4"),
+            keyOf("p4"),
+            FAR,
+            await signKey(c.pat4, await l.getAddress(), keyOf("p4"), 0n),
+          ),
+      },
+      { name: "appointGuardian", call: (l, c) => as(l, c.pat1).appointGuardian(c.pat1.address, c.stranger.address, 0) },
+      { name: "endGuardianship", call: (l, c) => as(l, c.pat1).endGuardianship(c.pat1.address, guardianOf(c)) },
+      {
+        name: "grantAccessAsGuardian",
+        call: (l, c) =>
+          as(l, c.all[16]!).grantAccessAsGuardian(c.pat1.address, {
+            reader: c.rec2.address,
+            reportIds: [r1Id(c)],
+            wrappedKeys: [wrappedKeyOf("gg")],
+            expiresAt: 0,
+          }),
+      },
+      { name: "revokeAccessAsGuardian", call: (l, c) => as(l, c.all[16]!).revokeAccessAsGuardian(c.pat1.address, ZERO32, c.pat3.address) },
+      { name: "breakGlass", call: (l, c) => as(l, c.doc3).breakGlass(c.pat1.address, 2) },
+      { name: "releaseReport", call: (l, c) => as(l, c.doc1).releaseReport(heldId(c), wrappedKeyOf("release")) },
+      { name: "custodianRewrap", call: (l, c) => as(l, custodianOf(c)).custodianRewrap(c.doc3.address, [r0Id(c)], [wrappedKeyOf("cr")]) },
+      { name: "setRecordsCustodian", call: (l, c) => as(l, c.admin).setRecordsCustodian(custodianOf(c).address) },
     ];
 
     async function pausable(): Promise<{ ledger: MedLedger; cast: Cast }> {
@@ -310,6 +354,11 @@ describe("MedLedger: roles and administration", () => {
       await as(ledger, cast.doc1).registerReports([reportInput("r0", cast.pat1.address), reportInput("r1", cast.pat1.address)]);
       await as(ledger, cast.pat1).grantAccess(r0Id(cast), cast.doc2.address, wrappedKeyOf("g2"));
       await as(ledger, cast.admin).deactivateStaff(cast.doc2.address);
+      // A records custodian; guardians all[15] (to be ended) and all[16] of pat1; a held report of pat1.
+      await as(ledger, cast.admin).setRecordsCustodian(custodianOf(cast).address);
+      await as(ledger, cast.pat1).appointGuardian(cast.pat1.address, guardianOf(cast), 0);
+      await as(ledger, cast.pat1).appointGuardian(cast.pat1.address, cast.all[16]!.address, 0);
+      await as(ledger, cast.doc1).registerReport({ ...custodied(reportInput("held", cast.pat1.address)), patientKey: "0x", held: true });
       return { ledger, cast };
     }
 

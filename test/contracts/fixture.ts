@@ -157,6 +157,7 @@ export const TYPES = {
     { name: "cid", type: "bytes" },
     { name: "patientKey", type: "bytes" },
     { name: "doctorKey", type: "bytes" },
+    { name: "custodianKey", type: "bytes" },
     { name: "readers", type: "address[]" },
     { name: "readerKeys", type: "bytes[]" },
     { name: "nonce", type: "uint256" },
@@ -243,6 +244,8 @@ export interface ReportInput {
   cid: string;
   patientKey: string;
   doctorKey: string;
+  custodianKey: string;
+  held: boolean;
 }
 
 /** A valid report input for `patient` whose digests derive from `seed` (`supersedes`: a claim id). */
@@ -256,6 +259,8 @@ export function reportInput(seed: string, patient: string, supersedes: string = 
     cid: cidOf(`file:${seed}`),
     patientKey: wrappedKeyOf(`p:${seed}`),
     doctorKey: wrappedKeyOf(`d:${seed}`),
+    custodianKey: "0x",
+    held: false,
   };
 }
 

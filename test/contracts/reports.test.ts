@@ -33,7 +33,19 @@ describe("MedLedger: reports", () => {
       const tx = await as(ledger, cast.doc1).registerReport(input);
       await expect(tx)
         .to.emit(ledger, "ReportRegistered")
-        .withArgs(input.sha256Digest, cast.pat1.address, cast.doc1.address, id, input.sha1Digest, ZERO32, input.cid, input.patientKey, input.doctorKey);
+        .withArgs(
+          input.sha256Digest,
+          cast.pat1.address,
+          cast.doc1.address,
+          id,
+          input.sha1Digest,
+          ZERO32,
+          input.cid,
+          input.patientKey,
+          input.doctorKey,
+          "0x",
+          0,
+        );
       await expect(tx).to.not.emit(ledger, "ReportSuperseded");
       const block = await ethers.provider.getBlock(tx.blockNumber!);
       const report = await ledger.getReport(id);
@@ -126,7 +138,7 @@ describe("MedLedger: reports", () => {
         const id = reportIdOf(input.sha256Digest, cast.doc1.address);
         await expect(tx)
           .to.emit(ledger, "ReportRegistered")
-          .withArgs(input.sha256Digest, input.patient, cast.doc1.address, id, input.sha1Digest, ZERO32, input.cid, input.patientKey, input.doctorKey);
+          .withArgs(input.sha256Digest, input.patient, cast.doc1.address, id, input.sha1Digest, ZERO32, input.cid, input.patientKey, input.doctorKey, "0x", 0);
         expect((await ledger.getReport(id)).patient).to.equal(input.patient);
       }
     });
@@ -186,6 +198,8 @@ describe("MedLedger: reports", () => {
           amendment.cid,
           amendment.patientKey,
           amendment.doctorKey,
+          "0x",
+          0,
         );
       expect((await ledger.getReport(originalId)).supersededBy).to.equal(amendmentId);
       expect((await ledger.getReport(amendmentId)).supersededBy).to.equal(ZERO32);
@@ -316,6 +330,8 @@ describe("MedLedger: reports", () => {
             cid: seen.cid,
             patientKey: seen.patientKey,
             doctorKey: seen.doctorKey,
+            custodianKey: seen.custodianKey,
+            held: false,
           },
           cast,
         );

@@ -326,6 +326,7 @@ describe("MedLedger: sharing", () => {
       cid: cidOf(`re-encrypted ${tag}`),
       patientKey: wrappedKeyOf(`patient ${tag}`),
       doctorKey: wrappedKeyOf(`doctor ${tag}`),
+      custodianKey: "0x",
       readers,
       readerKeys: readers.map((r) => wrappedKeyOf(`${r} ${tag}`)),
     });
@@ -340,7 +341,7 @@ describe("MedLedger: sharing", () => {
         .withArgs(id, cast.stranger.address);
       const r = rekeyOf(id, [cast.doc3.address]);
       const tx = await patient.rekeyReport(r);
-      await expect(tx).to.emit(ledger, "ReportRekeyed").withArgs(id, cast.pat1.address, 1, r.cid, r.patientKey, r.doctorKey);
+      await expect(tx).to.emit(ledger, "ReportRekeyed").withArgs(id, cast.pat1.address, 1, r.cid, r.patientKey, r.doctorKey, "0x");
       await expect(tx).to.emit(ledger, "ReportKeyRewrapped").withArgs(id, cast.doc3.address, 1, 1, r.readerKeys[0]);
       const receipt = await tx.wait();
       const readers = receipt!.logs
@@ -357,7 +358,7 @@ describe("MedLedger: sharing", () => {
       const id = ids[0]!;
       await expect(as(ledger, cast.doc1).rekeyReport(rekeyOf(id, [], "by doctor")))
         .to.emit(ledger, "ReportRekeyed")
-        .withArgs(id, cast.doc1.address, 1, cidOf("re-encrypted by doctor"), wrappedKeyOf("patient by doctor"), wrappedKeyOf("doctor by doctor"));
+        .withArgs(id, cast.doc1.address, 1, cidOf("re-encrypted by doctor"), wrappedKeyOf("patient by doctor"), wrappedKeyOf("doctor by doctor"), "0x");
       for (const other of [cast.doc2, cast.doc3, cast.pat2, cast.rec1, cast.admin, cast.stranger]) {
         await expect(as(ledger, other).rekeyReport(rekeyOf(id, [])))
           .to.be.revertedWithCustomError(ledger, "NotReportParty")
@@ -379,7 +380,7 @@ describe("MedLedger: sharing", () => {
         .withArgs(unknown);
       await expect(patient.rekeyReport(rekeyOf(id, [], "v2")))
         .to.emit(ledger, "ReportRekeyed")
-        .withArgs(id, cast.pat1.address, 2, cidOf("re-encrypted v2"), wrappedKeyOf("patient v2"), wrappedKeyOf("doctor v2"));
+        .withArgs(id, cast.pat1.address, 2, cidOf("re-encrypted v2"), wrappedKeyOf("patient v2"), wrappedKeyOf("doctor v2"), "0x");
     });
 
     it("relayed: the patient signs the re-key, anyone submits; a wrong signer is refused", async () => {
@@ -394,7 +395,7 @@ describe("MedLedger: sharing", () => {
       const s = await signAction(ledger, cast.pat1, "RekeyReport", { account: cast.pat1.address, ...r });
       await expect(relayer.rekeyReportBySig(cast.pat1.address, r, s.deadline, s.signature))
         .to.emit(ledger, "ReportRekeyed")
-        .withArgs(id, cast.pat1.address, 1, r.cid, r.patientKey, r.doctorKey);
+        .withArgs(id, cast.pat1.address, 1, r.cid, r.patientKey, r.doctorKey, "0x");
     });
   });
 
@@ -407,6 +408,7 @@ describe("MedLedger: sharing", () => {
         cid: cidOf("v1"),
         patientKey: wrappedKeyOf("p v1"),
         doctorKey: wrappedKeyOf("d v1"),
+        custodianKey: "0x",
         readers: [cast.doc3.address],
         readerKeys: [wrappedKeyOf("doc3 v1")],
       });

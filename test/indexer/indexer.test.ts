@@ -18,6 +18,7 @@ import { isMedLedgerError } from "#core/errors.ts";
 import { checkIndexedGrant, checkIndexedGrants, checkIndexedPatient, checkIndexedPatients, checkIndexedReport } from "#core/indexer/check.ts";
 import { allPages, createIndexerClient, type IndexerClient } from "#core/indexer/client.ts";
 import { checkedStaff } from "#core/indexer/staff.ts";
+import { listedRecord } from "#core/indexer/listed.ts";
 import { MAX_PAGE_SIZE } from "#core/indexer/wire.ts";
 import { listStaff } from "#core/staff/staff.ts";
 import { listPatients, patientsOfDoctor } from "#core/patients/patients.ts";
@@ -127,7 +128,7 @@ for (const backend of BACKENDS) {
       const patient = findDemoPerson("patient1")!.address;
       const fromChain = await listReports(ledger, { patient });
       expect(fromChain.length).to.be.greaterThan(1);
-      const listed = await allPages((cursor) => client.reports({ patient, limit: 1, cursor }));
+      const listed = (await allPages((cursor) => client.reports({ patient, limit: 1, cursor }))).map(listedRecord);
       expect(listed.map((r) => r.reportId)).to.deep.equal(fromChain.map((r) => r.reportId));
       for (const row of listed) {
         const check = await checkIndexedReport(ledger, row);
@@ -160,7 +161,7 @@ for (const backend of BACKENDS) {
       // A report shared with a reader checks out with its grant; claimed shared with anyone else, it does not.
       const grant = grants.items[0]!;
       const shared = await client.sharedWith({ reader: grant.reader });
-      const row = shared.items.find((r) => r.reportId === grant.reportId)!;
+      const row = listedRecord(shared.items.find((r) => r.reportId === grant.reportId)!);
       expect((await checkIndexedReport(ledger, row, grant.reader)).ok).to.equal(true);
       const notShared = await checkIndexedReport(ledger, row, findDemoPerson("stranger")!.address);
       expect(notShared.ok ? [] : notShared.differences).to.deep.equal(["access"]);

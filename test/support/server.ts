@@ -202,6 +202,8 @@ export async function clinic(): Promise<Clinic> {
       cid: bytesToHex(randomBytes(36)),
       patientKey: bytesToHex(randomBytes(80)),
       doctorKey: bytesToHex(randomBytes(80)),
+      custodianKey: "0x",
+      held: false,
     },
   ]);
   return { ledger, reportId };

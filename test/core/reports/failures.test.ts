@@ -117,6 +117,8 @@ describe("Core failure handling", function () {
         cid: cidToHex(cid),
         patientKey: bytesToHex(wrapKey(key, patientKey, { reportId, reader: patient })),
         doctorKey: bytesToHex(wrapKey(key, doctorKey, { reportId, reader: doctor })),
+        custodianKey: "0x",
+        held: false,
       },
     ]);
     await expectCode(readReport(ledger.reader(), ipfs.store, reportId, identities.get("patient1")!), "DIGEST_MISMATCH");
