@@ -4,6 +4,7 @@
  * claim id ({@link claimIdOf}); its file is identified by `sha256`.
  */
 import { heldUntilOf } from "./held.ts";
+import { zeroAddress } from "viem";
 import type { Address, Hash, Hex, TransactionReceipt } from "viem";
 import { parseEventLogs, zeroHash } from "viem";
 import { medLedgerAbi } from "../contract/generated/medLedger.ts";
@@ -30,6 +31,8 @@ export interface ReportRecord {
   /** The report key wrapped for the patient and for the doctor. */
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** The report key wrapped for the hospital's records custodian ("0x": none; absent in an indexer's list row). */
+  readonly custodianKey?: Hex;
   /** Block of the registration event (for ordering; times come from `registeredAt`). */
   readonly blockNumber: bigint;
   readonly transactionHash: Hash;
@@ -71,6 +74,7 @@ function toRecord(log: RegisteredLog, stored: StoredReport): ReportRecord {
     supersededBy: orNull(stored.supersededBy),
     patientKey: log.args.patientKey,
     doctorKey: log.args.doctorKey,
+    custodianKey: log.args.custodianKey,
     blockNumber: log.blockNumber,
     transactionHash: log.transactionHash,
     registeredAt: Number(stored.registeredAt),
@@ -94,13 +98,31 @@ export async function getStoredReport(ledger: LedgerReader, reportId: Hex): Prom
   }
 }
 
-/** Reports of a patient and/or a doctor (all reports with no filter), newest first. */
+/**
+ * Reports of a patient and/or a doctor (all reports with no filter), newest first. A patient's
+ * are those of their record: after a lost wallet was recovered, also the reports registered for
+ * the accounts the record had before ({@link patientAccountsOf}).
+ */
 export async function listReports(ledger: LedgerReader, filter: ReportFilter = {}): Promise<ReportRecord[]> {
-  const args: Record<string, Address> = {};
-  if (filter.patient) args.patient = filter.patient;
+  const args: { patient?: Address | Address[]; doctor?: Address } = {};
+  if (filter.patient) {
+    const accounts = await patientAccountsOf(ledger, filter.patient);
+    args.patient = accounts.length === 1 ? accounts[0] : accounts;
+  }
   if (filter.doctor) args.doctor = filter.doctor;
   const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
   return recordsOf(ledger, logs);
+}
+
+/**
+ * Every account that held the patient record `account` holds now, oldest first (the account it
+ * was registered with, then each successor); just `account` when it holds no record.
+ */
+export async function patientAccountsOf(ledger: LedgerReader, account: Address): Promise<Address[]> {
+  const record = await readLedger(ledger, "patientRecordOf", [account]);
+  if (record === zeroAddress) return [account];
+  const moves = await getLedgerEvents(ledger, { eventName: "PatientRecovered", args: { record } });
+  return [record, ...moves.map((log) => log.args.successor)];
 }
 
 /** Every claim on the file with SHA-256 `sha256` (by the indexed topic), oldest first. */

@@ -26,6 +26,8 @@ export interface RegisteredEncryption {
   readonly cid: string;
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** The key wrapped for the hospital's records custodian ("0x" or absent: none). */
+  readonly custodianKey?: Hex;
   /** Block of the registration. */
   readonly blockNumber: bigint;
 }
@@ -40,6 +42,8 @@ export interface ReportVersion {
   /** The current report key wrapped for the patient and for the issuing doctor. */
   readonly patientKey: Hex;
   readonly doctorKey: Hex;
+  /** The current report key wrapped for the records custodian ("0x": none). */
+  readonly custodianKey: Hex;
 }
 
 /** How a reader came by a wrapped key. */
@@ -84,8 +88,9 @@ function newestRekeys(logs: readonly LedgerLog<"ReportRekeyed">[]): Map<Hex, Led
 function versionEntry(registered: RegisteredEncryption, rekey: LedgerLog<"ReportRekeyed"> | undefined): VersionEntry {
   if (!rekey) {
     const { reportId, cid, patientKey, doctorKey } = registered;
+    const custodianKey = registered.custodianKey ?? "0x";
     // The start of the registration's block: a grant cannot come before the registration, and the keys were wrapped before it was sent.
-    return { reportId, version: 0, cid, patientKey, doctorKey, at: { blockNumber: registered.blockNumber, logIndex: -1 } };
+    return { reportId, version: 0, cid, patientKey, doctorKey, custodianKey, at: { blockNumber: registered.blockNumber, logIndex: -1 } };
   }
   return {
     reportId: registered.reportId,
@@ -93,6 +98,7 @@ function versionEntry(registered: RegisteredEncryption, rekey: LedgerLog<"Report
     cid: cidFromBytes(rekey.args.cid),
     patientKey: rekey.args.patientKey,
     doctorKey: rekey.args.doctorKey,
+    custodianKey: rekey.args.custodianKey,
     at: rekey,
   };
 }
