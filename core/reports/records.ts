@@ -4,9 +4,8 @@
  * claim id ({@link claimIdOf}); its file is identified by `sha256`.
  */
 import { heldUntilOf } from "./held.ts";
-import { zeroAddress } from "viem";
+import { zeroAddress, parseEventLogs, zeroHash } from "viem";
 import type { Address, Hash, Hex, TransactionReceipt } from "viem";
-import { parseEventLogs, zeroHash } from "viem";
 import { medLedgerAbi } from "../contract/generated/medLedger.ts";
 import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents, type LedgerLog } from "../contract/events.ts";
