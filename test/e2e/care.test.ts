@@ -13,7 +13,7 @@ import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { confirmAction, demoPerson, downloadBytes, technicalWordsShown, unlockKey, openReport, reportViewer } from "#harness/browser/flows.ts";
+import { confirmAction, demoPerson, downloadBytes, technicalWordsShown, unlockKey, openReport, reportViewer, waitForToast } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Seeded profile details (local-stack/seed/seed.ts). */
@@ -120,8 +120,9 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     // The receptionist retries the re-seal alone: one transaction, not the assignment again.
     const sentBefore = wallet.calls.filter((m) => m === "eth_sendTransaction").length;
     await row.getByRole("button", { name: "Retry re-sealing the profile" }).click();
-    await row.getByTestId("reseal-done").waitFor();
-    expect(await row.getByTestId("reseal-done").textContent()).to.contain(`${doctor2.displayName} can read it`);
+    // The retry is a transaction of its own: announced by its toast.
+    await waitForToast(page, "success", `Profile re-sealed: ${doctor2.displayName} can read it.`, 120_000);
+    await row.getByTestId("reseal-failed").waitFor({ state: "detached" });
     expect(wallet.calls.filter((m) => m === "eth_sendTransaction").length - sentBefore, "only the re-seal is sent again").to.equal(1);
     await screenshot(page, "care-reception-resealed");
   });
@@ -172,11 +173,13 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     });
     wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Encrypt, store and register the amendment" }).click();
-    await form.locator(".alert-error").getByText("You rejected the request in your wallet").waitFor();
+    const rejected = await waitForToast(page, "error", "The amendment was not registered", 120_000);
+    expect(await rejected.textContent()).to.contain("You rejected the request in your wallet");
     await form.getByText("The encrypted file is already stored; retrying only records it").waitFor();
     expect(await technicalWordsShown(page), "the retry notice names no CID").to.deep.equal([]);
     await form.getByRole("button", { name: "Retry registration" }).click();
-    await form.getByText("Amendment registered").waitFor({ timeout: 120_000 });
+    await waitForToast(page, "success", `Amendment registered for ${patient2.displayName}`, 120_000);
+    await form.getByTestId("upload-done").getByTestId("verify-link").waitFor();
     expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);
     issuedCorrected = await downloadBytes(page, form.getByTestId("download-issued"));
 

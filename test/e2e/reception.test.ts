@@ -120,9 +120,13 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     await form.getByLabel("Assign a doctor").selectOption({ label: `${doctor1.displayName} (${doctor1.department})` });
     await screenshot(reception.page, "reception-short-code-typed");
     await form.getByRole("button", { name: "Register patient" }).click();
-    const done = form.getByTestId("register-done");
-    await done.waitFor({ timeout: 120_000 });
-    expect(await done.textContent()).to.equal(`Registered ${NAME} (${short4(stranger.address)}) as a patient and assigned them to ${doctor1.displayName}.`);
+    // Announced once, by the transaction's toast.
+    await waitForToast(
+      reception.page,
+      "success",
+      `Registered ${NAME} (${short4(stranger.address)}) as a patient and assigned them to ${doctor1.displayName}.`,
+      120_000,
+    );
     await strangerRow(reception.page).getByText(NAME).first().waitFor();
     await screenshot(reception.page, "reception-registered-by-short-code");
   });
@@ -169,9 +173,7 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     await form.getByLabel("Date of birth").fill("1984-07-24");
     await form.getByLabel("Email").fill("ana@example.org");
     await form.getByRole("button", { name: "Save profile" }).click();
-    const saved = row.getByTestId("profile-saved");
-    await saved.waitFor({ timeout: 120_000 });
-    expect(await saved.textContent()).to.equal(`Saved the profile of ${NAME}.`);
+    await waitForToast(reception.page, "success", `Saved the profile of ${NAME}.`, 120_000);
     // Opened again from the new sealed profile.
     await row.getByRole("button", { name: "Edit profile" }).click();
     const reopened = row.getByRole("form", { name: `Edit the profile of ${NAME}` }).getByLabel("Date of birth");
