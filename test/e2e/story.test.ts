@@ -104,9 +104,9 @@ describe("web app: the full story (browser)", function () {
     expect(await done.textContent()).to.contain("Confirmed by the network.");
     const row = reception.page.getByTestId("patients-table").locator(`tr[data-patient="${patient.address}"]`);
     await row.getByText(doctor.displayName).first().waitFor();
-    // The reception reads the name from the sealed profile (decrypted in the browser).
-    await row.getByText(patient.displayName).first().waitFor();
-    expect(await row.textContent()).not.to.contain("profile not sealed for you");
+    // The reception reads the name from the sealed profile (decrypted in the browser), once it has
+    // opened it (the row is there as soon as the list is read again, the profile opens after).
+    await row.filter({ hasNotText: "profile not sealed for you" }).getByText(patient.displayName).first().waitFor();
     await screenshot(reception.page, "reception-registered");
   });
 
@@ -153,6 +153,10 @@ describe("web app: the full story (browser)", function () {
       await review.getByRole("button", { name: "Retry registration" }).click();
       const pending = await waitForToast(d.page, "loading", `Registering “Cardiology consultation” for ${patient.displayName}…`);
       expect(await pending.textContent()).to.contain("Confirm in your wallet if it asks");
+      // Pictured once the toast has slid in (its transition over).
+      await d.page.waitForFunction(() =>
+        document.getAnimations().every((animation) => animation.playState !== "running" || animation.effect?.getTiming().iterations === Infinity),
+      );
       await screenshot(d.page, "doctor-upload-toast-pending");
     } finally {
       release();
