@@ -47,6 +47,9 @@ import type { StaffProfile } from "../staff/staff.ts";
 import { verificationUrl } from "../verify/link.ts";
 import { accountIdentifier, contractUri, exportId, fullUrlOf, transactionIdentifier, type ExportedThing } from "./identifiers.ts";
 
+/** The title of a report registered before metadata (it has none). */
+const UNTITLED = "Medical report";
+
 /** The hospital's name when the site names none. */
 export const DEFAULT_ORGANIZATION_NAME = "MedLedger hospital";
 
@@ -196,7 +199,7 @@ export function buildFhirBundle(input: BundleInput): Bundle {
     const file = { contentType: contentTypeOf(report.file), sha1: record.sha1, size: report.file.byteLength };
     // The report's own DocumentReference (core/reports/metadata.ts), completed with who, where and the file itself.
     const described = documentReferenceOf(
-      { title: summary?.title ?? kind.label, kind: kind.id, dateOfService: summary?.dateOfService ?? "", ...(summary?.note ? { note: summary.note } : {}) },
+      { title: summary?.title ?? UNTITLED, kind: kind.id, dateOfService: summary?.dateOfService ?? "", ...(summary?.note ? { note: summary.note } : {}) },
       file,
     );
     const { context, content, ...rest } = described;
@@ -220,7 +223,7 @@ export function buildFhirBundle(input: BundleInput): Bundle {
                 attachment: {
                   contentType: "text/html",
                   url: verificationUrl(input.verificationOrigin, record),
-                  title: `Verification page of "${attachment.title ?? kind.label}": shows whether this report is genuine`,
+                  title: `Verification page of "${attachment.title ?? UNTITLED}": shows whether this report is genuine`,
                 },
               },
             ]

@@ -238,7 +238,6 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     expect(await card.getByTestId("export-done").textContent())
       .to.contain(download.suggestedFilename())
       .and.contain(`${listed.length} reports`);
-    await card.scrollIntoViewIfNeeded();
     await screenshot(page, "patient-export-records");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
     for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);

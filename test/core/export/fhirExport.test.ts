@@ -11,6 +11,7 @@ import type {
   Bundle,
   DocumentReference,
   OperationOutcomeIssue,
+  Organization,
   Patient,
   Practitioner,
   PractitionerRole,
@@ -19,8 +20,10 @@ import type {
   Resource,
 } from "@medplum/fhirtypes";
 import { expect } from "chai";
-import type { Address, Hex } from "viem";
+import { keccak256, toHex, type Address, type Hex } from "viem";
 import { writeLedger } from "#core/contract/calls.ts";
+import { digestFile } from "#core/crypto/digests.ts";
+import { buildFhirBundle, DEFAULT_ORGANIZATION_NAME } from "#core/export/fhirBundle.ts";
 import { exportRecords, type ExportProgress } from "#core/export/exportRecords.ts";
 import { ensureKeyPublished, unlockIdentity, type EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import { assignDoctor } from "#core/patients/patients.ts";
@@ -243,6 +246,46 @@ describe("FHIR R4 export of a patient's records", function () {
     // Reproducible: the same records give the same Bundle.
     const again = await exportRecords(ledger.reader(), ipfs.store, id("patient1"), patient, { verificationOrigin: ORIGIN, exportedAt: AT });
     expect(again.bundle).to.deep.equal(bundle);
+  });
+
+  it("from plain data: a report registered before metadata, an amendment of a report not in the export, a doctor with no checked profile — still valid", async () => {
+    const png = pngImage(8, 8, 3);
+    const { sha1, sha256 } = await digestFile(png);
+    const outside = keccak256(toHex("an earlier report the reader may not read"));
+    const doctor = addressOf(ledger, "doctor1");
+    const bundle = buildFhirBundle({
+      deployment: ledger.deployment,
+      patient: { account: patient, profile: { name: "", dateOfBirth: "", phone: "", email: "", notes: "" } },
+      practitioners: [{ account: doctor, profile: null }],
+      reports: [
+        {
+          record: {
+            reportId: keccak256(toHex("legacy")),
+            sha256,
+            sha1,
+            doctor,
+            supersedes: outside,
+            supersededBy: null,
+            fraudulent: false,
+            registeredAt: 1_790_000_000,
+            transactionHash: keccak256(toHex("tx")),
+          },
+          file: png,
+          summary: null,
+        },
+      ],
+      verificationOrigin: null,
+      exportedAt: AT,
+    });
+    const warnings = validateBundle(bundle);
+    for (const warning of warnings) expect(warning.details?.text).to.match(/^Invalid reference: got "urn:uuid:/);
+    const [document] = entriesOf<DocumentReference>(bundle, "DocumentReference");
+    expect(document).to.not.have.property("context");
+    expect(document!.content[0]!.attachment).to.include({ title: "Medical report", contentType: "image/png", size: png.byteLength });
+    expect(document!.relatesTo?.[0]?.target).to.deep.equal({ type: "DocumentReference", identifier: { system: "urn:medledger:report-id", value: outside } });
+    expect(entriesOf<Practitioner>(bundle, "Practitioner")[0]).to.not.have.property("name");
+    expect(entriesOf<Patient>(bundle, "Patient")[0]).to.have.keys(["resourceType", "id", "identifier"]);
+    expect(entriesOf<Organization>(bundle, "Organization")[0]?.name).to.equal(DEFAULT_ORGANIZATION_NAME);
   });
 
   it("an assigned doctor exports what they may read (the rest is counted as withheld); others are refused", async () => {
