@@ -218,6 +218,12 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     await rows.first().waitFor();
     const listed = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-report")));
     const card = page.getByTestId("export-records");
+    // Nothing decrypted leaves the browser: the only writes to the site are the proven openings (report ids and tags).
+    const writes: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (request.method() !== "GET" && url.origin === new URL(page.url()).origin) writes.push(url.pathname);
+    });
     const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("button", { name: "Export my records (FHIR)" }).click()]);
     expect(download.suggestedFilename()).to.match(/^medledger-records-\d{4}-\d{2}-\d{2}\.json$/);
     const bundle = JSON.parse(await readFile(await download.path(), "utf8")) as Bundle;
@@ -235,9 +241,13 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     expect(amendment.relatesTo?.[0]?.code).to.equal("replaces");
     expect(documents.find((d) => d.identifier?.[0]?.value === amendedId)?.status).to.equal("superseded");
     await card.getByTestId("export-done").waitFor();
+    expect(new Set(writes)).to.satisfy((paths: Set<string>) =>
+      [...paths].every((p) => p === "/api/activity/opening-challenge" || p === "/api/activity/opening"),
+    );
     expect(await card.getByTestId("export-done").textContent())
       .to.contain(download.suggestedFilename())
       .and.contain(`${listed.length} reports`);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the click scrolled: the sticky bar would be drawn mid-page
     await screenshot(page, "patient-export-records");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
     for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
