@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAuditCommands } from "./commands/audit.ts";
+import { registerExportCommand } from "./commands/export.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
 import { registerPatientCommands } from "./commands/patient.ts";
 import { registerReportCommands } from "./commands/report.ts";
@@ -34,6 +35,7 @@ Examples:
   medledger verify report.pdf
   medledger --as doctor1 report upload report.pdf --patient 0x976E…0aa9
   medledger --as patient1 report share 0x5f2c… --with 0x9965…A4dc
+  medledger --as patient1 export --out bundle.json
 `;
 
 /** Builds the program; `run` receives its output and exit code (tests pass buffers). */
@@ -72,6 +74,7 @@ export function buildProgram(run: CliRun): Command {
   registerPatientCommands(program, run);
   registerKeysCommands(program, run);
   registerAuditCommands(program, run);
+  registerExportCommand(program, run);
   return program;
 }
 

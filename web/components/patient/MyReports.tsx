@@ -2,7 +2,7 @@
 /**
  * The patient's reports once their key is unlocked (PatientPage loads this module then, with the
  * crypto it needs, rather than with the page): share several or all in one step, who can read
- * each, stopping it, and their encryption key.
+ * each, stopping it, exporting them all (FHIR), and their encryption key.
  */
 import { useState } from "react";
 import type { Address, Hex } from "viem";
@@ -12,6 +12,7 @@ import { useNameOf } from "#web/lib/queries.ts";
 import { useRelayed } from "#web/lib/relay.ts";
 import { useReadersOfPatient, useReportList } from "#web/lib/reportLists.ts";
 import { EncryptionKeyCard } from "../EncryptionKeyCard.tsx";
+import { ExportRecords } from "./ExportRecords.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -85,6 +86,7 @@ export function MyReports({ address, identity }: { address: Address; identity: E
           />
         ) : null}
       </section>
+      <ExportRecords address={address} identity={identity} />
       <EncryptionKeyCard address={address} />
     </>
   );
