@@ -15,12 +15,13 @@
  * MEDLEDGER_TEST_JOBS=1 runs everything in one process, in the order of the globs (as before);
  * `npm run test:suites -- <files or globs>` runs only those, grouped alike.
  * Output: the first group's lines as they come; another group's are held back and printed whole
- * once the groups before it have ended, so the log reads as one run after the other. A per-file
+ * once the groups before it have ended, so the log reads as one run after the other (each group's
+ * output is also written as it comes to test-results/suites-<group>.log). A per-file
  * timing table ends each group's output (test/support/timingReporter.cjs).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { globSync } from "node:fs";
+import { createWriteStream, globSync, mkdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { join, relative, resolve } from "node:path";
 import pg from "pg";
@@ -146,9 +147,13 @@ async function main(): Promise<number> {
             stdio: ["ignore", "pipe", "pipe"],
           });
           children.push(child);
+          // Each group's output as it comes, also for a group whose output is still held back: `tail -f` it.
+          mkdirSync(join(PROJECT_ROOT, "test-results"), { recursive: true });
+          const log = createWriteStream(join(PROJECT_ROOT, "test-results", `suites-${group.name}.log`));
           let text = "";
           const take = (chunk: Buffer) => {
             const s = chunk.toString("utf8");
+            log.write(s);
             text += s;
             if (text.length > 20_000) text = text.slice(-20_000);
             output.write(index, s);
@@ -163,6 +168,7 @@ async function main(): Promise<number> {
                 `[suites] group ${group.name}: ${code === 0 ? "passed" : `FAILED (${signal ?? `exit ${code}`})`} in ${seconds(Date.now() - t0)}\n`,
               );
             output.end(index);
+            log.end();
             resolve({ group, code: code ?? 1, ms: Date.now() - t0, passing: count("passing"), failing: count("failing") });
           });
         }),
