@@ -40,8 +40,11 @@ const ALL = [
   "test/indexer/*.test.ts",
 ] as const;
 
-/** The browser suites' group: a real browser against the built web app, each file with its own stack. */
-const isBrowser = (path: string) => path.startsWith("test/e2e/");
+/**
+ * The browser suites' group: a real browser against the built web app, each file with its own
+ * stack; with them the local-stack and indexer suites, so that both groups take about as long.
+ */
+const isBrowser = (path: string) => ["test/e2e/", "test/local-stack/", "test/indexer/"].some((folder) => path.startsWith(folder));
 
 /** The groups for `jobs` processes; `only`: files or globs given on the command line instead of all. */
 function groups(jobs: number, only: readonly string[]): { name: string; files: string[] }[] {
