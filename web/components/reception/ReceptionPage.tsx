@@ -28,6 +28,7 @@ import { AddressText, shorten } from "../AddressText.tsx";
 import { NewPatientHelp } from "../NewPatientHelp.tsx";
 import { SearchBox } from "../SearchBox.tsx";
 import { ProfileEditor } from "./ProfileEditor.tsx";
+import { RecoverWallet } from "./RecoverWallet.tsx";
 import { ProfileFields } from "./ProfileFields.tsx";
 import { RegistrationCodeField, useResolvedRegistration } from "./RegistrationCodeField.tsx";
 import { ConfirmButton } from "../ConfirmButton.tsx";
@@ -238,6 +239,7 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
         <br />
         <AddressText value={patient.account} copy />
         {profileName ? <ProfileEditor patient={patient.account} profileCid={patient.profileCid} identity={identity} /> : null}
+        {profileName ? <RecoverWallet patient={patient.account} patientName={patientName} identity={identity} /> : null}
       </td>
       <td data-label="Registered by">{nameOf(patient.registeredBy)}</td>
       <td data-label="Doctors">
