@@ -1,37 +1,24 @@
 /**
  * Emergency (break-glass) access through the `medledger` CLI: an unassigned doctor opens a
  * patient's reports with a coded reason (refused for a wrong reason name, an assigned doctor and a
- * non-doctor), reads a report once the records custodian re-wrapped its key (here the test acts as
- * the custodian through the core), the lists of the patient, the doctor and the administrator,
+ * non-doctor), reads a report once the records custodian re-wrapped its key (the local stack's
+ * custody worker does it), the lists of the patient, the doctor and the administrator,
  * and the refusal once the access ended (the chain's clock moved forward).
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect } from "chai";
-import { createTestClient, createWalletClient, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import { x25519 } from "@noble/curves/ed25519.js";
-import type { LedgerWriter } from "#core/contract/ledger.ts";
-import { appointRecordsCustodian } from "#core/custody/custodian.ts";
-import { softwareKeystore } from "#core/custody/keystore.ts";
-import { rewrapForReader } from "#core/custody/rewrap.ts";
-import { devCustodianKey, devCustodianSecret } from "#core/dev/demoKeys.ts";
+import { createTestClient, type Hex } from "viem";
 import { listReports } from "#core/reports/records.ts";
+import { currentKeysFor } from "#core/reports/versions.ts";
 import type { LedgerFixture } from "#test/support/ledgers.ts";
+import { waitUntil } from "#local-stack/processes.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { address, json, stackFixture, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
 
 function ok(result: CliResult): CliResult {
   expect(result.code, `exit code; stderr:\n${result.stderr}\nstdout:\n${result.stdout}`).to.equal(0);
   return result;
-}
-
-function custodianOf(ledger: LedgerFixture): LedgerWriter {
-  const admin = ledger.as("admin");
-  return {
-    ...admin,
-    walletClient: createWalletClient({ account: privateKeyToAccount(devCustodianKey()), chain: admin.walletClient.chain, transport: ledger.transport }),
-  };
 }
 
 describe("medledger CLI: emergency access (open, read, list, expiry)", function () {
@@ -48,7 +35,6 @@ describe("medledger CLI: emergency access (open, read, list, expiry)", function 
     ok(await cli.run(["--as", "admin", "staff", "add", address("doctor1"), "--role", "doctor", "--name", "Dr. Ada Lovelace"]));
     ok(await cli.run(["--as", "admin", "staff", "add", address("doctor2"), "--role", "doctor", "--name", "Dr. Gregory House"]));
     for (const handle of ["receptionist1", "doctor1", "doctor2"]) ok(await cli.run(["--as", handle, "keys", "publish"]));
-    await appointRecordsCustodian(ledger.as("admin"), custodianOf(ledger), x25519.getPublicKey(devCustodianSecret()));
     const request = json<{ code: string }>(ok(await cli.run(["--as", "patient1", "--json", "patient", "request"])));
     ok(await cli.run(["--as", "receptionist1", "patient", "register", "--code", request.code, "--name", "Alice Martin", "--doctor", address("doctor1")]));
     const file = join(cli.dir, "echo.pdf");
@@ -86,12 +72,10 @@ describe("medledger CLI: emergency access (open, read, list, expiry)", function 
     expect(opened.stdout).to.match(/Emergency access to 0x[0-9a-fA-F]{40} is open until \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     expect(opened.stdout).to.contain("recorded publicly");
 
-    const custodian = custodianOf(ledger);
-    await rewrapForReader(
-      custodian,
-      softwareKeystore(custodian.walletClient.account.address, devCustodianSecret()),
-      address("doctor2"),
-      await listReports(ledger.reader(), { patient }),
+    // The stack's custody worker re-wraps the patient's report keys for the doctor.
+    const records = await listReports(ledger.reader(), { patient });
+    await waitUntil("the custodian re-wrapped the report key for the doctor", async () =>
+      (await currentKeysFor(ledger.reader(), address("doctor2"), records)).has(reportId),
     );
     const listed = json<{ reports: { reportId: Hex }[] }>(ok(await cli.run(["--as", "doctor2", "--json", "report", "list", "--patient", patient])));
     expect(listed.reports.map((r) => r.reportId)).to.deep.equal([reportId]);
