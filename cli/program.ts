@@ -7,6 +7,7 @@ import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAuditCommands } from "./commands/audit.ts";
 import { registerExportCommand } from "./commands/export.ts";
+import { registerEmergencyCommands } from "./commands/emergency.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
 import { registerPatientCommands } from "./commands/patient.ts";
 import { registerReportCommands } from "./commands/report.ts";
@@ -75,6 +76,7 @@ export function buildProgram(run: CliRun): Command {
   registerKeysCommands(program, run);
   registerAuditCommands(program, run);
   registerExportCommand(program, run);
+  registerEmergencyCommands(program, run);
   return program;
 }
 

@@ -4,7 +4,9 @@
  * the reception assigns a second doctor (the profile re-seal fails once and is retried alone),
  * after which that doctor reads the profile; a doctor amends a report (a rejected registration is
  * retried without re-uploading) and both the doctor's and the patient's lists show it; the patient
- * exports their records as FHIR (the Bundle built in the browser, saved as a download).
+ * exports their records as FHIR (the Bundle built in the browser, saved as a download); a doctor not
+ * assigned to a patient opens their reports in an emergency (the custody worker gives the keys),
+ * the patient is told on their next visit and sees it in their history, the admin reviews it.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -16,7 +18,17 @@ import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { confirmAction, demoPerson, downloadBytes, technicalWordsShown, unlockKey, openReport, reportViewer, waitForToast } from "#harness/browser/flows.ts";
+import {
+  confirmAction,
+  confirmDialog,
+  demoPerson,
+  downloadBytes,
+  technicalWordsShown,
+  unlockKey,
+  openReport,
+  reportViewer,
+  waitForToast,
+} from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Seeded profile details (local-stack/seed/seed.ts). */
@@ -252,6 +264,66 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
       .and.contain(`${listed.length} reports`);
     await page.evaluate(() => window.scrollTo(0, 0)); // the click scrolled: the sticky bar would be drawn mid-page
     await screenshot(page, "patient-export-records");
+  });
+
+  it("break-glass: an unassigned doctor opens a patient's reports in an emergency and reads one", async function () {
+    const patient4 = demoPerson("patient4");
+    const { page } = await as("doctor2", "/doctor");
+    const section = page.getByRole("region", { name: "Emergency access" });
+    await section.getByLabel("Patient's account").fill(patient4.address);
+    await section.getByLabel("Reason").selectOption({ label: "A life-threatening emergency" });
+    await section.getByRole("button", { name: "Open emergency access" }).click();
+    expect(await confirmDialog(page).textContent()).to.contain(
+      "This is recorded publicly and the patient and the hospital will see it. Access ends after 24 hours.",
+    );
+    await confirmAction(page, "Open the reports");
+    await waitForToast(page, "success", /You can open .+ reports until/, 60_000);
+    // The custody worker re-wraps the patient's report keys for the doctor; the reports then list and open.
+    const reports = section.locator(`[data-testid="emergency-patient"][data-patient="${patient4.address}"]`).getByTestId("emergency-reports");
+    const row = reports.locator("tr[data-report]", { hasText: "Appendectomy report" });
+    await row.waitFor({ timeout: 120_000 });
+    expect(await reports.locator("tr[data-report]").count()).to.equal(2);
+    const bytes = await openReport(page, row);
+    expect(bytes.subarray(0, 5).toString()).to.equal("%PDF-");
+    expect(await technicalWordsShown(page)).to.deep.equal([]);
+    await screenshot(page, "emergency-doctor");
+  });
+
+  it("break-glass: the patient is told on their next visit (until dismissed) and sees it in their history; the admin reviews it", async function () {
+    const patient4 = demoPerson("patient4");
+    const { page } = await as("patient4", "/patient");
+    const notice = page.getByTestId("emergency-notice");
+    await notice.waitFor();
+    expect(await notice.textContent())
+      .to.contain(`${doctor2.displayName} opened your records in an emergency on`)
+      .and.contain("A life-threatening emergency");
+    const history = page.getByTestId("emergency-history");
+    const entry = history.locator("tbody tr").first();
+    await entry.waitFor();
+    expect(await entry.textContent())
+      .to.contain(doctor2.displayName)
+      .and.contain("A life-threatening emergency")
+      .and.contain("open now");
+    const report = page.getByTestId("patient-reports").locator("tr[data-report]", { hasText: "Appendectomy report" });
+    await report.getByText("Who has seen it, and when").click();
+    await report.getByTestId("access-history").getByText(`${doctor2.displayName} could open it in an emergency until`).waitFor();
+    await screenshot(page, "emergency-patient");
+    await notice.getByRole("button", { name: "Dismiss" }).click();
+    await notice.waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByTestId("emergency-history").waitFor();
+    expect(await page.getByTestId("emergency-notice").count(), "dismissed on this device").to.equal(0);
+
+    const admin = await pool.as("admin", "/admin");
+    const review = admin.page.getByTestId("break-glass-review");
+    const reviewed = review.locator("tbody tr", { hasText: patient4.displayName });
+    await reviewed.waitFor();
+    expect(await reviewed.textContent())
+      .to.contain(doctor2.displayName)
+      .and.contain("A life-threatening emergency")
+      .and.contain("open now");
+    await review.scrollIntoViewIfNeeded();
+    await screenshot(admin.page, "emergency-admin");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
     for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
   });

@@ -3,6 +3,7 @@
  * date-input conversions. (Candidates for core/contract/ — nothing here needs React.)
  */
 import type { Address, Hex } from "viem";
+import { emergencyReason } from "#core/care/reasons.ts";
 import type { LedgerEventName, TimelineEntry } from "#core/contract/events.ts";
 import { roleName } from "#core/accounts/roles.ts";
 
@@ -74,6 +75,8 @@ export function describeEvent(entry: Pick<TimelineEntry, "eventName" | "args">, 
       return `Patient ${who("patient")} shared report ${hex("reportId")} with ${who("reader")}`;
     case "AccessRevoked":
       return `Patient ${who("patient")} revoked ${who("reader")}'s access to report ${hex("reportId")}`;
+    case "EmergencyAccessed":
+      return `${who("doctor")} opened the reports of patient ${who("patient")} in an emergency (${emergencyReason(Number(a.reason)).label})`;
     case "Paused":
       return "Paused all changes";
     case "Unpaused":
