@@ -1,3 +1,4 @@
+import type { LocalAccount } from "viem";
 /** Page-level helpers shared by the browser tests: open the app with a wallet, connect, watch for errors. */
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { newContext, DESKTOP } from "./browser.ts";
@@ -28,11 +29,18 @@ export type WalletPresence = "announced" | "legacy" | "none";
 export async function openSession(
   browser: Browser,
   stack: E2EStack,
-  options: { person?: string; viewport?: { width: number; height: number }; wallet?: WalletPresence; initScripts?: readonly string[] } = {},
+  options: {
+    person?: string;
+    /** A wallet account of its own instead of a demo person's. */
+    account?: LocalAccount;
+    viewport?: { width: number; height: number };
+    wallet?: WalletPresence;
+    initScripts?: readonly string[];
+  } = {},
 ): Promise<AppSession> {
   const context = await newContext(browser, options.viewport ?? DESKTOP);
   const page = await context.newPage();
-  const wallet = new TestWallet({ rpcUrl: stack.rpcUrl, chainId: stack.deployment.chainId, person: options.person });
+  const wallet = new TestWallet({ rpcUrl: stack.rpcUrl, chainId: stack.deployment.chainId, person: options.person, account: options.account });
   const presence = options.wallet ?? "announced";
   if (presence !== "none") await wallet.install(page, { announce: presence === "announced" });
   for (const script of options.initScripts ?? []) await page.addInitScript(script);

@@ -39,11 +39,12 @@ export class TestWallet {
   /** Every signature the wallet gave, with the method that asked for it, in order. */
   readonly signatures: { readonly method: "personal_sign" | "eth_signTypedData_v4"; readonly signature: Hex }[] = [];
 
-  constructor(options: { rpcUrl: string; chainId: number; person?: string }) {
+  /** `account`: a wallet of its own (e.g. a patient's new wallet), instead of demo person `person`. */
+  constructor(options: { rpcUrl: string; chainId: number; person?: string; account?: LocalAccount }) {
     this.rpcUrl = options.rpcUrl;
     this.nodeChainId = options.chainId;
     this.chainId = options.chainId;
-    this.account = TestWallet.accountOf(options.person ?? "admin");
+    this.account = options.account ?? TestWallet.accountOf(options.person ?? "admin");
   }
 
   static accountOf(handle: string): LocalAccount {

@@ -25,7 +25,7 @@ import { DATE_OF_BIRTH_FUTURE_MESSAGE, EMAIL_FORMAT_MESSAGE } from "#core/valida
 import { connectTestWallet, goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
 import { qrFrameY4m } from "#harness/browser/fakeCamera.ts";
-import { demoPerson, unlockKey, waitForToast, waitForValue } from "#harness/browser/flows.ts";
+import { confirmAction, confirmDialog, demoPerson, openReport, unlockKey, waitForToast, waitForValue } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 const NAME = "Ana Silva";
@@ -306,5 +306,47 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     expect(lines.some((l) => l.includes('"PatientRegistered"'))).to.equal(true);
     expect(lines.some((l) => l.includes('"login"'))).to.equal(true);
     await screenshot(admin.page, "activity-export");
+  });
+
+  it("a patient who lost their wallet: the reception moves their records to the new wallet, which then opens their reports", async function () {
+    const eva = demoPerson("patient5");
+    // The patient opens MedLedger with a new wallet and makes a registration code, as a new patient does.
+    const fresh = privateKeyToAccount(generatePrivateKey());
+    const newWallet = await openSession(browser, stack, { account: fresh });
+    try {
+      await goto(newWallet.page, stack, "/patient");
+      await connectTestWallet(newWallet.page);
+      await newWallet.page.getByRole("button", { name: "Create my registration code" }).click();
+      const newCode = await newWallet.page.getByTestId("registration-code").inputValue();
+
+      // At the desk, after checking her identity: Eva's row, "Lost wallet…", the new code, confirmed.
+      const reception = await as("receptionist1", "/reception");
+      const row = reception.page.getByTestId("patients-table").locator(`tr[data-patient="${eva.address}"]`);
+      await row.getByText(eva.displayName).first().waitFor();
+      await row.getByRole("button", { name: "Lost wallet…" }).click();
+      const group = row.getByRole("group", { name: `Replace ${eva.displayName}'s lost wallet` });
+      await group.getByLabel("Short code or registration code").fill(newCode);
+      await group.getByTestId("registration-account").getByText(fresh.address).waitFor();
+      await group.getByRole("button", { name: "Move records to the new wallet" }).click();
+      expect(await confirmDialog(reception.page).textContent()).to.contain("The lost wallet loses every right for good");
+      await screenshot(reception.page, "reception-recover-confirm");
+      await confirmAction(reception.page, "Move the records");
+      await waitForToast(reception.page, "success", `Moved ${eva.displayName}'s records to the new wallet ${short4(fresh.address)}`, 60_000);
+      // The list names the new wallet.
+      await reception.page.getByTestId("patients-table").locator(`tr[data-patient="${fresh.address}"]`).first().waitFor({ timeout: 60_000 });
+
+      // The new wallet's patient page lists Eva's reports once the custodian has delivered their keys, and opens one.
+      await newWallet.page.reload();
+      await unlockKey(newWallet.page);
+      const reports = newWallet.page.getByTestId("patient-reports").locator("tr[data-report]");
+      const report = reports.filter({ hasText: "Pacemaker interrogation" }).first();
+      await report.waitFor({ timeout: 120_000 });
+      const bytes = await openReport(newWallet.page, report);
+      expect(bytes.subarray(0, 5).toString()).to.equal("%PDF-");
+      await screenshot(newWallet.page, "patient-after-recovery");
+      expect(newWallet.pageErrors).to.deep.equal([]);
+    } finally {
+      await newWallet.context.close();
+    }
   });
 });
