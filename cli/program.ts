@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAuditCommands } from "./commands/audit.ts";
+import { registerGuardianCommands } from "./commands/guardian.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
 import { registerPatientCommands } from "./commands/patient.ts";
 import { registerReportCommands } from "./commands/report.ts";
@@ -72,6 +73,7 @@ export function buildProgram(run: CliRun): Command {
   registerPatientCommands(program, run);
   registerKeysCommands(program, run);
   registerAuditCommands(program, run);
+  registerGuardianCommands(program, run);
   return program;
 }
 
