@@ -39,6 +39,10 @@ export const queryKeys = {
     keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** One report's history on chain: registered, shared, unshared, re-keyed (core/reports/disclosures.ts). */
     disclosures: (reportId: Hex) => ["ledger", "disclosures", reportId] as const,
+    /** `patient`'s current guardians (core/care/guardians.ts). */
+    guardiansOf: (patient: Address) => ["ledger", "guardians", "patient", patient] as const,
+    /** The patients `guardian` looks after now. */
+    patientsOfGuardian: (guardian: Address) => ["ledger", "guardians", "guardian", guardian] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },

@@ -12,6 +12,7 @@ import { useNameOf } from "#web/lib/queries.ts";
 import { useRelayed } from "#web/lib/relay.ts";
 import { useReadersOfPatient, useReportList } from "#web/lib/reportLists.ts";
 import { EncryptionKeyCard } from "../EncryptionKeyCard.tsx";
+import { GuardiansCard } from "../guardian/GuardiansCard.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -85,6 +86,7 @@ export function MyReports({ address, identity }: { address: Address; identity: E
           />
         ) : null}
       </section>
+      <GuardiansCard patient={address} as="patient" />
       <EncryptionKeyCard address={address} />
     </>
   );
