@@ -230,8 +230,6 @@ export async function readerKeyOf(ledger: LedgerReader, report: RegisteredEncryp
   if (key && (await readLedger(ledger, "canRead", [report.reportId, reader]))) return key;
   const grant = await grantOf(ledger, report.reportId, reader);
   if (grant.status === "active" && key) return key;
-  // Anyone else the chain lets read it (a guardian, an emergency doctor) opens it with the key delivered to them.
-  if (key && (await readLedger(ledger, "canRead", [report.reportId, reader]))) return key;
   if (grant.status === "expired") {
     const when = grant.expiresAt === null ? "" : ` on ${new Date(grant.expiresAt * 1000).toUTCString()}`;
     throw new MedLedgerError("ACCESS_EXPIRED", `Your access to this report expired${when}.`, "Ask the patient to share it again if you still need it.");

@@ -1,20 +1,15 @@
 /**
- * Guardians through the `medledger` CLI: the patient appoints a guardian, who (once the records
- * custodian re-wrapped the keys) lists, reads and shares the patient's reports in their name and
+ * Guardians through the `medledger` CLI: the patient appoints a guardian, who (once the local
+ * stack's custody worker re-wrapped the keys) lists, reads and shares the patient's reports in their name and
  * stops sharing; a reception-appointed guardianship the patient cannot end; the patient ends theirs.
  */
 import { join } from "node:path";
 import { writeFileSync } from "node:fs";
 import { expect } from "chai";
-import { createWalletClient, type Address, type Hex } from "viem";
-import { privateKeyToAccount } from "viem/accounts";
-import type { LedgerWriter } from "#core/contract/ledger.ts";
-import { appointRecordsCustodian } from "#core/custody/custodian.ts";
-import { softwareKeystore } from "#core/custody/keystore.ts";
-import { rewrapForReader } from "#core/custody/rewrap.ts";
-import { devCustodianKey, devCustodianSecret } from "#core/dev/demoKeys.ts";
-import { listReports } from "#core/reports/records.ts";
+import type { Address, Hex } from "viem";
+import { getLedgerEvents } from "#core/contract/events.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
+import { waitUntil } from "#local-stack/processes.ts";
 import { address, json, stackFixture, startCliStack, type CliResult, type CliStack } from "../support/cli.ts";
 
 function ok(result: CliResult): CliResult {
@@ -31,27 +26,17 @@ describe("medledger CLI: guardians", function () {
   const doctor2 = address("doctor2");
   let reportId: Hex;
 
-  /** What the server's custody worker does after an appointment: the patient's report keys re-wrapped for `reader`. */
-  async function deliverKeys(reader: Address) {
-    const ledger = stackFixture(cli);
-    const template = ledger.as("admin");
-    const custodian: LedgerWriter = {
-      ...template,
-      walletClient: createWalletClient({ account: privateKeyToAccount(devCustodianKey()), chain: template.walletClient.chain, transport: ledger.transport }),
-    };
-    const keystore = softwareKeystore(custodian.walletClient.account.address, devCustodianSecret());
-    return rewrapForReader(custodian, keystore, reader, await listReports(ledger.reader(), { patient }));
+  /** Waits for the local stack's custody worker to re-wrap the patient's report keys for `reader` (an on-chain event). */
+  async function keysDelivered(reader: Address) {
+    const ledger = stackFixture(cli).reader();
+    await waitUntil("the custodian re-wrapped the keys", async () => {
+      const logs = await getLedgerEvents(ledger, { eventName: "KeysRewrappedByCustodian", args: { reader } });
+      return logs.length > 0;
+    });
   }
 
   before(async () => {
     cli = await startCliStack();
-    const ledger = stackFixture(cli);
-    const template = ledger.as("admin");
-    const custodian: LedgerWriter = {
-      ...template,
-      walletClient: createWalletClient({ account: privateKeyToAccount(devCustodianKey()), chain: template.walletClient.chain, transport: ledger.transport }),
-    };
-    await appointRecordsCustodian(template, custodian, softwareKeystore(custodian.walletClient.account.address, devCustodianSecret()).publicKey);
     ok(await cli.run(["--as", "admin", "staff", "add", address("receptionist1"), "--role", "receptionist", "--name", "Rita Reyes"]));
     ok(await cli.run(["--as", "admin", "staff", "add", address("doctor1"), "--role", "doctor", "--name", "Dr. Ada Lovelace"]));
     ok(await cli.run(["--as", "admin", "staff", "add", doctor2, "--role", "doctor", "--name", "Dr. Gregory House"]));
@@ -84,7 +69,7 @@ describe("medledger CLI: guardians", function () {
     expect(self.stderr).to.contain("A patient cannot be their own guardian.");
     const appointed = ok(await cli.run(["--as", "patient1", "guardian", "appoint", "--patient", patient, "--guardian", guardian]));
     expect(appointed.stdout).to.contain(`${guardian} is now a guardian of patient ${patient}, no end date.`);
-    await deliverKeys(guardian);
+    await keysDelivered(guardian);
 
     const mine = json<{ patients: { patient: Address; byReception: boolean }[] }>(ok(await cli.run(["--as", "stranger", "--json", "guardian", "list"])));
     expect(mine.patients.map((p) => [p.patient, p.byReception])).to.deep.equal([[patient, false]]);
