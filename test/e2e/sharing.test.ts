@@ -370,6 +370,25 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     await unlockKey(guardian);
     await guardian.getByText("You are not a guardian of any patient.").waitFor();
     expect(await guardian.getByRole("link", { name: "Guardian", exact: true }).count()).to.equal(0);
+
+    // The reception appoints one for the patient until a day: the patient sees it and cannot end it; the reception can.
+    const reception = (await as("receptionist1", "/reception")).page;
+    const desk = reception.getByTestId("reception-guardians");
+    await desk.getByLabel("Patient").selectOption(patient4.address);
+    await desk.getByLabel("Guardian's account").fill(stranger.address);
+    await desk.getByLabel("Ends on (optional)").fill(until.input);
+    await desk.getByRole("button", { name: "Appoint guardian" }).click();
+    await waitForToast(reception, "success", `${stranger.displayName} is now ${patient4.displayName}'s guardian, ending on ${until.shown}.`);
+    const appointed = desk.locator(`li[data-guardian="${stranger.address}"]`);
+    await appointed.getByText(`ends on ${until.shown}, appointed by the reception`).waitFor();
+    await screenshot(reception, "guardians-reception");
+    await goto(page, stack, "/patient");
+    await unlockKey(page);
+    await listed.getByTestId("reception-guardian-note").waitFor();
+    expect(await listed.getByRole("button", { name: /End .* guardianship/ }).count(), "no End button for the patient").to.equal(0);
+    await appointed.getByRole("button", { name: `End ${stranger.displayName}'s guardianship` }).click();
+    await confirmAction(reception, "End the guardianship");
+    await waitForToast(reception, "success", `${stranger.displayName} is no longer ${patient4.displayName}'s guardian.`);
   });
 
   it("the patient page fits a phone (390 px) without sideways scrolling", async function () {

@@ -53,8 +53,8 @@ export function GuardiansCard({ patient, as, patientName }: { patient: Address; 
         pending: (input) => `Appointing ${nameOf(input.guardian)} as guardian…`,
         success: (_result, input) => (
           <span data-testid="guardian-appointed">
-            {nameOf(input.guardian)} is now {whose} guardian{input.day ? ` until ${formatDay(input.day)}` : ""}. They can read {whose} reports and share them
-            once the hospital has given them the keys (a moment).
+            {nameOf(input.guardian)} is now {whose} guardian{input.day ? `, ending on ${formatDay(input.day)}` : ""}. They can read {whose} reports and share
+            them once the hospital has given them the keys (a moment).
           </span>
         ),
         failure: "Guardian not appointed",
