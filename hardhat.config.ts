@@ -1,4 +1,5 @@
 import { createRequire } from "node:module";
+import { join } from "node:path";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
@@ -13,6 +14,20 @@ const solcPath: string = require.resolve("solc/soljson.js");
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  // The spec reporter, plus each test file's wall time at the end (where the suites' time goes).
+  test: {
+    mocha: {
+      reporter: join(import.meta.dirname, "test", "support", "timingReporter.cjs"),
+      rootHooks: {
+        // What test helpers keep for later files (spare browser stacks, harness/browser/stack.ts) ends after the last one.
+        afterAll: async function (this: Mocha.Context) {
+          this.timeout(180_000);
+          const registry = globalThis as unknown as Record<symbol, (() => Promise<void>)[] | undefined>;
+          for (const work of registry[Symbol.for("medledger.test.runEnd")]?.splice(0) ?? []) await work();
+        },
+      },
+    },
+  },
   solidity: {
     profiles: {
       default: {

@@ -7,6 +7,8 @@ import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAuditCommands } from "./commands/audit.ts";
 import { registerGuardianCommands } from "./commands/guardian.ts";
+import { registerExportCommand } from "./commands/export.ts";
+import { registerEmergencyCommands } from "./commands/emergency.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
 import { registerPatientCommands } from "./commands/patient.ts";
 import { registerReportCommands } from "./commands/report.ts";
@@ -35,6 +37,7 @@ Examples:
   medledger verify report.pdf
   medledger --as doctor1 report upload report.pdf --patient 0x976E…0aa9
   medledger --as patient1 report share 0x5f2c… --with 0x9965…A4dc
+  medledger --as patient1 export --out bundle.json
 `;
 
 /** Builds the program; `run` receives its output and exit code (tests pass buffers). */
@@ -74,6 +77,8 @@ export function buildProgram(run: CliRun): Command {
   registerKeysCommands(program, run);
   registerAuditCommands(program, run);
   registerGuardianCommands(program, run);
+  registerExportCommand(program, run);
+  registerEmergencyCommands(program, run);
   return program;
 }
 

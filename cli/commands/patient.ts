@@ -3,6 +3,7 @@
  * `register`, optionally with the doctor), profile updates, doctor assignment (each followed by a
  * re-seal of the profile, retried alone with `reseal`), listing and reading profiles.
  */
+import { recoverPatient } from "#core/patients/recovery.ts";
 import type { Command } from "commander";
 import type { Address } from "viem";
 import { MedLedgerError, isMedLedgerError } from "#core/errors.ts";
@@ -169,6 +170,36 @@ export function registerPatientCommands(program: Command, run: CliRun): void {
     );
     if (assignment) reportFailedReseal(run, out, enrolled.patient, `${profile.name} is registered and the doctor is assigned`, assignment.reseal);
   });
+
+  patient
+    .command("recover")
+    .description(
+      "As a receptionist, after checking the patient's identity in person: move a patient whose wallet was lost to their new wallet (from a registration code made with the new wallet). The old wallet loses every right; the hospital's records custodian then delivers every report's key to the new wallet.",
+    )
+    .requiredOption("--patient <address>", "the lost wallet's account (the patient's current account)")
+    .requiredOption("--code <code>", "a registration code made with the patient's NEW wallet (`medledger patient request`)")
+    .action(async (_o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient: string; code: string }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const lost = parseAddress(opts.patient, "patient");
+      const { config, ledger } = await openWriter(run, opts);
+      const request = decodeRegistrationRequest(opts.code, ledger);
+      const { identity } = await openPublishedIdentity(ledger, () =>
+        out.step("Publishing your encryption key on the ledger (first use of this account; one transaction), so you can read the profiles you seal…"),
+      );
+      const result = await recoverPatient(ledger, await openStore(config), identity, lost, request, {
+        onProgress: (step) => {
+          if (step === "sealing") out.step("Sealing the patient's profile for the new wallet…");
+          if (step === "recovering") out.step("Moving the patient's record to the new wallet (one transaction)…");
+        },
+      });
+      out.result({ ok: true, ...result }, [
+        `Moved the patient's record from ${result.previous} to ${result.successor}.`,
+        `  The old wallet can no longer read or share anything.`,
+        `  The hospital's records custodian now delivers every report's key to the new wallet (usually within a minute).`,
+        `  Transaction ${result.transactionHash}`,
+      ]);
+    });
 
   withProfileOptions(
     patient

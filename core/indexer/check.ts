@@ -5,8 +5,14 @@
  * SHA-256 and the doctor); its CID and wrapped keys with the registration event in the receipt of
  * the transaction the row names (one receipt read). The web shows the chain's word on every row it
  * renders, and opens a report's encrypted head (its title) only with the chain's keys. A grant
- * (`grantOf` and `getReport`) and a patient (`patientProfile`, the registration's receipt, and
- * `isAssigned` for a doctor's list) likewise.
+ * (`grantOf` and `getReport`), a patient (`patientProfile`, `patientRecordOf`, the registration's
+ * receipt, and `isAssigned` for a doctor's list), an emergency access (its transaction's receipt,
+ * its block's time, `patientAccountOf`) and a guardianship (`guardianOf`, `patientRecordOf`) likewise.
+ *
+ * A patient's record moves to a successor account on recovery: the chain names the patient by the
+ * record's current account (`getReport`, `patientAccountOf`), while events of before the recovery
+ * name the account of then (the registration's `patient` is the record itself). The checks
+ * compare the indexer's current account with the chain's, and events through the record.
  */
 import { parseEventLogs, type Address, type Hex } from "viem";
 import { medLedgerAbi } from "../contract/generated/medLedger.ts";
@@ -18,7 +24,8 @@ import { claimIdOf } from "../reports/claimId.ts";
 import type { PatientSummary } from "../patients/patients.ts";
 import { getStoredReport, grantOf, type ReportRecord } from "../reports/records.ts";
 import type { ListedReport } from "./listed.ts";
-import type { IndexedGrant, IndexedPatient } from "./wire.ts";
+import { heldUntilOf } from "../reports/held.ts";
+import type { IndexedEmergency, IndexedGrant, IndexedGuardian, IndexedPatient } from "./wire.ts";
 
 export type { ListedReport } from "./listed.ts";
 
@@ -55,6 +62,7 @@ export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport
     registeredAt: Number(stored.registeredAt),
     fraudulent: stored.fraudulent,
     version: Number(stored.version),
+    heldUntil: heldUntilOf(stored.heldUntil),
   };
   const differences: string[] = [];
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
@@ -66,6 +74,7 @@ export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport
   if ((supersededBy ?? "").toLowerCase() !== (row.supersededBy ?? "").toLowerCase()) differences.push("amendment");
   if (stored.fraudulent !== row.fraudulent) differences.push("fraud mark");
   if (Number(stored.version) !== row.version) differences.push("key version");
+  if (record.heldUntil !== (row.heldUntil ?? null)) differences.push("hold");
   if (!registered) differences.push("registration transaction");
   else if (registered.cid !== row.cid || !same(registered.patientKey, row.patientKey) || !same(registered.doctorKey, row.doctorKey))
     differences.push("stored file or keys");
@@ -141,20 +150,25 @@ export type PatientCheck =
   | { readonly ok: false; readonly patient: PatientSummary | null; readonly differences: readonly string[] };
 
 /**
- * The O(1) check of a listed patient (/v1/patients): `patientProfile` says the account is a patient
- * and which profile is current, the receipt of the transaction the row names holds the
- * registration (who registered them), and with `doctor` (a doctor's list) `isAssigned` says the
- * assignment stands. What is shown is the chain's: its profile CID and the registration's sender.
+ * The O(1) check of a listed patient (/v1/patients): `patientProfile` says the account holds a
+ * patient record now (a retired account holds none) and which profile is current,
+ * `patientRecordOf` which record it holds, the receipt of the transaction the row names holds that
+ * record's registration (who registered them), and with `doctor` (a doctor's list) `isAssigned`
+ * says the assignment stands. What is shown is the chain's: its profile CID and the registration's sender.
  */
 export async function checkIndexedPatient(ledger: LedgerReader, row: IndexedPatient, doctor?: Address): Promise<PatientCheck> {
-  const [profile, registration, assigned] = await Promise.all([
+  const [profile, record, registrations, assigned] = await Promise.all([
     readLedger(ledger, "patientProfile", [row.account]),
-    patientRegistrationIn(ledger, row),
+    readLedger(ledger, "patientRecordOf", [row.account]),
+    patientRegistrationsIn(ledger, row.transactionHash),
     doctor ? readLedger(ledger, "isAssigned", [row.account, doctor]) : Promise.resolve(true),
   ]);
   if (profile === "0x") return { ok: false, patient: null, differences: ["not a patient"] };
   const differences: string[] = [];
+  if (!sameAddress(record, row.record)) differences.push("record");
   if (profile.toLowerCase() !== row.profileCid.toLowerCase()) differences.push("profile");
+  // The registration names the record (the account of then), whichever account holds it now.
+  const registration = registrations?.find((r) => sameAddress(r.record, record));
   if (!registration) differences.push("registration transaction");
   else if (!sameAddress(registration.by, row.registeredBy)) differences.push("registered by");
   if (!assigned) differences.push("assignment");
@@ -172,17 +186,134 @@ export function checkIndexedPatients(ledger: LedgerReader, rows: readonly Indexe
   return Promise.all(rows.map((row) => checkIndexedPatient(ledger, row, doctor)));
 }
 
-/** The PatientRegistered event of `row.account` in the receipt of the transaction the row names. */
-async function patientRegistrationIn(ledger: LedgerReader, row: IndexedPatient): Promise<{ by: Address; blockNumber: bigint } | null> {
-  let receipt;
+/** The PatientRegistered events of the contract in the receipt of transaction `hash` (null: no such transaction). */
+async function patientRegistrationsIn(ledger: LedgerReader, hash: Hex): Promise<{ record: Address; by: Address; blockNumber: bigint }[] | null> {
+  const receipt = await receiptOf(ledger, hash);
+  if (!receipt) return null;
+  return parseEventLogs({ abi: medLedgerAbi, logs: receipt.logs, eventName: "PatientRegistered" })
+    .filter((l) => sameAddress(l.address, ledger.deployment.address))
+    .map((l) => ({ record: l.args.patient, by: l.args.by, blockNumber: receipt.blockNumber }));
+}
+
+async function receiptOf(ledger: LedgerReader, hash: Hex) {
   try {
-    receipt = await ledger.publicClient.getTransactionReceipt({ hash: row.transactionHash });
+    return await ledger.publicClient.getTransactionReceipt({ hash });
   } catch {
     return null;
   }
-  const logs = parseEventLogs({ abi: medLedgerAbi, logs: receipt.logs, eventName: "PatientRegistered" });
-  const log = logs.find((l) => sameAddress(l.args.patient, row.account) && sameAddress(l.address, ledger.deployment.address));
-  return log ? { by: log.args.by, blockNumber: receipt.blockNumber } : null;
+}
+
+/** An emergency access as the chain records it. */
+export interface CheckedEmergency {
+  readonly record: Address;
+  /** The account that holds the record now. */
+  readonly patient: Address;
+  readonly doctor: Address;
+  /** The contract's EmergencyReason code (1–4). */
+  readonly reason: number;
+  /** Unix seconds the access ends (exclusive). */
+  readonly until: number;
+  /** Unix seconds of its block. */
+  readonly accessedAt: number;
+  readonly blockNumber: bigint;
+  readonly logIndex: number;
+  readonly transactionHash: Hex;
+}
+
+export type EmergencyCheck =
+  | { readonly ok: true; readonly access: CheckedEmergency }
+  /** `access`: the chain's record of the access the row names (null: its transaction holds no such access). */
+  | { readonly ok: false; readonly access: CheckedEmergency | null; readonly differences: readonly string[] };
+
+/**
+ * The O(1) check of a listed emergency access (/v1/emergencies): the receipt of the transaction
+ * the row names holds the EmergencyAccessed log at the row's position, with its record, doctor,
+ * reason and end; the block's time is the access's; `patientAccountOf` the log's record is the
+ * account the row names as the patient (the log names the patient's account of then).
+ */
+export async function checkIndexedEmergency(ledger: LedgerReader, row: IndexedEmergency): Promise<EmergencyCheck> {
+  const receipt = await receiptOf(ledger, row.transactionHash);
+  const log = receipt
+    ? parseEventLogs({ abi: medLedgerAbi, logs: receipt.logs, eventName: "EmergencyAccessed" }).find(
+        (l) => l.logIndex === row.logIndex && sameAddress(l.address, ledger.deployment.address),
+      )
+    : undefined;
+  if (!receipt || !log) return { ok: false, access: null, differences: ["emergency access"] };
+  const [holder, block] = await Promise.all([
+    readLedger(ledger, "patientAccountOf", [log.args.record]),
+    ledger.publicClient.getBlock({ blockHash: receipt.blockHash }),
+  ]);
+  const access: CheckedEmergency = {
+    record: log.args.record,
+    patient: holder,
+    doctor: log.args.doctor,
+    reason: Number(log.args.reason),
+    until: Number(log.args.until),
+    accessedAt: Number(block.timestamp),
+    blockNumber: receipt.blockNumber,
+    logIndex: log.logIndex,
+    transactionHash: receipt.transactionHash,
+  };
+  const differences: string[] = [];
+  if (!sameAddress(access.record, row.record) || !sameAddress(access.patient, row.patient)) differences.push("patient");
+  if (!sameAddress(access.doctor, row.doctor)) differences.push("doctor");
+  if (access.reason !== row.reason) differences.push("reason");
+  if (access.until !== row.until) differences.push("end date");
+  if (access.accessedAt !== row.accessedAt) differences.push("time");
+  if (access.blockNumber !== row.blockNumber) differences.push("position");
+  return differences.length === 0 ? { ok: true, access } : { ok: false, access, differences };
+}
+
+/** The checks of listed emergency accesses, in parallel (O(1) reads each). */
+export function checkIndexedEmergencies(ledger: LedgerReader, rows: readonly IndexedEmergency[]): Promise<EmergencyCheck[]> {
+  return Promise.all(rows.map((row) => checkIndexedEmergency(ledger, row)));
+}
+
+/** A current guardianship as the chain holds it. */
+export interface CheckedGuardian {
+  readonly record: Address;
+  readonly patient: Address;
+  readonly guardian: Address;
+  /** Unix seconds it ends (exclusive); null: no end. */
+  readonly until: number | null;
+  readonly byReception: boolean;
+}
+
+export type GuardianCheck =
+  | { readonly ok: true; readonly guardian: CheckedGuardian }
+  /** `guardian`: the chain's guardianship (null: `guardian` is not a current guardian of `patient`). */
+  | { readonly ok: false; readonly guardian: CheckedGuardian | null; readonly differences: readonly string[] };
+
+/** The contract's "no end" of a guardianship (`type(uint40).max`). */
+const NO_END = 2 ** 40 - 1;
+
+/**
+ * The O(1) check of a listed guardianship (/v1/guardians): `guardianOf(patient, guardian)` says it
+ * is current, until when and who appointed it, `patientRecordOf(patient)` whose record it is (two reads per row).
+ */
+export async function checkIndexedGuardian(ledger: LedgerReader, row: IndexedGuardian): Promise<GuardianCheck> {
+  const [[active, until, byReception], record] = await Promise.all([
+    readLedger(ledger, "guardianOf", [row.patient, row.guardian]),
+    readLedger(ledger, "patientRecordOf", [row.patient]),
+  ]);
+  if (!active) return { ok: false, guardian: null, differences: ["guardianship"] };
+  const guardian: CheckedGuardian = {
+    record,
+    patient: row.patient,
+    guardian: row.guardian,
+    until: Number(until) === NO_END ? null : Number(until),
+    byReception,
+  };
+  const differences: string[] = [];
+  if (!sameAddress(record, row.record)) differences.push("patient");
+  if (guardian.until !== row.until) differences.push("end date");
+  if (guardian.byReception !== row.byReception) differences.push("appointed by");
+  return differences.length === 0 ? { ok: true, guardian } : { ok: false, guardian, differences };
+}
+
+/** The checks of listed guardianships, in parallel (O(1) reads each). */
+export function checkIndexedGuardians(ledger: LedgerReader, rows: readonly IndexedGuardian[]): Promise<GuardianCheck[]> {
+  return Promise.all(rows.map((row) => checkIndexedGuardian(ledger, row)));
 }
 
 function sameAddress(a: string, b: string): boolean {

@@ -7,15 +7,19 @@
 import * as z from "zod/mini";
 import { MedLedgerError } from "../errors.ts";
 import {
+  emergencyRowSchema,
   errorBodySchema,
   grantRowSchema,
+  guardianRowSchema,
   pageSchema,
   patientRowSchema,
   reportRowSchema,
   staffRowSchema,
   timelineRowSchema,
+  type IndexedEmergency,
   type IndexedEvent,
   type IndexedGrant,
+  type IndexedGuardian,
   type IndexedPatient,
   type IndexedReport,
   type IndexedStaff,
@@ -34,8 +38,19 @@ export interface IndexerClient {
   grants(query: PageRequest & { readonly patient?: string; readonly reportId?: string }): Promise<Page<IndexedGrant>>;
   staff(query?: PageRequest): Promise<Page<IndexedStaff>>;
   patients(query?: PageRequest & { readonly doctor?: string }): Promise<Page<IndexedPatient>>;
+  /** Emergency accesses, newest first: a patient's access history (`patient`: their current account), a doctor's, or all (the admin's review list). */
+  emergencies(query?: PageRequest & { readonly patient?: string; readonly doctor?: string }): Promise<Page<IndexedEmergency>>;
+  /** Current guardianships, newest appointment first: a patient's guardians (`patient`), whose guardian `guardian` is, or all. */
+  guardians(query?: PageRequest & { readonly patient?: string; readonly guardian?: string }): Promise<Page<IndexedGuardian>>;
+  /** `patient`: the events about that patient's record (by their current account). */
   timeline(
-    query?: PageRequest & { readonly actor?: string; readonly event?: string; readonly from?: number; readonly to?: number },
+    query?: PageRequest & {
+      readonly actor?: string;
+      readonly patient?: string;
+      readonly event?: string;
+      readonly from?: number;
+      readonly to?: number;
+    },
   ): Promise<Page<IndexedEvent>>;
   /** The accounts that sent the timeline's transactions. */
   actors(): Promise<string[]>;
@@ -114,11 +129,16 @@ export function createIndexerClient(options: IndexerClientOptions): IndexerClien
     grants: ({ cursor, limit, patient, reportId }) => page(grantRowSchema)("/v1/grants", { cursor, limit, patient, reportId }),
     staff: (query = {}) => page(staffRowSchema)("/v1/staff", { cursor: query.cursor, limit: query.limit }),
     patients: (query = {}) => page(patientRowSchema)("/v1/patients", { cursor: query.cursor, limit: query.limit, doctor: query.doctor }),
+    emergencies: (query = {}) =>
+      page(emergencyRowSchema)("/v1/emergencies", { cursor: query.cursor, limit: query.limit, patient: query.patient, doctor: query.doctor }),
+    guardians: (query = {}) =>
+      page(guardianRowSchema)("/v1/guardians", { cursor: query.cursor, limit: query.limit, patient: query.patient, guardian: query.guardian }),
     timeline: (query = {}) =>
       page(timelineRowSchema)("/v1/timeline", {
         cursor: query.cursor,
         limit: query.limit,
         actor: query.actor,
+        patient: query.patient,
         event: query.event,
         from: query.from,
         to: query.to,

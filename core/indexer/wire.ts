@@ -52,11 +52,18 @@ export const patientQuerySchema = z.strictObject({ ...pageQuery, doctor: z.optio
 export const timelineQuerySchema = z.strictObject({
   ...pageQuery,
   actor: z.optional(addressSchema),
+  /** The events about this patient's record (by their current account: also those of before a recovery). */
+  patient: z.optional(addressSchema),
   event: z.optional(eventNameSchema),
   /** Unix seconds, inclusive. */
   from: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
   to: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
 });
+
+/** Emergency accesses: of a patient (their access history, by their current account), by a doctor, or all (the admin's review list). */
+export const emergencyQuerySchema = z.strictObject({ ...pageQuery, patient: z.optional(addressSchema), doctor: z.optional(addressSchema) });
+/** Current guardianships: of a patient (by their current account), of a guardian ("whose guardian am I"), or all. */
+export const guardianQuerySchema = z.strictObject({ ...pageQuery, patient: z.optional(addressSchema), guardian: z.optional(addressSchema) });
 
 export type ReportQuery = z.input<typeof reportQuerySchema>;
 export type TimelineQuery = z.input<typeof timelineQuerySchema>;
@@ -120,7 +127,10 @@ export const grantRowSchema = z.object({
 });
 
 export const patientRowSchema = z.object({
+  /** The account that holds the record now (after a recovery: the successor). */
   account: address,
+  /** The patient's record: the account they registered with (the registration event's `patient`). */
+  record: address,
   registeredBy: address,
   /** The current profile's binary CID. */
   profileCid: hex,
@@ -128,6 +138,35 @@ export const patientRowSchema = z.object({
   transactionHash: hash,
   /** With `?doctor=`: the doctor the patient is assigned to. */
   doctor: z.optional(address),
+});
+
+export const emergencyRowSchema = z.object({
+  /** The patient's record. */
+  record: address,
+  /** The account that holds the record now. */
+  patient: address,
+  doctor: address,
+  /** The contract's EmergencyReason: 1 patient unable to consent, 2 life-threatening, 3 assigned doctor unavailable, 4 other emergency. */
+  reason: z.number(),
+  /** Unix seconds the access ends (exclusive; a later access of the same doctor replaces it). */
+  until: z.number(),
+  /** Unix seconds of the access (its block's time). */
+  accessedAt: z.number(),
+  blockNumber,
+  logIndex: z.number(),
+  transactionHash: hash,
+});
+
+export const guardianRowSchema = z.object({
+  /** The patient's record. */
+  record: address,
+  /** The account that holds the record now. */
+  patient: address,
+  guardian: address,
+  /** Unix seconds the guardianship ends (exclusive); null: no end. */
+  until: z.nullable(z.number()),
+  /** Appointed by the reception (then only the reception ends it), else by the patient. */
+  byReception: z.boolean(),
 });
 
 export function pageSchema<T extends z.ZodMiniType>(row: T) {
@@ -147,6 +186,8 @@ export type IndexedEvent = z.output<typeof timelineRowSchema>;
 export type IndexedStaff = z.output<typeof staffRowSchema>;
 export type IndexedGrant = z.output<typeof grantRowSchema>;
 export type IndexedPatient = z.output<typeof patientRowSchema>;
+export type IndexedEmergency = z.output<typeof emergencyRowSchema>;
+export type IndexedGuardian = z.output<typeof guardianRowSchema>;
 
 /** The API's error body (as the server's: `{error:{code,message,hint}}`). */
 export const errorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string(), hint: z.string() }) });

@@ -123,7 +123,8 @@ export async function listReports(ledger: LedgerReader, filter: ReportFilter = {
  */
 export async function patientAccountsOf(ledger: LedgerReader, account: Address): Promise<Address[]> {
   const record = await readLedger(ledger, "patientRecordOf", [account]);
-  if (record === zeroAddress) return [account];
+  // Holding the record it registered with, the account never moved: no history to look up.
+  if (record === zeroAddress || record.toLowerCase() === account.toLowerCase()) return [account];
   const moves = await getLedgerEvents(ledger, { eventName: "PatientRecovered", args: { record } });
   return [record, ...moves.map((log) => log.args.successor)];
 }

@@ -11,6 +11,7 @@
  * reader's published key at that point of the log (`EncryptionKeyPublished`).
  */
 import type { Address, Hex } from "viem";
+import { emergencyEndedError } from "../care/emergency.ts";
 import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents, type LedgerLog } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
@@ -219,8 +220,9 @@ function patientKeyMissing(report: RegisteredEncryption): MedLedgerError {
 
 /**
  * The key that opens the current version of `report` for `reader` (with that version's CID),
- * checking that a grantee's grant is current. Fails with NO_ACCESS (never shared, or not since the
- * latest re-key), ACCESS_EXPIRED or ACCESS_REVOKED. What core/reports/read.ts reads with.
+ * checking that a grantee's grant is current, or that the chain lets them read it otherwise
+ * (`canRead`: a guardian, a doctor with emergency access). Fails with NO_ACCESS (never shared, or
+ * not since the latest re-key), ACCESS_EXPIRED (also an emergency access that ended) or ACCESS_REVOKED. What core/reports/read.ts reads with.
  */
 export async function readerKeyOf(ledger: LedgerReader, report: RegisteredEncryption, reader: Address): Promise<ReaderKey> {
   const key = (await currentKeysFor(ledger, reader, [report])).get(report.reportId);
@@ -230,6 +232,14 @@ export async function readerKeyOf(ledger: LedgerReader, report: RegisteredEncryp
   if (key && (await readLedger(ledger, "canRead", [report.reportId, reader]))) return key;
   const grant = await grantOf(ledger, report.reportId, reader);
   if (grant.status === "active" && key) return key;
+  // Allowed by the chain (a guardian, a doctor with emergency access) before the records custodian re-wrapped the key for them.
+  if (!key && grant.status !== "active" && (await readLedger(ledger, "canRead", [report.reportId, reader]))) {
+    throw new MedLedgerError(
+      "NO_ACCESS",
+      "You may read this report, but the hospital has not given you its key yet.",
+      "Try again in a minute: the hospital's records service re-wraps the keys shortly after your access began.",
+    );
+  }
   if (grant.status === "expired") {
     const when = grant.expiresAt === null ? "" : ` on ${new Date(grant.expiresAt * 1000).toUTCString()}`;
     throw new MedLedgerError("ACCESS_EXPIRED", `Your access to this report expired${when}.`, "Ask the patient to share it again if you still need it.");
@@ -240,6 +250,10 @@ export async function readerKeyOf(ledger: LedgerReader, report: RegisteredEncryp
       "This report was re-encrypted since it was shared with you, and its new key was not given to you.",
       "Ask the patient to share it with you again.",
     );
+  }
+  if (grant.status === "none") {
+    const emergencyUntil = Number(await readLedger(ledger, "emergencyAccessUntil", [report.patient, reader]));
+    if (emergencyUntil > 0) throw emergencyEndedError(emergencyUntil);
   }
   const everGranted = await getLedgerEvents(ledger, { eventName: "AccessGranted", args: { reportId: report.reportId, reader } });
   if (everGranted.length > 0) {

@@ -18,8 +18,15 @@ const ARGS = [
   "--disable-sync",
 ];
 
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: ARGS, headless: true });
+/**
+ * `camera`: a Y4M file Chromium plays as the device camera (fakeCamera.ts), with camera access
+ * granted without asking; without it the page sees no camera.
+ */
+export async function launchBrowser(options: { camera?: string } = {}): Promise<Browser> {
+  const camera = options.camera
+    ? ["--use-fake-device-for-media-stream", `--use-file-for-fake-video-capture=${options.camera}`, "--use-fake-ui-for-media-stream"]
+    : [];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...ARGS, ...camera], headless: true });
 }
 
 export const DESKTOP = { width: 1280, height: 860 } as const;

@@ -72,7 +72,8 @@ export function pageCsp(options: PageCspOptions): string {
   const connect = ["'self'", originOf(options.rpcUrl), ...(options.development ? ["ws:"] : [])].filter((s): s is string => s !== undefined);
   const directives = [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic'${options.development ? " 'unsafe-eval'" : ""}`,
+    // 'wasm-unsafe-eval': WebAssembly only (the QR reader's ZXing, web/lib/qrReader.ts), not JavaScript's eval.
+    `script-src 'self' 'nonce-${options.nonce}' 'strict-dynamic' 'wasm-unsafe-eval'${options.development ? " 'unsafe-eval'" : ""}`,
     // React renders a few style attributes; styles cannot run code.
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",

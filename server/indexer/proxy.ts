@@ -9,7 +9,7 @@ import { MedLedgerError } from "#core/errors.ts";
 import { errorResponse } from "../http/responses.ts";
 import { secureApiResponse } from "../http/securityHeaders.ts";
 
-const ALLOWED = /^\/(v1\/(reports|reports\/shared|grants|staff|patients|timeline|timeline\/actors)|status|ready)$/;
+const ALLOWED = /^\/(v1\/(reports|reports\/shared|grants|staff|patients|emergencies|guardians|timeline|timeline\/actors)|status|ready)$/;
 
 const UNAVAILABLE_HINT = "Your records are safe on the blockchain; the list service is only catching up or restarting. Try again in a minute.";
 

@@ -3,9 +3,14 @@
  * sees their patients with the profiles decrypted in the browser and picks one in the upload form;
  * the reception assigns a second doctor (the profile re-seal fails once and is retried alone),
  * after which that doctor reads the profile; a doctor amends a report (a rejected registration is
- * retried without re-uploading) and both the doctor's and the patient's lists show it.
+ * retried without re-uploading) and both the doctor's and the patient's lists show it; the patient
+ * exports their records as FHIR (the Bundle built in the browser, saved as a download); a doctor not
+ * assigned to a patient opens their reports in an emergency (the custody worker gives the keys),
+ * the patient is told on their next visit and sees it in their history, the admin reviews it.
  */
 import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import type { Bundle, DocumentReference } from "@medplum/fhirtypes";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser, Locator } from "playwright-core";
@@ -13,7 +18,17 @@ import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
 import { sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
-import { confirmAction, demoPerson, downloadBytes, technicalWordsShown, unlockKey, openReport, reportViewer } from "#harness/browser/flows.ts";
+import {
+  confirmAction,
+  confirmDialog,
+  demoPerson,
+  downloadBytes,
+  technicalWordsShown,
+  unlockKey,
+  openReport,
+  reportViewer,
+  waitForToast,
+} from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
 /** Seeded profile details (local-stack/seed/seed.ts). */
@@ -120,8 +135,9 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     // The receptionist retries the re-seal alone: one transaction, not the assignment again.
     const sentBefore = wallet.calls.filter((m) => m === "eth_sendTransaction").length;
     await row.getByRole("button", { name: "Retry re-sealing the profile" }).click();
-    await row.getByTestId("reseal-done").waitFor();
-    expect(await row.getByTestId("reseal-done").textContent()).to.contain(`${doctor2.displayName} can read it`);
+    // The retry is a transaction of its own: announced by its toast.
+    await waitForToast(page, "success", `Profile re-sealed: ${doctor2.displayName} can read it.`, 120_000);
+    await row.getByTestId("reseal-failed").waitFor({ state: "detached" });
     expect(wallet.calls.filter((m) => m === "eth_sendTransaction").length - sentBefore, "only the re-seal is sent again").to.equal(1);
     await screenshot(page, "care-reception-resealed");
   });
@@ -172,11 +188,13 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     });
     wallet.rejectNext("eth_sendTransaction");
     await form.getByRole("button", { name: "Encrypt, store and register the amendment" }).click();
-    await form.locator(".alert-error").getByText("You rejected the request in your wallet").waitFor();
+    const rejected = await waitForToast(page, "error", "The amendment was not registered", 120_000);
+    expect(await rejected.textContent()).to.contain("You rejected the request in your wallet");
     await form.getByText("The encrypted file is already stored; retrying only records it").waitFor();
     expect(await technicalWordsShown(page), "the retry notice names no CID").to.deep.equal([]);
     await form.getByRole("button", { name: "Retry registration" }).click();
-    await form.getByText("Amendment registered").waitFor({ timeout: 120_000 });
+    await waitForToast(page, "success", `Amendment registered for ${patient2.displayName}`, 120_000);
+    await form.getByTestId("upload-done").getByTestId("verify-link").waitFor();
     expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);
     issuedCorrected = await downloadBytes(page, form.getByTestId("download-issued"));
 
@@ -207,6 +225,105 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     const bytes = await openReport(page, newRow);
     expect(Buffer.compare(bytes, issuedCorrected)).to.equal(0);
     await screenshot(page, "care-patient-amendment");
+  });
+
+  it("the patient exports their records as a FHIR R4 Bundle, built in the browser: one DocumentReference per report, each file matching its hash", async function () {
+    const { page } = await as("patient2", "/patient");
+    const rows = page.getByTestId("patient-reports").locator("tr[data-report]");
+    await rows.first().waitFor();
+    const listed = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute("data-report")));
+    const card = page.getByTestId("export-records");
+    // Nothing decrypted leaves the browser: the only writes to the site are the proven openings (report ids and tags).
+    const writes: string[] = [];
+    page.on("request", (request) => {
+      const url = new URL(request.url());
+      if (request.method() !== "GET" && url.origin === new URL(page.url()).origin) writes.push(url.pathname);
+    });
+    const logged = page.waitForRequest((request) => request.method() === "POST" && new URL(request.url()).pathname === "/api/activity/opening");
+    const [download] = await Promise.all([page.waitForEvent("download"), card.getByRole("button", { name: "Export my records (FHIR)" }).click()]);
+    expect(download.suggestedFilename()).to.match(/^medledger-records-\d{4}-\d{2}-\d{2}\.json$/);
+    const bundle = JSON.parse(await readFile(await download.path(), "utf8")) as Bundle;
+    expect(bundle).to.include({ resourceType: "Bundle", type: "collection" });
+    const documents = bundle.entry!.map((e) => e.resource!).filter((r): r is DocumentReference => r.resourceType === "DocumentReference");
+    expect(documents.map((d) => d.identifier?.[0]?.value)).to.have.members(listed);
+    for (const document of documents) {
+      const file = Buffer.from(document.content[0]!.attachment.data!, "base64");
+      expect(createHash("sha1").update(file).digest("base64"), "the attachment's SHA-1").to.equal(document.content[0]!.attachment.hash);
+      expect(document.content[1]?.attachment.url).to.match(/^http:\/\/[^/]+\/verify\?sha256=0x[0-9a-f]{64}&sha1=0x[0-9a-f]{40}$/);
+    }
+    const newId = claimIdOf(`0x${createHash("sha256").update(issuedCorrected).digest("hex")}`, doctor1.address);
+    const amendment = documents.find((d) => d.identifier?.[0]?.value === newId)!;
+    expect(Buffer.from(amendment.content[0]!.attachment.data!, "base64").equals(issuedCorrected), "the decrypted corrected file").to.equal(true);
+    expect(amendment.relatesTo?.[0]?.code).to.equal("replaces");
+    expect(documents.find((d) => d.identifier?.[0]?.value === amendedId)?.status).to.equal("superseded");
+    await card.getByTestId("export-done").waitFor();
+    expect(writes.filter((path) => path !== "/api/activity/opening-challenge" && path !== "/api/activity/opening")).to.deep.equal([]);
+    await logged;
+    expect(await card.getByTestId("export-done").textContent())
+      .to.contain(download.suggestedFilename())
+      .and.contain(`${listed.length} reports`);
+    await page.evaluate(() => window.scrollTo(0, 0)); // the click scrolled: the sticky bar would be drawn mid-page
+    await screenshot(page, "patient-export-records");
+  });
+
+  it("break-glass: an unassigned doctor opens a patient's reports in an emergency and reads one", async function () {
+    const patient4 = demoPerson("patient4");
+    const { page } = await as("doctor2", "/doctor");
+    const section = page.getByRole("region", { name: "Emergency access" });
+    await section.getByLabel("Patient's account").fill(patient4.address);
+    await section.getByLabel("Reason").selectOption({ label: "A life-threatening emergency" });
+    await section.getByRole("button", { name: "Open emergency access" }).click();
+    expect(await confirmDialog(page).textContent()).to.contain(
+      "This is recorded publicly and the patient and the hospital will see it. Access ends after 24 hours.",
+    );
+    await confirmAction(page, "Open the reports");
+    await waitForToast(page, "success", /You can open .+ reports until/, 60_000);
+    // The custody worker re-wraps the patient's report keys for the doctor; the reports then list and open.
+    const reports = section.locator(`[data-testid="emergency-patient"][data-patient="${patient4.address}"]`).getByTestId("emergency-reports");
+    const row = reports.locator("tr[data-report]", { hasText: "Appendectomy report" });
+    await row.waitFor({ timeout: 120_000 });
+    expect(await reports.locator("tr[data-report]").count()).to.equal(2);
+    const bytes = await openReport(page, row);
+    expect(bytes.subarray(0, 5).toString()).to.equal("%PDF-");
+    expect(await technicalWordsShown(page)).to.deep.equal([]);
+    await screenshot(page, "emergency-doctor");
+  });
+
+  it("break-glass: the patient is told on their next visit (until dismissed) and sees it in their history; the admin reviews it", async function () {
+    const patient4 = demoPerson("patient4");
+    const { page } = await as("patient4", "/patient");
+    const notice = page.getByTestId("emergency-notice");
+    await notice.waitFor();
+    expect(await notice.textContent())
+      .to.contain(`${doctor2.displayName} opened your records in an emergency on`)
+      .and.contain("A life-threatening emergency");
+    const history = page.getByTestId("emergency-history");
+    const entry = history.locator("tbody tr").first();
+    await entry.waitFor();
+    expect(await entry.textContent())
+      .to.contain(doctor2.displayName)
+      .and.contain("A life-threatening emergency")
+      .and.contain("open now");
+    const report = page.getByTestId("patient-reports").locator("tr[data-report]", { hasText: "Appendectomy report" });
+    await report.getByText("Who has seen it, and when").click();
+    await report.getByTestId("access-history").getByText(`${doctor2.displayName} could open it in an emergency until`).waitFor();
+    await screenshot(page, "emergency-patient");
+    await notice.getByRole("button", { name: "Dismiss" }).click();
+    await notice.waitFor({ state: "detached" });
+    await page.reload();
+    await page.getByTestId("emergency-history").waitFor();
+    expect(await page.getByTestId("emergency-notice").count(), "dismissed on this device").to.equal(0);
+
+    const admin = await pool.as("admin", "/admin");
+    const review = admin.page.getByTestId("break-glass-review");
+    const reviewed = review.locator("tbody tr", { hasText: patient4.displayName });
+    await reviewed.waitFor();
+    expect(await reviewed.textContent())
+      .to.contain(doctor2.displayName)
+      .and.contain("A life-threatening emergency")
+      .and.contain("open now");
+    await review.scrollIntoViewIfNeeded();
+    await screenshot(admin.page, "emergency-admin");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
     for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
   });

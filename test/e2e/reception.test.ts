@@ -3,18 +3,28 @@
  * injected wallet: one instruction for new patients on the home, patient and reception pages; the
  * patient's registration code as a QR code and a short code (copied, with "Copied" feedback); the
  * reception registers them by typing the short code (the account shown to confirm), or by pasting
- * the full code; success messages name what was done; Assign turns into a disabled "Assigned";
+ * the full code, or by scanning the QR code with the camera (a fake camera showing a real code:
+ * Chromium on Linux has no BarcodeDetector, so ZXing's WebAssembly, served by the app, reads it);
+ * success messages name what was done; Assign turns into a disabled "Assigned";
  * profile editing refuses a future date of birth in plain words; the patient list, the staff list
  * and the audit trail are searchable; the activity CSV holds the on-chain rows shown.
  */
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { expect } from "chai";
 import { after, before, describe, it } from "mocha";
 import type { Browser, Locator, Page } from "playwright-core";
+import { generatePrivateKey, privateKeyToAccount } from "viem/accounts";
+import { unlockIdentity } from "#core/identity/encryptionKey.ts";
+import { createLedgerWriter } from "#core/node/clients.ts";
+import { createRegistrationRequest, encodeRegistrationRequest } from "#core/patients/registration.ts";
 import { shortCodeOf } from "#core/patients/shortCode.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
 import { DATE_OF_BIRTH_FUTURE_MESSAGE, EMAIL_FORMAT_MESSAGE } from "#core/validation.ts";
-import { sessionPool, type AppSession } from "#harness/browser/app.ts";
+import { connectTestWallet, goto, openSession, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
+import { qrFrameY4m } from "#harness/browser/fakeCamera.ts";
 import { demoPerson, unlockKey, waitForToast, waitForValue } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
@@ -108,6 +118,70 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     await field.fill("");
   });
 
+  it("scans a new patient's QR code with the camera (the reader's WebAssembly served by the app) and registers them", async function () {
+    // A newcomer's real registration code, made with their own (fresh) account, as their patient page makes it.
+    const config = { rpcUrl: stack.rpcUrl, ipfsApiUrl: stack.ipfsApiUrl, deployment: stack.deployment, maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+    const newcomer = createLedgerWriter(config, privateKeyToAccount(generatePrivateKey()));
+    const newcomerAddress = newcomer.walletClient.account.address;
+    const scanned = encodeRegistrationRequest(
+      await createRegistrationRequest(newcomer, newcomer.walletClient, await unlockIdentity(newcomer.walletClient, stack.deployment)),
+    );
+    // The reception's camera sees the newcomer's screen: one frame with the QR code, looped.
+    const dir = await mkdtemp(join(tmpdir(), "medledger-camera-"));
+    const camera = join(dir, "registration-qr.y4m");
+    await writeFile(camera, qrFrameY4m(scanned, { width: 1280, height: 720 }));
+    const withCamera = await launchBrowser({ camera });
+    try {
+      const session = await openSession(withCamera, stack, { person: "receptionist1" });
+      const { page, context } = session;
+      const outside: string[] = [];
+      context.on("request", (request) => {
+        const origin = new URL(request.url()).origin;
+        if (![new URL(stack.webUrl).origin, new URL(stack.rpcUrl).origin].includes(origin) && !request.url().startsWith("data:")) outside.push(request.url());
+      });
+      const wasm: string[] = [];
+      // The reader's WebAssembly is held until the scan dialog is looked at (then the code is read at once).
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route("**/zxing_reader.wasm", async (route) => {
+        wasm.push(route.request().url());
+        await held;
+        await route.continue();
+      });
+      await goto(page, stack, "/reception");
+      await connectTestWallet(page);
+      await unlockKey(page);
+      expect(await page.evaluate(() => "BarcodeDetector" in window), "this Chromium has no BarcodeDetector of its own").to.equal(false);
+      const form = registerForm(page);
+      const field = form.getByLabel("Short code or registration code");
+      expect(await form.innerText()).to.contain("scan their QR code");
+      await form.getByRole("button", { name: "Scan the QR code" }).click();
+      const scanner = form.getByTestId("qr-scanner");
+      await scanner.waitFor();
+      // The camera's picture is playing in the dialog.
+      await page.waitForFunction(() => {
+        const video = document.querySelector<HTMLVideoElement>('[data-testid="qr-scanner"] video');
+        return video !== null && video.readyState >= 2 && video.videoWidth === 1280;
+      });
+      await screenshot(page, "reception-scan-dialog");
+      release();
+      await waitForValue(field, scanned);
+      await scanner.waitFor({ state: "detached" });
+      expect(wasm, "the WebAssembly came from the app itself").to.deep.equal([new URL("/zxing_reader.wasm", stack.webUrl).toString()]);
+      await form.getByTestId("registration-account").getByText(newcomerAddress).waitFor();
+      await form.getByLabel("Full name").fill("Nora Quist");
+      await form.getByRole("button", { name: "Register patient" }).click();
+      await waitForToast(page, "success", `Registered Nora Quist (${short4(newcomerAddress)}) as a patient.`, 120_000);
+      await page.getByTestId("patients-table").locator(`tr[data-patient="${newcomerAddress}"]`).getByText("Nora Quist").first().waitFor({ timeout: 60_000 });
+      await screenshot(page, "reception-registered-by-scan");
+      expect(outside, "nothing fetched from outside the app and the chain (no CDN)").to.deep.equal([]);
+      expect(session.pageErrors).to.deep.equal([]);
+    } finally {
+      await withCamera.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("registers the patient by the short code typed at the desk, and says who was registered and assigned", async function () {
     const reception = await as("receptionist1", "/reception");
     const form = registerForm(reception.page);
@@ -120,9 +194,13 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     await form.getByLabel("Assign a doctor").selectOption({ label: `${doctor1.displayName} (${doctor1.department})` });
     await screenshot(reception.page, "reception-short-code-typed");
     await form.getByRole("button", { name: "Register patient" }).click();
-    const done = form.getByTestId("register-done");
-    await done.waitFor({ timeout: 120_000 });
-    expect(await done.textContent()).to.equal(`Registered ${NAME} (${short4(stranger.address)}) as a patient and assigned them to ${doctor1.displayName}.`);
+    // Announced once, by the transaction's toast.
+    await waitForToast(
+      reception.page,
+      "success",
+      `Registered ${NAME} (${short4(stranger.address)}) as a patient and assigned them to ${doctor1.displayName}.`,
+      120_000,
+    );
     await strangerRow(reception.page).getByText(NAME).first().waitFor();
     await screenshot(reception.page, "reception-registered-by-short-code");
   });
@@ -169,9 +247,7 @@ describe("web app: reception and admin usability (browser, seeded)", function ()
     await form.getByLabel("Date of birth").fill("1984-07-24");
     await form.getByLabel("Email").fill("ana@example.org");
     await form.getByRole("button", { name: "Save profile" }).click();
-    const saved = row.getByTestId("profile-saved");
-    await saved.waitFor({ timeout: 120_000 });
-    expect(await saved.textContent()).to.equal(`Saved the profile of ${NAME}.`);
+    await waitForToast(reception.page, "success", `Saved the profile of ${NAME}.`, 120_000);
     // Opened again from the new sealed profile.
     await row.getByRole("button", { name: "Edit profile" }).click();
     const reopened = row.getByRole("form", { name: `Edit the profile of ${NAME}` }).getByLabel("Date of birth");

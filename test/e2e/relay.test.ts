@@ -134,8 +134,7 @@ describe("web app: a patient holding 0 ETH shares and stops sharing through the 
     const confirm = confirmDialog(card);
     expect(await confirm.textContent()).to.contain("You pay nothing.");
     await confirm.getByRole("button", { name: "Replace my key" }).click();
-    const done = card.getByTestId("rotation-done");
-    await done.waitFor({ timeout: 120_000 });
+    const done = (await waitForToast(page, "success", "Your encryption key was replaced.", 120_000)).getByTestId("rotation-done");
     expect(await done.textContent()).to.equal("Your encryption key was replaced. 2 reports now open with your new key: every report stays readable.");
     await card.getByText("You are using key number 2.").waitFor();
     await screenshot(page, "relay-rotated");

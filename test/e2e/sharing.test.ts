@@ -254,8 +254,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     await screenshot(page, "sharing-confirm-rotation");
     const before = wallet.calls.length;
     await confirm.getByRole("button", { name: "Replace my key" }).click();
-    const done = card.getByTestId("rotation-done");
-    await done.waitFor({ timeout: 120_000 });
+    const done = (await waitForToast(page, "success", "Your encryption key was replaced.", 120_000)).getByTestId("rotation-done");
     expect(await done.textContent()).to.equal("Your encryption key was replaced. 3 reports now open with your new key: every report stays readable.");
     await card.getByText("You are using key number 2.").waitFor();
     const asked = wallet.calls.slice(before);
@@ -284,7 +283,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     try {
       await card.getByRole("button", { name: "Replace my encryption key" }).click();
       await confirmAction(card, "Replace my key");
-      await card.getByText("Your new key is published, but your reports were not updated for it").waitFor({ timeout: 120_000 });
+      await waitForToast(page, "error", "Your new key is published, but your reports were not updated for it", 120_000);
       await card.getByText("Some reports still use your old key").waitFor();
       await card.getByText("You are using key number 3.").waitFor();
       await screenshot(page, "sharing-rotation-interrupted");
@@ -292,8 +291,7 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
       wallet.handle = handle;
     }
     await card.getByRole("button", { name: "Finish" }).click();
-    const done = card.getByTestId("rotation-done");
-    await done.waitFor({ timeout: 120_000 });
+    const done = (await waitForToast(page, "success", "Done.", 120_000)).getByTestId("rotation-done");
     expect(await done.textContent()).to.equal("Done. 3 reports now open with your new key: every report stays readable.");
     const row = reportsOf(page).locator("tbody tr").first();
     const bytes = await openReport(page, row);

@@ -22,6 +22,7 @@ import {
   canvasHasInk,
   reviewUpload,
   reportViewer,
+  waitForToast,
 } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
 
@@ -93,16 +94,19 @@ describe("web app: the full story (browser)", function () {
     // The account in the pasted code, shown for the receptionist to confirm with the patient.
     await form.getByTestId("registration-account").getByText(patient.address).waitFor();
     await form.getByRole("button", { name: "Register patient" }).click();
-    const done = form.getByTestId("register-done");
-    await done.waitFor();
-    expect(await done.textContent()).to.equal(
+    // Announced once, by the transaction's toast (confirmed by the network), not again in the form.
+    const done = await waitForToast(
+      reception.page,
+      "success",
       `Registered ${patient.displayName} (${patient.address.slice(0, 6)}…${patient.address.slice(-2)}) as a patient and assigned them to ${doctor.displayName}.`,
+      120_000,
     );
+    expect(await done.textContent()).to.contain("Confirmed by the network.");
     const row = reception.page.getByTestId("patients-table").locator(`tr[data-patient="${patient.address}"]`);
     await row.getByText(doctor.displayName).first().waitFor();
-    // The reception reads the name from the sealed profile (decrypted in the browser).
-    await row.getByText(patient.displayName).first().waitFor();
-    expect(await row.textContent()).not.to.contain("profile not sealed for you");
+    // The reception reads the name from the sealed profile (decrypted in the browser), once it has
+    // opened it (the row is there as soon as the list is read again, the profile opens after).
+    await row.filter({ hasNotText: "profile not sealed for you" }).getByText(patient.displayName).first().waitFor();
     await screenshot(reception.page, "reception-registered");
   });
 
@@ -131,14 +135,40 @@ describe("web app: the full story (browser)", function () {
     // the retry only sends the registration.
     d.wallet.rejectNext("eth_sendTransaction");
     await review.getByRole("button", { name: "Confirm and register" }).click();
-    const alert = review.locator(".alert-error");
-    await alert.waitFor();
-    expect(await alert.textContent()).to.contain("You rejected the request in your wallet");
+    // The failure is the transaction toast's, with the plain reason; the review keeps only the retry note.
+    const rejected = await waitForToast(d.page, "error", "The report was not registered", 120_000);
+    expect(await rejected.textContent()).to.contain("You rejected the request in your wallet");
     await review.getByText("The encrypted file is already stored; retrying only records it").waitFor();
+    expect(await review.locator(".alert-error").count(), "the failure is not repeated in the page").to.equal(0);
     await screenshot(d.page, "doctor-upload-rejected");
-    await review.getByRole("button", { name: "Retry registration" }).click();
+    // The wallet holds the retry's transaction until the pending toast is seen (no race with a fast chain).
+    const handle = d.wallet.handle.bind(d.wallet);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    d.wallet.handle = async (method, params) => {
+      if (method === "eth_sendTransaction") await held;
+      return handle(method, params);
+    };
+    try {
+      await review.getByRole("button", { name: "Retry registration" }).click();
+      const pending = await waitForToast(d.page, "loading", `Registering “Cardiology consultation” for ${patient.displayName}…`);
+      expect(await pending.textContent()).to.contain("Confirm in your wallet if it asks");
+      // Pictured once the toast has slid in (its transition over).
+      await d.page.waitForFunction(() =>
+        document.getAnimations().every((animation) => animation.playState !== "running" || animation.effect?.getTiming().iterations === Infinity),
+      );
+      await screenshot(d.page, "doctor-upload-toast-pending");
+    } finally {
+      release();
+      d.wallet.handle = handle;
+    }
+    const confirmed = await waitForToast(d.page, "success", `Registered “Cardiology consultation” for ${patient.displayName}.`, 120_000);
+    expect(await confirmed.textContent()).to.contain("Confirmed by the network.");
     const form = d.page.getByRole("form", { name: "Upload a report" });
-    await form.getByText(`Registered “Cardiology consultation” for ${patient.displayName}`).waitFor({ timeout: 120_000 });
+    // What follows stays in the form: the report id and its verification link (no second success message).
+    await form.getByTestId("upload-done").getByTestId("verify-link").waitFor();
+    expect(await form.getByTestId("upload-done").textContent()).not.to.contain("Registered");
+    await screenshot(d.page, "doctor-upload-toast-confirmed");
     expect(adds, "the ciphertext was stored once, through the server's gateway").to.have.length(1);
     // The form starts empty again: no patient left selected for the next report.
     expect(await form.getByLabel("Patient").inputValue()).to.equal("");
@@ -254,8 +284,7 @@ describe("web app: the full story (browser)", function () {
       kind: "other",
     });
     await review.getByRole("button", { name: "Confirm and register" }).click();
-    const alert = review.locator(".alert-error");
-    await alert.waitFor();
+    const alert = await waitForToast(d.page, "error", "The report was not registered", 120_000);
     const message = (await alert.textContent()) ?? "";
     expect(message).to.contain("is not assigned to you").and.contain("Ask the reception to assign");
     await screenshot(d.page, "doctor-unassigned");

@@ -3,13 +3,14 @@
  * "Your encryption key": replacing it (core/identity/rotation.ts `rotateEncryptionKey`, only when
  * asked), with the core's progress, and finishing an interrupted replacement (`finishRotation`).
  * An account holding no ETH has the changes sent by the hospital's relayer (web/lib/relay.ts).
- * Usable on any page whose user holds a key.
+ * Usable on any page whose user holds a key. Each outcome is announced by the transactions' toast
+ * (pending → confirmed / failed); the card keeps the steps and what is left to do (Finish).
  */
 import { useQuery } from "@tanstack/react-query";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import type { Address } from "viem";
 import { readLedger } from "#core/contract/calls.ts";
-import type { RewrapResult, RotationStep } from "#core/identity/rotation.ts";
+import type { RewrapResult, RotationResult, RotationStep } from "#core/identity/rotation.ts";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { useIdentity } from "#web/lib/identity.tsx";
 import { useLedgerReader, useLedgerWriter } from "#web/lib/ledgerContext.tsx";
@@ -18,7 +19,6 @@ import { useActionSender, useRelayed } from "#web/lib/relay.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useAction, type Progress } from "#web/lib/useAction.ts";
 import { ConfirmButton } from "./ConfirmButton.tsx";
-import { ErrorBox, Notice } from "./ErrorBox.tsx";
 import { StepList } from "./Progress.tsx";
 
 const LEDGER = [queryKeys.ledger.all()];
@@ -40,20 +40,21 @@ const RELAYED_ROTATION_STEPS = [
 
 const reports = (n: number): string => `${n} report${n === 1 ? "" : "s"}`;
 
-function Outcome({ result, replaced }: { result: RewrapResult; replaced: boolean }) {
+/** What a replacement (or its finish) did, in words: the toast's message once confirmed. */
+function outcome(result: RewrapResult, replaced: boolean): string {
   const updated = result.rewrapped.length + result.rekeyed.length;
   return (
-    <Notice kind={result.pending.length > 0 ? "warning" : "success"}>
-      <span data-testid="rotation-done">
-        {replaced ? "Your encryption key was replaced. " : "Done. "}
-        {updated > 0 ? `${reports(updated)} now open with your new key` : "Nothing needed updating"}
-        {result.pending.length > 0
-          ? `; ${reports(result.pending.length)} shared with you still use your old key: choose Finish to update them.`
-          : ": every report stays readable."}
-      </span>
-    </Notice>
+    (replaced ? "Your encryption key was replaced. " : "Done. ") +
+    (updated > 0 ? `${reports(updated)} now open with your new key` : "Nothing needed updating") +
+    (result.pending.length > 0
+      ? `; ${reports(result.pending.length)} shared with you still use your old key: choose Finish to update them.`
+      : ": every report stays readable.")
   );
 }
+
+/** The last of a replacement's transactions: confirmed, it confirms those before it. */
+const lastHash = (result: RewrapResult | RotationResult) =>
+  result.transactionHashes.at(-1) ?? ("publishTransactionHash" in result ? result.publishTransactionHash : undefined);
 
 export function EncryptionKeyCard({ address }: { address: Address }) {
   const reader = useLedgerReader();
@@ -66,9 +67,11 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
   const version = useQuery({ queryKey: queryKeys.ledger.keyVersion(address), queryFn: () => readLedger(reader, "keyVersionOf", [address]) });
   /** Whether the new key got published in the last attempt (what remains is then the re-wrap: Finish). */
   const [published, setPublished] = useState(false);
+  const publishedRef = useRef(false); // the same, for the failure's words (read when it fails)
   const rotate = useAction(
     async (progress: Progress<RotationStep>) => {
       setPublished(false);
+      publishedRef.current = false;
       const writer = await getWriter();
       const send = await senderFor(writer);
       const { rotateEncryptionKey } = await import("#core/identity/rotation.ts");
@@ -79,6 +82,7 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
           if (step === "collecting") {
             // The new key is on chain from here: the page shows it even if what follows fails.
             setPublished(true);
+            publishedRef.current = true;
             void refresh();
           }
           if (step !== "done") progress(step);
@@ -87,7 +91,15 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
       replace(result.identity);
       return result;
     },
-    { invalidates: LEDGER },
+    {
+      invalidates: LEDGER,
+      toast: {
+        pending: "Replacing your encryption key…",
+        success: (result) => <span data-testid="rotation-done">{outcome(result, true)}</span>,
+        failure: () => (publishedRef.current ? "Your new key is published, but your reports were not updated for it" : "Your key was not replaced"),
+        hashOf: lastHash,
+      },
+    },
   );
   const finish = useAction(
     async (progress: Progress<RotationStep>) => {
@@ -104,11 +116,19 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
       replace(await unlockIdentity(writer.walletClient, writer.deployment, writer));
       return result;
     },
-    { invalidates: LEDGER },
+    {
+      invalidates: LEDGER,
+      toast: {
+        pending: "Updating your reports for your new key…",
+        success: (result) => <span data-testid="rotation-done">{outcome(result, false)}</span>,
+        failure: "Not finished",
+        hashOf: lastHash,
+      },
+    },
   );
   const busy = rotate.pending || finish.pending;
   const step = rotate.step ?? finish.step;
-  const needsFinish = (rotate.result && rotate.result.pending.length > 0) || (rotate.error !== null && published);
+  const needsFinish = !finish.result && ((rotate.result && rotate.result.pending.length > 0) || (rotate.error !== null && published));
 
   return (
     <section className="card" aria-labelledby="key-title" data-testid="encryption-key">
@@ -130,8 +150,6 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
         onConfirm={() => void rotate.run()}
       />
       {step ? <StepList steps={relayed ? RELAYED_ROTATION_STEPS : ROTATION_STEPS} current={step} /> : null}
-      {rotate.result ? <Outcome result={rotate.result} replaced /> : null}
-      <ErrorBox error={rotate.error} title={published ? "Your new key is published, but your reports were not updated for it" : "Your key was not replaced"} />
       {needsFinish ? (
         <div className="row">
           <p className="small">{rotate.error ? "Some reports still use your old key. " : null}Finish updates them for your new key.</p>
@@ -140,8 +158,6 @@ export function EncryptionKeyCard({ address }: { address: Address }) {
           </button>
         </div>
       ) : null}
-      {finish.result ? <Outcome result={finish.result} replaced={false} /> : null}
-      <ErrorBox error={finish.error} title="Not finished" />
     </section>
   );
 }

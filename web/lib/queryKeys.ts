@@ -43,6 +43,15 @@ export const queryKeys = {
     guardiansOf: (patient: Address) => ["ledger", "guardians", "patient", patient] as const,
     /** The patients `guardian` looks after now. */
     patientsOfGuardian: (guardian: Address) => ["ledger", "guardians", "guardian", guardian] as const,
+    /** Emergency (break-glass) accesses: to one patient's record, every one (the admin's review), the patients a doctor has one to now. */
+    emergency: {
+      ofPatient: (patient: Address) => ["ledger", "emergency", "patient", patient] as const,
+      all: () => ["ledger", "emergency", "all"] as const,
+      patientsOf: (doctor: Address) => ["ledger", "emergency", "doctor", doctor] as const,
+      keysFor: (doctor: Address, patient: Address) => ["ledger", "emergency", "keys", doctor, patient] as const,
+      /** The hospital's care policy (how long an emergency access lasts). */
+      policy: () => ["ledger", "emergency", "policy"] as const,
+    },
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },

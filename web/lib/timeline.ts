@@ -3,6 +3,7 @@
  * date-input conversions. (Candidates for core/contract/ — nothing here needs React.)
  */
 import { toFunctionSelector, type Address, type Hex } from "viem";
+import { emergencyReason } from "#core/care/reasons.ts";
 import type { LedgerEventName, TimelineEntry } from "#core/contract/events.ts";
 import { roleName } from "#core/accounts/roles.ts";
 
@@ -91,6 +92,8 @@ export function describeEvent(entry: Pick<TimelineEntry, "eventName" | "args">, 
       return `${who("by")} ended ${who("guardian")}'s guardianship of patient ${who("record")}`;
     case "ActedAsGuardian":
       return `Guardian ${who("guardian")} ${GUARDIAN_ACTIONS[String(a.action)] ?? `acted (${String(a.action)})`} for patient ${who("patient")}`;
+    case "EmergencyAccessed":
+      return `${who("doctor")} opened the reports of patient ${who("patient")} in an emergency (${emergencyReason(Number(a.reason)).label})`;
     case "Paused":
       return "Paused all changes";
     case "Unpaused":

@@ -1,8 +1,13 @@
 /**
  * The list API (Hono, served by Ponder next to its /ready, /status and /health): pages of reports
- * (by patient, by doctor, shared with a reader), grants, staff, patients and the audit timeline.
- * Queries are validated by the shared wire schemas (core/indexer/wire.ts): a bad one gets a 400
- * with the same `{error:{code,message,hint}}` body as the MedLedger server.
+ * (by patient, by doctor, shared with a reader), grants, staff, patients, guardians, emergency
+ * accesses and the audit timeline. Queries are validated by the shared wire schemas
+ * (core/indexer/wire.ts): a bad one gets a 400 with the same `{error:{code,message,hint}}` body as
+ * the MedLedger server.
+ *
+ * A patient is named by their current account, both ways: `?patient=` selects the record that
+ * account holds now (every row of the record, also those of before a recovery; a retired account
+ * lists nothing), and rows show the record's current account as `patient`.
  */
 import { db } from "ponder:api";
 import schema from "ponder:schema";
@@ -11,7 +16,9 @@ import { and, count, eq, gt, gte, lte, or, sql } from "ponder";
 import type * as z from "zod/mini";
 import {
   DEFAULT_PAGE_SIZE,
+  emergencyQuerySchema,
   grantQuerySchema,
+  guardianQuerySchema,
   patientQuerySchema,
   reportQuerySchema,
   sharedQuerySchema,
@@ -19,7 +26,7 @@ import {
   timelineQuerySchema,
 } from "#core/indexer/wire.ts";
 import { allOf, before, newestFirst, pageOf, type SQL } from "#indexer/lib/pages.ts";
-import { grantRow, patientRow, reportRow, staffRow, timelineRow } from "#indexer/lib/rows.ts";
+import { emergencyRow, grantRow, guardianRow, patientRow, reportRow, staffRow, timelineRow } from "#indexer/lib/rows.ts";
 
 const app = new Hono();
 
@@ -48,6 +55,29 @@ function parseQuery<S extends z.ZodMiniType>(c: Context, querySchema: S): Parsed
 const lower = (address: string) => address.toLowerCase() as `0x${string}`;
 const limitOf = (query: { limit?: number }) => query.limit ?? DEFAULT_PAGE_SIZE;
 
+type Column = Parameters<typeof eq>[0];
+
+/**
+ * `column` is the record `account` holds now (no row for an account that holds none: not a
+ * patient, or retired). A scalar subquery (evaluated once): the (record, block, log) indexes still
+ * give a page in order.
+ */
+function ofPatient(column: Column, account: string): SQL {
+  const link = schema.patientLink;
+  return eq(
+    column,
+    db
+      .select({ record: link.record })
+      .from(link)
+      .where(eq(link.account, lower(account))),
+  );
+}
+
+/** The current account of a row's record (the patient row is there from the registration on). */
+const accountOf = (holder: { account: `0x${string}` } | null, record: `0x${string}`) => holder?.account ?? record;
+
+const nowSeconds = () => BigInt(Math.floor(Date.now() / 1000));
+
 async function total(table: Parameters<ReturnType<typeof db.select>["from"]>[0], where: SQL | undefined): Promise<number> {
   const [row] = await db.select({ n: count() }).from(table).where(where);
   return row?.n ?? 0;
@@ -58,18 +88,22 @@ app.get("/v1/reports", async (c) => {
   if (!parsed.ok) return parsed.response;
   const q = parsed.query;
   const t = schema.report;
-  const filter = allOf(q.patient ? eq(t.patient, lower(q.patient)) : undefined, q.doctor ? eq(t.doctor, lower(q.doctor)) : undefined);
+  const filter = allOf(q.patient ? ofPatient(t.record, q.patient) : undefined, q.doctor ? eq(t.doctor, lower(q.doctor)) : undefined);
   const limit = limitOf(q);
   const [rows, n] = await Promise.all([
     db
       .select()
       .from(t)
+      .leftJoin(schema.patient, eq(schema.patient.record, t.record))
       .where(allOf(filter, before(t, q.cursor)))
       .orderBy(...newestFirst(t))
       .limit(limit + 1),
     total(t, filter),
   ]);
-  const page = pageOf(rows, limit);
+  const page = pageOf(
+    rows.map((r) => ({ ...r.report, patient: accountOf(r.patient, r.report.record) })),
+    limit,
+  );
   return c.json({ items: page.rows.map(reportRow), nextCursor: page.nextCursor, total: n });
 });
 
@@ -79,8 +113,7 @@ app.get("/v1/reports/shared", async (c) => {
   if (!parsed.ok) return parsed.response;
   const q = parsed.query;
   const g = schema.grant;
-  const now = BigInt(Math.floor(Date.now() / 1000));
-  const current = or(sql`${schema.terms.expiresAt} is null`, eq(schema.terms.expiresAt, 0n), gt(schema.terms.expiresAt, now));
+  const current = or(sql`${schema.terms.expiresAt} is null`, eq(schema.terms.expiresAt, 0n), gt(schema.terms.expiresAt, nowSeconds()));
   const filter = allOf(eq(g.reader, lower(q.reader)), eq(g.active, true), current);
   const limit = limitOf(q);
   const joined = () =>
@@ -88,7 +121,8 @@ app.get("/v1/reports/shared", async (c) => {
       .select()
       .from(g)
       .innerJoin(schema.report, eq(schema.report.reportId, g.reportId))
-      .leftJoin(schema.terms, and(eq(schema.terms.patient, g.patient), eq(schema.terms.reader, g.reader)));
+      .leftJoin(schema.terms, and(eq(schema.terms.record, g.record), eq(schema.terms.reader, g.reader)))
+      .leftJoin(schema.patient, eq(schema.patient.record, g.record));
   const [rows, counted] = await Promise.all([
     joined()
       .where(allOf(filter, before(g, q.cursor)))
@@ -97,11 +131,15 @@ app.get("/v1/reports/shared", async (c) => {
     db
       .select({ n: count() })
       .from(g)
-      .leftJoin(schema.terms, and(eq(schema.terms.patient, g.patient), eq(schema.terms.reader, g.reader)))
+      .leftJoin(schema.terms, and(eq(schema.terms.record, g.record), eq(schema.terms.reader, g.reader)))
       .where(filter),
   ]);
   const page = pageOf(
-    rows.map((r) => ({ ...r.report, blockNumber: r.grant.blockNumber, logIndex: r.grant.logIndex, row: r.report })),
+    rows.map((r) => ({
+      blockNumber: r.grant.blockNumber,
+      logIndex: r.grant.logIndex,
+      row: { ...r.report, patient: accountOf(r.patient, r.report.record) },
+    })),
     limit,
   );
   return c.json({ items: page.rows.map((r) => reportRow(r.row)), nextCursor: page.nextCursor, total: counted[0]?.n ?? 0 });
@@ -112,20 +150,21 @@ app.get("/v1/grants", async (c) => {
   if (!parsed.ok) return parsed.response;
   const q = parsed.query;
   const g = schema.grant;
-  const filter = allOf(eq(g.active, true), q.patient ? eq(g.patient, lower(q.patient)) : undefined, q.reportId ? eq(g.reportId, lower(q.reportId)) : undefined);
+  const filter = allOf(eq(g.active, true), q.patient ? ofPatient(g.record, q.patient) : undefined, q.reportId ? eq(g.reportId, lower(q.reportId)) : undefined);
   const limit = limitOf(q);
   const [rows, n] = await Promise.all([
     db
       .select()
       .from(g)
-      .leftJoin(schema.terms, and(eq(schema.terms.patient, g.patient), eq(schema.terms.reader, g.reader)))
+      .leftJoin(schema.terms, and(eq(schema.terms.record, g.record), eq(schema.terms.reader, g.reader)))
+      .leftJoin(schema.patient, eq(schema.patient.record, g.record))
       .where(allOf(filter, before(g, q.cursor)))
       .orderBy(...newestFirst(g))
       .limit(limit + 1),
     total(g, filter),
   ]);
   const page = pageOf(
-    rows.map((r) => ({ ...r.grant, expiresAt: r.terms?.expiresAt ?? 0n })),
+    rows.map((r) => ({ ...r.grant, patient: accountOf(r.patient, r.grant.record), expiresAt: r.terms?.expiresAt ?? 0n })),
     limit,
   );
   return c.json({ items: page.rows.map(grantRow), nextCursor: page.nextCursor, total: n });
@@ -163,7 +202,7 @@ app.get("/v1/patients", async (c) => {
       db
         .select()
         .from(k)
-        .innerJoin(schema.patient, eq(schema.patient.account, k.patient))
+        .innerJoin(schema.patient, eq(schema.patient.record, k.record))
         .where(allOf(filter, before(k, q.cursor)))
         .orderBy(...newestFirst(k))
         .limit(limit + 1),
@@ -196,6 +235,7 @@ app.get("/v1/timeline", async (c) => {
   const t = schema.ledgerEvent;
   const filter = allOf(
     q.actor ? eq(t.actor, lower(q.actor)) : undefined,
+    q.patient ? ofPatient(t.record, q.patient) : undefined,
     q.event ? eq(t.eventName, q.event) : undefined,
     q.from === undefined ? undefined : gte(t.timestamp, BigInt(q.from)),
     q.to === undefined ? undefined : lte(t.timestamp, BigInt(q.to)),
@@ -212,6 +252,61 @@ app.get("/v1/timeline", async (c) => {
   ]);
   const page = pageOf(rows, limit);
   return c.json({ items: page.rows.map(timelineRow), nextCursor: page.nextCursor, total: n });
+});
+
+/** Emergency accesses, newest first: a patient's access history (`patient`), a doctor's (`doctor`), or all of them (the admin's review list). */
+app.get("/v1/emergencies", async (c) => {
+  const parsed = parseQuery(c, emergencyQuerySchema);
+  if (!parsed.ok) return parsed.response;
+  const q = parsed.query;
+  const t = schema.emergency;
+  const filter = allOf(q.patient ? ofPatient(t.record, q.patient) : undefined, q.doctor ? eq(t.doctor, lower(q.doctor)) : undefined);
+  const limit = limitOf(q);
+  const [rows, n] = await Promise.all([
+    db
+      .select()
+      .from(t)
+      .leftJoin(schema.patient, eq(schema.patient.record, t.record))
+      .where(allOf(filter, before(t, q.cursor)))
+      .orderBy(...newestFirst(t))
+      .limit(limit + 1),
+    total(t, filter),
+  ]);
+  const page = pageOf(
+    rows.map((r) => ({ ...r.emergency, patient: accountOf(r.patient, r.emergency.record) })),
+    limit,
+  );
+  return c.json({ items: page.rows.map(emergencyRow), nextCursor: page.nextCursor, total: n });
+});
+
+/** Current guardianships (appointed, not ended, not run out), newest appointment first: of a patient (`patient`), of a guardian (`guardian`), or all. */
+app.get("/v1/guardians", async (c) => {
+  const parsed = parseQuery(c, guardianQuerySchema);
+  if (!parsed.ok) return parsed.response;
+  const q = parsed.query;
+  const t = schema.guardian;
+  const filter = allOf(
+    eq(t.active, true),
+    gt(t.until, nowSeconds()),
+    q.patient ? ofPatient(t.record, q.patient) : undefined,
+    q.guardian ? eq(t.guardian, lower(q.guardian)) : undefined,
+  );
+  const limit = limitOf(q);
+  const [rows, n] = await Promise.all([
+    db
+      .select()
+      .from(t)
+      .leftJoin(schema.patient, eq(schema.patient.record, t.record))
+      .where(allOf(filter, before(t, q.cursor)))
+      .orderBy(...newestFirst(t))
+      .limit(limit + 1),
+    total(t, filter),
+  ]);
+  const page = pageOf(
+    rows.map((r) => ({ ...r.guardian, patient: accountOf(r.patient, r.guardian.record) })),
+    limit,
+  );
+  return c.json({ items: page.rows.map(guardianRow), nextCursor: page.nextCursor, total: n });
 });
 
 /** The distinct senders of the timeline (the actor filter's choices). */

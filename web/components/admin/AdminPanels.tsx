@@ -1,6 +1,7 @@
 "use client";
 /** The administrator's panels (AdminPage loads this module while the role is checked, not with the page). */
 import { AuditTimeline } from "./AuditTimeline.tsx";
+import { BreakGlassReview } from "./BreakGlassReview.tsx";
 import { PauseControl } from "./PauseControl.tsx";
 import { RelayerStatus } from "./RelayerStatus.tsx";
 import { StaffManager } from "./StaffManager.tsx";
@@ -11,6 +12,7 @@ export function AdminPanels() {
       <PauseControl />
       <StaffManager />
       <RelayerStatus />
+      <BreakGlassReview />
       <AuditTimeline />
     </>
   );

@@ -3,7 +3,8 @@
  * Amend a report, opened at the report it amends: the corrected file is uploaded for the same
  * patient as a new report that supersedes the old one (same steps and retry as a new upload), with
  * the reason for the correction (shown to the patient with the new report) and the details of the
- * original as a start. The old report stays on the ledger, marked superseded.
+ * original as a start. The old report stays on the ledger, marked superseded. The registration's
+ * outcome is announced by its toast; the form then shows the new report id and its verification link.
  */
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { MedLedgerError } from "#core/errors.ts";
@@ -13,6 +14,7 @@ import { NOTE_MAX, REPORT_KINDS, TITLE_MAX, type ReportKind } from "#core/report
 import type { ReportRecord } from "#core/reports/records.ts";
 import { useReportSummary } from "#web/lib/useReportSummary.ts";
 import { AddressText } from "../AddressText.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField, TextArea, TextField } from "../Field.tsx";
 import { VerifyLink } from "../verify/VerifyLink.tsx";
 import { UploadStatus } from "./UploadStatus.tsx";
@@ -36,7 +38,13 @@ export function AmendForm({
   const [title, setTitle] = useState<string | null>(null);
   const [kind, setKind] = useState<ReportKind | null>(null);
   const [reason, setReason] = useState("");
-  const upload = useReportUpload();
+  const upload = useReportUpload({
+    pending: () => `Registering the amendment of ${original ? `“${original.title}”` : "the report"} for ${patientName}…`,
+    success: () => `Amendment registered for ${patientName}: it supersedes ${original ? `“${original.title}”` : "the earlier report"}.`,
+    failure: "The amendment was not registered",
+  });
+  /** A problem of the form itself (no file, no reason), found before anything is sent. */
+  const [formError, setFormError] = useState<unknown>(null);
   const [lastRequest, setLastRequest] = useState<UploadRequest | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   useEffect(() => fileInput.current?.focus(), []); // brings the form into view
@@ -46,12 +54,13 @@ export function AmendForm({
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    setFormError(null);
     if (!file) {
-      upload.fail(new MedLedgerError("INVALID_INPUT", "No corrected file is chosen.", "Choose the corrected report file (PDF, PNG or JPEG)."));
+      setFormError(new MedLedgerError("INVALID_INPUT", "No corrected file is chosen.", "Choose the corrected report file (PDF, PNG or JPEG)."));
       return;
     }
     if (!reason.trim()) {
-      upload.fail(new MedLedgerError("INVALID_INPUT", "Say what was corrected.", "The patient sees the reason with the corrected report."));
+      setFormError(new MedLedgerError("INVALID_INPUT", "Say what was corrected.", "The patient sees the reason with the corrected report."));
       return;
     }
     let metadata;
@@ -64,7 +73,7 @@ export function AmendForm({
         note: `Corrects an earlier report: ${reason.trim()}`,
       });
     } catch (error) {
-      upload.fail(error);
+      setFormError(error);
       return;
     }
     const request: UploadRequest = { file, patient: report.patient, supersedes: report.reportId, metadata };
@@ -123,13 +132,15 @@ export function AmendForm({
           {upload.result ? "Close" : "Cancel"}
         </button>
       </div>
+      <ErrorBox error={formError} title="The amendment cannot be registered yet" />
       <UploadStatus
         upload={upload}
-        errorTitle="The amendment was not registered"
-        success={(done) => (
+        followUp={(done) => (
           <>
-            Amendment registered: <AddressText value={done.reportId} copy label="new report id" /> supersedes{" "}
-            <AddressText value={report.reportId} label="amended report id" />.
+            <p className="small">
+              New report id <AddressText value={done.reportId} copy label="new report id" />, superseding{" "}
+              <AddressText value={report.reportId} label="amended report id" />
+            </p>
             <VerifyLink sha256={done.record.sha256} sha1={done.record.sha1} />
           </>
         )}

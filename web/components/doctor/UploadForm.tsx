@@ -6,7 +6,9 @@
  *  2. the review: the file drawn in the page with what will be registered and for whom, then
  *     Confirm (or Back to change something).
  * Then hash → encrypt → store on IPFS → register, with progress; a failed registration is retried
- * without re-uploading. After success the form starts empty (no patient left selected).
+ * without re-uploading. The registration's outcome is announced by its toast (pending → confirmed /
+ * failed); after success the form starts empty (no patient left selected) and shows what follows:
+ * the report id, the verification link, the issued file.
  */
 import { useState, type FormEvent } from "react";
 import { MedLedgerError } from "#core/errors.ts";
@@ -60,8 +62,11 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
   const [errors, setErrors] = useState<FieldErrors>({});
   const [fileError, setFileError] = useState<MedLedgerError | null>(null);
   const [review, setReview] = useState<Review | null>(null);
-  const [lastTitle, setLastTitle] = useState("");
-  const upload = useReportUpload();
+  const upload = useReportUpload({
+    pending: (request) => `Registering “${request.metadata?.title ?? request.file.name}” for ${myPatients.nameOf(request.patient)}…`,
+    success: (done, request) => `Registered “${request.metadata?.title ?? request.file.name}” for ${myPatients.nameOf(done.record.patient)}.`,
+    failure: "The report was not registered",
+  });
   const picked = myPatients.find(patient.trim());
 
   const edit = (patch: Partial<Details>) => {
@@ -101,7 +106,6 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
   const confirm = async () => {
     if (!review) return;
     if (await upload.run(review.request)) {
-      setLastTitle(review.request.metadata.title);
       // Start over: nothing of this report stays selected for the next one.
       setReview(null);
       setPatient("");
@@ -151,7 +155,7 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
             Back
           </button>
         </div>
-        <UploadStatus upload={upload} errorTitle="The report was not registered" success={() => null} />
+        <UploadStatus upload={upload} followUp={() => null} />
       </section>
     );
   }
@@ -263,10 +267,11 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
       </div>
       <UploadStatus
         upload={upload}
-        errorTitle="The report was not registered"
-        success={(done) => (
+        followUp={(done) => (
           <>
-            Registered “{lastTitle}” for {myPatients.nameOf(done.record.patient)}: <AddressText value={done.reportId} copy label="report id" />
+            <p className="small">
+              Report id <AddressText value={done.reportId} copy label="report id" />
+            </p>
             <VerifyLink sha256={done.record.sha256} sha1={done.record.sha1} />
           </>
         )}

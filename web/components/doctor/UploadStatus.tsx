@@ -1,11 +1,13 @@
 "use client";
 /**
- * The visible state of a {@link ReportUpload}: its steps, the retry note, the error and the
- * result, with the report serial and the issued file to download (the one to give the patient).
+ * The visible state of a {@link ReportUpload} besides its toast: its steps, the retry note and,
+ * after success, what follows from it — `followUp` (the report id, the verification link) and the
+ * report serial with the issued file to download (the one to give the patient). Whether it was
+ * registered or why not is the toast's to say (web/lib/txToast.tsx), not repeated here.
  */
 import { useCallback, type ReactNode } from "react";
 import type { SubmitResult } from "#core/reports/upload.ts";
-import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { Notice } from "../ErrorBox.tsx";
 import { StepList } from "../Progress.tsx";
 import type { IssuedDownload, ReportUpload } from "./useReportUpload.ts";
 
@@ -18,7 +20,7 @@ export const UPLOAD_STEPS = [
   { id: "confirming", label: "Waiting for the chain" },
 ] as const;
 
-export function UploadStatus({ upload, errorTitle, success }: { upload: ReportUpload; errorTitle: string; success: (done: SubmitResult) => ReactNode }) {
+export function UploadStatus({ upload, followUp }: { upload: ReportUpload; followUp: (done: SubmitResult) => ReactNode }) {
   const { step, pending, prepared, error, result, issued } = upload;
   return (
     <>
@@ -26,8 +28,11 @@ export function UploadStatus({ upload, errorTitle, success }: { upload: ReportUp
       {prepared && !pending && error ? (
         <Notice kind="info">The encrypted file is already stored; retrying only records it on the ledger (the file is not sent again).</Notice>
       ) : null}
-      <ErrorBox error={error} title={errorTitle} />
-      {result ? <Notice kind="success">{success(result)}</Notice> : null}
+      {result ? (
+        <div className="upload-done" data-testid="upload-done">
+          {followUp(result)}
+        </div>
+      ) : null}
       {result && issued ? <IssuedFile issued={issued} /> : null}
     </>
   );

@@ -4,7 +4,9 @@
  * two resumable halves: prepare (check → issue with a serial → hash → encrypt → store on IPFS) and
  * submit (register on chain). A failed or rejected registration keeps the prepared report, so
  * running the same request again only registers it (never re-serialises). After success the issued
- * file (with its serial) is kept for download: it is the file to give the patient.
+ * file (with its serial) is kept for download: it is the file to give the patient. The outcome of
+ * the transaction (pending → confirmed after the configured confirmations, or failed) is announced
+ * by the caller's `toast` (web/lib/txToast.tsx), never inline; the page shows the steps.
  */
 import { useCallback, useState } from "react";
 import type { Address, Hex } from "viem";
@@ -14,6 +16,7 @@ import { readFileBytes } from "#web/lib/files.ts";
 import { useLedgerWriter, usePublicConfig } from "#web/lib/ledgerContext.tsx";
 import { useContentStore } from "#web/lib/contentStore.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import type { TransactionToast } from "#web/lib/txToast.tsx";
 import { useAction, type Action, type Progress } from "#web/lib/useAction.ts";
 
 export interface UploadRequest {
@@ -57,7 +60,8 @@ function requestKey({ file, patient, supersedes, metadata }: UploadRequest): str
 // The new report shows in the patient's and the doctor's lists (and supersedes another): every ledger read.
 const AFTER_UPLOAD = [queryKeys.ledger.all()];
 
-export function useReportUpload(): ReportUpload {
+/** `toast`: how the registration is announced (the form knows the patient's name and the title). */
+export function useReportUpload(toast: TransactionToast<[UploadRequest], SubmitResult>): ReportUpload {
   const getWriter = useLedgerWriter();
   const store = useContentStore();
   const config = usePublicConfig();
@@ -82,7 +86,7 @@ export function useReportUpload(): ReportUpload {
       setPrepared(null);
       return result;
     },
-    { invalidates: AFTER_UPLOAD },
+    { invalidates: AFTER_UPLOAD, toast },
   );
 
   const isPreparedFor = useCallback((request: UploadRequest | null) => request !== null && prepared?.key === requestKey(request), [prepared]);

@@ -13,6 +13,7 @@ import type { Address } from "viem";
 import type { DisclosureEvent } from "#core/reports/disclosures.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
 import { apiRequest, withQuery } from "#web/lib/api.ts";
+import { useEmergencyAccesses } from "#web/lib/emergencyLists.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { useNameOf } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
@@ -71,9 +72,18 @@ function History({ report }: { report: ReportRecord }) {
     queryFn: () => apiRequest<{ openings: OpeningJson[] }>(withQuery("/api/activity/report-openings", { reportId: report.reportId })),
     enabled: signedIn,
   });
+  // Emergency accesses to the patient's record that lasted while this report existed.
+  const emergencies = useEmergencyAccesses(report.patient);
   if (chain.isPending) return <Spinner label="Reading the history…" />;
   const rows: Row[] = [
     ...(chain.data ?? []).map((event) => ({ at: event.at, text: describe(event, nameOf), source: "ledger" as const })),
+    ...(emergencies.rows ?? [])
+      .filter((e) => e.until > report.registeredAt)
+      .map((e) => ({
+        at: Math.max(e.at, report.registeredAt),
+        text: `${nameOf(e.doctor)} could open it in an emergency until ${WHEN.format(new Date(e.until * 1000))} (${e.reason.label})`,
+        source: "ledger" as const,
+      })),
     ...(openings.data?.openings ?? []).map((o) => ({
       at: Date.parse(o.at) / 1000,
       text:

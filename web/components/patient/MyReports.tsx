@@ -2,7 +2,7 @@
 /**
  * The patient's reports once their key is unlocked (PatientPage loads this module then, with the
  * crypto it needs, rather than with the page): share several or all in one step, who can read
- * each, stopping it, and their encryption key.
+ * each, stopping it, exporting them all (FHIR), and their encryption key.
  */
 import { useState } from "react";
 import type { Address, Hex } from "viem";
@@ -13,6 +13,7 @@ import { useRelayed } from "#web/lib/relay.ts";
 import { useReadersOfPatient, useReportList } from "#web/lib/reportLists.ts";
 import { EncryptionKeyCard } from "../EncryptionKeyCard.tsx";
 import { GuardiansCard } from "../guardian/GuardiansCard.tsx";
+import { ExportRecords } from "./ExportRecords.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { Spinner } from "../Progress.tsx";
@@ -87,6 +88,7 @@ export function MyReports({ address, identity }: { address: Address; identity: E
         ) : null}
       </section>
       <GuardiansCard patient={address} as="patient" />
+      <ExportRecords address={address} identity={identity} />
       <EncryptionKeyCard address={address} />
     </>
   );

@@ -16,6 +16,7 @@ import { AddressText } from "../AddressText.tsx";
 import { NewPatientHelp } from "../NewPatientHelp.tsx";
 import { Spinner } from "../Progress.tsx";
 import { UnlockKey } from "../UnlockKey.tsx";
+import { EmergencyHistory, EmergencyNotice } from "./EmergencyAccesses.tsx";
 import { RegistrationHandout } from "./RegistrationHandout.tsx";
 
 // The reports, sharing and key card appear once the key is unlocked: their code (and the crypto and
@@ -55,9 +56,13 @@ export function PatientPage() {
   return (
     <AccessGate roles={["patient"]} purpose="see your reports" withoutRole={(address) => <RegistrationCode address={address} />}>
       {(address) => (
-        <UnlockKey address={address} publish={false} signIn why="Your reports are encrypted for your key.">
-          {(identity) => <MyReports address={address} identity={identity} />}
-        </UnlockKey>
+        <>
+          <EmergencyNotice address={address} />
+          <UnlockKey address={address} publish={false} signIn why="Your reports are encrypted for your key.">
+            {(identity) => <MyReports address={address} identity={identity} />}
+          </UnlockKey>
+          <EmergencyHistory address={address} />
+        </>
       )}
     </AccessGate>
   );

@@ -2,7 +2,8 @@
 /**
  * Editing a patient's profile at the reception: the current profile opened with the receptionist's
  * key, changed, re-sealed for its current readers and pointed to on chain — the same core workflow
- * as `medledger patient update` (core/patients/patients.ts updatePatientProfile).
+ * as `medledger patient update` (core/patients/patients.ts updatePatientProfile). Saved or not is
+ * announced by the transaction's toast.
  */
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
@@ -15,7 +16,7 @@ import { useContentStore } from "#web/lib/contentStore.ts";
 import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
-import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
 import { Spinner } from "../Progress.tsx";
 import { ProfileFields } from "./ProfileFields.tsx";
 
@@ -25,7 +26,11 @@ const doUpdate = async (writer: LedgerWriter, store: ContentStore, patient: Addr
 
 function EditForm({ patient, initial, onDone }: { patient: Address; initial: PatientProfile; onDone: (profile: PatientProfile) => void }) {
   const store = useContentStore();
-  const action = useLedgerAction(doUpdate);
+  const action = useLedgerAction(doUpdate, {
+    pending: (_store, _patient, profile) => `Saving the profile of ${profile.name}…`,
+    success: (_result, _store, _patient, profile) => `Saved the profile of ${profile.name}.`,
+    failure: `The profile of ${initial.name} was not changed`,
+  });
   const [values, setValues] = useState<PatientProfile>(initial);
   const [errors, setErrors] = useState<FieldErrors>({});
   const set = (key: keyof PatientProfile) => (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value }));
@@ -47,7 +52,6 @@ function EditForm({ patient, initial, onDone }: { patient: Address; initial: Pat
         </button>
         {action.pending ? <Spinner label="Sealing the profile again and recording it on the ledger…" /> : null}
       </div>
-      <ErrorBox error={action.error} title="The profile was not changed" />
     </form>
   );
 }
@@ -56,7 +60,6 @@ export function ProfileEditor({ patient, profileCid, identity }: { patient: Addr
   const store = useContentStore();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const [saved, setSaved] = useState<string | null>(null);
   /**
    * The profile just saved, and the profile CID the row showed before: until the list reads the
    * chain again (with an indexer, once it has caught up) the row still names the old CID, and
@@ -75,15 +78,10 @@ export function ProfileEditor({ patient, profileCid, identity }: { patient: Addr
   return (
     <div className="profile-editor">
       {open ? null : (
-        <button type="button" className="btn btn-small" onClick={() => (setOpen(true), setSaved(null))}>
+        <button type="button" className="btn btn-small" onClick={() => setOpen(true)}>
           Edit profile
         </button>
       )}
-      {saved ? (
-        <Notice kind="success">
-          <span data-testid="profile-saved">{saved}</span>
-        </Notice>
-      ) : null}
       {open && !pendingSave && profile.isPending ? <Spinner label="Opening the profile…" /> : null}
       <ErrorBox error={open && !pendingSave ? profile.error : null} title="The profile cannot be opened" />
       {open && shown ? (
@@ -93,7 +91,6 @@ export function ProfileEditor({ patient, profileCid, identity }: { patient: Addr
           onDone={(next) => {
             setOpen(false);
             setJustSaved({ profile: next, replacedCid: profileCid });
-            setSaved(`Saved the profile of ${next.name}.`);
             void queryClient.invalidateQueries({ queryKey: queryKeys.ledger.patients() });
           }}
         />

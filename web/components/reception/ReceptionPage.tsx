@@ -6,7 +6,7 @@
  * (web/lib/reportLists.ts `usePatientList`: from the indexer, checked on chain, or the chain's events).
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useRef, useState, type FormEvent } from "react";
 import type { Address } from "viem";
 import { assignableDoctors } from "#core/staff/eligibility.ts";
 import type { LedgerWriter } from "#core/contract/ledger.ts";
@@ -29,11 +29,12 @@ import { AddressText, shorten } from "../AddressText.tsx";
 import { NewPatientHelp } from "../NewPatientHelp.tsx";
 import { SearchBox } from "../SearchBox.tsx";
 import { ProfileEditor } from "./ProfileEditor.tsx";
+import { RecoverWallet } from "./RecoverWallet.tsx";
 import { ProfileFields } from "./ProfileFields.tsx";
 import { RegistrationCodeField, useResolvedRegistration } from "./RegistrationCodeField.tsx";
 import { ConfirmButton } from "../ConfirmButton.tsx";
 import { ResealStatus, useReseal } from "./ResealStatus.tsx";
-import { ErrorBox, Notice } from "../ErrorBox.tsx";
+import { ErrorBox } from "../ErrorBox.tsx";
 import { SelectField } from "../Field.tsx";
 import { Spinner } from "../Progress.tsx";
 import { Table } from "../Table.tsx";
@@ -81,16 +82,29 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
   const doctors = useActiveDoctors();
   const [values, setValues] = useState(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
-  const action = useLedgerAction(doRegister);
   /** The step the last run reached: past "registering", a failure leaves the patient registered. */
-  const [reached, setReached] = useState<EnrolStep | null>(null);
+  const reached = useRef<EnrolStep | null>(null);
+  const [step, setStep] = useState<EnrolStep | null>(null);
+  const nameOf = useNameOf();
+  // The outcome is announced once, by the transaction's toast; the form shows the steps and the re-seal.
+  const action = useLedgerAction(doRegister, {
+    pending: (_store, _identity, _code, profile, doctor) =>
+      doctor ? `Registering ${profile.name} and assigning them to ${nameOf(doctor)}…` : `Registering ${profile.name} as a patient…`,
+    success: (enrolled, _store, _identity, _code, profile, doctor) => {
+      const named = `${profile.name} (${shorten(enrolled.patient, 4)})`;
+      return doctor ? `Registered ${named} as a patient and assigned them to ${nameOf(doctor)}.` : `Registered ${named} as a patient.`;
+    },
+    failure: (_store, _identity, _code, profile, doctor) =>
+      reached.current === "assigning" || reached.current === "resealing"
+        ? `${profile.name} is registered, but ${doctor ? nameOf(doctor) : "the doctor"} was not assigned`
+        : `${profile.name} was not registered`,
+    // Confirmed when the last change the message speaks of is: the assignment, or the registration.
+    hashOf: (enrolled) => enrolled.assignment?.transactionHash ?? enrolled.transactionHash,
+  });
   // A success or an error of the last registration goes as soon as the next one is typed.
   const set = (key: keyof typeof EMPTY) =>
     clearsOutcome(action, (event: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: event.target.value })));
-  const nameOf = useNameOf();
   const resolved = useResolvedRegistration(values.code);
-  /** What the last registration did, in words ("Registered Ana Silva (0x12…ab) as a patient"). */
-  const [done, setDone] = useState<string | null>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -110,19 +124,16 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
       return;
     }
     setErrors({});
-    setReached(null);
-    setDone(null);
+    reached.current = null;
+    setStep(null);
     const chosen = doctor ? (doctor as Address) : null;
     const enrolled = await action.run(store, identity, code, checked.data, chosen, ({ step: next, patient }) => {
-      setReached(next);
+      reached.current = next;
+      setStep(next);
       // The profile was sealed before the assignment: the workflow re-seals it so the doctor can read it.
       if (next === "resealing" && chosen) reseal.begin({ kind: "assigned", patient, doctor: chosen });
     });
-    if (enrolled) {
-      setValues(EMPTY);
-      const who = `${checked.data.name} (${shorten(enrolled.patient, 4)})`;
-      setDone(chosen ? `Registered ${who} as a patient and assigned them to ${nameOf(chosen)}.` : `Registered ${who} as a patient.`);
-    }
+    if (enrolled) setValues(EMPTY);
     if (enrolled?.assignment) reseal.report(enrolled.assignment.reseal);
   };
 
@@ -150,22 +161,9 @@ function RegisterPatientForm({ identity }: { identity: EncryptionIdentity }) {
         <button type="submit" className="btn btn-primary" disabled={action.pending}>
           {action.pending ? "Registering…" : "Register patient"}
         </button>
-        {action.pending && reached !== "resealing" ? (
-          <Spinner label={reached ? ENROL_STEP_TEXT[reached] : "Sealing the profile, storing it and registering…"} />
-        ) : null}
+        {action.pending && step !== "resealing" ? <Spinner label={step ? ENROL_STEP_TEXT[step] : "Sealing the profile, storing it and registering…"} /> : null}
       </div>
-      <ErrorBox
-        error={action.error}
-        title={
-          reached === "assigning" || reached === "resealing" ? "The patient is registered, but the doctor was not assigned" : "The patient was not registered"
-        }
-      />
-      {action.result && done ? (
-        <Notice kind="success">
-          <span data-testid="register-done">{done}</span>
-        </Notice>
-      ) : null}
-      {action.result || reached === "resealing" ? <ResealStatus reseal={reseal} /> : null}
+      {action.result || step === "resealing" ? <ResealStatus reseal={reseal} /> : null}
     </form>
   );
 }
@@ -242,6 +240,7 @@ function PatientRow({ patient, identity, search }: { patient: PatientSummary; id
         <br />
         <AddressText value={patient.account} copy />
         {profileName ? <ProfileEditor patient={patient.account} profileCid={patient.profileCid} identity={identity} /> : null}
+        {profileName ? <RecoverWallet patient={patient.account} patientName={patientName} identity={identity} /> : null}
       </td>
       <td data-label="Registered by">{nameOf(patient.registeredBy)}</td>
       <td data-label="Doctors">

@@ -1,8 +1,9 @@
 "use client";
 /**
  * The reception's way to take a new patient's registration code: type the short code (fetched
- * from the server and checked against it), scan the QR code with the device camera (where the
- * browser has BarcodeDetector), or paste the full code. Whatever the way, the code is decoded in
+ * from the server and checked against it), scan the QR code with the device camera (any browser
+ * with a camera: its own BarcodeDetector, or ZXing in WebAssembly loaded on the click,
+ * web/lib/qrReader.ts), or paste the full code. Whatever the way, the code is decoded in
  * core exactly like a pasted one, and the patient's account is shown to confirm with the patient.
  */
 import { useQuery } from "@tanstack/react-query";
@@ -11,6 +12,7 @@ import type { Address } from "viem";
 import { formatShortCode, normalizeShortCode } from "#core/patients/shortCodeText.ts";
 import { useLedgerReader } from "#web/lib/ledgerContext.tsx";
 import { queryKeys } from "#web/lib/queryKeys.ts";
+import type { QrReader } from "#web/lib/qrReader.ts";
 import { fetchRegistrationCode } from "#web/lib/registrationCodes.ts";
 import { AddressText } from "../AddressText.tsx";
 import { ErrorBox } from "../ErrorBox.tsx";
@@ -43,17 +45,12 @@ export function useResolvedRegistration(text: string) {
   });
 }
 
-interface BarcodeDetectorLike {
-  detect(source: HTMLVideoElement): Promise<{ rawValue: string }[]>;
-}
-type BarcodeDetectorConstructor = new (options: { formats: string[] }) => BarcodeDetectorLike;
-
 const NO_SUBSCRIPTION = () => () => undefined;
-/** Whether this browser can read QR codes from the camera (Chromium on Linux has no BarcodeDetector). */
+/** Whether this browser can use a camera here (a secure page with media devices); the QR reader comes with the click. */
 function useCanScan(): boolean {
   return useSyncExternalStore(
     NO_SUBSCRIPTION,
-    () => "BarcodeDetector" in window && Boolean(navigator.mediaDevices?.getUserMedia),
+    () => Boolean(navigator.mediaDevices?.getUserMedia),
     () => false,
   );
 }
@@ -66,10 +63,9 @@ function QrScanner({ onCode, onClose }: { onCode: (text: string) => void; onClos
     let stream: MediaStream | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    const Detector = (window as unknown as { BarcodeDetector: BarcodeDetectorConstructor }).BarcodeDetector;
-    const detector = new Detector({ formats: ["qr_code"] });
+    let detector: QrReader | undefined;
     const look = async () => {
-      if (stopped || !video.current) return;
+      if (stopped || !video.current || !detector) return;
       try {
         const found = await detector.detect(video.current);
         const value = found[0]?.rawValue;
@@ -79,10 +75,19 @@ function QrScanner({ onCode, onClose }: { onCode: (text: string) => void; onClos
       }
       timer = setTimeout(() => void look(), 250);
     };
+    // The reader (ZXing's WebAssembly where the browser has none) loads now, on the click, not with the page.
+    const reader = import("#web/lib/qrReader.ts").then(({ createQrReader }) => createQrReader());
+    reader.then(
+      (loaded) => {
+        detector = loaded;
+        void look();
+      },
+      () => setError("The QR code reader could not be loaded. Type the short code or paste the code instead."),
+    );
     navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment" } }).then(
       async (s) => {
         stream = s;
-        if (stopped || !video.current) return;
+        if (stopped || !video.current) return s.getTracks().forEach((t) => t.stop());
         video.current.srcObject = s;
         await video.current.play().catch(() => undefined);
         void look();
@@ -134,7 +139,7 @@ export function RegistrationCodeField({
         help={
           canScan
             ? "Type the 8-character short code the patient reads out, scan their QR code, or paste their full registration code."
-            : "Type the 8-character short code the patient reads out, or paste their full registration code (this browser cannot scan QR codes with the camera)."
+            : "Type the 8-character short code the patient reads out, or paste their full registration code (this browser gives the page no camera)."
         }
       />
       {canScan ? (

@@ -2,7 +2,8 @@
 /**
  * The profile re-seal that follows a doctor's assignment or unassignment: its progress, its
  * result, and — when it fails after the assignment went through — a clear message with a retry
- * of the re-seal alone.
+ * of the re-seal alone. The workflow's own re-seal is shown here; a retry is one transaction of
+ * its own, announced by its toast.
  */
 import { useCallback, useState } from "react";
 import type { Address } from "viem";
@@ -28,6 +29,8 @@ export interface Reseal {
   readonly pending: boolean;
   readonly error: unknown;
   readonly result: ResealResult | undefined;
+  /** Whether the result is a retry's (announced by its toast), not the workflow's. */
+  readonly retried: boolean;
   /** The core workflow has started the re-seal that follows `change` (which has gone through on chain). */
   begin(change: DoctorChange): void;
   /** The outcome of that re-seal, as the workflow returned it. */
@@ -41,8 +44,14 @@ const doReseal = async (writer: LedgerWriter, store: ContentStore, identity: Enc
 
 export function useReseal(identity: EncryptionIdentity): Reseal {
   const store = useContentStore();
-  const action = useLedgerAction(doReseal);
+  const nameOf = useNameOf();
   const [change, setChange] = useState<DoctorChange | null>(null);
+  const resealed = (c: DoctorChange | null) => (c ? (c.kind === "assigned" ? ` for ${nameOf(c.doctor)}` : ` without ${nameOf(c.doctor)}`) : "");
+  const action = useLedgerAction(doReseal, {
+    pending: () => `Re-sealing the profile${resealed(change)}…`,
+    success: () => (change?.kind === "assigned" ? `Profile re-sealed: ${nameOf(change.doctor)} can read it.` : `Profile re-sealed${resealed(change)}.`),
+    failure: "The profile was not re-sealed",
+  });
   /** The workflow's re-seal: running, or its outcome; null once a retry has taken over. */
   const [reported, setReported] = useState<ResealOutcome | "running" | null>(null);
   const { run, reset } = action;
@@ -66,6 +75,7 @@ export function useReseal(identity: EncryptionIdentity): Reseal {
     pending: reported === "running" || action.pending,
     error: outcome ? (outcome.ok ? null : outcome.error) : action.error,
     result: outcome ? (outcome.ok ? outcome.result : undefined) : action.result,
+    retried: reported === null,
     begin,
     report,
     retry,
@@ -77,18 +87,18 @@ export function ResealStatus({ reseal }: { reseal: Reseal }) {
   const { change } = reseal;
   if (!change) return null;
   const doctor = nameOf(change.doctor);
-  if (reseal.pending) return <Spinner label={`Re-sealing the profile ${change.kind === "assigned" ? `for ${doctor}` : `without ${doctor}`}…`} />;
+  // A retry's progress and outcome are its toast's.
+  if (reseal.pending)
+    return reseal.retried ? null : <Spinner label={`Re-sealing the profile ${change.kind === "assigned" ? `for ${doctor}` : `without ${doctor}`}…`} />;
   if (reseal.error) {
+    const title =
+      change.kind === "assigned"
+        ? `${doctor} is assigned, but the profile was not re-sealed for them: they cannot read it yet.`
+        : `${doctor} is unassigned, but the profile was not re-sealed without them.`;
     return (
       <div className="reseal-failed" data-testid="reseal-failed">
-        <ErrorBox
-          error={reseal.error}
-          title={
-            change.kind === "assigned"
-              ? `${doctor} is assigned, but the profile was not re-sealed for them: they cannot read it yet.`
-              : `${doctor} is unassigned, but the profile was not re-sealed without them.`
-          }
-        />
+        {/* A failed retry's reason is in its toast: here only what it leaves to do. */}
+        {reseal.retried ? <p className="small">{title}</p> : <ErrorBox error={reseal.error} title={title} />}
         <button type="button" className="btn btn-small btn-primary" onClick={() => void reseal.retry()}>
           Retry re-sealing the profile
         </button>
@@ -99,9 +109,11 @@ export function ResealStatus({ reseal }: { reseal: Reseal }) {
   const missing = reseal.result.doctorsWithoutKey;
   return (
     <>
-      <Notice kind="success">
-        <span data-testid="reseal-done">Profile re-sealed{change.kind === "assigned" ? `: ${doctor} can read it.` : ` without ${doctor}.`}</span>
-      </Notice>
+      {reseal.retried ? null : (
+        <Notice kind="success">
+          <span data-testid="reseal-done">Profile re-sealed{change.kind === "assigned" ? `: ${doctor} can read it.` : ` without ${doctor}.`}</span>
+        </Notice>
+      )}
       {missing.length > 0 ? (
         <Notice kind="warning">
           {missing.map(nameOf).join(", ")} {missing.length === 1 ? "has" : "have"} not published an encryption key yet, so the profile is not sealed for them:

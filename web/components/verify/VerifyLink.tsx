@@ -6,11 +6,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { useSyncExternalStore } from "react";
 import type { Hex } from "viem";
+import { verificationUrl } from "#core/verify/link.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
-
-export function verifyHref(origin: string, digests: { sha256: Hex; sha1: Hex }): string {
-  return `${origin}/verify?sha256=${digests.sha256}&sha1=${digests.sha1}`;
-}
 
 const NO_SUBSCRIPTION = () => () => {};
 
@@ -25,7 +22,7 @@ function useOrigin(): string | null {
 
 export function VerifyLink({ sha256, sha1 }: { sha256: Hex; sha1: Hex }) {
   const origin = useOrigin();
-  const href = origin ? verifyHref(origin, { sha256, sha1 }) : null;
+  const href = origin ? verificationUrl(origin, { sha256, sha1 }) : null;
   const qr = useQuery({
     queryKey: queryKeys.qrCode(href ?? ""),
     queryFn: async () => (await import("qrcode")).default.toDataURL(href!, { margin: 1, width: 168, errorCorrectionLevel: "M" }),
