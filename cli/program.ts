@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import packageJson from "../package.json" with { type: "json" };
 import { registerAuditCommands } from "./commands/audit.ts";
+import { registerGuardianCommands } from "./commands/guardian.ts";
 import { registerExportCommand } from "./commands/export.ts";
 import { registerEmergencyCommands } from "./commands/emergency.ts";
 import { registerKeysCommands } from "./commands/keys.ts";
@@ -75,6 +76,7 @@ export function buildProgram(run: CliRun): Command {
   registerPatientCommands(program, run);
   registerKeysCommands(program, run);
   registerAuditCommands(program, run);
+  registerGuardianCommands(program, run);
   registerExportCommand(program, run);
   registerEmergencyCommands(program, run);
   return program;

@@ -22,6 +22,7 @@ import {
 } from "#core/reports/metadata.ts";
 import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
+import { guardianSender, requireGuardian } from "#core/care/guardians.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
 import { checkRegistration, prepareReport, submitReport, type PreparedReport, type UploadStep } from "#core/reports/upload.ts";
 import { checkFinality, settleRegistration } from "#core/reports/finality.ts";
@@ -606,14 +607,26 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .description("List reports: yours (as patient, doctor or reader) by default, or those of --patient / --doctor.")
     .option("--patient <address>", "reports of this patient")
     .option("--doctor <address>", "reports issued by this doctor")
+    .option("--for <patient>", "as a guardian: the reports of this patient you look after, with their titles")
     .action(async (_o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { patient?: string; doctor?: string }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { patient?: string; doctor?: string; for?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       const patient = opts.patient ? parseAddress(opts.patient, "patient") : undefined;
       const doctor = opts.doctor ? parseAddress(opts.doctor, "doctor") : undefined;
+      const ward = opts.for ? parseAddress(opts.for, "patient") : undefined;
       let rows: { record: ReportRecord; relation: string }[];
       let summaries = new Map<Hex, ReportSummary | null | MedLedgerError>();
-      if (patient || doctor) {
+      if (ward) {
+        const ctx = await openWriter(run, opts);
+        await requireGuardian(ctx.ledger, ward, ctx.account.address);
+        rows = (await listReports(ctx.ledger, { patient: ward })).map((record) => ({ record, relation: "guardian" }));
+        summaries = await readReportSummaries(
+          ctx.ledger,
+          await openStore(ctx.config),
+          rows.map((r) => r.record),
+          await openIdentity(ctx.ledger),
+        );
+      } else if (patient || doctor) {
         const { ledger } = await openReader(run, opts);
         rows = (await listReports(ledger, { patient, doctor })).map((record) => ({ record, relation: "" }));
       } else {
@@ -700,12 +713,13 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .argument("[ids...]", "the report ids (or --all)")
     .requiredOption("--with <address>", "the reader's account (they must have published their key)")
     .option("--all", "share every one of your reports")
+    .option("--for <patient>", "as this patient's guardian: share their reports in their name (you send and pay; no --relay)")
     .option(
       "--expires <YYYY-MM-DD|never>",
       "last day of access (UTC) for everything you share with this reader; `never` removes an end date (default: keep the current one)",
     )
     .action(async (ids: string[], _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { with: string; all?: boolean; expires?: string }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { with: string; all?: boolean; expires?: string; for?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       if (opts.all && ids.length > 0) {
         throw new MedLedgerError(
@@ -720,9 +734,11 @@ export function registerReportCommands(program: Command, run: CliRun): void {
       const reports = opts.all ? "all" : ids.map((id) => parseReportId(id));
       const reader = parseAddress(opts.with, "reader");
       const expiresAt = opts.expires === undefined ? undefined : opts.expires.trim().toLowerCase() === "never" ? null : expiryOfDay(opts.expires);
+      const ward = opts.for ? parseAddress(opts.for, "patient") : undefined;
       const ctx = await openWriter(run, opts);
       const identity = await openIdentity(ctx.ledger);
-      const result = await shareReports(ctx.ledger, identity, { reader, reports, expiresAt }, relaySenderOf(run, opts, ctx.ledger, relayStep(out)));
+      const send = ward ? guardianSender(ctx.ledger, ward) : relaySenderOf(run, opts, ctx.ledger, relayStep(out));
+      const result = await shareReports(ctx.ledger, identity, { reader, reports, expiresAt, ...(ward ? { forPatient: ward } : {}) }, send);
       const until = result.expiresAt === 0 ? "no end date" : `until ${formatTime(result.expiresAt)}`;
       out.result(
         {
@@ -752,8 +768,9 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .requiredOption("--from <address>", "the reader's account")
     .option("--all", "revoke everything you ever shared with this reader")
     .option("--rekey", "then re-encrypt the report under a new key, so a key the reader kept opens nothing new (one report only)")
+    .option("--for <patient>", "as this patient's guardian: revoke in their name (you send and pay; no --rekey)")
     .action(async (id: string | undefined, _o: unknown, cmd: Command) => {
-      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string; all?: boolean; rekey?: boolean }>();
+      const opts = cmd.optsWithGlobals<GlobalOptions & { from: string; all?: boolean; rekey?: boolean; for?: string }>();
       const out = createPrinter(run, Boolean(opts.json));
       if (opts.all && opts.rekey) {
         throw new MedLedgerError(
@@ -769,9 +786,12 @@ export function registerReportCommands(program: Command, run: CliRun): void {
           "Use `medledger report revoke <id> --from <address>`, or `--all --from <address>` for everything.",
         );
       }
+      if (opts.for && opts.rekey) {
+        throw new MedLedgerError("INVALID_INPUT", "A guardian stops sharing; re-encrypting stays with the patient.", "Leave out --rekey, or ask the patient.");
+      }
       const reader = parseAddress(opts.from, "reader");
       const ctx = await openWriter(run, opts);
-      const send = relaySenderOf(run, opts, ctx.ledger, relayStep(out));
+      const send = opts.for ? guardianSender(ctx.ledger, parseAddress(opts.for, "patient")) : relaySenderOf(run, opts, ctx.ledger, relayStep(out));
       if (id === undefined) {
         const hash = await revokeAllShares(ctx.ledger, reader, send);
         out.result({ ok: true, reportId: null, reader, all: true, transactionHash: hash }, [

@@ -56,6 +56,13 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
   GrantToSelf: ["The patient can always read their own report.", "Share with another account."],
   AlreadyGranted: ["This reader already has access to the report.", "Nothing to do."],
   NotGranted: ["This reader has no access to revoke.", "Nothing to do."],
+  NotGuardianManager: [
+    "Only the patient, or the reception, can appoint or end this patient's guardians (a guardian the reception appointed, only the reception).",
+    "Sign in as the patient, or ask the hospital's reception.",
+  ],
+  NotGuardian: ["This account is not (or no longer) a guardian of the patient.", "Ask the patient, or the reception, to appoint the guardian."],
+  InvalidGuardian: ["A patient cannot be their own guardian.", "Name another person's account as the guardian."],
+  InvalidGuardianshipEnd: ["The guardianship's end date is not in the future.", "Choose a later end date, or none."],
   InvalidAnchor: ["The audit anchor is empty.", "Anchor a non-empty activity log."],
   InvalidSignature: [
     "The signature is not valid for this account, network and contract, or it was already used.",

@@ -98,6 +98,12 @@ export interface ShareRequest {
    * expiry; undefined keeps the current one (none if it has passed: the shares start afresh).
    */
   readonly expiresAt?: Date | null;
+  /**
+   * Share for this patient as their guardian (core/care/guardians.ts): the reports are theirs, the
+   * keys come from those the custodian re-wrapped for the guardian (the identity), and the grant
+   * is sent with `guardianSender`. Absent: the identity is the patient.
+   */
+  readonly forPatient?: Address;
 }
 
 /** A share ready to send: one grant per transaction, and what needed no grant. */
@@ -188,7 +194,15 @@ async function wrapForReader(
   const keys = await currentKeysFor(ledger, identity.address, records);
   return records.map((record) => {
     const current = keys.get(record.reportId);
-    if (!current) throw new MedLedgerError("NO_ACCESS", `You hold no key for report ${record.reportId}.`, "Only the report's patient can share it.");
+    if (!current) {
+      throw new MedLedgerError(
+        "NO_ACCESS",
+        `You hold no key for report ${record.reportId}.`,
+        same(identity.address, record.patient)
+          ? "Only the report's patient can share it."
+          : "Only the report's patient, or their guardian once the hospital's records custodian has given them its key, can share it.",
+      );
+    }
     let key: Uint8Array;
     try {
       key = unwrapKey(hexToBytes(current.wrappedKey), identity.secretKey, { reportId: record.reportId, reader: identity.address });
@@ -212,10 +226,17 @@ async function wrapForReader(
  * holds a current grant on, and re-wraps each report's current key for the reader. Sends nothing.
  */
 export async function prepareShare(ledger: LedgerReader, identity: EncryptionIdentity, request: ShareRequest): Promise<PreparedShare> {
-  const patient = identity.address;
+  const patient = request.forPatient ?? identity.address;
   const reader = request.reader;
   if (same(reader, patient)) {
-    throw new MedLedgerError("INVALID_INPUT", "You can always read your own reports.", "Share with another account.");
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      request.forPatient ? "The patient can always read their own reports." : "You can always read your own reports.",
+      "Share with another account.",
+    );
+  }
+  if (request.forPatient && same(reader, identity.address)) {
+    throw new MedLedgerError("INVALID_INPUT", "As their guardian you already read this patient's reports.", "Share with another account.");
   }
   const now = await nowOnChain(ledger);
   const chosenExpiry = request.expiresAt === undefined ? undefined : expirySeconds(request.expiresAt ?? undefined, now);

@@ -22,6 +22,7 @@ const PAGES = [
   ["/admin", "Administration"],
   ["/activity", "Activity"],
   ["/appointments", "Appointments"],
+  ["/guardian", "Guardian"],
 ] as const;
 
 interface State {

@@ -14,6 +14,12 @@ import { connectTestWallet, goto, openSession, sessionPool, type AppSession } fr
 import { launchBrowser, PHONE, screenshot } from "#harness/browser/browser.ts";
 import { confirmAction, confirmDialog, demoPerson, unlockKey, openReport, waitForToast } from "#harness/browser/flows.ts";
 import { startE2EStack, type E2EStack } from "#harness/browser/stack.ts";
+import { createPublicClient, http } from "viem";
+import { medLedgerAbi } from "#core/contract/generated/medLedger.ts";
+import { waitUntil } from "#local-stack/processes.ts";
+
+/** A plain reader of the stack's chain, to check what the page did. */
+const ledgerOf = (stack: E2EStack) => ({ publicClient: createPublicClient({ transport: http(stack.rpcUrl) }) });
 
 const DAY = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 /** YYYY-MM-DD `days` from today (UTC), and how the app writes it ("1 Dec 2027"). */
@@ -290,6 +296,97 @@ describe("web app: a patient shares several reports, stops sharing, re-encrypts 
     const row = reportsOf(page).locator("tbody tr").first();
     const bytes = await openReport(page, row);
     expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+  });
+
+  it("a patient appoints a guardian, who opens a report and shares it for them (attributed to the guardian); the patient ends it", async function () {
+    const stranger = demoPerson("stranger");
+    const patient4 = demoPerson("patient4");
+    const ledger = ledgerOf(stack);
+    // The guardian-to-be opens the guardian page once: their key is published.
+    const guardianSession = await as("stranger", "/guardian");
+    await guardianSession.page.getByText("You are not a guardian of any patient.").waitFor();
+
+    const { page } = await as("patient4", "/patient");
+    const card = page.getByTestId("guardians");
+    await card.getByText("No guardian.").waitFor();
+    await card.getByLabel("Guardian's account").fill(stranger.address);
+    await card.getByRole("button", { name: "Appoint guardian" }).click();
+    await waitForToast(page, "success", `${stranger.displayName} is now your guardian.`);
+    const listed = card.locator(`li[data-guardian="${stranger.address}"]`);
+    await listed.getByText("no end date, appointed by you").waitFor();
+    await screenshot(page, "guardians-patient-card");
+
+    // The hospital's custody worker gives the guardian the keys of the patient's reports.
+    await waitUntil("the custodian re-wrapped the keys for the guardian", async () => {
+      const logs = await ledger.publicClient.getContractEvents({
+        address: stack.deployment.address,
+        abi: medLedgerAbi,
+        eventName: "KeysRewrappedByCustodian",
+        args: { reader: stranger.address },
+        fromBlock: stack.deployment.deployBlock,
+      });
+      return logs.length > 0;
+    });
+
+    const guardian = guardianSession.page;
+    await goto(guardian, stack, "/guardian");
+    await unlockKey(guardian);
+    await guardian.getByRole("link", { name: "Guardian", exact: true }).waitFor();
+    await guardian.getByTestId("wards").locator(`li[data-ward="${patient4.address}"]`).getByText("no end date, appointed by the patient").waitFor();
+    const rows = guardian.getByTestId("ward-reports").locator("tbody tr");
+    await rows.nth(1).waitFor();
+    const row = rows.filter({ hasText: "Appendectomy report" });
+    const bytes = await openReport(guardian, row);
+    expect(bytes.subarray(0, 5).toString("latin1")).to.equal("%PDF-");
+
+    const form = shareForm(guardian);
+    await form.getByLabel("Doctor").selectOption(doctorOption(doctor1));
+    await form.getByLabel("All their reports (2)").check();
+    await form.getByRole("button", { name: "Share", exact: true }).click();
+    const done = guardian.getByTestId("share-done");
+    await done.waitFor();
+    expect(await done.textContent()).to.equal(`${doctor1.displayName} can now read 2 reports with no end date.`);
+    await readerOn(row, doctor1.address).waitFor();
+    await screenshot(guardian, "guardians-guardian-page");
+    const acted = await ledger.publicClient.getContractEvents({
+      address: stack.deployment.address,
+      abi: medLedgerAbi,
+      eventName: "ActedAsGuardian",
+      args: { patient: patient4.address },
+      fromBlock: stack.deployment.deployBlock,
+    });
+    expect(acted.map((log) => log.args.guardian)).to.deep.equal([stranger.address]);
+
+    // The patient ends the guardianship.
+    await goto(page, stack, "/patient");
+    await unlockKey(page);
+    await listed.getByRole("button", { name: `End ${stranger.displayName}'s guardianship` }).click();
+    await confirmAction(page, "End the guardianship");
+    await waitForToast(page, "success", `${stranger.displayName} is no longer your guardian.`);
+    await card.getByText("No guardian.").waitFor();
+    await goto(guardian, stack, "/guardian");
+    await unlockKey(guardian);
+    await guardian.getByText("You are not a guardian of any patient.").waitFor();
+    expect(await guardian.getByRole("link", { name: "Guardian", exact: true }).count()).to.equal(0);
+
+    // The reception appoints one for the patient until a day: the patient sees it and cannot end it; the reception can.
+    const reception = (await as("receptionist1", "/reception")).page;
+    const desk = reception.getByTestId("reception-guardians");
+    await desk.getByLabel("Patient").selectOption(patient4.address);
+    await desk.getByLabel("Guardian's account").fill(stranger.address);
+    await desk.getByLabel("Ends on (optional)").fill(until.input);
+    await desk.getByRole("button", { name: "Appoint guardian" }).click();
+    await waitForToast(reception, "success", `${stranger.displayName} is now ${patient4.displayName}'s guardian, ending on ${until.shown}.`);
+    const appointed = desk.locator(`li[data-guardian="${stranger.address}"]`);
+    await appointed.getByText(`ends on ${until.shown}, appointed by the reception`).waitFor();
+    await screenshot(reception, "guardians-reception");
+    await goto(page, stack, "/patient");
+    await unlockKey(page);
+    await listed.getByTestId("reception-guardian-note").waitFor();
+    expect(await listed.getByRole("button", { name: /End .* guardianship/ }).count(), "no End button for the patient").to.equal(0);
+    await appointed.getByRole("button", { name: `End ${stranger.displayName}'s guardianship` }).click();
+    await confirmAction(reception, "End the guardianship");
+    await waitForToast(reception, "success", `${stranger.displayName} is no longer ${patient4.displayName}'s guardian.`);
   });
 
   it("the patient page fits a phone (390 px) without sideways scrolling", async function () {

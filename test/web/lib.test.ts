@@ -1,7 +1,7 @@
 /** The web app's pure helpers (no browser needed): event descriptions, date filters, file types, form rules. */
 import { expect } from "chai";
 import { describe, it } from "mocha";
-import { zeroHash } from "viem";
+import { toFunctionSelector, zeroHash } from "viem";
 import { ROLE_IDS } from "#core/accounts/roles.ts";
 import { explorerOf, resultHash, transactionUrl } from "#web/lib/explorer.ts";
 import { reportFileName, sniffMime } from "#web/lib/files.ts";
@@ -26,6 +26,30 @@ describe("web app helpers", function () {
       "Registered report 0xababab…abab by Dr. Ada Lovelace for patient Alice Martin",
     );
     expect(describeEvent({ eventName: "Paused", args: {} }, names)).to.equal("Paused all changes");
+  });
+
+  it("describes guardian events: who appointed whom until when, and what a guardian did for which patient", function () {
+    const rita = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+    expect(
+      describeEvent(
+        { eventName: "GuardianAppointed", args: { record: ALICE, guardian: ADA, by: rita, until: Date.UTC(2032, 4, 14) / 1000, byReception: true } },
+        names,
+      ),
+    ).to.equal(`The reception (${rita}) made Dr. Ada Lovelace a guardian of patient Alice Martin until 2032-05-14`);
+    expect(
+      describeEvent({ eventName: "GuardianAppointed", args: { record: ALICE, guardian: ADA, by: ALICE, until: 2 ** 40 - 1, byReception: false } }, names),
+    ).to.equal("The patient (Alice Martin) made Dr. Ada Lovelace a guardian of patient Alice Martin");
+    expect(describeEvent({ eventName: "GuardianshipEnded", args: { record: ALICE, guardian: ADA, by: ALICE } }, names)).to.equal(
+      "Alice Martin ended Dr. Ada Lovelace's guardianship of patient Alice Martin",
+    );
+    const granted = toFunctionSelector("grantAccessAsGuardian(address,(address,bytes32[],bytes[],uint40))");
+    expect(describeEvent({ eventName: "ActedAsGuardian", args: { patient: ALICE, guardian: ADA, action: granted } }, names)).to.equal(
+      "Guardian Dr. Ada Lovelace shared reports for patient Alice Martin",
+    );
+    const revoked = toFunctionSelector("revokeAccessAsGuardian(address,bytes32,address)");
+    expect(describeEvent({ eventName: "ActedAsGuardian", args: { patient: ALICE, guardian: ADA, action: revoked } }, names)).to.equal(
+      "Guardian Dr. Ada Lovelace stopped sharing for patient Alice Martin",
+    );
   });
 
   it("turns date inputs into an inclusive range of Unix seconds", function () {

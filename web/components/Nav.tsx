@@ -6,6 +6,7 @@ import { useState } from "react";
 import { useWallet } from "../lib/ledgerContext.tsx";
 import { useRoles } from "../lib/queries.ts";
 import { useSession } from "../lib/session.tsx";
+import { usePatientsOfGuardian } from "../lib/guardians.ts";
 import { SessionControl } from "./session/SessionControl.tsx";
 import { WalletButton } from "./WalletButton.tsx";
 
@@ -43,7 +44,13 @@ export function Nav() {
   const roles = useRoles(wallet.address);
   const session = useSession();
   const held = session.session?.signedIn ? session.session.roles : roles.data;
-  const pages = [...pagesFor(wallet.address ? held : undefined), ...SESSION_PAGES.filter((page) => held && page.for.some((role) => held[role]))];
+  // The guardian's page, only for an account that looks after a patient now.
+  const wards = usePatientsOfGuardian(wallet.address);
+  const pages = [
+    ...pagesFor(wallet.address ? held : undefined),
+    ...(wards.data && wards.data.length > 0 ? [{ href: "/guardian", label: "Guardian" }] : []),
+    ...SESSION_PAGES.filter((page) => held && page.for.some((role) => held[role])),
+  ];
   return (
     <header className="site-header">
       <div className="header-inner">

@@ -39,6 +39,10 @@ export const queryKeys = {
     keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** One report's history on chain: registered, shared, unshared, re-keyed (core/reports/disclosures.ts). */
     disclosures: (reportId: Hex) => ["ledger", "disclosures", reportId] as const,
+    /** `patient`'s current guardians (core/care/guardians.ts). */
+    guardiansOf: (patient: Address) => ["ledger", "guardians", "patient", patient] as const,
+    /** The patients `guardian` looks after now. */
+    patientsOfGuardian: (guardian: Address) => ["ledger", "guardians", "guardian", guardian] as const,
     /** Emergency (break-glass) accesses: to one patient's record, every one (the admin's review), the patients a doctor has one to now. */
     emergency: {
       ofPatient: (patient: Address) => ["ledger", "emergency", "patient", patient] as const,

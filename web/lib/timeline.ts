@@ -2,7 +2,7 @@
  * Pure helpers of the audit timeline: a one-line, human description of each contract event, and
  * date-input conversions. (Candidates for core/contract/ — nothing here needs React.)
  */
-import type { Address, Hex } from "viem";
+import { toFunctionSelector, type Address, type Hex } from "viem";
 import { emergencyReason } from "#core/care/reasons.ts";
 import type { LedgerEventName, TimelineEntry } from "#core/contract/events.ts";
 import { roleName } from "#core/accounts/roles.ts";
@@ -22,6 +22,9 @@ export const TIMELINE_EVENT_NAMES: readonly LedgerEventName[] = [
   "ReportSuperseded",
   "AccessGranted",
   "AccessRevoked",
+  "GuardianAppointed",
+  "GuardianshipEnded",
+  "ActedAsGuardian",
   "Paused",
   "Unpaused",
   "AuditLogAnchored",
@@ -36,6 +39,12 @@ export const TIMELINE_EVENT_NAMES: readonly LedgerEventName[] = [
 ];
 
 export type NameOf = (account: Address) => string;
+
+/** What a guardian did, by the selector an `ActedAsGuardian` event names. */
+const GUARDIAN_ACTIONS: Readonly<Record<string, string>> = {
+  [toFunctionSelector("grantAccessAsGuardian(address,(address,bytes32[],bytes[],uint40))")]: "shared reports",
+  [toFunctionSelector("revokeAccessAsGuardian(address,bytes32,address)")]: "stopped sharing",
+};
 
 function short(value: string): string {
   return value.length > 14 ? `${value.slice(0, 8)}…${value.slice(-4)}` : value;
@@ -75,6 +84,14 @@ export function describeEvent(entry: Pick<TimelineEntry, "eventName" | "args">, 
       return `Patient ${who("patient")} shared report ${hex("reportId")} with ${who("reader")}`;
     case "AccessRevoked":
       return `Patient ${who("patient")} revoked ${who("reader")}'s access to report ${hex("reportId")}`;
+    case "GuardianAppointed": {
+      const until = typeof a.until === "number" && a.until < 2 ** 40 - 1 ? ` until ${new Date(a.until * 1000).toISOString().slice(0, 10)}` : "";
+      return `${a.byReception ? "The reception" : "The patient"} (${who("by")}) made ${who("guardian")} a guardian of patient ${who("record")}${until}`;
+    }
+    case "GuardianshipEnded":
+      return `${who("by")} ended ${who("guardian")}'s guardianship of patient ${who("record")}`;
+    case "ActedAsGuardian":
+      return `Guardian ${who("guardian")} ${GUARDIAN_ACTIONS[String(a.action)] ?? `acted (${String(a.action)})`} for patient ${who("patient")}`;
     case "EmergencyAccessed":
       return `${who("doctor")} opened the reports of patient ${who("patient")} in an emergency (${emergencyReason(Number(a.reason)).label})`;
     case "Paused":

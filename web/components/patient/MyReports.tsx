@@ -12,6 +12,7 @@ import { useNameOf } from "#web/lib/queries.ts";
 import { useRelayed } from "#web/lib/relay.ts";
 import { useReadersOfPatient, useReportList } from "#web/lib/reportLists.ts";
 import { EncryptionKeyCard } from "../EncryptionKeyCard.tsx";
+import { GuardiansCard } from "../guardian/GuardiansCard.tsx";
 import { ExportRecords } from "./ExportRecords.tsx";
 import { ErrorBox, Notice } from "../ErrorBox.tsx";
 import { ReportList } from "../ReportList.tsx";
@@ -86,6 +87,7 @@ export function MyReports({ address, identity }: { address: Address; identity: E
           />
         ) : null}
       </section>
+      <GuardiansCard patient={address} as="patient" />
       <ExportRecords address={address} identity={identity} />
       <EncryptionKeyCard address={address} />
     </>

@@ -6,6 +6,7 @@
  * and re-encrypt" (core/reports/rekey.ts `revokeAndRekey`), each behind a confirmation.
  */
 import type { Address } from "viem";
+import { guardianSender } from "#core/care/guardians.ts";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { RekeyStep } from "#core/reports/rekey.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
@@ -39,11 +40,14 @@ export function ReportReaders({
   report,
   identity,
   readers,
+  forPatient,
 }: {
   report: ReportRecord;
   identity: EncryptionIdentity;
   /** This report's readers (undefined while they are read: one query for all the patient's reports). */
   readers: readonly ReportReader[] | undefined;
+  /** Stop sharing as this patient's guardian (revokeAccessAsGuardian); re-encrypting stays with the patient. */
+  forPatient?: Address;
 }) {
   const getWriter = useLedgerWriter();
   const store = useContentStore();
@@ -52,7 +56,7 @@ export function ReportReaders({
   const revoke = useAction(
     async (progress: Progress<RelayStep>, who: Address) => {
       const writer = await getWriter();
-      return (await sharing()).revokeShare(writer, report.reportId, who, await senderFor(writer, progress));
+      return (await sharing()).revokeShare(writer, report.reportId, who, forPatient ? guardianSender(writer, forPatient) : await senderFor(writer, progress));
     },
     {
       invalidates: LEDGER,
@@ -85,7 +89,7 @@ export function ReportReaders({
   return (
     <div className="readers" data-testid="report-readers">
       <p className="small">
-        <strong>Who can read it:</strong> you, and {nameOf(report.doctor)} (issued it)
+        <strong>Who can read it:</strong> {forPatient ? "the patient, you (their guardian)" : "you"}, and {nameOf(report.doctor)} (issued it)
         {readers && readers.length > 0 ? ", and:" : "."}
       </p>
       {readers && readers.length > 0 ? (
@@ -109,13 +113,15 @@ export function ReportReaders({
                     explanation={`${name} will no longer be able to open this report. A copy ${name} already downloaded cannot be taken back.`}
                     onConfirm={() => void revoke.run(r.reader)}
                   />
-                  <ConfirmButton
-                    label="Stop sharing and re-encrypt"
-                    confirmLabel="Stop sharing and re-encrypt"
-                    disabled={busy}
-                    explanation={`${name} will no longer be able to open this report, and it is locked again with a new key, so that even a copy of the old key that ${name} may have kept opens nothing. This takes a moment; your wallet asks you to confirm twice.`}
-                    onConfirm={() => void rekey.run(r.reader)}
-                  />
+                  {forPatient ? null : (
+                    <ConfirmButton
+                      label="Stop sharing and re-encrypt"
+                      confirmLabel="Stop sharing and re-encrypt"
+                      disabled={busy}
+                      explanation={`${name} will no longer be able to open this report, and it is locked again with a new key, so that even a copy of the old key that ${name} may have kept opens nothing. This takes a moment; your wallet asks you to confirm twice.`}
+                      onConfirm={() => void rekey.run(r.reader)}
+                    />
+                  )}
                 </span>
               </li>
             );
@@ -125,7 +131,7 @@ export function ReportReaders({
       {readers === undefined ? <p className="small muted">Checking who can read it…</p> : null}
       {revoke.step ? <StepList steps={RELAY_STEPS} current={revoke.step} /> : null}
       {rekey.step ? <StepList steps={REKEY_STEPS} current={rekey.step} /> : null}
-      <AccessHistory report={report} />
+      {forPatient ? null : <AccessHistory report={report} />}
     </div>
   );
 }

@@ -11,6 +11,7 @@ import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
 import type { ReportRecord } from "#core/reports/records.ts";
 import type { ReportReader } from "#core/reports/share.ts";
 import { shareableDoctorsForMany } from "#core/staff/eligibility.ts";
+import { guardianSender } from "#core/care/guardians.ts";
 import { formatDay, lastDayOfAccess } from "#web/lib/dates.ts";
 import { useLedgerWriter } from "#web/lib/ledgerContext.tsx";
 import { clearsOutcome } from "#web/lib/forms.ts";
@@ -46,6 +47,7 @@ export function ShareReports({
   onWhich,
   onShared,
   total,
+  forPatient,
 }: {
   identity: EncryptionIdentity;
   reports: readonly ReportRecord[];
@@ -56,6 +58,8 @@ export function ShareReports({
   which: Which;
   onWhich: (which: Which) => void;
   onShared: () => void;
+  /** Share for this patient as their guardian (grantAccessAsGuardian), not as the patient. */
+  forPatient?: Address;
 }) {
   const staff = useStaff();
   const nameOf = useNameOf();
@@ -69,6 +73,7 @@ export function ShareReports({
   const share = useAction(
     async (progress: Progress<RelayStep>, input: ShareInput) => {
       const writer = await getWriter();
+      if (forPatient) return (await sharing()).shareReports(writer, identity, { ...input, forPatient }, guardianSender(writer, forPatient));
       return (await sharing()).shareReports(writer, identity, input, await senderFor(writer, progress));
     },
     {
@@ -130,8 +135,8 @@ export function ShareReports({
         <fieldset aria-describedby={choiceError ? "share-which-error" : undefined}>
           <legend>Which reports</legend>
           <label className="choice">
-            <input type="radio" name="share-which" value="all" checked={which === "all"} onChange={() => onWhich("all")} /> All my reports (
-            {Math.max(total ?? 0, reports.length)})
+            <input type="radio" name="share-which" value="all" checked={which === "all"} onChange={() => onWhich("all")} />{" "}
+            {forPatient ? "All their reports" : "All my reports"} ({Math.max(total ?? 0, reports.length)})
           </label>
           <label className="choice">
             <input type="radio" name="share-which" value="chosen" checked={which === "chosen"} onChange={() => onWhich("chosen")} /> Only the reports I tick in
@@ -163,15 +168,15 @@ export function ShareReports({
   );
 }
 
-/** The doctors who can read at least one report now, each with "Stop sharing everything with …". */
-export function SharedDoctors({ readers }: { readers: ReadonlyMap<Hex, readonly ReportReader[]> | undefined }) {
+/** The doctors who can read at least one report now, each with "Stop sharing everything with …" (as the patient, or as their guardian: `forPatient`). */
+export function SharedDoctors({ readers, forPatient }: { readers: ReadonlyMap<Hex, readonly ReportReader[]> | undefined; forPatient?: Address }) {
   const nameOf = useNameOf();
   const getWriter = useLedgerWriter();
   const senderFor = useActionSender();
   const revokeAll = useAction(
     async (progress: Progress<RelayStep>, reader: Address) => {
       const writer = await getWriter();
-      return (await sharing()).revokeAllShares(writer, reader, await senderFor(writer, progress));
+      return (await sharing()).revokeAllShares(writer, reader, forPatient ? guardianSender(writer, forPatient) : await senderFor(writer, progress));
     },
     {
       invalidates: LEDGER,

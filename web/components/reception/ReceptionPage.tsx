@@ -22,6 +22,7 @@ import { useContentStore } from "#web/lib/contentStore.ts";
 import { useNameOf, useStaff } from "#web/lib/queries.ts";
 import { queryKeys } from "#web/lib/queryKeys.ts";
 import { usePatientList } from "#web/lib/reportLists.ts";
+import { ReceptionGuardians } from "../guardian/ReceptionGuardians.tsx";
 import { clearsOutcome } from "#web/lib/forms.ts";
 import { useLedgerAction } from "#web/lib/useLedgerAction.ts";
 import { AddressText, shorten } from "../AddressText.tsx";
@@ -331,6 +332,7 @@ export function ReceptionWork({ identity }: { identity: EncryptionIdentity }) {
     <>
       <RegisterPatientForm identity={identity} />
       <PatientList identity={identity} />
+      <ReceptionGuardians />
     </>
   );
 }
