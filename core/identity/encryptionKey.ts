@@ -8,7 +8,7 @@
  * refused (KEY_MISMATCH) and nothing is republished: a silent replacement would make everything
  * wrapped to the old key unreadable for good. Changing the key is an explicit rotation.
  */
-import type { Account, Address, Chain, Hex, Transport, WalletClient } from "viem";
+import type { Hash, Account, Address, Chain, Hex, Transport, WalletClient } from "viem";
 import { bytesToHex, hexToBytes } from "viem";
 import { checkIdentitySignature, deriveEncryptionKeyPair, encryptionIdentityTypedData, FIRST_KEY_VERSION } from "../crypto/keyDerivation.ts";
 import { readLedger, writeLedger } from "../contract/calls.ts";
@@ -102,7 +102,7 @@ export async function requirePublishedKey(ledger: LedgerReader, account: Address
 export async function ensureKeyPublished(
   ledger: LedgerWriter,
   identity: EncryptionIdentity,
-  options: { readonly onPublishing?: () => void } = {},
+  options: { readonly onPublishing?: () => void; readonly onSent?: (hash: Hash) => void } = {},
 ): Promise<boolean> {
   const current = await publishedKeyOf(ledger, identity.address);
   if (current && sameBytes(current, identity.publicKey)) return false;
@@ -114,6 +114,6 @@ export async function ensureKeyPublished(
     );
   }
   options.onPublishing?.();
-  await writeLedger(ledger, "publishEncryptionKey", [bytesToHex(identity.publicKey)]);
+  await writeLedger(ledger, "publishEncryptionKey", [bytesToHex(identity.publicKey)], { onSent: options.onSent });
   return true;
 }

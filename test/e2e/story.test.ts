@@ -85,6 +85,8 @@ describe("web app: the full story (browser)", function () {
 
     const reception = await as("receptionist1", "/reception");
     await unlockKey(reception.page); // publishes the receptionist's key: the profile is sealed for it too
+    // That first key's transaction is announced like every other, in the toast, once confirmed.
+    await waitForToast(reception.page, "success", "Your encryption key is published", 60_000);
     const form = reception.page.getByRole("form", { name: "Register a patient" });
     await form.getByLabel("Registration code").fill(code);
     await form.getByLabel("Full name").fill(patient.displayName);

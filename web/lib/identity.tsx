@@ -6,10 +6,11 @@
  * The key derivation (X25519, HKDF) is loaded on demand at the first unlock, not with the page.
  */
 import { createContext, useCallback, useContext, useState, type ReactNode } from "react";
-import type { Address } from "viem";
+import type { Address, Hash } from "viem";
 import type { EncryptionIdentity } from "#core/identity/encryptionKey.ts";
-import { useLedgerWriter } from "./ledgerContext.tsx";
+import { useLedgerWriter, useOptionalLedger } from "./ledgerContext.tsx";
 import { useRefreshLedger } from "./queries.ts";
+import { startTransactionToast, type ToastHandle } from "./txToast.tsx";
 
 interface IdentityStore {
   readonly identities: ReadonlyMap<string, EncryptionIdentity>;
@@ -38,6 +39,7 @@ export function useIdentity(address: Address | undefined): IdentityState {
   const store = useContext(IdentityContext);
   if (!store) throw new Error("useIdentity must be used inside <IdentityProvider>.");
   const getWriter = useLedgerWriter();
+  const ledger = useOptionalLedger();
   const refresh = useRefreshLedger();
   const identity = address ? store.identities.get(address.toLowerCase()) : undefined;
   const unlock = useCallback(
@@ -45,11 +47,32 @@ export function useIdentity(address: Address | undefined): IdentityState {
       const writer = await getWriter();
       const { ensureKeyPublished, unlockIdentity } = await import("#core/identity/encryptionKey.ts");
       const unlocked = identity ?? (await unlockIdentity(writer.walletClient, writer.deployment, writer));
-      if (options.publish && (await ensureKeyPublished(writer, unlocked))) await refresh();
+      if (options.publish) {
+        // A first key goes on chain once: its transaction is announced like every other, in the toast.
+        let toast: ToastHandle | undefined;
+        let hash: Hash | undefined;
+        try {
+          const published = await ensureKeyPublished(writer, unlocked, {
+            onPublishing: () => {
+              if (ledger) toast = startTransactionToast("Publishing your encryption key…", ledger.config, ledger.reader);
+            },
+            onSent: (sent) => {
+              hash = sent;
+            },
+          });
+          if (published) {
+            await toast?.confirmed(null, "Your encryption key is published: reports can now be encrypted for you.", hash);
+            await refresh();
+          }
+        } catch (error) {
+          toast?.failed("Your encryption key was not published", error);
+          throw error;
+        }
+      }
       store.remember(unlocked);
       return unlocked;
     },
-    [getWriter, identity, refresh, store],
+    [getWriter, identity, ledger, refresh, store],
   );
   return { identity, unlock, replace: store.remember };
 }
