@@ -59,7 +59,9 @@ export type MedLedgerErrorCode =
   /** The indexer answers but has not caught up with the chain yet. */
   | "INDEXER_BEHIND"
   /** What the indexer listed differs from the contract's record. */
-  | "INDEXER_MISMATCH";
+  | "INDEXER_MISMATCH"
+  /** The result is held for review: its patient opens it once the doctor (or the hospital's delay) releases it. */
+  | "RESULT_HELD";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

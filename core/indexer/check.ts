@@ -15,6 +15,7 @@ import { readLedger } from "../contract/calls.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { isMedLedgerError } from "../errors.ts";
 import { claimIdOf } from "../reports/claimId.ts";
+import { heldUntilOf } from "../reports/held.ts";
 import type { PatientSummary } from "../patients/patients.ts";
 import { getStoredReport, grantOf, type ReportRecord } from "../reports/records.ts";
 import type { ListedReport } from "./listed.ts";
@@ -55,6 +56,8 @@ export async function checkIndexedReport(ledger: LedgerReader, row: ListedReport
     registeredAt: Number(stored.registeredAt),
     fraudulent: stored.fraudulent,
     version: Number(stored.version),
+    // Held for review, or released since the row was indexed: the chain's word.
+    heldUntil: heldUntilOf(stored.heldUntil),
   };
   const differences: string[] = [];
   const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
