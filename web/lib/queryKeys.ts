@@ -39,6 +39,10 @@ export const queryKeys = {
     keyVersion: (account: Address) => ["ledger", "keyVersion", account] as const,
     /** One report's history on chain: registered, shared, unshared, re-keyed (core/reports/disclosures.ts). */
     disclosures: (reportId: Hex) => ["ledger", "disclosures", reportId] as const,
+    /** The hospital's settings (records custodian, emergency duration, automatic release delay). */
+    carePolicy: () => ["ledger", "carePolicy"] as const,
+    /** The results `doctor` issued that are still held for review. */
+    heldReports: (doctor: Address) => ["ledger", "heldReports", doctor] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },
