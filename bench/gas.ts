@@ -4,10 +4,16 @@
  *
  * Prints each operation's gas with an estimated floor next to it, and writes
  * bench/results/gas.json. Inputs have realistic sizes: 36-byte binary CIDs (CIDv1, raw,
- * sha2-256) and 80-byte wrapped keys. Each operation is measured twice, once on a fresh
- * registry and once after `BACKGROUND` more reports (and their patients) exist; the figures
- * less their calldata cost (which varies by a few gas with the zero bytes of random digests
- * and addresses) must be equal, showing that no operation depends on the number of records.
+ * sha2-256) and 80-byte wrapped keys. The hospital has a records custodian (an account with a
+ * published key, set by the admin at deployment), so every report and every re-key also carries
+ * the report key wrapped for it, as in a hospital that can recover a patient's lost wallet.
+ * Each operation is measured twice, once on a fresh registry and once after `BACKGROUND` more
+ * reports (and their patients, some recovered, guarded, opened in an emergency or held) exist;
+ * the operations on a patient's whole record (recovery, the custodian's re-wraps) are measured
+ * on a patient who has `BATCH` reports on the fresh registry and `BACKGROUND` + `BATCH` on the
+ * busy one. The figures less their calldata cost (which varies by a few gas with the zero bytes
+ * of random digests and addresses) must be equal, showing that no operation depends on the
+ * number of records, nor on how many reports the patient has.
  *
  * The floor of an operation is what any implementation storing the same state and emitting
  * the same events must pay (EIP-2929/2200/2028 prices):
@@ -45,7 +51,7 @@ const at = (i: number): Signer => {
   if (!s) throw new Error(`no signer #${i}`);
   return s;
 };
-const [admin, receptionist, doctor, doctor2] = [at(0), at(1), at(3), at(4)];
+const [admin, receptionist, doctor, doctor2, custodian] = [at(0), at(1), at(3), at(4), at(5)];
 const DOCTOR_ROLE = ethers.id("DOCTOR_ROLE");
 const RECEPTIONIST_ROLE = ethers.id("RECEPTIONIST_ROLE");
 const ZERO32 = ethers.ZeroHash;
@@ -55,7 +61,8 @@ const wrapped = (seed: string): string =>
   ethers.hexlify(ethers.getBytes(ethers.concat([ethers.id(`a${seed}`), ethers.id(`b${seed}`), ethers.id(`c${seed}`)])).slice(0, 80));
 const key = (seed: string): string => ethers.id(`x25519 ${seed}`);
 const profile = (name: string) => ({ name, department: "Cardiology", contact: "ada.lovelace@hospital.example, +1 555 0100, room 3.14" });
-function report(seed: string, patient: string, supersedes = ZERO32) {
+/** A report input as a doctor's client sends it: key wrapped for patient, doctor and the records custodian; `held`: no patient key yet. */
+function report(seed: string, patient: string, supersedes = ZERO32, held = false) {
   const body = ethers.toUtf8Bytes(`report ${seed}`);
   return {
     sha256Digest: ethers.sha256(body),
@@ -63,12 +70,16 @@ function report(seed: string, patient: string, supersedes = ZERO32) {
     patient,
     supersedes,
     cid: cid(seed),
-    patientKey: wrapped(`p${seed}`),
+    patientKey: held ? "0x" : wrapped(`p${seed}`),
     doctorKey: wrapped(`d${seed}`),
-    custodianKey: "0x",
-    held: false,
+    custodianKey: wrapped(`c${seed}`),
+    held,
   };
 }
+/** End of a guardianship appointed by the reception (a minor's 18th birthday): 2100-01-01. */
+const GUARDIAN_UNTIL = 4_102_444_800n;
+/** `EmergencyReason.LifeThreatening`. */
+const EMERGENCY_REASON = 2;
 
 let accounts = 0;
 /** A new wallet (deterministic, so runs are repeatable) with some ETH: a new patient, reader or staff member. */
@@ -171,13 +182,30 @@ async function registeredReport(ledger: MedLedger, patient: Signer, seed: string
   return claimId(input.sha256Digest, await doctor.getAddress());
 }
 
-/** `count` reports of `patient` by `doctor`, registered in one batch; their claim ids. */
+/** `count` reports of `patient` by `doctor`, registered in batches of up to `BATCH`; their claim ids. */
 async function registeredReports(ledger: MedLedger, patient: Signer, seed: string, count: number): Promise<string[]> {
   const address = await patient.getAddress();
-  const inputs = Array.from({ length: count }, (_, i) => report(`${seed} ${i}`, address));
-  await (await ledger.connect(doctor).registerReports(inputs)).wait();
   const issuer = await doctor.getAddress();
-  return inputs.map((i) => claimId(i.sha256Digest, issuer));
+  const ids: string[] = [];
+  for (let i = 0; i < count; i += BATCH) {
+    const inputs = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => report(`${seed} ${i + j}`, address));
+    await (await ledger.connect(doctor).registerReports(inputs)).wait();
+    ids.push(...inputs.map((input) => claimId(input.sha256Digest, issuer)));
+  }
+  return ids;
+}
+
+/** How many reports the patient of a whole-record operation has: `BATCH` on the fresh registry, `BACKGROUND` more on the busy one. */
+const recordSize = (tag: string): number => (tag === "busy" ? BACKGROUND + BATCH : BATCH);
+
+/** The reception's recovery of `patient`'s record to a new account, which signs its key binding; not yet sent. */
+async function recovery(ledger: MedLedger, patient: Signer): Promise<{ successor: Signer; send: () => Promise<ContractTransactionResponse> }> {
+  const successor = await newAccount();
+  const address = await successor.getAddress();
+  const k = key(`successor ${address}`);
+  const signature = await signKey(successor, ledger, k);
+  const lost = await patient.getAddress();
+  return { successor, send: () => ledger.connect(receptionist).recoverPatient(lost, address, cid(`resealed ${address}`), k, DEADLINE, signature) };
 }
 
 /** A new account with a published key: a reader. */
@@ -194,17 +222,25 @@ const grantOf = (reader: string, reportIds: string[], expiresAt = 0n): GrantArgs
   expiresAt,
 });
 
-// ReportRegistered: 3 indexed (sha256, patient, doctor); data: reportId, sha1, supersedes, CID, 2 keys.
-const reportEvent = event(4, 3 * 32 + dyn(36) + dyn(80) + dyn(80));
+// ReportRegistered: 3 indexed (sha256, patient, doctor); data: reportId, sha1, supersedes, heldUntil,
+// CID, 3 keys (patient, doctor, custodian).
+const reportEvent = event(4, 4 * 32 + dyn(36) + 3 * dyn(80));
+// The same for a report held for review: no patient key.
+const heldReportEvent = event(4, 4 * 32 + dyn(36) + dyn(0) + 2 * dyn(80));
 const grantEvent = event(4, dyn(80));
+// ReportKeyRewrapped: 2 indexed (reportId, reader); data: key version, report version, the wrapped key.
+const rewrapEvent = event(3, 64 + dyn(80));
+// RoleGranted / RoleRevoked: 3 indexed (role, account, sender), no data.
+const roleEvent = event(4, 0);
 
 const SCENARIOS: readonly Scenario[] = [
   {
     name: "registerReport",
-    // role, pause flag, assignment (cold reads); the assignment's report counter (changed: 2900 after
-    // the cold read); the report slot (new); ReportRegistered (3 indexed).
-    floorWithoutCalldata: BASE + 3 * COLD + 2900 + NEW_SLOT + reportEvent,
-    note: "1 new slot + counter + ReportRegistered (36 B CID, 2 x 80 B keys)",
+    // role, pause flag, the patient's record link, assignment (cold reads); the assignment's report
+    // counter (changed: 2900 after the cold read); the report slot (new); ReportRegistered (3 indexed).
+    // The custodian is not read: the custodian key is there.
+    floorWithoutCalldata: BASE + 4 * COLD + 2900 + NEW_SLOT + reportEvent,
+    note: "1 new slot + counter + ReportRegistered (36 B CID, 3 x 80 B keys)",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
       return measure(ledger.connect(doctor).registerReport(report(`single ${tag}`, await patient.getAddress())));
@@ -212,8 +248,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "registerReportBatch20PerReport",
-    // per tx: role, pause, assignment (cold once), counter (2900 once, then warm 100); per report: 1 new slot + event.
-    floorWithoutCalldata: BASE + 3 * COLD + 2900 + BATCH * (NEW_SLOT + reportEvent + 100),
+    // per tx: role, pause, record link, assignment (cold once), counter (2900 once, then warm 100);
+    // per report: 1 new slot + event.
+    floorWithoutCalldata: BASE + 4 * COLD + 2900 + BATCH * (NEW_SLOT + reportEvent + 100),
     note: `batch of ${BATCH}, one patient, per report`,
     per: BATCH,
     async run(ledger, tag) {
@@ -226,7 +263,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: "amendment",
     // as registerReport + old report slot and its care's 2 slots (cold reads), supersededBy (new slot), ReportSuperseded.
-    floorWithoutCalldata: BASE + 6 * COLD + 2900 + 2 * NEW_SLOT + reportEvent + event(3, 0),
+    floorWithoutCalldata: BASE + 7 * COLD + 2900 + 2 * NEW_SLOT + reportEvent + event(3, 0),
     note: "registerReport superseding an earlier report",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -236,9 +273,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "grantAccess",
-    // pause, report, care, (patient, reader) terms (cold reads); the grant bitmap word (new slot);
-    // AccessGranted (3 indexed, 80 B key).
-    floorWithoutCalldata: BASE + 4 * COLD + NEW_SLOT + grantEvent,
+    // pause, the patient's record link, report, care, (record, reader) terms (cold reads); the grant
+    // bitmap word (new slot); AccessGranted (3 indexed, 80 B key).
+    floorWithoutCalldata: BASE + 5 * COLD + NEW_SLOT + grantEvent,
     note: "80 B wrapped key; bitmap word + terms read",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -250,9 +287,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "revokeAccess",
-    // pause, report, care, terms (cold reads); the bitmap word set to zero (5000 incl. cold, refund 4800
-    // capped at 1/5); AccessRevoked (3 indexed, no data).
-    floorWithoutCalldata: BASE + 4 * COLD + 5000 + event(4, 0) - 4800,
+    // pause, record link, report, care, terms (cold reads); the bitmap word set to zero (5000 incl.
+    // cold, refund 4800 capped at 1/5); AccessRevoked (3 indexed, no data).
+    floorWithoutCalldata: BASE + 5 * COLD + 5000 + event(4, 0) - 4800,
     note: "non-zero -> zero slot, with the refund",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -265,9 +302,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "grantAccessBatch10",
-    // pause, terms, care (cold once); 10 report slots (cold); 1 bitmap word (new) + 9 warm updates;
-    // 10 AccessGranted.
-    floorWithoutCalldata: BASE + 3 * COLD + 10 * COLD + NEW_SLOT + 9 * 100 + 10 * grantEvent,
+    // pause, record link, terms, care (cold once); 10 report slots (cold); 1 bitmap word (new) + 9
+    // warm updates; 10 AccessGranted.
+    floorWithoutCalldata: BASE + 4 * COLD + 10 * COLD + NEW_SLOT + 9 * 100 + 10 * grantEvent,
     note: "10 reports of one care pair, one reader, no expiry",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -279,7 +316,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     name: "grantAccessBatch10WithExpiry",
     // as grantAccessBatch10 + the terms slot written (new) + AccessTermsSet.
-    floorWithoutCalldata: BASE + 3 * COLD + 10 * COLD + 2 * NEW_SLOT - COLD + 9 * 100 + 10 * grantEvent + event(3, 64),
+    floorWithoutCalldata: BASE + 4 * COLD + 10 * COLD + 2 * NEW_SLOT - COLD + 9 * 100 + 10 * grantEvent + event(3, 64),
     note: "as above, first expiry of the (patient, reader) terms",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -308,8 +345,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "revokeAllAccess",
-    // pause, patient role, terms (cold reads); the terms slot (new: epoch 1); AllAccessRevoked (3 topics, 1 word).
-    floorWithoutCalldata: BASE + 3 * COLD + NEW_SLOT - COLD + event(3, 32),
+    // pause, patient role, record link, terms (cold reads); the terms slot (new: epoch 1); AllAccessRevoked
+    // (3 topics, 1 word).
+    floorWithoutCalldata: BASE + 4 * COLD + NEW_SLOT - COLD + event(3, 32),
     note: "O(1) whatever was shared",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
@@ -321,10 +359,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "rekeyReport",
-    // pause, report, care's 2 slots, version (cold); version slot (new); 1 reader: report, care, terms,
-    // bitmap, key, rotations (mostly warm/cold); ReportRekeyed + ReportKeyRewrapped.
-    floorWithoutCalldata: BASE + 5 * COLD + NEW_SLOT + event(3, 32 + dyn(36) + dyn(80) + dyn(80)) + 4 * COLD + event(3, 64 + dyn(80)),
-    note: "new CID, keys for patient, doctor and 1 remaining reader",
+    // pause, report, the caller's patient role and record link, care's patient, hold (cold reads; the
+    // custodian is not read: its key is there); version slot (new); ReportRekeyed (2 indexed: version,
+    // CID, 3 keys); 1 reader: terms, bitmap, key, rotations (cold; report and care warm) + ReportKeyRewrapped.
+    floorWithoutCalldata: BASE + 6 * COLD + NEW_SLOT + event(3, 32 + dyn(36) + 3 * dyn(80)) + 4 * COLD + rewrapEvent,
+    note: "new CID, keys for patient, doctor, custodian and 1 remaining reader",
     async run(ledger, tag) {
       const patient = await assignedPatient(ledger);
       const [id] = await registeredReports(ledger, patient, `rekey ${tag}`, 1);
@@ -336,7 +375,7 @@ const SCENARIOS: readonly Scenario[] = [
           cid: cid(`rekeyed ${tag}`),
           patientKey: wrapped(`rp ${tag}`),
           doctorKey: wrapped(`rd ${tag}`),
-          custodianKey: "0x",
+          custodianKey: wrapped(`rc ${tag}`),
           readers: [reader],
           readerKeys: [wrapped(`rr ${tag}`)],
         }),
@@ -367,10 +406,11 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "registerPatient",
-    // role, pause (cold reads); patient role, nonce, key, profile length + 2 content words (new
-    // slots: the 36 B CID takes a length slot and 2 content slots); PatientRegistered +
-    // EncryptionKeyPublished (key, version) + RoleGranted; ~3000 for ecrecover and the EIP-712 hashing.
-    floorWithoutCalldata: BASE + 2 * COLD + 4 * NEW_SLOT + 2 * 20000 + event(3, dyn(36)) + event(2, 64) + event(4, 0) + 3000,
+    // role, pause, the account's record link (is it retired?) (cold reads); patient role, nonce, key,
+    // profile length + 2 content words (new slots: the 36 B CID takes a length slot and 2 content
+    // slots, each its own cold slot); PatientRegistered + EncryptionKeyPublished (key, version) +
+    // RoleGranted; ~3000 for ecrecover and the EIP-712 hashing.
+    floorWithoutCalldata: BASE + 3 * COLD + 6 * NEW_SLOT + event(3, dyn(36)) + event(2, 64) + roleEvent + 3000,
     note: "EIP-712 signed key, 36 B profile CID",
     async run(ledger) {
       const patient = await newAccount();
@@ -381,9 +421,9 @@ const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: "assignDoctor",
-    // role, pause, patient role, doctor role (cold reads); assignment, care (2 slots), last care id
-    // (changed: 5000); DoctorAssigned (4 topics, 1 word).
-    floorWithoutCalldata: BASE + 4 * COLD + 3 * NEW_SLOT + 5000 + event(4, 32),
+    // role, pause, patient role, record link, doctor role (cold reads); assignment, care (2 slots),
+    // last care id (changed: 5000); DoctorAssigned (4 topics, 1 word).
+    floorWithoutCalldata: BASE + 5 * COLD + 3 * NEW_SLOT + 5000 + event(4, 32),
     note: "first assignment of the pair (new care id)",
     async run(ledger) {
       const patient = await newAccount();
@@ -397,7 +437,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: "addDoctor",
     // admin role, pause (cold reads); staff role word, active+since word, profile hash, doctor role: 4 new
     // slots (the profile itself lives in the event only); StaffAdded (3 topics, the profile tuple) + RoleGranted.
-    floorWithoutCalldata: BASE + 2 * COLD + 4 * NEW_SLOT + event(3, staffProfileBytes("Dr. New Doctor")) + event(4, 0),
+    floorWithoutCalldata: BASE + 2 * COLD + 4 * NEW_SLOT + event(3, staffProfileBytes("Dr. New Doctor")) + roleEvent,
     note: "addStaff(DOCTOR_ROLE) with a realistic profile",
     async run(ledger) {
       const account = await newAccount();
@@ -420,7 +460,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: "deactivateStaff",
     // admin role, pause (cold reads); staff role word read, active flag changed (5000 incl. cold), role
     // cleared (5000 incl. cold, refund 4800); StaffDeactivated + RoleRevoked.
-    floorWithoutCalldata: BASE + 3 * COLD + 5000 + 5000 - 4800 + event(3, 0) + event(4, 0),
+    floorWithoutCalldata: BASE + 3 * COLD + 5000 + 5000 - 4800 + event(3, 0) + roleEvent,
     note: "role revoked, record kept",
     async run(ledger) {
       const account = await newAccount();
@@ -439,17 +479,149 @@ const SCENARIOS: readonly Scenario[] = [
       return measure(ledger.connect(account).publishEncryptionKey(key(`publish ${tag}`)));
     },
   },
+  {
+    name: "registerReportHeld",
+    // as registerReport + the hospital policy slot (release delay, cold) and the hold's release time (new
+    // slot); ReportRegistered without a patient key.
+    floorWithoutCalldata: BASE + 5 * COLD + 2900 + 2 * NEW_SLOT + heldReportEvent,
+    note: "held for review: no patient key, release time stored",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      return measure(ledger.connect(doctor).registerReport(report(`held ${tag}`, await patient.getAddress(), ZERO32, true)));
+    },
+  },
+  {
+    name: "releaseReport",
+    // pause, report, hold, care's doctor and patient, doctor role, the record's holder, the patient's
+    // key and rotations, the report's version (cold reads); the hold cleared (5000 incl. the cold read,
+    // refund 4800); ReportReleased (2 indexed) + ReportKeyRewrapped for the patient.
+    floorWithoutCalldata: BASE + 9 * COLD + 5000 - 4800 + event(3, 0) + rewrapEvent,
+    note: "issuing doctor releases a held result (patient key, 80 B)",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const input = report(`release ${tag}`, await patient.getAddress(), ZERO32, true);
+      await (await ledger.connect(doctor).registerReport(input)).wait();
+      const id = claimId(input.sha256Digest, await doctor.getAddress());
+      return measure(ledger.connect(doctor).releaseReport(id, wrapped(`released ${tag}`)));
+    },
+  },
+  {
+    name: "recoverPatient",
+    // receptionist role, pause, the profile's length word (cold reads); the lost account's patient role
+    // cleared (5000 incl. the cold read, refund 4800); new slots: the lost account's link (retired), the
+    // successor's patient role, link, nonce and key, the record's holder; the profile's 2 content words
+    // changed (5000 each); RoleRevoked + RoleGranted + EncryptionKeyPublished + PatientRecovered (4
+    // topics, 1 word) + PatientProfileUpdated (36 B CID); ~3000 for ecrecover and the EIP-712 hashing.
+    // Nothing per report: the record's reports follow the record.
+    floorWithoutCalldata: BASE + 3 * COLD + 5000 - 4800 + 6 * NEW_SLOT + 2 * 5000 + 2 * roleEvent + event(2, 64) + event(4, 32) + event(3, dyn(36)) + 3000,
+    note: `record of ${BATCH} reports (${BACKGROUND + BATCH} when busy) to a new account; signed key, re-sealed profile`,
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      await registeredReports(ledger, patient, `recovered ${tag}`, recordSize(tag));
+      const { send } = await recovery(ledger, patient);
+      return measure(send());
+    },
+  },
+  {
+    name: "custodianRewrapBatch20PerReport",
+    // per batch: pause, the policy (custodian), the successor's key and rotations, patient role and
+    // record link, the care's patient (cold reads) + KeysRewrappedByCustodian (2 topics, 1 word); per
+    // report: report, hold, version (cold reads) + ReportKeyRewrapped. canRead also reads the care's
+    // doctor, the grant terms and word and the emergency slot before it finds the patient (4 cold reads
+    // per batch, about 420 gas per report): not counted, a check in another order would skip them.
+    floorWithoutCalldata: BASE + 7 * COLD + event(2, 32) + BATCH * (3 * COLD + rewrapEvent),
+    note: `custodian re-wraps ${BATCH} keys for a recovered patient's new account, per report`,
+    per: BATCH,
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const ids = (await registeredReports(ledger, patient, `rewrapped ${tag}`, recordSize(tag))).slice(-BATCH);
+      const { successor, send } = await recovery(ledger, patient);
+      await (await send()).wait();
+      const reader = await successor.getAddress();
+      return measure(
+        ledger.connect(custodian).custodianRewrap(
+          reader,
+          ids,
+          ids.map((id) => wrapped(`cr ${reader} ${id}`)),
+        ),
+      );
+    },
+  },
+  {
+    name: "breakGlass",
+    // doctor role, pause, patient role, record link, the doctor's (absent) assignment, the policy
+    // (emergency duration) (cold reads); the emergency access (new slot); EmergencyAccessed (4 topics,
+    // reason + end).
+    floorWithoutCalldata: BASE + 6 * COLD + NEW_SLOT + event(4, 64),
+    note: "unassigned doctor, coded reason, time-limited",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      await registeredReports(ledger, patient, `emergency ${tag}`, 3);
+      return measure(ledger.connect(doctor2).breakGlass(await patient.getAddress(), EMERGENCY_REASON));
+    },
+  },
+  {
+    name: "appointGuardian",
+    // pause, patient role, record link, the caller's receptionist role (cold reads); the guardian slot
+    // (new); GuardianAppointed (4 topics, end + by whom).
+    floorWithoutCalldata: BASE + 4 * COLD + NEW_SLOT + event(4, 64),
+    note: "by the reception (a minor), until a date",
+    async run(ledger) {
+      const patient = await assignedPatient(ledger);
+      const guardian = await newReader(ledger, `guardian ${await patient.getAddress()}`);
+      return measure(ledger.connect(receptionist).appointGuardian(await patient.getAddress(), guardian, GUARDIAN_UNTIL));
+    },
+  },
+  {
+    name: "grantAccessAsGuardian",
+    // pause, patient role, record link, the guardian slot, terms, report, care (cold reads); the grant
+    // bitmap word (new); ActedAsGuardian (3 topics, selector) + AccessGranted.
+    floorWithoutCalldata: BASE + 7 * COLD + NEW_SLOT + event(3, 32) + grantEvent,
+    note: "guardian shares 1 report for the patient",
+    async run(ledger, tag) {
+      const patient = await assignedPatient(ledger);
+      const address = await patient.getAddress();
+      const [id] = await registeredReports(ledger, patient, `guarded ${tag}`, 1);
+      const guardian = await newAccount();
+      await (await ledger.connect(guardian).publishEncryptionKey(key(`guardian ${tag}`))).wait();
+      await (await ledger.connect(receptionist).appointGuardian(address, await guardian.getAddress(), GUARDIAN_UNTIL)).wait();
+      const reader = await newReader(ledger, `guarded ${tag}`);
+      return measure(ledger.connect(guardian).grantAccessAsGuardian(address, grantOf(reader, [id!])));
+    },
+  },
+  {
+    name: "endGuardianship",
+    // pause, patient role, record link, the caller's receptionist role (cold reads); the guardian slot
+    // cleared (5000 incl. the cold read, refund 4800); GuardianshipEnded (4 topics, no data).
+    floorWithoutCalldata: BASE + 4 * COLD + 5000 - 4800 + event(4, 0),
+    note: "by the patient, of a guardian they appointed",
+    async run(ledger) {
+      const patient = await assignedPatient(ledger);
+      const address = await patient.getAddress();
+      const guardian = await newReader(ledger, `ended guardian ${address}`);
+      await (await ledger.connect(patient).appointGuardian(address, guardian, 0)).wait();
+      return measure(ledger.connect(patient).endGuardianship(address, guardian));
+    },
+  },
 ];
 
-/** Adds `count` patients and reports to the registry (the "many records" state). */
+/**
+ * Adds `count` reports of one patient and 10 more patients to the registry (the "many records"
+ * state): of these, some recovered to a new account, some with a guardian, opened in an
+ * emergency, or with a result held for review.
+ */
 async function background(ledger: MedLedger, count: number): Promise<void> {
   const patient = await assignedPatient(ledger);
-  const address = await patient.getAddress();
-  for (let i = 0; i < count; i += BATCH) {
-    const inputs = Array.from({ length: Math.min(BATCH, count - i) }, (_, j) => report(`background ${i + j}`, address));
-    await (await ledger.connect(doctor).registerReports(inputs)).wait();
+  await registeredReports(ledger, patient, "background", count);
+  for (let i = 0; i < 10; i += 1) {
+    const other = await assignedPatient(ledger);
+    const address = await other.getAddress();
+    await registeredReports(ledger, other, `background ${i}`, 2);
+    if (i % 4 === 0) await (await (await recovery(ledger, other)).send()).wait();
+    else if (i % 4 === 1) await (await ledger.connect(receptionist).appointGuardian(address, await newReader(ledger, `bg ${i}`), GUARDIAN_UNTIL)).wait();
+    else if (i % 4 === 2) await (await ledger.connect(doctor2).breakGlass(address, EMERGENCY_REASON)).wait();
+    else await (await ledger.connect(doctor).registerReport(report(`background held ${i}`, address, ZERO32, true))).wait();
   }
-  for (let i = 0; i < 10; i += 1) await assignedPatient(ledger);
 }
 
 async function deploy(): Promise<MedLedger> {
@@ -459,6 +631,9 @@ async function deploy(): Promise<MedLedger> {
   await (await ledger.connect(admin).addStaff(await doctor.getAddress(), DOCTOR_ROLE, profile("Dr. Ada Lovelace"))).wait();
   await (await ledger.connect(admin).addStaff(await doctor2.getAddress(), DOCTOR_ROLE, profile("Dr. Gregory House"))).wait();
   await (await ledger.connect(doctor).publishEncryptionKey(key("doctor"))).wait();
+  // The hospital's records custodian: every report and re-key is also wrapped for its key.
+  await (await ledger.connect(admin).setRecordsCustodian(await custodian.getAddress())).wait();
+  await (await ledger.connect(custodian).publishEncryptionKey(key("records custodian"))).wait();
   return ledger;
 }
 
@@ -503,7 +678,8 @@ try {
   } else {
     console.log(`\nEvery operation's execution gas (total less calldata) is the same with ${BACKGROUND} more reports on record.`);
   }
-  // What an L2 charges for: the calldata of one registerReport (selector + ABI-encoded ReportInput).
+  // What an L2 charges for: the calldata of one registerReport (selector + ABI-encoded ReportInput,
+  // with the keys for patient, doctor and custodian).
   const sample = report("calldata sample", ethers.ZeroAddress);
   const registerReportCalldataBytes = ethers.getBytes(fresh.interface.encodeFunctionData("registerReport", [sample])).length;
   console.log(`registerReport calldata: ${registerReportCalldataBytes} bytes`);

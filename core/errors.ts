@@ -28,6 +28,8 @@ export type MedLedgerErrorCode =
   | "KEY_MISMATCH"
   | "INVALID_INPUT"
   | "CONFIG"
+  /** A result held for review by the doctor: not yet released to the patient. */
+  | "RESULT_HELD"
   | "NOT_SIGNED_IN"
   | "SESSION_EXPIRED"
   | "NONCE_UNKNOWN"

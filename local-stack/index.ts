@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createPublicClient, http } from "viem";
 import type { Deployment } from "#core/contract/ledger.ts";
-import { devRelayerKey } from "#core/dev/demoKeys.ts";
+import { devRelayerKey, demoAccount } from "#core/dev/demoKeys.ts";
 import { deploymentPath, PROJECT_ROOT } from "#core/node/config.ts";
 import { startChain } from "./chain.ts";
 import { openHeliaStore, type HeliaStore } from "./ipfs/heliaStore.ts";
@@ -22,6 +22,22 @@ import { deployLocal } from "./deploy.ts";
 import { describeIndexerDatabase, indexerDatabaseOf, startIndexer } from "./indexer.ts";
 import { BIN, childEnv, portHolder, portInUse, startProcess, waitUntil, type ManagedProcess } from "./processes.ts";
 import { anyState, checkKept, precheck, readRecord, statePaths, wipeState, writeRecord } from "./state.ts";
+import { appointRecordsCustodian } from "#core/custody/custodian.ts";
+import type { MedLedgerConfig } from "#core/config.ts";
+import { findDemoPerson } from "#core/dev/demoAccounts.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "#core/reports/limits.ts";
+import { createLedgerWriter } from "#core/node/clients.ts";
+import { custodianFromEnv } from "#server/custody/local.ts";
+import { startCustodyWorker } from "#server/custody/worker.ts";
+
+function custodyConfig(rpcUrl: string, ipfsApiUrl: string, deployment: Deployment): MedLedgerConfig {
+  return { rpcUrl, ipfsApiUrl, deployment, maxFileBytes: DEFAULT_MAX_FILE_BYTES };
+}
+
+/** The demo admin (account #0 of the dev mnemonic, the deployer). */
+function adminWriter(rpcUrl: string, ipfsApiUrl: string, deployment: Deployment) {
+  return createLedgerWriter(custodyConfig(rpcUrl, ipfsApiUrl, deployment), demoAccount(findDemoPerson("admin")!));
+}
 
 export interface LocalStackOptions {
   readonly rpcPort?: number;
@@ -148,6 +164,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } else {
       log("deploying MedLedger");
       deployment = await deployLocal(rpcUrl);
+      // The hospital's records custodian, before any report: every report key is also wrapped to it.
+      const custodian = custodianFromEnv(custodyConfig(rpcUrl, ipfs.url, deployment), env, { dev: true })!;
+      log(`records custodian ${custodian.keystore.account}`);
+      await appointRecordsCustodian(adminWriter(rpcUrl, ipfs.url, deployment), custodian.writer, custodian.keystore.publicKey);
       if (options.seed) {
         const { seedDemo } = await import("./seed/seed.ts");
         await seedDemo({ rpcUrl, ipfsApiUrl: ipfs.url, deployment, log });
@@ -172,6 +192,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     log(`starting the indexer (Ponder) on 127.0.0.1:${indexerPort}, its database: ${describeIndexerDatabase(await indexerDatabaseOf(indexerOptions))}`);
     const indexer = await startIndexer(indexerOptions);
     stops.push(() => indexer.stop());
+
+    // The custodian's worker: re-wraps report keys for successors, guardians and emergency doctors, releases held results when due.
+    const custody = custodianFromEnv(custodyConfig(rpcUrl, ipfs.url, deployment), env, { dev: true })!;
+    const worker = startCustodyWorker({ custodian: custody.writer, keystore: custody.keystore, intervalMs: 1_000, log });
+    stops.push(() => worker.stop());
 
     let webUrl: string | undefined;
     if (options.web) {

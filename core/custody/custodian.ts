@@ -6,9 +6,10 @@
  * their readers only.
  */
 import type { Address, Hex } from "viem";
-import { bytesToHex, zeroAddress } from "viem";
-import { readLedger } from "../contract/calls.ts";
-import type { LedgerReader } from "../contract/ledger.ts";
+import { bytesToHex, zeroAddress, zeroHash } from "viem";
+import { readLedger, writeLedger } from "../contract/calls.ts";
+import { accountOf, type LedgerReader, type LedgerWriter } from "../contract/ledger.ts";
+import { MedLedgerError } from "../errors.ts";
 import { wrapKey } from "../crypto/keyWrap.ts";
 import { requirePublishedKey } from "../identity/encryptionKey.ts";
 
@@ -50,4 +51,24 @@ export async function recordsCustodianOf(ledger: LedgerReader): Promise<RecordsC
 export function custodianKeyFor(custodian: RecordsCustodian | null, reportKey: Uint8Array, reportId: Hex): Hex {
   if (!custodian) return "0x";
   return bytesToHex(wrapKey(reportKey, custodian.publicKey, { reportId, reader: custodian.account }));
+}
+
+/**
+ * Makes `custodian` the hospital's records custodian (admin), unless it already is, and publishes
+ * its encryption key (as the custodian) unless published: what a deployment does once.
+ */
+export async function appointRecordsCustodian(admin: LedgerWriter, custodian: LedgerWriter, publicKey: Uint8Array): Promise<void> {
+  const account = accountOf(custodian);
+  const { custodian: current } = await carePolicyOf(admin);
+  if (current?.toLowerCase() !== account.toLowerCase()) await writeLedger(admin, "setRecordsCustodian", [account]);
+  const published = await readLedger(custodian, "encryptionKeyOf", [account]);
+  const key = bytesToHex(publicKey);
+  if (published === zeroHash) await writeLedger(custodian, "publishEncryptionKey", [key]);
+  else if (published.toLowerCase() !== key.toLowerCase()) {
+    throw new MedLedgerError(
+      "KEY_MISMATCH",
+      "The records custodian's account already published another encryption key than its keystore's.",
+      "Use the keystore that belongs to this custodian account, or rotate its key on purpose.",
+    );
+  }
 }

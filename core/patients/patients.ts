@@ -63,13 +63,28 @@ export async function unassignDoctor(ledger: LedgerWriter, patient: Address, doc
   return (await writeLedger(ledger, "unassignDoctor", [patient, doctor])).hash;
 }
 
-/** Every registered patient with their current profile CID. */
+/**
+ * The current account of each patient account given (itself, or its latest successor after
+ * recoveries of lost wallets), from the PatientRecovered events: one query.
+ */
+export async function currentPatientAccounts(ledger: LedgerReader): Promise<(account: Address) => Address> {
+  const moves = await getLedgerEvents(ledger, { eventName: "PatientRecovered" });
+  const next = new Map(moves.map((log) => [log.args.previous.toLowerCase(), log.args.successor]));
+  return (account) => {
+    let current = account;
+    for (let hop = next.get(current.toLowerCase()); hop; hop = next.get(current.toLowerCase())) current = hop;
+    return current;
+  };
+}
+
+/** Every registered patient (by their current account, after any recovery) with their current profile CID. */
 export async function listPatients(ledger: LedgerReader): Promise<PatientSummary[]> {
-  const registered = await getLedgerEvents(ledger, { eventName: "PatientRegistered" });
-  const cids = await Promise.all(registered.map((log) => readLedger(ledger, "patientProfile", [log.args.patient])));
+  const [registered, current] = await Promise.all([getLedgerEvents(ledger, { eventName: "PatientRegistered" }), currentPatientAccounts(ledger)]);
+  const accounts = registered.map((log) => current(log.args.patient));
+  const cids = await Promise.all(accounts.map((account) => readLedger(ledger, "patientProfile", [account])));
   return registered.map((log, i) => ({
-    account: log.args.patient,
-    profileCid: cidFromBytes(cids[i] ?? log.args.profileCid),
+    account: accounts[i]!,
+    profileCid: cidFromBytes(cids[i] && cids[i] !== "0x" ? cids[i] : log.args.profileCid),
     registeredBy: log.args.by,
     registeredBlock: log.blockNumber,
   }));
@@ -77,8 +92,8 @@ export async function listPatients(ledger: LedgerReader): Promise<PatientSummary
 
 /** Patients currently assigned to `doctor`. */
 export async function patientsOfDoctor(ledger: LedgerReader, doctor: Address): Promise<Address[]> {
-  const assigned = await getLedgerEvents(ledger, { eventName: "DoctorAssigned", args: { doctor } });
-  const patients = [...new Set(assigned.map((log) => log.args.patient))];
+  const [assigned, current] = await Promise.all([getLedgerEvents(ledger, { eventName: "DoctorAssigned", args: { doctor } }), currentPatientAccounts(ledger)]);
+  const patients = [...new Set(assigned.map((log) => current(log.args.patient)))];
   const active = await Promise.all(patients.map((patient) => readLedger(ledger, "isAssigned", [patient, doctor])));
   return patients.filter((_, i) => active[i]);
 }

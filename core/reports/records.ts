@@ -19,7 +19,10 @@ export interface ReportRecord {
   /** SHA-256 of the issued file. */
   readonly sha256: Hex;
   readonly sha1: Hex;
+  /** The patient's current account (after a recovery, the successor of the account it was registered for). */
   readonly patient: Address;
+  /** The account the report was registered for (its registration's patient key is wrapped for it); absent in an indexer's list row. */
+  readonly registeredFor?: Address;
   readonly doctor: Address;
   /** CID of the encrypted file. */
   readonly cid: string;
@@ -67,6 +70,7 @@ function toRecord(log: RegisteredLog, stored: StoredReport): ReportRecord {
     sha1: log.args.sha1Digest,
     // The patient's current account: after a lost wallet was recovered, the successor (core/patients/recovery.ts).
     patient: stored.patient,
+    registeredFor: log.args.patient,
     doctor: log.args.doctor,
     cid: cidFromBytes(log.args.cid),
     supersedes: orNull(log.args.supersedes),
@@ -143,7 +147,11 @@ export async function recordsOf(ledger: LedgerReader, logs: readonly RegisteredL
  */
 export async function getReportRecord(ledger: LedgerReader, reportId: Hex, known: { readonly sha256?: Hex } = {}): Promise<ReportRecord> {
   const stored = await getStoredReport(ledger, reportId);
-  const args: Record<string, Hex> = known.sha256 ? { sha256Digest: known.sha256, doctor: stored.doctor } : { patient: stored.patient, doctor: stored.doctor };
+  // The registration names the account the report was registered for: after a recovery, an earlier account of the record.
+  const accounts = known.sha256 ? [] : await patientAccountsOf(ledger, stored.patient);
+  const args: { sha256Digest?: Hex; patient?: Address | Address[]; doctor: Address } = known.sha256
+    ? { sha256Digest: known.sha256, doctor: stored.doctor }
+    : { patient: accounts.length === 1 ? accounts[0] : accounts, doctor: stored.doctor };
   const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
   const log = logs.find((l) => l.args.reportId === reportId);
   if (!log) {

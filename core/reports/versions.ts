@@ -11,6 +11,7 @@
  * reader's published key at that point of the log (`EncryptionKeyPublished`).
  */
 import type { Address, Hex } from "viem";
+import { readLedger } from "../contract/calls.ts";
 import { getLedgerEvents, type LedgerLog } from "../contract/events.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
@@ -28,6 +29,10 @@ export interface RegisteredEncryption {
   readonly doctorKey: Hex;
   /** The key wrapped for the hospital's records custodian ("0x" or absent: none). */
   readonly custodianKey?: Hex;
+  /** The account the registration's patient key is wrapped for (absent: the patient's). */
+  readonly registeredFor?: Address;
+  /** Held for review until (null / absent: not held). */
+  readonly heldUntil?: number | null;
   /** Block of the registration. */
   readonly blockNumber: bigint;
 }
@@ -175,7 +180,9 @@ export async function currentKeysFor(ledger: LedgerReader, reader: Address, repo
       if (wrappedKey === "0x") return;
       if (!best || before(best.at, at)) best = { wrappedKey, at, keyVersion };
     };
-    if (relation === "patient") consider(current.patientKey, versionAt);
+    // After a recovery the registration's patient key is wrapped for the lost account: the new one waits for the custodian's.
+    const forThisAccount = current.version > 0 || report.registeredFor === undefined || same(report.registeredFor, reader);
+    if (relation === "patient" && forThisAccount) consider(current.patientKey, versionAt);
     if (relation === "doctor") consider(current.doctorKey, versionAt);
     for (const log of granted) {
       if (log.args.reportId === report.reportId && before(versionAt, log)) consider(log.args.wrappedKey, log);
@@ -196,6 +203,20 @@ export async function currentKeysFor(ledger: LedgerReader, reader: Address, repo
   return keys;
 }
 
+/** Why the patient has no key for their own report: held for review, or (after a recovery) not delivered yet. */
+function patientKeyMissing(report: RegisteredEncryption): MedLedgerError {
+  const heldUntil = report.heldUntil ?? null;
+  if (heldUntil !== null) {
+    const when = Number.isFinite(heldUntil) ? `on ${new Date(heldUntil * 1000).toUTCString()}` : "when your doctor releases it";
+    return new MedLedgerError("RESULT_HELD", `This result is being reviewed by your doctor. You can open it ${when}.`, "Nothing to do: come back then.");
+  }
+  return new MedLedgerError(
+    "NO_ACCESS",
+    "This report is being made readable for your new wallet by the hospital.",
+    "Try again in a few minutes. If it stays like this, ask the reception.",
+  );
+}
+
 /**
  * The key that opens the current version of `report` for `reader` (with that version's CID),
  * checking that a grantee's grant is current. Fails with NO_ACCESS (never shared, or not since the
@@ -204,6 +225,9 @@ export async function currentKeysFor(ledger: LedgerReader, reader: Address, repo
 export async function readerKeyOf(ledger: LedgerReader, report: RegisteredEncryption, reader: Address): Promise<ReaderKey> {
   const key = (await currentKeysFor(ledger, reader, [report])).get(report.reportId);
   if (key && key.relation !== "grantee") return key;
+  if (!key && same(reader, report.patient)) throw patientKeyMissing(report);
+  // A guardian, a doctor with emergency access or a current grantee: the chain says whether they may open it now.
+  if (key && (await readLedger(ledger, "canRead", [report.reportId, reader]))) return key;
   const grant = await grantOf(ledger, report.reportId, reader);
   if (grant.status === "active" && key) return key;
   if (grant.status === "expired") {
