@@ -61,9 +61,7 @@ export type MedLedgerErrorCode =
   /** The indexer answers but has not caught up with the chain yet. */
   | "INDEXER_BEHIND"
   /** What the indexer listed differs from the contract's record. */
-  | "INDEXER_MISMATCH"
-  /** The result is held for review: its patient opens it once the doctor (or the hospital's delay) releases it. */
-  | "RESULT_HELD";
+  | "INDEXER_MISMATCH";
 
 export class MedLedgerError extends Error {
   override readonly name = "MedLedgerError";

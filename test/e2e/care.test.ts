@@ -12,7 +12,7 @@ import { after, before, describe, it } from "mocha";
 import type { Browser, Locator } from "playwright-core";
 import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
-import { sessionPool, type AppSession } from "#harness/browser/app.ts";
+import { goto, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
 import {
   confirmAction,
@@ -251,6 +251,15 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     expect(await heldRow.getByTestId("held-when").textContent()).to.match(/^Released automatically on .+ unless you release it sooner\.$/);
     const reportId = (await heldRow.getAttribute("data-report"))!;
     await screenshot(d.page, "care-doctor-held");
+    const issued = await downloadBytes(d.page, d.page.getByTestId("download-issued"));
+
+    // Verifiable at once, and the public verify page says nothing of the hold (whether a result waits for its doctor is not the verifier's business).
+    await goto(d.page, stack, "/verify");
+    await d.page.getByTestId("verify-file").setInputFiles({ name: "biopsy.issued.pdf", mimeType: "application/pdf", buffer: issued });
+    const verdict = d.page.getByTestId("verdict");
+    await verdict.waitFor();
+    expect(await verdict.getAttribute("data-status")).to.equal("genuine");
+    expect(await verdict.textContent()).to.not.match(/held|review|releas/i);
 
     // The patient: the result is listed, with who and when, and no Open button (nor sharing).
     const p = await as("patient5", "/patient");
@@ -279,6 +288,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
     const opened = p2.page.getByTestId("patient-reports").locator(`tr[data-report="${reportId}"]`);
     await opened.getByTestId("report-title").getByText("Skin biopsy").waitFor();
     const bytes = await openReport(p2.page, opened);
+    expect(Buffer.compare(bytes, issued)).to.equal(0);
     expect(claimIdOf(`0x${createHash("sha256").update(bytes).digest("hex")}`, doctor1.address)).to.equal(reportId);
     await screenshot(p2.page, "care-patient-released");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
