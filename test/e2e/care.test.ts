@@ -226,7 +226,7 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
   it("a result held for review: the patient sees when it will be released and cannot open it; the doctor releases it and the patient opens it", async function () {
     const d = await as("doctor1", "/doctor");
     const form = d.page.getByRole("form", { name: "Upload a report" });
-    const hold = form.getByLabel("Hold for review before the patient sees it");
+    const hold = form.getByLabel("Hold this result for review before it is released");
     await hold.check();
     expect(await form.locator("#upload-held-help").textContent()).to.contain("automatically after 3 days unless you release it sooner");
     const biopsy = await makeReportPdf({

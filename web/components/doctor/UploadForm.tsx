@@ -265,7 +265,7 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
       <div className="field">
         <label className="choice">
           <input type="checkbox" checked={held} onChange={(e) => setHeld(e.target.checked)} aria-describedby="upload-held-help" data-testid="upload-held" />{" "}
-          Hold for review before the patient sees it
+          Hold this result for review before it is released
         </label>
         <span id="upload-held-help" className="help">
           {holdExplanation(carePolicy.data)}
