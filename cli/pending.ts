@@ -38,6 +38,10 @@ const pendingSchema = z.object({
     serial: z.string().min(1),
     sourceSha256: hex(64),
     metadataDigest: hex(64).nullable().optional(),
+    /** The key wrapped for the hospital's records custodian (absent in records saved before custody). */
+    custodianKey: hex().optional(),
+    /** Held for review: a retry registers it held too. */
+    held: z.boolean().optional(),
   }),
   /** Where the issued file (the one with the serial) was written. */
   issuedPath: z.string().optional(),
@@ -155,6 +159,8 @@ async function readEntry(path: string, deployment: Deployment): Promise<(Pending
     serial: p.serial,
     sourceSha256: p.sourceSha256.toLowerCase() as Hex,
     metadataDigest: (p.metadataDigest ?? null) as Hex | null,
+    ...(p.custodianKey !== undefined ? { custodianKey: p.custodianKey as Hex } : {}),
+    ...(p.held ? { held: true } : {}),
   };
   const ciphertext = await readFile(ciphertextPath(dirname(path), prepared.sourceSha256)).then(
     (bytes) => new Uint8Array(bytes),

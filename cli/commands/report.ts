@@ -21,6 +21,7 @@ import {
   type ReportSummary,
 } from "#core/reports/metadata.ts";
 import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
+import { releaseReport, releaseWhenText } from "#core/reports/release.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { guardianSender, requireGuardian } from "#core/care/guardians.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";
@@ -104,6 +105,8 @@ interface UploadJob {
   readonly confirmations?: number;
   /** How long to wait for them, in seconds. */
   readonly waitSeconds?: number;
+  /** Hold the result for review (released later by the doctor or the hospital's delay). */
+  readonly held?: boolean;
 }
 
 interface MetadataOptions {
@@ -168,8 +171,17 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     pending.prepared.patient.toLowerCase() === job.patient.toLowerCase() &&
     pending.prepared.doctor.toLowerCase() === ctx.account.address.toLowerCase() &&
     (pending.prepared.supersedes ?? null) === (job.supersedes ?? null) &&
+    // Held or not as this run asks: an earlier attempt's registration carries its own choice.
+    (pending.registeredInBlock !== undefined || (pending.prepared.held === true) === (job.held === true)) &&
     // Other details (title, kind, date, note) than the earlier attempt's: that ciphertext carries the old ones.
     (pending.registeredInBlock !== undefined || (pending.prepared.metadataDigest ?? null) === metadataDigest(job.metadata));
+  if (pending && !reusable && pending.transactionHash && (pending.prepared.held === true) !== (job.held === true)) {
+    throw new MedLedgerError(
+      "INVALID_INPUT",
+      `An earlier upload of this file ${pending.prepared.held ? "held for review" : "not held for review"} was already sent (transaction ${pending.transactionHash}).`,
+      "Run `medledger report pending` to settle it first (it keeps the earlier choice); release a held result with `medledger report release <id>`.",
+    );
+  }
   if (pending && !reusable && pending.transactionHash && (pending.prepared.metadataDigest ?? null) !== metadataDigest(job.metadata)) {
     throw new MedLedgerError(
       "INVALID_INPUT",
@@ -198,7 +210,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
     prepared = await prepareReport(
       ledger,
       await openStore(config),
-      { file, patient: job.patient, supersedes: job.supersedes, metadata: job.metadata },
+      { file, patient: job.patient, supersedes: job.supersedes, metadata: job.metadata, held: job.held === true },
       { onProgress, maxBytes: config.maxFileBytes },
     );
     if (!prepared.issuedFile) throw new MedLedgerError("INVALID_INPUT", "The issued file is missing.", "Retry the upload.");
@@ -294,6 +306,7 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       patient: record.patient,
       doctor: record.doctor,
       supersedes: record.supersedes,
+      ...heldJson(record),
       ...(job.metadata ? { title: job.metadata.title, kind: job.metadata.kind, dateOfService: job.metadata.dateOfService } : {}),
       size: prepared.size,
       transactionHash: result.transactionHash ?? null,
@@ -320,6 +333,13 @@ async function runUpload(run: CliRun, ctx: WriterContext, out: Printer, job: Upl
       `  Doctor      ${record.doctor}`,
       `  IPFS CID    ${record.cid}`,
       ...(record.supersedes ? [`  Amends      ${record.supersedes}`] : []),
+      ...(record.heldUntil !== null
+        ? [
+            Number.isFinite(record.heldUntil)
+              ? `  Held        for review: the patient can open it ${releaseWhenText(record.heldUntil)} (released automatically), or when you release it sooner (medledger report release ${record.reportId})`
+              : `  Held        for review: the patient can open it once you release it (medledger report release ${record.reportId})`,
+          ]
+        : []),
       ...(result.transactionHash ? [`  Transaction ${result.transactionHash} (block ${record.blockNumber})`] : []),
       ...(finality.final ? [] : ["", finality.note]),
       "",
@@ -426,8 +446,25 @@ async function settlePending(
   }
 }
 
-function status(record: ReportRecord): string {
+/** A held result as `report list` says it: for its doctor, "until you release it"; for anyone else, "until your doctor releases it". */
+function heldStatus(record: ReportRecord, relation: string): string | null {
+  if (record.heldUntil === null) return null;
+  if (Number.isFinite(record.heldUntil)) return `held for review until ${formatTime(record.heldUntil)}`;
+  return relation === "doctor" ? "held for review until you release it" : "held for review until the doctor releases it";
+}
+
+/** `held` and `heldUntil` (Unix seconds; null when not held or when only the doctor releases it) for --json. */
+function heldJson(record: ReportRecord) {
+  return {
+    held: record.heldUntil !== null,
+    heldUntil: record.heldUntil !== null && Number.isFinite(record.heldUntil) ? record.heldUntil : null,
+  };
+}
+
+function status(record: ReportRecord, relation = ""): string {
   if (record.fraudulent) return "marked fraudulent by the administrator";
+  const held = heldStatus(record, relation);
+  if (held) return record.supersededBy ? `${held}; amended by ${record.supersededBy.slice(0, 10)}…` : held;
   return record.supersededBy ? `amended by ${record.supersededBy.slice(0, 10)}…` : "current";
 }
 
@@ -443,10 +480,15 @@ function recordJson(record: ReportRecord, relation?: string) {
     supersededBy: record.supersededBy,
     registeredAt: record.registeredAt,
     fraudulent: record.fraudulent,
+    ...heldJson(record),
     blockNumber: record.blockNumber,
     transactionHash: record.transactionHash,
     ...(relation ? { relation } : {}),
   };
+}
+
+function isHeldError(value: unknown): boolean {
+  return value instanceof MedLedgerError && value.code === "RESULT_HELD";
 }
 
 export function registerReportCommands(program: Command, run: CliRun): void {
@@ -465,10 +507,14 @@ export function registerReportCommands(program: Command, run: CliRun): void {
     .option("--force", "overwrite the issued file if it exists")
     .option("--confirmations <n>", "blocks to wait for before the report counts as registered (default MEDLEDGER_CONFIRMATIONS, else 1)", parseConfirmations)
     .option("--wait <seconds>", "how long to wait for the confirmations before checking the chain and stopping (default 180)", parseWait)
+    .option(
+      "--hold",
+      "hold the result for review: recorded (and verifiable) now, the patient sees it exists and opens it once released — by you (medledger report release <id>) or automatically after the hospital's delay",
+    )
     .addHelpText("after", ISSUED_HELP)
     .action(async (path: string, _o: unknown, cmd: Command) => {
       const opts = cmd.optsWithGlobals<
-        GlobalOptions & MetadataOptions & { patient: string; out?: string; force?: boolean; confirmations?: number; wait?: number }
+        GlobalOptions & MetadataOptions & { patient: string; out?: string; force?: boolean; confirmations?: number; wait?: number; hold?: boolean }
       >();
       const out = createPrinter(run, Boolean(opts.json));
       const patient = parseAddress(opts.patient, "patient");
@@ -483,7 +529,27 @@ export function registerReportCommands(program: Command, run: CliRun): void {
         force: opts.force,
         confirmations: opts.confirmations,
         waitSeconds: opts.wait,
+        held: Boolean(opts.hold),
       });
+    });
+
+  report
+    .command("release")
+    .description("Release a result you registered held for review: its patient can open it from now on (recorded on chain).")
+    .argument("<id>", "the report id")
+    .option("--confirmations <n>", "blocks to wait for (default MEDLEDGER_CONFIRMATIONS, else 1)", parseConfirmations)
+    .action(async (id: string, _o: unknown, cmd: Command) => {
+      const opts = cmd.optsWithGlobals<GlobalOptions & { confirmations?: number }>();
+      const out = createPrinter(run, Boolean(opts.json));
+      const reportId = parseReportId(id);
+      const ctx = await openWriter(run, opts);
+      const identity = await openIdentity(ctx.ledger);
+      out.step("Wrapping the report key for the patient's key and sending the release…");
+      const result = await releaseReport(ctx.ledger, reportId, identity, { confirmations: opts.confirmations ?? ctx.config.confirmations ?? 1 });
+      out.result({ ok: true, reportId, patient: result.patient, transactionHash: result.transactionHash }, [
+        `Released report ${reportId}: patient ${result.patient} can open it now.`,
+        `  Transaction ${result.transactionHash}`,
+      ]);
     });
 
   report
@@ -662,7 +728,8 @@ export function registerReportCommands(program: Command, run: CliRun): void {
           out.warn(`titles are not shown: ${error instanceof Error ? error.message : String(error)}`);
           return new Map();
         });
-        const unreadable = [...summaries.values()].filter((s) => s instanceof MedLedgerError);
+        // A held result's title opens once it is released: its status says so, no warning.
+        const unreadable = [...summaries.values()].filter((s) => s instanceof MedLedgerError && s.code !== "RESULT_HELD");
         if (unreadable.length > 0) out.warn(`${unreadable.length} report title(s) could not be read: ${(unreadable[0] as MedLedgerError).message}`);
       }
       const summaryOf = (record: ReportRecord): ReportSummary | null => {
@@ -694,13 +761,17 @@ export function registerReportCommands(program: Command, run: CliRun): void {
               ],
               rows.map(({ record, relation }) => [
                 ...(summaries.size > 0
-                  ? [summaryOf(record)?.title ?? "(untitled)", summaryOf(record)?.kindLabel ?? "", summaryOf(record)?.dateOfService ?? ""]
+                  ? [
+                      summaryOf(record)?.title ?? (isHeldError(summaries.get(record.reportId)) ? "(a result under review)" : "(untitled)"),
+                      summaryOf(record)?.kindLabel ?? "",
+                      summaryOf(record)?.dateOfService ?? "",
+                    ]
                   : []),
                 record.reportId,
                 record.patient,
                 record.doctor,
                 formatTime(record.registeredAt),
-                status(record),
+                status(record, relation),
                 ...(relation ? [relation] : []),
               ]),
             ),

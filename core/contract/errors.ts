@@ -87,6 +87,13 @@ const REVERT_MESSAGES: Readonly<Record<string, readonly [string, string]>> = {
   InvalidExpiry: ["The access end date is in the past.", "Choose an end date in the future, or no end date."],
   NotReportParty: ["Only the report's patient or its issuing doctor can do this.", "Sign in as the patient or the issuing doctor."],
   NotReader: ["You cannot read this report, so you cannot renew its key.", "Ask the patient to share it with you again."],
+  NotHeld: ["This result is not held for review (any more): the patient can open it.", "Nothing to do."],
+  ReleaseNotDue: ["This result's automatic release time has not come yet.", "Wait until its release date, or ask its doctor to release it."],
+  ReportHeld: ["This result is held for review: it can be re-encrypted only once it is released.", "Release it first, then re-key it."],
+  HeldReportPatientKey: [
+    "A result held for review cannot carry a key for the patient yet.",
+    "Retry the upload: the key is given to the patient at the release.",
+  ],
 };
 
 export function describeRevert(errorName: string): readonly [string, string] {

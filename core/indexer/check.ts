@@ -21,10 +21,10 @@ import { readLedger } from "../contract/calls.ts";
 import type { LedgerReader } from "../contract/ledger.ts";
 import { isMedLedgerError } from "../errors.ts";
 import { claimIdOf } from "../reports/claimId.ts";
+import { heldUntilOf } from "../reports/held.ts";
 import type { PatientSummary } from "../patients/patients.ts";
 import { getStoredReport, grantOf, type ReportRecord } from "../reports/records.ts";
 import type { ListedReport } from "./listed.ts";
-import { heldUntilOf } from "../reports/held.ts";
 import type { IndexedEmergency, IndexedGrant, IndexedGuardian, IndexedPatient } from "./wire.ts";
 
 export type { ListedReport } from "./listed.ts";

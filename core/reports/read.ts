@@ -19,6 +19,7 @@ import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 import { summaryOf, type ReportSummary } from "./metadata.ts";
 import { currentKeysFor, readerKeyOf, type ReaderKey } from "./versions.ts";
+import { heldResultError } from "./release.ts";
 import type { DocumentReference } from "@medplum/fhirtypes";
 
 export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";
@@ -39,6 +40,11 @@ export interface OpenedReport {
 
 function same(a: Address, b: Address): boolean {
   return a.toLowerCase() === b.toLowerCase();
+}
+
+/** Whether `record` is a result held for review and `reader` its patient (who opens it once released). */
+function heldFromPatient(record: ReportRecord, reader: Address): boolean {
+  return record.heldUntil !== null && same(reader, record.patient);
 }
 
 /** The report key wrapped for `reader`, from the registration or the reader's current grant. */
@@ -74,6 +80,8 @@ export async function readReport(
   const progress = options.onProgress ?? (() => {});
   progress("locating");
   const record = await getReportRecord(ledger, reportId);
+  // A result held for review has no key for its patient until it is released: say so, and when.
+  if (heldFromPatient(record, identity.address)) throw heldResultError(record);
   // The current version (after any re-key): its CID and the key wrapped for this reader.
   const current = await readerKeyOf(ledger, record, identity.address);
   progress("unwrapping");
@@ -109,6 +117,7 @@ export async function readReportSummary(
   record: ReportRecord,
   identity: EncryptionIdentity,
 ): Promise<ReportSummary | null> {
+  if (heldFromPatient(record, identity.address)) throw heldResultError(record);
   return summaryWithKey(store, record.reportId, await readerKeyOf(ledger, record, identity.address), identity);
 }
 
@@ -140,6 +149,7 @@ export async function readReportSummaries(
     records,
     async (record): Promise<[Hex, ReportSummary | null | MedLedgerError]> => {
       const current = keys.get(record.reportId);
+      if (!current && heldFromPatient(record, identity.address)) return [record.reportId, heldResultError(record)];
       if (!current)
         return [record.reportId, new MedLedgerError("NO_ACCESS", "This report was not shared with you.", "Ask the patient to share it with your account.")];
       try {

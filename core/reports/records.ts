@@ -136,7 +136,8 @@ export async function listClaimsOf(ledger: LedgerReader, sha256: Hex): Promise<R
 }
 
 /** The records of registration logs, newest first: one contract read per claim, no block reads. */
-async function recordsOf(ledger: LedgerReader, logs: readonly RegisteredLog[]): Promise<ReportRecord[]> {
+/** The records of registration events `logs` (one `getReport` each), newest first. */
+export async function recordsOf(ledger: LedgerReader, logs: readonly RegisteredLog[]): Promise<ReportRecord[]> {
   const stored = await Promise.all(logs.map((log) => readLedger(ledger, "getReport", [log.args.reportId])));
   return logs.map((log, i) => toRecord(log, stored[i]!)).reverse();
 }

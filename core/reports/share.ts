@@ -15,6 +15,7 @@ import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { getReportRecord, grantOf, listReports, type ReportRecord } from "./records.ts";
 import { currentKeysFor } from "./versions.ts";
+import { heldResultError } from "./release.ts";
 
 /** Shares report `reportId` with `reader`. Caller: the patient, with their unlocked identity. */
 export async function shareReport(ledger: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity): Promise<Hash> {
@@ -164,7 +165,8 @@ export function expiryOfDay(day: string): Date {
 
 /** The reports a share request names, checked to be the patient's own. */
 async function reportsToShare(ledger: LedgerReader, patient: Address, reports: ShareRequest["reports"]): Promise<ReportRecord[]> {
-  if (reports === "all") return (await listReports(ledger, { patient })).reverse();
+  // A result held for review opens for nobody but its doctor until released: "all" is what the patient can open.
+  if (reports === "all") return (await listReports(ledger, { patient })).filter((record) => record.heldUntil === null).reverse();
   const unique = [...new Set(reports.map((id) => id.toLowerCase() as Hex))];
   if (unique.length === 0) throw new MedLedgerError("INVALID_INPUT", "No report to share was given.", "Name at least one report, or share all of them.");
   const records = await Promise.all(unique.map((id) => getReportRecord(ledger, id)));
@@ -177,6 +179,8 @@ async function reportsToShare(ledger: LedgerReader, patient: Address, reports: S
       );
     }
   }
+  const held = records.find((record) => record.heldUntil !== null);
+  if (held) throw heldResultError(held);
   return records;
 }
 

@@ -6,7 +6,9 @@
  * retried without re-uploading) and both the doctor's and the patient's lists show it; the patient
  * exports their records as FHIR (the Bundle built in the browser, saved as a download); a doctor not
  * assigned to a patient opens their reports in an emergency (the custody worker gives the keys),
- * the patient is told on their next visit and sees it in their history, the admin reviews it.
+ * the patient is told on their next visit and sees it in their history, the admin reviews it;
+ * a result held for review is listed to the patient with its release date, unopenable, until the
+ * doctor releases it.
  */
 import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
@@ -16,13 +18,14 @@ import { after, before, describe, it } from "mocha";
 import type { Browser, Locator } from "playwright-core";
 import { claimIdOf } from "#core/reports/claimId.ts";
 import { makeReportPdf } from "#local-stack/seed/pdf.ts";
-import { sessionPool, type AppSession } from "#harness/browser/app.ts";
+import { goto, sessionPool, type AppSession } from "#harness/browser/app.ts";
 import { launchBrowser, screenshot } from "#harness/browser/browser.ts";
 import {
   confirmAction,
   confirmDialog,
   demoPerson,
   downloadBytes,
+  reviewUpload,
   technicalWordsShown,
   unlockKey,
   openReport,
@@ -324,6 +327,78 @@ describe("web app: my patients, re-sealed profiles and amended reports (browser,
       .and.contain("open now");
     await review.scrollIntoViewIfNeeded();
     await screenshot(admin.page, "emergency-admin");
+    for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
+    for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
+  });
+
+  it("a result held for review: the patient sees when it will be released and cannot open it; the doctor releases it and the patient opens it", async function () {
+    const d = await as("doctor1", "/doctor");
+    const form = d.page.getByRole("form", { name: "Upload a report" });
+    const hold = form.getByLabel("Hold this result for review before it is released");
+    await hold.check();
+    expect(await form.locator("#upload-held-help").textContent()).to.contain("automatically after 3 days unless you release it sooner");
+    const biopsy = await makeReportPdf({
+      title: "Skin biopsy",
+      patientName: patient5.displayName,
+      doctorName: doctor1.displayName,
+      department: "Cardiology",
+      date: "2026-11-30",
+      findings: ["Histology pending review.", `Marker ${Math.random()}`],
+    });
+    const review = await reviewUpload(d.page, {
+      patient: patient5.address,
+      file: { name: "biopsy.pdf", mimeType: "application/pdf", buffer: biopsy },
+      title: "Skin biopsy",
+      kind: "lab",
+    });
+    expect(await review.getByTestId("review-held").textContent()).to.contain("Held for review");
+    await screenshot(d.page, "care-doctor-hold-review");
+    await review.getByRole("button", { name: "Confirm and register" }).click();
+    const heldRow = d.page.getByTestId("held-results").locator("li", { hasText: "Skin biopsy" });
+    await heldRow.waitFor({ timeout: 120_000 });
+    expect(await heldRow.getByTestId("held-when").textContent()).to.match(/^Released automatically on .+ unless you release it sooner\.$/);
+    const reportId = (await heldRow.getAttribute("data-report"))!;
+    await screenshot(d.page, "care-doctor-held");
+    const issued = await downloadBytes(d.page, d.page.getByTestId("download-issued"));
+
+    // Verifiable at once, and the public verify page says nothing of the hold (whether a result waits for its doctor is not the verifier's business).
+    await goto(d.page, stack, "/verify");
+    await d.page.getByTestId("verify-file").setInputFiles({ name: "biopsy.issued.pdf", mimeType: "application/pdf", buffer: issued });
+    const verdict = d.page.getByTestId("verdict");
+    await verdict.waitFor();
+    expect(await verdict.getAttribute("data-status")).to.equal("genuine");
+    expect(await verdict.textContent()).to.not.match(/held|review|releas/i);
+
+    // The patient: the result is listed, with who and when, and no Open button (nor sharing).
+    const p = await as("patient5", "/patient");
+    const row = p.page.getByTestId("patient-reports").locator(`tr[data-report="${reportId}"]`);
+    const notice = row.getByTestId("held-notice");
+    await notice.waitFor();
+    expect(await notice.textContent())
+      .to.contain(`A result from ${doctor1.displayName}`)
+      .and.match(/will be released on .+\.$/);
+    expect(await row.getByRole("button", { name: "Open" }).count()).to.equal(0);
+    expect(await row.getByText("Skin biopsy").count(), "the title is encrypted: not shown before the release").to.equal(0);
+    await screenshot(p.page, "care-patient-held");
+
+    // The doctor releases it (a confirmation, then a toast).
+    const doctorAgain = await as("doctor1", "/doctor");
+    const release = doctorAgain.page.getByTestId("held-results").locator(`li[data-report="${reportId}"]`);
+    await release.getByRole("button", { name: `Release “Skin biopsy” to ${patient5.displayName}` }).click();
+    await confirmDialog(doctorAgain.page).getByText("The patient will be able to open this result now.").waitFor();
+    await confirmAction(doctorAgain.page, "Release to the patient");
+    await waitForToast(doctorAgain.page, "success", `${patient5.displayName} can open “Skin biopsy” now.`, 120_000);
+    await release.waitFor({ state: "detached" });
+    await screenshot(doctorAgain.page, "care-doctor-released");
+
+    // The patient opens it now: the genuine file (its digest is the claim's).
+    const p2 = await as("patient5", "/patient");
+    const opened = p2.page.getByTestId("patient-reports").locator(`tr[data-report="${reportId}"]`);
+    await opened.getByTestId("report-title").getByText("Skin biopsy").waitFor();
+    const bytes = await openReport(p2.page, opened);
+    expect(Buffer.compare(bytes, issued)).to.equal(0);
+    expect(claimIdOf(`0x${createHash("sha256").update(bytes).digest("hex")}`, doctor1.address)).to.equal(reportId);
+    await screenshot(p2.page, "care-patient-released");
     for (const [handle, session] of sessions) expect(session.pageErrors, handle).to.deep.equal([]);
     for (const [handle, session] of sessions) expect(session.ipfsRpcRequests, `${handle}: no request to the IPFS node's RPC API`).to.deep.equal([]);
   });

@@ -23,6 +23,7 @@ import { StepList } from "./Progress.tsx";
 import { Table } from "./Table.tsx";
 import { WindowedTable, type Measure } from "./WindowedTable.tsx";
 import { useReportSummary } from "../lib/useReportSummary.ts";
+import { dayText, releaseTimeText } from "../lib/held.ts";
 import { ReportViewer, type OpenedReportView } from "./viewer/ReportViewer.tsx";
 
 /** One formatter for every row (toLocaleString builds a new one per call: slow for 1,000 rows); same output. */
@@ -60,6 +61,20 @@ function TitleCell({ report, identity }: { report: ReportRecord; identity: Encry
       <span className="small muted">
         {summary.data.kindLabel}
         {summary.data.dateOfService ? ` · ${summary.data.dateOfService}` : ""}
+      </span>
+    </span>
+  );
+}
+
+/** A result held for review, as its patient (or anyone but its doctor) sees it: who, when registered, when it opens. */
+function HeldCell({ report, nameOf }: { report: ReportRecord; nameOf: (address: string) => string }) {
+  const when = releaseTimeText(report.heldUntil ?? Number.POSITIVE_INFINITY);
+  return (
+    <span data-testid="held-notice">
+      <strong>A result from {nameOf(report.doctor)}</strong>
+      <br />
+      <span className="small">
+        Registered on {dayText(report.registeredAt)}; your doctor is reviewing it. It will be released {when ? `on ${when}` : "when your doctor releases it"}.
       </span>
     </span>
   );
@@ -111,11 +126,19 @@ function ReportRow({ report: listed, nameOf, extra, below, check, sharedWith, op
   });
   const report = checked.data?.record ? { ...listed, ...checked.data.record } : listed;
   const openedRow = open.args?.[0];
+  // Held for review: only its doctor opens it until it is released.
+  const heldFromMe = report.heldUntil !== null && report.doctor.toLowerCase() !== identity.address.toLowerCase();
   return (
     <tr key={report.reportId} data-report={report.reportId} data-index={index} ref={measure}>
       <td data-label="Report">
         {/* A row from the indexer: its head is opened with the keys of the chain's record only. */}
-        {check && !checked.data ? <span className="muted small">…</span> : <TitleCell report={report} identity={identity} />}
+        {check && !checked.data ? (
+          <span className="muted small">…</span>
+        ) : heldFromMe ? (
+          <HeldCell report={report} nameOf={nameOf} />
+        ) : (
+          <TitleCell report={report} identity={identity} />
+        )}
       </td>
       <td data-label="Registered">{DATE_TIME.format(new Date(report.registeredAt * 1000))}</td>
       <td data-label="Patient">{nameOf(report.patient)}</td>
@@ -133,6 +156,11 @@ function ReportRow({ report: listed, nameOf, extra, below, check, sharedWith, op
         ) : (
           <span className="badge badge-ok">current</span>
         )}
+        {report.heldUntil !== null ? (
+          <span className="badge" data-testid="held-badge">
+            held for review
+          </span>
+        ) : null}
         {report.supersedes ? (
           <span className="small muted" data-testid="amends">
             {" "}
@@ -153,16 +181,18 @@ function ReportRow({ report: listed, nameOf, extra, below, check, sharedWith, op
         ) : null}
       </td>
       <td className="cell-actions">
-        <div className="row">
-          <button type="button" className="btn btn-small btn-primary" disabled={open.pending} onClick={() => void open.run(report.reportId)}>
-            Open
-          </button>
-          {extra?.(report)}
-        </div>
+        {heldFromMe ? null : (
+          <div className="row">
+            <button type="button" className="btn btn-small btn-primary" disabled={open.pending} onClick={() => void open.run(report.reportId)}>
+              Open
+            </button>
+            {extra?.(report)}
+          </div>
+        )}
         {openedRow === report.reportId && open.step ? <StepList steps={READ_STEPS} current={open.step} /> : null}
         {openedRow === report.reportId && open.result ? <Notice kind="success">Opened: decrypted on this device and checked against the chain.</Notice> : null}
         {openedRow === report.reportId ? <ErrorBox error={open.error} title="The report could not be opened" /> : null}
-        {below?.(report)}
+        {heldFromMe ? null : below?.(report)}
       </td>
     </tr>
   );

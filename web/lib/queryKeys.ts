@@ -52,6 +52,10 @@ export const queryKeys = {
       /** The hospital's care policy (how long an emergency access lasts). */
       policy: () => ["ledger", "emergency", "policy"] as const,
     },
+    /** The hospital's settings (records custodian, emergency duration, automatic release delay). */
+    carePolicy: () => ["ledger", "carePolicy"] as const,
+    /** The results `doctor` issued that are still held for review. */
+    heldReports: (doctor: Address) => ["ledger", "heldReports", doctor] as const,
     /** The contract's events; no filter and an empty filter are the same query. */
     timeline: (filter: TimelineFilter = {}) => ["ledger", "timeline", filter] as const,
   },

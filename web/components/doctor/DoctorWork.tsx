@@ -15,6 +15,7 @@ import { Spinner } from "../Progress.tsx";
 import { ReportList } from "../ReportList.tsx";
 import { AmendForm } from "./AmendForm.tsx";
 import { EmergencyAccess } from "./EmergencyAccess.tsx";
+import { HeldResults } from "./HeldResults.tsx";
 import { MyPatients } from "./MyPatients.tsx";
 import { UploadForm } from "./UploadForm.tsx";
 import { useMyPatients, type MyPatients as MyPatientsState } from "./useMyPatients.ts";
@@ -92,6 +93,7 @@ export function DoctorWork({ address, identity }: { address: Address; identity: 
     <>
       <MyPatients state={myPatients} onUploadFor={chooseForUpload} />
       <UploadForm key={uploadFor.n} myPatients={myPatients} initialPatient={uploadFor.account} />
+      <HeldResults address={address} identity={identity} nameOf={myPatients.nameOf} />
       <DoctorReports address={address} identity={identity} myPatients={myPatients} />
       <EmergencyAccess address={address} identity={identity} />
     </>

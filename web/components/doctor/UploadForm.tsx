@@ -16,6 +16,7 @@ import { requireReportType } from "#core/documents/types.ts";
 import { formatBytes } from "#core/reports/limits.ts";
 import { kindOf, NOTE_MAX, REPORT_KINDS, TITLE_MAX, type ReportMetadata } from "#core/reports/kinds.ts";
 import { readFileBytes } from "#web/lib/files.ts";
+import { holdExplanation, useCarePolicy } from "#web/lib/held.ts";
 import { addressProblem } from "#core/inputs.ts";
 import { validate, type FieldErrors } from "#web/lib/forms.ts";
 import { AddressText } from "../AddressText.tsx";
@@ -62,6 +63,8 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
   const [errors, setErrors] = useState<FieldErrors>({});
   const [fileError, setFileError] = useState<MedLedgerError | null>(null);
   const [review, setReview] = useState<Review | null>(null);
+  const [held, setHeld] = useState(false);
+  const carePolicy = useCarePolicy();
   const upload = useReportUpload({
     pending: (request) => `Registering “${request.metadata?.title ?? request.file.name}” for ${myPatients.nameOf(request.patient)}…`,
     success: (done, request) => `Registered “${request.metadata?.title ?? request.file.name}” for ${myPatients.nameOf(done.record.patient)}.`,
@@ -100,7 +103,7 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
     }
     const { note, ...rest } = metadata.data;
     const chosen: ReportMetadata = note ? { ...rest, note } : rest;
-    setReview({ request: { file, patient: checked.data, metadata: chosen }, bytes, patientName: myPatients.nameOf(checked.data) });
+    setReview({ request: { file, patient: checked.data, metadata: chosen, held }, bytes, patientName: myPatients.nameOf(checked.data) });
   };
 
   const confirm = async () => {
@@ -112,6 +115,7 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
       setFile(null);
       setFileInputKey((k) => k + 1);
       setDetails(EMPTY_DETAILS());
+      setHeld(false);
     }
   };
 
@@ -143,6 +147,8 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
           <dd>
             {request.file.name} · {formatBytes(request.file.size)}
           </dd>
+          <dt>Patient's copy</dt>
+          <dd data-testid="review-held">{request.held ? `Held for review. ${holdExplanation(carePolicy.data)}` : "The patient can open it at once."}</dd>
         </dl>
         <div className="preview-box" data-testid="upload-preview">
           <ReportPreview bytes={review.bytes} title={request.metadata.title} />
@@ -260,6 +266,15 @@ export function UploadForm({ myPatients, initialPatient = "" }: { myPatients: My
         error={errors.note}
         help={`Shown with the report, e.g. what to do next. At most ${NOTE_MAX} characters; encrypted with the report, like the title.`}
       />
+      <div className="field">
+        <label className="choice">
+          <input type="checkbox" checked={held} onChange={(e) => setHeld(e.target.checked)} aria-describedby="upload-held-help" data-testid="upload-held" />{" "}
+          Hold this result for review before it is released
+        </label>
+        <span id="upload-held-help" className="help">
+          {holdExplanation(carePolicy.data)}
+        </span>
+      </div>
       <div className="row">
         <button type="submit" className="btn btn-primary" disabled={upload.pending} data-testid="upload-review-button">
           Review before registering

@@ -26,6 +26,8 @@ export interface UploadRequest {
   readonly metadata?: ReportMetadata;
   /** The report this one amends (its corrected version). */
   readonly supersedes?: Hex | null;
+  /** Hold the result for review: the patient opens it once released (by the doctor, or the hospital's delay). */
+  readonly held?: boolean;
 }
 
 /** `run(request)` uploads and registers; after a failure, the same request only registers again. */
@@ -52,9 +54,9 @@ export function issuedFileName(name: string): string {
 }
 
 /** What identifies "the same upload" for a retry (compared in memory only: the details as they are, no digest needed). */
-function requestKey({ file, patient, supersedes, metadata }: UploadRequest): string {
+function requestKey({ file, patient, supersedes, metadata, held }: UploadRequest): string {
   const details = metadata ? JSON.stringify([metadata.title, metadata.kind, metadata.dateOfService, metadata.note ?? ""]) : "";
-  return JSON.stringify([patient.toLowerCase(), supersedes ?? "", file.name, file.size, file.lastModified, details]);
+  return JSON.stringify([patient.toLowerCase(), supersedes ?? "", file.name, file.size, file.lastModified, details, held === true]);
 }
 
 // The new report shows in the patient's and the doctor's lists (and supersedes another): every ledger read.
@@ -77,7 +79,13 @@ export function useReportUpload(toast: TransactionToast<[UploadRequest], SubmitR
       const onProgress = ({ step }: { step: UploadStep }) => progress(step);
       let report = prepared?.key === key ? prepared.report : null;
       if (!report) {
-        const input = { file: await readFileBytes(request.file), patient: request.patient, supersedes: request.supersedes ?? null, metadata: request.metadata };
+        const input = {
+          file: await readFileBytes(request.file),
+          patient: request.patient,
+          supersedes: request.supersedes ?? null,
+          metadata: request.metadata,
+          held: request.held === true,
+        };
         report = await prepareReport(writer, store, input, { onProgress, maxBytes: config.maxFileBytes });
         setPrepared({ key, report });
       }
