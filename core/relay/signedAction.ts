@@ -166,7 +166,15 @@ const actionSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("revoke"), reader: address, reportId: z.nullable(bytes32) }),
   z.strictObject({
     kind: z.literal("rekey"),
-    rekey: z.strictObject({ reportId: bytes32, cid: bytes, patientKey: bytes, doctorKey: bytes, readers: list(address), readerKeys: list(bytes) }),
+    rekey: z.strictObject({
+      reportId: bytes32,
+      cid: bytes,
+      patientKey: bytes,
+      doctorKey: bytes,
+      custodianKey: bytes,
+      readers: list(address),
+      readerKeys: list(bytes),
+    }),
   }),
   z.strictObject({ kind: z.literal("encryptionKey"), key: bytes32, version: z.int().check(z.positive(), z.lte(UINT32_MAX)) }),
 ]);
