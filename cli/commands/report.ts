@@ -21,7 +21,8 @@ import {
   type ReportSummary,
 } from "#core/reports/metadata.ts";
 import { revokeAndRekey, type RekeyStep } from "#core/reports/rekey.ts";
-import { releaseReport, releaseWhenText } from "#core/reports/release.ts";
+import { releaseWhenText } from "#core/reports/held.ts";
+import { releaseReport } from "#core/reports/release.ts";
 import { getReportRecord, listReports, listReportsSharedWith, type ReportRecord } from "#core/reports/records.ts";
 import { guardianSender, requireGuardian } from "#core/care/guardians.ts";
 import { expiryOfDay, listReportReaders, listShares, revokeAllShares, revokeShare, shareReports } from "#core/reports/share.ts";

@@ -19,7 +19,7 @@ import { getReportRecord, grantOf, type ReportRecord } from "./records.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "./limits.ts";
 import { summaryOf, type ReportSummary } from "./metadata.ts";
 import { currentKeysFor, readerKeyOf, type ReaderKey } from "./versions.ts";
-import { heldResultError } from "./release.ts";
+import { heldResultError } from "./held.ts";
 import type { DocumentReference } from "@medplum/fhirtypes";
 
 export type ReadStep = "locating" | "unwrapping" | "downloading" | "decrypting" | "verifying" | "done";

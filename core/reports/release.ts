@@ -6,7 +6,7 @@
  *    `ReportReleased` and the patient's `ReportKeyRewrapped`);
  *  - {@link heldReportsOf}: the doctor's results still held (one event query, then one `getReport`
  *    per result ever registered held);
- *  - {@link heldResultError}: the plain refusal a patient meets opening a held result.
+ *  - the plain refusal a patient meets opening a held result is core/reports/held.ts `heldResultError`.
  * The automatic release after the hospital's delay is the records custodian's
  * (core/custody/rewrap.ts `releaseDueReports`).
  */
@@ -21,33 +21,9 @@ import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { getReportRecord, recordsOf, type ReportRecord } from "./records.ts";
 import { readerKeyOf } from "./versions.ts";
+import { releaseWhenText } from "./held.ts";
 
 const same = (a: Address, b: Address): boolean => a.toLowerCase() === b.toLowerCase();
-
-/** A time as the messages give it: `2026-12-05 09:30 UTC`. */
-function timeText(seconds: number): string {
-  return new Date(seconds * 1000)
-    .toISOString()
-    .replace("T", " ")
-    .replace(/:\d{2}\.\d+Z$/, " UTC");
-}
-
-/** When a held result opens for its patient, in words: "on 2026-12-05 09:30 UTC" or "when your doctor releases it". */
-export function releaseWhenText(heldUntil: number): string {
-  return Number.isFinite(heldUntil) ? `on ${timeText(heldUntil)}` : "when your doctor releases it";
-}
-
-/** What the patient (or anyone but its doctor) meets opening the held result `record`. */
-export function heldResultError(record: Pick<ReportRecord, "heldUntil">): MedLedgerError {
-  const heldUntil = record.heldUntil ?? Number.POSITIVE_INFINITY;
-  return new MedLedgerError(
-    "RESULT_HELD",
-    `This result is being reviewed by your doctor. It will be released ${releaseWhenText(heldUntil)}.`,
-    Number.isFinite(heldUntil)
-      ? "Nothing to do: it opens here once released. Your doctor may release it sooner."
-      : "Nothing to do: it opens here once your doctor releases it. Ask your doctor if you are waiting for it.",
-  );
-}
 
 /** Whether `record` is held for review now (as its record says). */
 export function isHeld(record: Pick<ReportRecord, "heldUntil">): boolean {

@@ -15,7 +15,7 @@ import { MedLedgerError } from "../errors.ts";
 import { requirePublishedKey, type EncryptionIdentity } from "../identity/encryptionKey.ts";
 import { getReportRecord, grantOf, listReports, type ReportRecord } from "./records.ts";
 import { currentKeysFor } from "./versions.ts";
-import { heldResultError } from "./release.ts";
+import { heldResultError } from "./held.ts";
 
 /** Shares report `reportId` with `reader`. Caller: the patient, with their unlocked identity. */
 export async function shareReport(ledger: LedgerWriter, reportId: Hex, reader: Address, identity: EncryptionIdentity): Promise<Hash> {

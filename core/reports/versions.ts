@@ -18,6 +18,7 @@ import type { LedgerReader } from "../contract/ledger.ts";
 import { MedLedgerError } from "../errors.ts";
 import { cidFromBytes } from "../ipfs/cid.ts";
 import { grantOf } from "./records.ts";
+import { heldResultError } from "./held.ts";
 
 /** What a report's registration says about its first encryption (a `ReportRecord` has all of it). */
 export interface RegisteredEncryption {
@@ -206,11 +207,7 @@ export async function currentKeysFor(ledger: LedgerReader, reader: Address, repo
 
 /** Why the patient has no key for their own report: held for review, or (after a recovery) not delivered yet. */
 function patientKeyMissing(report: RegisteredEncryption): MedLedgerError {
-  const heldUntil = report.heldUntil ?? null;
-  if (heldUntil !== null) {
-    const when = Number.isFinite(heldUntil) ? `on ${new Date(heldUntil * 1000).toUTCString()}` : "when your doctor releases it";
-    return new MedLedgerError("RESULT_HELD", `This result is being reviewed by your doctor. You can open it ${when}.`, "Nothing to do: come back then.");
-  }
+  if ((report.heldUntil ?? null) !== null) return heldResultError(report);
   return new MedLedgerError(
     "NO_ACCESS",
     "This report is being made readable for your new wallet by the hospital.",
