@@ -110,7 +110,7 @@ export async function exportRecords(
         return { record: report.record, file: report.bytes, summary: report.summary };
       } catch (error) {
         // A grant revoked or expired since: not the reader's to export.
-        if (["ACCESS_REVOKED", "ACCESS_EXPIRED", "NO_ACCESS", "RESULT_HELD"].some((code) => isMedLedgerError(error, code as "NO_ACCESS"))) return null;
+        if (isMedLedgerError(error) && ["ACCESS_REVOKED", "ACCESS_EXPIRED", "NO_ACCESS", "RESULT_HELD"].includes(error.code)) return null;
         if (isMedLedgerError(error)) {
           throw new MedLedgerError(error.code, `Report ${record.reportId} could not be exported: ${error.message}`, error.hint, {
             cause: error,

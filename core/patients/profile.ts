@@ -2,7 +2,7 @@
  * The patient's personal profile: sealed (encrypted) for the patient, the receptionists and the
  * patient's assigned doctors, stored on IPFS; only its CID goes on chain.
  */
-import { patientAccountsOf } from "../reports/records.ts";
+import { patientTopicOf } from "../reports/records.ts";
 import type { Address } from "viem";
 import * as z from "zod/mini";
 import { openSealed, sealForReaders } from "../crypto/sealedBox.ts";
@@ -59,8 +59,7 @@ export function parsePatientProfile(input: unknown): PatientProfile {
 /** Doctors currently assigned to `patient`, from the assignment events and the live state. */
 export async function assignedDoctors(ledger: LedgerReader, patient: Address): Promise<Address[]> {
   // Assignments are the record's: after a recovery, also those made under the accounts it had before.
-  const accounts = await patientAccountsOf(ledger, patient);
-  const assigned = await getLedgerEvents(ledger, { eventName: "DoctorAssigned", args: { patient: accounts.length === 1 ? accounts[0] : accounts } });
+  const assigned = await getLedgerEvents(ledger, { eventName: "DoctorAssigned", args: { patient: await patientTopicOf(ledger, patient) } });
   const doctors = [...new Set(assigned.map((log) => log.args.doctor))];
   const active = await Promise.all(doctors.map((doctor) => readLedger(ledger, "isAssigned", [patient, doctor])));
   return doctors.filter((_, i) => active[i]);

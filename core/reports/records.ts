@@ -109,12 +109,17 @@ export async function getStoredReport(ledger: LedgerReader, reportId: Hex): Prom
 export async function listReports(ledger: LedgerReader, filter: ReportFilter = {}): Promise<ReportRecord[]> {
   const args: { patient?: Address | Address[]; doctor?: Address } = {};
   if (filter.patient) {
-    const accounts = await patientAccountsOf(ledger, filter.patient);
-    args.patient = accounts.length === 1 ? accounts[0] : accounts;
+    args.patient = await patientTopicOf(ledger, filter.patient);
   }
   if (filter.doctor) args.doctor = filter.doctor;
   const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
   return recordsOf(ledger, logs);
+}
+
+/** The `patient` topic filter of events about `account`'s record: the account, or every account the record had. */
+export async function patientTopicOf(ledger: LedgerReader, account: Address): Promise<Address | Address[]> {
+  const accounts = await patientAccountsOf(ledger, account);
+  return accounts.length === 1 ? accounts[0]! : accounts;
 }
 
 /**
@@ -149,10 +154,9 @@ export async function recordsOf(ledger: LedgerReader, logs: readonly RegisteredL
 export async function getReportRecord(ledger: LedgerReader, reportId: Hex, known: { readonly sha256?: Hex } = {}): Promise<ReportRecord> {
   const stored = await getStoredReport(ledger, reportId);
   // The registration names the account the report was registered for: after a recovery, an earlier account of the record.
-  const accounts = known.sha256 ? [] : await patientAccountsOf(ledger, stored.patient);
   const args: { sha256Digest?: Hex; patient?: Address | Address[]; doctor: Address } = known.sha256
     ? { sha256Digest: known.sha256, doctor: stored.doctor }
-    : { patient: accounts.length === 1 ? accounts[0] : accounts, doctor: stored.doctor };
+    : { patient: await patientTopicOf(ledger, stored.patient), doctor: stored.doctor };
   const logs = await getLedgerEvents(ledger, { eventName: "ReportRegistered", args });
   const log = logs.find((l) => l.args.reportId === reportId);
   if (!log) {
